@@ -1,0 +1,95 @@
+// The fd interest table, kept directly as the `poll_oneoff` subscription array so that polling
+// never rebuilds it. Slot 0 is reserved for the clock subscription; slots 1..count hold one
+// fd_read or fd_write subscription per (fd, direction) of interest. Removal moves the last slot
+// into the hole, so add and remove are O(1) and the array stays dense.
+//
+// A subscription's userdata is fd * 2 + direction (0 read, 1 write); the clock's is all ones.
+// Limits: level-triggered (an fd stays ready until drained); fds are 0 <= fd < 2^24.
+
+import { grow, nextCapacity } from "./buffers";
+import { EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE } from "./wasi";
+
+export const SUBSCRIPTION: usize = 48;
+export const MAX_FD: i32 = 1 << 24;
+
+export let subsPtr: usize = 0; // subscription array, slot 0 = clock
+export let fdSubCount: i32 = 0; // subscriptions in slots 1..fdSubCount
+let subsCap: i32 = 0; // slots, including the clock's
+let slotPtr: usize = 0; // per fd: i32 read slot, i32 write slot (0 = none)
+let fdCap: i32 = 0;
+
+/** Makes sure the subscription array has room for `slots` slots; returns true if it moved. */
+function reserveSlots(slots: i32): void {
+  if (slots <= subsCap) return;
+  const cap = nextCapacity(subsCap, slots);
+  subsPtr = grow(subsPtr, <usize>subsCap * SUBSCRIPTION, <usize>cap * SUBSCRIPTION);
+  subsCap = cap;
+}
+
+function reserveFds(fd: i32): void {
+  if (fd < fdCap) return;
+  const cap = nextCapacity(fdCap, fd + 1);
+  slotPtr = grow(slotPtr, <usize>fdCap << 3, <usize>cap << 3);
+  memory.fill(slotPtr + (<usize>fdCap << 3), 0, <usize>(cap - fdCap) << 3);
+  fdCap = cap;
+}
+
+@inline function slotOf(fd: i32, dir: i32): i32 {
+  return load<i32>(slotPtr + (<usize>fd << 3) + (<usize>dir << 2));
+}
+@inline function setSlotOf(fd: i32, dir: i32, slot: i32): void {
+  store<i32>(slotPtr + (<usize>fd << 3) + (<usize>dir << 2), slot);
+}
+
+/** Ensures capacity for the subscription array before the first poll. */
+export function initInterest(): void {
+  reserveSlots(1);
+}
+
+function subscribe(fd: i32, dir: i32): void {
+  const slot = fdSubCount + 1;
+  reserveSlots(slot + 1);
+  const p = subsPtr + <usize>slot * SUBSCRIPTION;
+  memory.fill(p, 0, SUBSCRIPTION);
+  store<u64>(p, (<u64>fd << 1) | <u64>dir);
+  store<u8>(p, dir == 0 ? EVENTTYPE_FD_READ : EVENTTYPE_FD_WRITE, 8);
+  store<u32>(p, <u32>fd, 16);
+  fdSubCount = slot;
+  setSlotOf(fd, dir, slot);
+}
+
+function unsubscribe(fd: i32, dir: i32): void {
+  const slot = slotOf(fd, dir);
+  const last = fdSubCount;
+  if (slot != last) {
+    const from = subsPtr + <usize>last * SUBSCRIPTION;
+    memory.copy(subsPtr + <usize>slot * SUBSCRIPTION, from, SUBSCRIPTION);
+    const ud = load<u64>(from);
+    setSlotOf(<i32>(ud >> 1), <i32>(ud & 1), slot);
+  }
+  setSlotOf(fd, dir, 0);
+  fdSubCount = last - 1;
+}
+
+/**
+ * Sets the interest of `fd` to `mask` (bit 0 read, bit 1 write; 0 removes both).
+ * Returns 0, or -8 (WASI EBADF) for an fd outside [0, 2^24) and -28 (EINVAL) for a bad mask.
+ */
+export function watch(fd: i32, mask: i32): i32 {
+  if (fd < 0 || fd >= MAX_FD) return -8;
+  if (mask < 0 || mask > 3) return -28;
+  reserveFds(fd);
+  for (let dir = 0; dir < 2; dir++) {
+    const want = (mask >> dir) & 1;
+    const have = slotOf(fd, dir) != 0;
+    if (want && !have) subscribe(fd, dir);
+    else if (!want && have) unsubscribe(fd, dir);
+  }
+  return 0;
+}
+
+/** The current interest mask of `fd` (0 when none or out of range). */
+export function interestOf(fd: i32): i32 {
+  if (fd < 0 || fd >= fdCap) return 0;
+  return (slotOf(fd, 0) != 0 ? 1 : 0) | (slotOf(fd, 1) != 0 ? 2 : 0);
+}

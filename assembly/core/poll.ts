@@ -1,0 +1,102 @@
+// One loop iteration's wait: build the clock subscription for the nearest deadline (or the
+// caller's timeout, whichever is sooner), call `poll_oneoff` once over the persistent
+// subscription array, then write the ready fds and the expired timers into the ready buffer.
+//
+// Ready entries are four i32 each: [kind, id, flags, nbytes]. kind 0 = timer (id = timer id),
+// 1 = fd readable, 2 = fd writable (id = fd); flags = errno << 16 | eventrwflags (bit 0 hangup);
+// nbytes is the event's byte count clamped to 2^31 - 1. Fd entries come first (in the order the
+// provider reported them), then timers in (deadline, sequence) order, at most TIMER_BATCH per call.
+//
+// Limits: zero subscriptions (no fd of interest and no deadline, infinite timeout) cannot wait;
+// poll returns -16 (WASI EDEADLK-like "would block forever") without calling the provider.
+
+import { grow, nextCapacity } from "./buffers";
+import { CLOCK_MONOTONIC, EVENTTYPE_CLOCK, monotonicMs, poll_oneoff } from "./wasi";
+import { SUBSCRIPTION, fdSubCount, subsPtr } from "./interest";
+import { timerNext, timerPopExpired } from "./timers";
+
+export const TIMER_BATCH: i32 = 4096;
+const EVENT: usize = 32;
+const CLOCK_USERDATA: u64 = 0xffff_ffff_ffff_ffff;
+const MAX_TIMEOUT_NS: f64 = 4.0e18; // ~127 years: "forever" for a clock subscription
+
+let eventsPtr: usize = 0;
+let eventsCap: i32 = 0;
+let readyPtr: usize = 0;
+let readyCap: i32 = 0;
+const neventsScratch = memory.data(4, 4);
+let lastNow: f64 = 0;
+
+/** Where the ready entries of the last poll start (it moves when the buffer grows). */
+export function readyBuffer(): usize {
+  return readyPtr;
+}
+
+/** The monotonic time (ms) the last poll used to expire timers. */
+export function polledAt(): f64 {
+  return lastNow;
+}
+
+function reserve(nsubs: i32): void {
+  if (nsubs > eventsCap) {
+    eventsCap = nextCapacity(eventsCap, nsubs);
+    eventsPtr = grow(0, 0, <usize>eventsCap * EVENT);
+  }
+  const need = nsubs + TIMER_BATCH;
+  if (need > readyCap) {
+    readyCap = nextCapacity(readyCap, need);
+    readyPtr = grow(0, 0, <usize>readyCap << 4);
+  }
+}
+
+/**
+ * Waits at most `timeoutMs` (negative: no limit but the nearest timer) for the fds of interest,
+ * then collects ready fds and expired timers. Returns the number of ready entries, or a negative
+ * WASI errno (-16 when there is nothing to wait for and no limit).
+ */
+export function poll(timeoutMs: f64): i32 {
+  let now = monotonicMs();
+  const next = timerNext();
+  let wait = timeoutMs < 0 ? Infinity : timeoutMs;
+  if (next - now < wait) wait = next - now;
+  if (wait < 0) wait = 0;
+  const clock = wait != Infinity;
+  const nsubs = fdSubCount + (clock ? 1 : 0);
+  reserve(nsubs + 1);
+  let n = 0;
+  if (nsubs == 0) return -16;
+  if (!(wait == 0 && fdSubCount == 0)) {
+    let first = subsPtr + SUBSCRIPTION;
+    if (clock) {
+      first = subsPtr;
+      const ns = Math.ceil(wait * 1e6); // rounding up: a wait never ends before its deadline
+      store<u64>(subsPtr, CLOCK_USERDATA);
+      store<u64>(subsPtr, 0, 8); // tag = clock, padding
+      store<u32>(subsPtr, CLOCK_MONOTONIC, 16);
+      store<u32>(subsPtr, 0, 20);
+      store<u64>(subsPtr, ns > MAX_TIMEOUT_NS ? <u64>MAX_TIMEOUT_NS : <u64>ns, 24);
+      store<u64>(subsPtr, 0, 32); // precision
+      store<u64>(subsPtr, 0, 40); // flags: relative
+    }
+    store<u32>(neventsScratch, 0);
+    const err = poll_oneoff(first, eventsPtr, <u32>nsubs, neventsScratch);
+    if (err != 0) return -(<i32>err);
+    const nevents = <i32>load<u32>(neventsScratch);
+    for (let i = 0; i < nevents; i++) {
+      const e = eventsPtr + <usize>i * EVENT;
+      const ud = load<u64>(e);
+      const type = load<u8>(e, 10);
+      if (type == EVENTTYPE_CLOCK || ud == CLOCK_USERDATA) continue;
+      const out = readyPtr + (<usize>n << 4);
+      const nbytes = load<u64>(e, 16);
+      store<i32>(out, <i32>(ud & 1) + 1);
+      store<i32>(out, <i32>(ud >> 1), 4);
+      store<i32>(out, (<i32>load<u16>(e, 8) << 16) | <i32>load<u16>(e, 24), 8);
+      store<i32>(out, nbytes > 0x7fff_ffff ? 0x7fff_ffff : <i32>nbytes, 12);
+      n++;
+    }
+    now = monotonicMs();
+  }
+  lastNow = now;
+  return n + timerPopExpired(now, readyPtr + (<usize>n << 4), TIMER_BATCH);
+}

@@ -1,0 +1,16 @@
+// The wasio core: a WASI reactor module that owns time and readiness for one event loop.
+// See docs/abi.md for the exports, the memory layout and what a provider must supply.
+
+export { timerAdd as timer_add, timerCancel as timer_cancel, timerNext as timer_next,
+  timerCount as timer_count, timerHeapSize as timer_heap_size } from "./core/timers";
+export { watch, interestOf as interest_of } from "./core/interest";
+export { poll, readyBuffer as ready_buffer, polledAt as polled_at } from "./core/poll";
+export { monotonicMs as now } from "./core/wasi";
+
+import { initInterest } from "./core/interest";
+initInterest();
+
+/** Traps on an internal assertion failure; the core imports nothing but WASI. */
+function abortCore(message: usize, fileName: usize, line: u32, column: u32): void {
+  unreachable();
+}

@@ -1,0 +1,87 @@
+// wasio's errors, one class per asyncio exception, each with its own `name`.
+
+/** The operation was cancelled (asyncio.CancelledError). */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+  constructor(message?: string) {
+    super(message ?? "");
+  }
+}
+
+/** A deadline passed (asyncio.TimeoutError, the builtin TimeoutError). */
+export class TimeoutError extends Error {
+  override name = "TimeoutError";
+}
+
+/** A Future or Task was used in a state that does not allow it. */
+export class InvalidStateError extends Error {
+  override name = "InvalidStateError";
+}
+
+/** `getNowait()` on an empty queue. */
+export class QueueEmpty extends Error {
+  override name = "QueueEmpty";
+}
+
+/** `putNowait()` on a full queue. */
+export class QueueFull extends Error {
+  override name = "QueueFull";
+}
+
+/** A queue operation after `shutdown()`. */
+export class QueueShutDown extends Error {
+  override name = "QueueShutDown";
+}
+
+/** A Barrier was reset or aborted while waiting, or is broken. */
+export class BrokenBarrierError extends Error {
+  override name = "BrokenBarrierError";
+}
+
+/** End of stream before the expected bytes arrived. */
+export class IncompleteReadError extends Error {
+  override name = "IncompleteReadError";
+  /** The bytes read before the end of the stream. */
+  readonly partial: Uint8Array;
+  /** How many bytes were expected (null when reading up to a separator). */
+  readonly expected: number | null;
+  constructor(partial: Uint8Array, expected: number | null) {
+    super(`${partial.length} bytes read on a total of ${expected === null ? "undefined" : expected} expected bytes`);
+    this.partial = partial;
+    this.expected = expected;
+  }
+}
+
+/** A separator was not found within the stream's buffer limit. */
+export class LimitOverrunError extends Error {
+  override name = "LimitOverrunError";
+  /** How many bytes of the buffer the separator search consumed. */
+  readonly consumed: number;
+  constructor(message: string, consumed: number) {
+    super(message);
+    this.consumed = consumed;
+  }
+}
+
+/** Several errors at once (Python's ExceptionGroup): what a TaskGroup throws. */
+export class ExceptionGroup extends AggregateError {
+  override name = "ExceptionGroup";
+  constructor(message: string, errors: Iterable<unknown>) {
+    super([...errors], message);
+  }
+  /** The errors (alias of `errors`, as Python's `exceptions`). */
+  get exceptions(): unknown[] {
+    return this.errors;
+  }
+}
+
+/** Makes a CancelledError without capturing a stack trace (cancellation is a hot path). */
+export function cheapCancelledError(message: string | null | undefined): CancelledError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CancelledError(message ?? undefined);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

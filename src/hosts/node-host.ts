@@ -1,0 +1,29 @@
+// The host for JavaScript runtimes with their own event loop (Node, Deno, browsers): the real
+// monotonic clock (`performance.now()`), and a `poll_oneoff` that never blocks. When nothing is
+// ready it records the wait the core asked for; the async driver then awaits `idle()`, which is
+// one host timer for that wait, settled early by any readiness change or wake-up.
+//
+// Limits: cannot block, so `runSync` refuses it. Socket, listener and stdin fds are added to the
+// same fd table by the I/O layer.
+
+import { HostBase } from "./host-base.js";
+
+export class NodeHost extends HostBase {
+  readonly name: string = "node";
+  readonly canBlock = false;
+  /** The wait (ms) the last empty poll asked for; -1 means until something happens. */
+  private waitMs = -1;
+
+  now(): number {
+    return performance.now();
+  }
+
+  protected onNothingReady(clockMs: number): boolean {
+    this.waitMs = clockMs;
+    return clockMs === 0;
+  }
+
+  idle(): Promise<void> {
+    return this.nextNotify(this.waitMs);
+  }
+}

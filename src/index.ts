@@ -1,0 +1,17 @@
+// wasio: asyncio for TypeScript and WebAssembly. The public API (see API.md / README).
+
+export * from "./errors.js";
+export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./loop/event-loop.js";
+export { Handle, TimerHandle } from "./loop/handle.js";
+export { getRunningLoop } from "./loop/running.js";
+export type { Host, WasiImports } from "./hosts/host.js";
+export { VirtualHost, type VirtualHostOptions } from "./hosts/virtual-host.js";
+export { NodeHost } from "./hosts/node-host.js";
+export { Future } from "./tasks/future.js";
+export { Task, type TaskOptions } from "./tasks/task.js";
+export type { Coroutine, Awaitable } from "./tasks/coroutine.js";
+export { ensureFuture } from "./tasks/ensure-future.js";
+export { currentTask, allTasks } from "./tasks/current.js";
+export { createTask } from "./tasks/create-task.js";
+export { sleep } from "./tasks/sleep.js";
+export { run, runSync, type RunOptions } from "./run.js";

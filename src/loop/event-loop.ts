@@ -1,0 +1,513 @@
+// The event loop: a ready queue, timers and fd callbacks over one instance of the wasm core.
+//
+// One iteration (`_iterate`) reads top to bottom like libuv's uv_run:
+//   1. poll      — one core.poll call: wait (0 if callbacks are ready, else until the nearest
+//                  timer or an fd) through the host's poll_oneoff, collect ready fds and expired
+//                  timers in (deadline, sequence) order;
+//   2. dispatch  — queue the callbacks of ready fds, then of expired timers;
+//   3. run       — run the callbacks that were queued when the pass began; what they queue waits
+//                  for the next pass, so no callback can starve the others (or I/O, or timers).
+//
+// Two drivers run iterations: `runForeverSync` for hosts whose poll may block the thread, and
+// `runForever` (async) for hosts that must not block: it runs iterations back to back while there
+// is work and gives the host a turn when the queue is empty (awaiting `host.idle()`) or every
+// ~2 ms of continuous work.
+//
+// Invariants: every entry of the ready queue is a (function, argument) pair; public callbacks are
+// (runHandle, Handle). A timer id in `timers` maps to a scheduled, uncancelled TimerHandle.
+
+import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER } from "../core/core.js";
+import type { Host } from "../hosts/host.js";
+import { defaultHost } from "../hosts/default-host.js";
+import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
+import { Task, type TaskOptions } from "../tasks/task.js";
+import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
+import { ensureFuture } from "../tasks/ensure-future.js";
+import { formatContext, type ExceptionContext } from "./exception-context.js";
+import { Handle, TimerHandle, runHandle } from "./handle.js";
+import { hostTurn } from "./host-turn.js";
+import { _getRunningLoop, _setRunningLoop } from "./running.js";
+import { checkCallback, checkFd, checkTime } from "./validate.js";
+
+export type { ExceptionContext };
+export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
+
+/** An internal callback on the ready queue. */
+export type Step = (arg: any) => void;
+
+export interface EventLoopOptions {
+  /** The provider of time and readiness (default: the one for this runtime). */
+  host?: Host;
+  /** Debug mode: report slow callbacks and more (see `setDebug`). */
+  debug?: boolean;
+}
+
+const BURST_MS = 2;
+
+export class EventLoop {
+  /** In debug mode, a callback or task step longer than this (ms) is reported. */
+  slowCallbackDuration = 100;
+  /** The host this loop polls through. */
+  readonly host: Host;
+  /** @internal */ readonly _core: Core;
+  private readonly ownsHost: boolean;
+  private debug: boolean;
+  private closed = false;
+  private running = false;
+  private stopping = false;
+  private queue: unknown[] = []; // (fn, arg) pairs for the next pass
+  private queueLen = 0;
+  private spare: unknown[] = [];
+  private readonly timers: (TimerHandle | undefined)[] = [];
+  private readonly readers: (Handle | undefined)[] = [];
+  private readonly writers: (Handle | undefined)[] = [];
+  private threadsafe: unknown[] = []; // (fn, arg) pairs posted by callSoonThreadsafe
+  private exceptionHandler: ExceptionHandler | null = null;
+  /** @internal Futures that failed and whose exception nobody retrieved yet. */
+  readonly _unretrieved = new Set<Unretrieved>();
+  /** @internal Live tasks of this loop (an intrusive list: head sentinel). */
+  readonly _tasks: { _nextTask: Task<unknown> | null } = { _nextTask: null };
+  /** @internal The task whose step is running, if any. */
+  _currentTask: Task<unknown> | null = null;
+  /** @internal Hooks run by close() (executors, signal handlers…), newest first. */
+  readonly _closeHooks: (() => void)[] = [];
+
+  constructor(options: EventLoopOptions = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+    this.ownsHost = options.host === undefined;
+    this.host = options.host ?? defaultHost();
+    this.debug = options.debug ?? false;
+    this._core = new Core(this.host);
+    this._core.watch(this.host.wakeupFd, 1);
+  }
+
+  // ---------------------------------------------------------------- time and callbacks
+
+  /** The loop's monotonic clock, in ms. */
+  time(): number {
+    return this.host.now();
+  }
+
+  /** Schedules `cb(...args)` for the next pass (FIFO). */
+  callSoon(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    checkCallback(cb);
+    this.checkClosed();
+    const h = new Handle(cb, args.length > 0 ? args : null, this);
+    this._soon(runHandle, h);
+    return h;
+  }
+
+  /** Schedules `cb(...args)` from outside the loop (a host callback); wakes a waiting loop. */
+  callSoonThreadsafe(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    checkCallback(cb);
+    this.checkClosed();
+    const h = new Handle(cb, args.length > 0 ? args : null, this);
+    this._soonThreadsafe(runHandle, h);
+    return h;
+  }
+
+  /** Schedules `cb(...args)` after `delay` ms (negative: as soon as possible). */
+  callLater(delay: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
+    checkTime(delay, "delay");
+    checkCallback(cb);
+    return this.schedule(this.host.now() + delay, cb, args);
+  }
+
+  /** Schedules `cb(...args)` at loop time `when` (ms). */
+  callAt(when: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
+    checkTime(when, "when");
+    checkCallback(cb);
+    return this.schedule(when, cb, args);
+  }
+
+  private schedule(when: number, cb: (...args: any[]) => unknown, args: unknown[]): TimerHandle {
+    this.checkClosed();
+    const h = new TimerHandle(when, cb, args.length > 0 ? args : null, this);
+    const id = this._core.addTimer(when);
+    h._id = id;
+    this.timers[id] = h;
+    return h;
+  }
+
+  /** @internal Queues an internal callback for the next pass (no Handle, no checks). */
+  _soon(fn: Step, arg: unknown): void {
+    const q = this.queue;
+    const n = this.queueLen;
+    q[n] = fn;
+    q[n + 1] = arg;
+    this.queueLen = n + 2;
+  }
+
+  /** @internal Queues an internal callback from outside the loop and wakes it. */
+  _soonThreadsafe(fn: Step, arg: unknown): void {
+    this.threadsafe.push(fn, arg);
+    this.host.wakeup();
+  }
+
+  /** @internal Called by TimerHandle.cancel for a scheduled timer. */
+  _timerCancelled(h: TimerHandle): void {
+    this._core.cancelTimer(h._id);
+    this.timers[h._id] = undefined;
+    h._id = -1;
+  }
+
+  // ---------------------------------------------------------------- fd callbacks
+
+  /** Calls `cb(...args)` whenever `fd` is readable (level-triggered) until `removeReader(fd)`. */
+  addReader(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    return this.addFdCallback(this.readers, 1, fd, cb, args);
+  }
+
+  /** Calls `cb(...args)` whenever `fd` is writable until `removeWriter(fd)`. */
+  addWriter(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+    return this.addFdCallback(this.writers, 2, fd, cb, args);
+  }
+
+  /** Stops watching `fd` for reading; returns false if no reader was registered. */
+  removeReader(fd: number): boolean {
+    return this.removeFdCallback(this.readers, 1, fd);
+  }
+
+  /** Stops watching `fd` for writing; returns false if no writer was registered. */
+  removeWriter(fd: number): boolean {
+    return this.removeFdCallback(this.writers, 2, fd);
+  }
+
+  private addFdCallback(
+    table: (Handle | undefined)[], bit: number, fd: number, cb: (...args: any[]) => unknown, args: unknown[],
+  ): Handle {
+    checkFd(fd);
+    checkCallback(cb);
+    this.checkClosed();
+    if (fd === this.host.wakeupFd) throw new RangeError(`fd ${fd} is the loop's own wake-up fd`);
+    if (!this.host.isOpen(fd)) throw new RangeError(`fd ${fd} is not open on host ${this.host.name}`);
+    const h = new Handle(cb, args.length > 0 ? args : null, this);
+    table[fd]?.cancel();
+    table[fd] = h;
+    this._core.watch(fd, this._core.exports.interest_of(fd) | bit);
+    return h;
+  }
+
+  private removeFdCallback(table: (Handle | undefined)[], bit: number, fd: number): boolean {
+    checkFd(fd);
+    if (this.closed) return false;
+    const h = table[fd];
+    if (h === undefined) return false;
+    table[fd] = undefined;
+    h.cancel();
+    this._core.watch(fd, this._core.exports.interest_of(fd) & ~bit);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- futures and tasks
+
+  createFuture<T = unknown>(): Future<T> {
+    this.checkClosed();
+    return new Future<T>(this);
+  }
+
+  createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
+    this.checkClosed();
+    return new Task<T>(coro, this, options);
+  }
+
+  // ---------------------------------------------------------------- one iteration
+
+  /**
+   * One iteration: poll (waiting unless callbacks are queued or the loop is stopping), dispatch,
+   * run one pass. Returns true when the poll was allowed to wait and nothing came of it: a
+   * blocking host is then deadlocked, a non-blocking one must be given time (`host.idle()`).
+   */
+  private iterate(): boolean {
+    const wait = this.queueLen === 0 && !this.stopping;
+    const n = this._core.poll(wait ? -1 : 0);
+    if (n > 0) this.dispatch(n);
+    else if (n < 0 && n !== POLL_WOULD_BLOCK_FOREVER) throw new Error(`poll_oneoff failed: WASI errno ${-n}`);
+    if (this.debug) this.runPassDebug();
+    else this.runPass();
+    return wait && n <= 0;
+  }
+
+  private dispatch(n: number): void {
+    const [mem, base] = this._core.entries();
+    const wakeFd = this.host.wakeupFd;
+    for (let at = base, end = base + n * 4; at < end; at += 4) {
+      const kind = mem[at];
+      const id = mem[at + 1];
+      if (kind === READY_TIMER) {
+        const h = this.timers[id];
+        if (h === undefined) continue;
+        this.timers[id] = undefined;
+        h._id = -1;
+        this._soon(runHandle, h);
+      } else if (id === wakeFd) {
+        this.onWakeup();
+      } else {
+        const h = kind === READY_READ ? this.readers[id] : this.writers[id];
+        if (h !== undefined) this._soon(runHandle, h);
+      }
+    }
+  }
+
+  private onWakeup(): void {
+    this.host.drainWakeup();
+    const posted = this.threadsafe;
+    if (posted.length === 0) return;
+    this.threadsafe = [];
+    for (let i = 0; i < posted.length; i += 2) this._soon(posted[i] as Step, posted[i + 1]);
+  }
+
+  /** Runs the callbacks queued before the pass began; a throwing callback is reported. */
+  private runPass(): void {
+    const batch = this.queue;
+    const len = this.queueLen;
+    if (len === 0) return;
+    this.queue = this.spare;
+    this.queueLen = 0;
+    let i = 0;
+    let fn: Step | undefined;
+    let arg: unknown;
+    while (i < len) {
+      try {
+        while (i < len) {
+          fn = batch[i] as Step;
+          arg = batch[i + 1];
+          batch[i] = batch[i + 1] = undefined;
+          i += 2;
+          fn(arg);
+        }
+      } catch (exception) {
+        this.reportCallbackError(exception, fn!, arg);
+      }
+    }
+    this.spare = batch;
+  }
+
+  /** runPass, timing each callback and reporting the slow ones. */
+  private runPassDebug(): void {
+    const batch = this.queue;
+    const len = this.queueLen;
+    this.queue = this.spare;
+    this.queueLen = 0;
+    for (let i = 0; i < len; i += 2) {
+      const fn = batch[i] as Step;
+      const arg = batch[i + 1];
+      const t0 = this.host.now();
+      batch[i] = batch[i + 1] = undefined;
+      try {
+        fn(arg);
+      } catch (exception) {
+        this.reportCallbackError(exception, fn, arg);
+      }
+      const took = this.host.now() - t0;
+      if (took >= this.slowCallbackDuration) {
+        this.callExceptionHandler({
+          message: `Executing ${describeEntry(fn, arg)} took ${(took / 1000).toFixed(3)} seconds`,
+          ...(arg instanceof Task ? { task: arg } : arg instanceof Handle ? { handle: arg } : {}),
+        });
+      }
+    }
+    this.spare = batch;
+  }
+
+  private reportCallbackError(exception: unknown, fn: Step, arg: unknown): void {
+    const ctx: ExceptionContext = { message: `Exception in callback ${describeEntry(fn, arg)}`, exception };
+    if (arg instanceof Handle) ctx.handle = arg;
+    this.callExceptionHandler(ctx);
+  }
+
+  // ---------------------------------------------------------------- drivers
+
+  /** Runs until `stop()` is called, never blocking the thread. */
+  async runForever(): Promise<void> {
+    this.startRunning();
+    try {
+      for (;;) {
+        if (this.burst()) return;
+        if (this.queueLen === 0) await this.host.idle();
+        else await hostTurn();
+      }
+    } finally {
+      this.stopRunning();
+    }
+  }
+
+  /**
+   * Runs iterations while there is work, for at most ~2 ms. Returns true when the loop stopped;
+   * false when it should give the host a turn (idle when the queue is empty).
+   */
+  private burst(): boolean {
+    const prev = _setRunningLoop(this);
+    try {
+      const deadline = this.host.now() + BURST_MS;
+      let spins = 0;
+      for (;;) {
+        const idle = this.iterate();
+        if (this.stopping) return true;
+        if (idle) return false;
+        if ((++spins & 15) === 0 && this.host.now() >= deadline) return false;
+      }
+    } finally {
+      _setRunningLoop(prev);
+    }
+  }
+
+  /** Runs until `stop()` is called, blocking in poll_oneoff (hosts with `canBlock` only). */
+  runForeverSync(): void {
+    if (!this.host.canBlock) throw new Error(`host ${this.host.name} cannot block: use runForever()`);
+    this.startRunning();
+    const prev = _setRunningLoop(this);
+    try {
+      for (;;) {
+        const idle = this.iterate();
+        if (this.stopping) return;
+        if (idle) {
+          throw new Error("deadlock: the loop has nothing to wait for (no timer, no ready fd, no callback)");
+        }
+      }
+    } finally {
+      _setRunningLoop(prev);
+      this.stopRunning();
+    }
+  }
+
+  /** Runs the loop until `aw` is done; returns its result or throws its exception. */
+  async runUntilComplete<T>(aw: Awaitable<T>): Promise<T> {
+    const fut = this.prepareRun(aw);
+    try {
+      await this.runForever();
+    } finally {
+      fut.removeDoneCallback(stopLoopWhenDone);
+    }
+    return this.completed(fut);
+  }
+
+  /** runUntilComplete for hosts whose poll may block (`runSync`, VirtualHost, WASI runtimes). */
+  runUntilCompleteSync<T>(aw: Awaitable<T>): T {
+    const fut = this.prepareRun(aw);
+    try {
+      this.runForeverSync();
+    } finally {
+      fut.removeDoneCallback(stopLoopWhenDone);
+    }
+    return this.completed(fut);
+  }
+
+  private prepareRun<T>(aw: Awaitable<T>): Future<T> {
+    this.checkClosed();
+    this.checkNotRunning();
+    const fut = ensureFuture(aw, this);
+    fut.addDoneCallback(stopLoopWhenDone);
+    return fut;
+  }
+
+  private completed<T>(fut: Future<T>): T {
+    if (!fut.done()) throw new Error("Event loop stopped before Future completed.");
+    return fut.result();
+  }
+
+  /** Stops the loop after the current pass. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Closes the loop: drops pending callbacks and timers, reports exceptions never retrieved,
+   * runs close hooks. Throws if the loop is running; a second close does nothing.
+   */
+  close(): void {
+    if (this.running) throw new Error("Cannot close a running event loop");
+    if (this.closed) return;
+    for (const u of [...this._unretrieved]) reportUnretrieved(u);
+    this.closed = true;
+    for (const hook of this._closeHooks.splice(0).reverse()) hook();
+    this.queue = [];
+    this.queueLen = 0;
+    this.threadsafe = [];
+    for (const h of this.timers) if (h !== undefined) h.cancel();
+    for (const t of [this.readers, this.writers]) for (const h of t) h?.cancel();
+    if (this.ownsHost) this.host.close();
+  }
+
+  private startRunning(): void {
+    this.checkClosed();
+    this.checkNotRunning();
+    const other = _getRunningLoop();
+    if (other !== null) throw new Error("Cannot run the event loop while another loop is running");
+    this.running = true;
+  }
+
+  private stopRunning(): void {
+    this.running = false;
+    this.stopping = false;
+  }
+
+  private checkNotRunning(): void {
+    if (this.running) throw new Error("This event loop is already running");
+  }
+
+  private checkClosed(): void {
+    if (this.closed) throw new Error("Event loop is closed");
+  }
+
+  // ---------------------------------------------------------------- errors and debug
+
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null) checkCallback(handler, "exception handler");
+    this.exceptionHandler = handler;
+  }
+
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.exceptionHandler;
+  }
+
+  /** Reports `context` through the exception handler (the default one if none is set). */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this.exceptionHandler;
+    if (handler === null) {
+      this.defaultExceptionHandler(context);
+      return;
+    }
+    try {
+      handler(this, context);
+    } catch (exception) {
+      this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception, context });
+    }
+  }
+
+  /** Prints `context`: console.error when it carries an exception, console.warn otherwise. */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const text = formatContext(context);
+    if (context.exception !== undefined) console.error(text);
+    else console.warn(text);
+  }
+
+  setDebug(enabled: boolean): void {
+    this.debug = Boolean(enabled);
+  }
+
+  getDebug(): boolean {
+    return this.debug;
+  }
+
+  toString(): string {
+    return `<EventLoop host=${this.host.name} running=${this.running} closed=${this.closed} debug=${this.debug}>`;
+  }
+}
+
+function stopLoopWhenDone(fut: Future<unknown>): void {
+  fut.getLoop().stop();
+}
+
+function describeEntry(fn: Step, arg: unknown): string {
+  if (arg instanceof Task || arg instanceof Handle || arg instanceof Future) return String(arg);
+  return `${fn.name || "callback"}()`;
+}

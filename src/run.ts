@@ -1,0 +1,57 @@
+// run / runSync: asyncio.run — a new loop runs `main` to completion, then the tasks still alive
+// are cancelled and allowed to finish, exceptions they leave behind are reported, and the loop is
+// closed.
+
+import type { Host } from "./hosts/host.js";
+import { EventLoop } from "./loop/event-loop.js";
+import { _getRunningLoop } from "./loop/running.js";
+import { describe } from "./loop/validate.js";
+import { allTasks } from "./tasks/current.js";
+import { isCoroutine, type Coroutine } from "./tasks/coroutine.js";
+import { gatherForShutdown } from "./tasks/shutdown.js";
+
+export interface RunOptions {
+  debug?: boolean;
+  host?: Host;
+}
+
+type Main<T> = Coroutine<T> | (() => Coroutine<T>);
+
+function start<T>(main: Main<T>, options: RunOptions | undefined): [EventLoop, Coroutine<T>] {
+  if (_getRunningLoop() !== null) throw new Error("run() cannot be called from a running event loop");
+  const coro = typeof main === "function" ? main() : main;
+  if (!isCoroutine(coro)) throw new TypeError(`run() needs a coroutine or a generator function, got ${describe(main)}`);
+  return [new EventLoop({ host: options?.host, debug: options?.debug }), coro as Coroutine<T>];
+}
+
+/** Runs `main` on a new loop and returns (a promise of) its result; the loop is closed after. */
+export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
+  const [loop, coro] = start(main, options);
+  try {
+    return await loop.runUntilComplete<T>(loop.createTask(coro));
+  } finally {
+    try {
+      const left = allTasks(loop);
+      if (left.size > 0) await loop.runUntilComplete(gatherForShutdown(loop, left));
+    } finally {
+      loop.close();
+    }
+  }
+}
+
+/** `run` for hosts that can block (VirtualHost, WASI runtimes): returns the result directly. */
+export function runSync<T>(main: Main<T>, options: RunOptions & { host: Host }): T {
+  if (options === undefined || options.host === undefined) throw new TypeError("runSync() needs options.host (a host that can block, such as VirtualHost)");
+  if (!options.host.canBlock) throw new Error(`runSync() needs a host that can block; ${options.host.name} cannot (use run())`);
+  const [loop, coro] = start(main, options);
+  try {
+    return loop.runUntilCompleteSync<T>(loop.createTask(coro));
+  } finally {
+    try {
+      const left = allTasks(loop);
+      if (left.size > 0) loop.runUntilCompleteSync(gatherForShutdown(loop, left));
+    } finally {
+      loop.close();
+    }
+  }
+}

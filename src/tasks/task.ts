@@ -1,0 +1,222 @@
+// Task: a Future that drives a coroutine — asyncio.Task's stepping, waking and cancellation.
+//
+// A step resumes the generator (`next()`, or `throw(exc)` to deliver an exception such as
+// CancelledError at its suspension point) and looks at what it yielded: a Future of the same loop
+// means "wake me when it is done" (the task registers itself as the future's done callback and
+// its `_wakeStep` runs the next step); `undefined` means "one more pass"; anything else is thrown
+// back into the coroutine as a TypeError. When the generator returns, the task's result is set;
+// when it throws, its exception (or, for CancelledError, the task is cancelled).
+//
+// Cancellation (asyncio 3.11+): `cancel(msg)` counts the request, cancels the awaited future if
+// there is one (the task then wakes with that future's CancelledError), and otherwise makes the
+// next step throw CancelledError(msg). `uncancel()` takes a request back.
+//
+// Invariants: a pending task has exactly one way forward at any time: a step on the ready
+// queue, or a done callback on `_futWaiter`. Live tasks are linked into their loop's task list.
+
+import { CancelledError, InvalidStateError } from "../errors.js";
+import type { EventLoop } from "../loop/event-loop.js";
+import { describe } from "../loop/validate.js";
+import { isCoroutine, type Coroutine } from "./coroutine.js";
+import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
+
+export interface TaskOptions {
+  /** The task's name (default "Task-N"). */
+  name?: string;
+}
+
+let taskCounter = 0;
+
+export class Task<T = unknown> extends Future<T> {
+  /** @internal */ _coro: Coroutine<T>;
+  /** @internal */ _name: string | null;
+  /** @internal */ _nameNumber: number;
+  /** @internal The future this task waits on, if any. */
+  _futWaiter: Future<unknown> | null = null;
+  /** @internal */ _mustCancel = false;
+  /** @internal */ _numCancelsRequested = 0;
+  /** @internal An exception the next step throws into the coroutine. */
+  _pendingExc: unknown = undefined;
+  /** @internal Links in the loop's list of live tasks. */
+  _prevTask: { _nextTask: Task<unknown> | null } | null = null;
+  /** @internal */ _nextTask: Task<unknown> | null = null;
+  /** @internal The step run when an awaited future is done (see Future's scheduleOne). */
+  readonly _wakeStep = wakeStep;
+
+  constructor(coro: Coroutine<T>, loop?: EventLoop, options?: TaskOptions) {
+    if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
+    super(loop);
+    this._coro = coro;
+    const name = options?.name;
+    if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
+    this._name = name ?? null;
+    this._nameNumber = ++taskCounter;
+    const list = this._loop._tasks;
+    const head = list._nextTask;
+    this._prevTask = list;
+    this._nextTask = head;
+    if (head !== null) head._prevTask = this;
+    list._nextTask = this as Task<unknown>;
+    this._loop._soon(firstStep, this);
+  }
+
+  getName(): string {
+    return this._name ?? `Task-${this._nameNumber}`;
+  }
+
+  setName(name: string): void {
+    this._name = String(name);
+  }
+
+  getCoro(): Coroutine<T> {
+    return this._coro;
+  }
+
+  /** How many cancellation requests are outstanding. */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /** Takes back one cancellation request; returns how many remain. */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested--;
+      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Requests cancellation: CancelledError(msg) is thrown into the coroutine at its next
+   * resumption. Returns false if the task is already done.
+   */
+  override cancel(msg?: string): boolean {
+    if (this._state !== PENDING) return false;
+    this._numCancelsRequested++;
+    const waiter = this._futWaiter;
+    if (waiter !== null && waiter.cancel(msg)) return true;
+    this._mustCancel = true;
+    this._cancelMessage = msg;
+    return true;
+  }
+
+  override setResult(_value: T): never {
+    throw new Error("Task does not support setResult()");
+  }
+
+  override setException(_exception: unknown): never {
+    throw new Error("Task does not support setException()");
+  }
+
+  /** @internal Runs one step: resume the coroutine, then act on what it yielded or returned. */
+  _step(exc: unknown, throwing: boolean): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`_step(): already done: ${this}`);
+    if (this._mustCancel) {
+      if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
+      throwing = true;
+      this._mustCancel = false;
+    }
+    this._futWaiter = null;
+    const loop = this._loop;
+    const prevTask = loop._currentTask;
+    loop._currentTask = this as Task<unknown>;
+    let r: IteratorResult<Future<unknown> | undefined, T>;
+    try {
+      r = throwing ? this._coro.throw(exc) : this._coro.next();
+    } catch (e) {
+      loop._currentTask = prevTask;
+      if (e instanceof CancelledError) {
+        this._cancelledExc = e;
+        Future.prototype.cancel.call(this);
+      } else {
+        Future.prototype.setException.call(this, e);
+      }
+      return;
+    }
+    loop._currentTask = prevTask;
+    if (r.done) {
+      if (this._mustCancel) {
+        this._mustCancel = false;
+        Future.prototype.cancel.call(this, this._cancelMessage);
+      } else {
+        Future.prototype.setResult.call(this, r.value);
+      }
+      return;
+    }
+    const yielded = r.value;
+    if (yielded === undefined) {
+      loop._soon(firstStep, this);
+    } else if (yielded instanceof Future) {
+      if (yielded._loop !== loop) {
+        this._throwNext(new Error(`Task ${this} got Future ${yielded} attached to a different loop`));
+      } else if (yielded === (this as unknown)) {
+        this._throwNext(new Error(`Task cannot await on itself: ${this}`));
+      } else if (yielded._state !== PENDING) {
+        loop._soon(wakeStepOn, [this, yielded]);
+      } else {
+        yielded._addCallback(this);
+        this._futWaiter = yielded;
+        if (this._mustCancel && yielded.cancel(this._cancelMessage)) this._mustCancel = false;
+      }
+    } else {
+      this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
+    }
+  }
+
+  /** @internal Schedules a step that throws `exc` into the coroutine. */
+  _throwNext(exc: unknown): void {
+    this._pendingExc = exc;
+    this._loop._soon(throwStep, this);
+  }
+
+  /** @internal Wakes after `fut` is done: a normal step, or one that throws its exception. */
+  _wakeup(fut: Future<unknown>): void {
+    if (fut._state === FINISHED && !fut._failed) {
+      this._step(undefined, false);
+    } else if (fut._state === CANCELLED) {
+      this._step(fut._makeCancelledError(), true);
+    } else {
+      fut._retrieved();
+      this._step(fut._exception, true);
+    }
+  }
+
+  override _scheduleCallbacks(): void {
+    const prev = this._prevTask;
+    if (prev !== null) {
+      const next = this._nextTask;
+      prev._nextTask = next;
+      if (next !== null) next._prevTask = prev;
+      this._prevTask = null;
+      this._nextTask = null;
+    }
+    super._scheduleCallbacks();
+  }
+
+  override _kind(): string {
+    return "Task";
+  }
+
+  override _describe(): string {
+    return ` name=${JSON.stringify(this.getName())}`;
+  }
+}
+
+function firstStep(task: Task<unknown>): void {
+  if (task._state === PENDING) task._step(undefined, false);
+}
+
+function throwStep(task: Task<unknown>): void {
+  const exc = task._pendingExc;
+  task._pendingExc = undefined;
+  if (task._state === PENDING) task._step(exc, true);
+}
+
+function wakeStep(task: Task<unknown>): void {
+  const fut = task._futWaiter;
+  if (fut !== null && task._state === PENDING) task._wakeup(fut);
+}
+
+function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {
+  if (pair[0]._state === PENDING) pair[0]._wakeup(pair[1]);
+}

@@ -1,0 +1,60 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { EventLoop } from "../../src/loop/event-loop.js";
+import { VirtualHost } from "../../src/hosts/virtual-host.js";
+
+function newLoop() {
+  const host = new VirtualHost();
+  return { host, loop: new EventLoop({ host }) };
+}
+
+test("timers fire in deadline order and equal deadlines in scheduling order", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  loop.callLater(50, () => seen.push("b"));
+  loop.callLater(10, () => seen.push("a"));
+  loop.callLater(50, () => seen.push("c"));
+  loop.callLater(50, () => { seen.push("d"); loop.stop(); });
+  loop.runForeverSync();
+  assert.equal(seen, ["a", "b", "c", "d"]);
+  assert.is(loop.time(), 50);
+  loop.close();
+});
+
+test("a timer added by a callback fires no earlier than the next pass, even when already due", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  loop.callSoon(() => {
+    seen.push("first");
+    loop.callLater(-5, () => seen.push("timer"));
+    loop.callSoon(() => seen.push("soon"));
+  });
+  loop.callLater(1, () => loop.stop());
+  loop.runForeverSync();
+  assert.equal(seen, ["first", "soon", "timer"]);
+});
+
+test("a cancelled timer never runs and cancelling a fired timer does nothing", () => {
+  const { loop } = newLoop();
+  let calls = 0;
+  const h = loop.callLater(5, () => calls++);
+  const g = loop.callLater(3, () => calls++);
+  h.cancel();
+  loop.callLater(10, () => { g.cancel(); loop.stop(); });
+  loop.runForeverSync();
+  assert.is(calls, 1);
+  assert.ok(h.cancelled());
+});
+
+test("huge timeouts are accepted and non-finite ones rejected", () => {
+  const { loop } = newLoop();
+  const h = loop.callLater(1e15, () => {});
+  assert.is(h.when(), 1e15);
+  assert.throws(() => loop.callLater(NaN, () => {}), RangeError);
+  assert.throws(() => loop.callLater(Infinity, () => {}), RangeError);
+  assert.throws(() => loop.callLater("5" as any, () => {}), TypeError);
+  assert.throws(() => loop.callLater(5, 42 as any), TypeError);
+  h.cancel();
+});
+
+test.run();
