@@ -15,3 +15,7 @@ export { currentTask, allTasks } from "./tasks/current.js";
 export { createTask } from "./tasks/create-task.js";
 export { sleep } from "./tasks/sleep.js";
 export { run, runSync, type RunOptions } from "./run.js";
+export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
+export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup (issue 3)
+export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues (issue 4)
+export * from "./io/index.js"; // streams, DNS, executor, signals (issue 5)

@@ -1,0 +1,2 @@
+// Real I/O: streams over host sockets, DNS, executors, signals.
+export {};

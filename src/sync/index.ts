@@ -1,0 +1,2 @@
+// Synchronization primitives and queues (asyncio.locks, asyncio.queues).
+export {};

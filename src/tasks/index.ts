@@ -1,0 +1,2 @@
+// Combinators, timeouts and TaskGroup: see the files beside this one.
+export {};
