@@ -1,0 +1,210 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { EventLoop } from "../../src/loop/event-loop.js";
+import { VirtualHost } from "../../src/hosts/virtual-host.js";
+import type { ExceptionContext } from "../../src/loop/exception-context.js";
+
+function newLoop() {
+  const host = new VirtualHost();
+  return { host, loop: new EventLoop({ host }) };
+}
+
+test("callSoon runs callbacks in FIFO order with their arguments", () => {
+  const { loop } = newLoop();
+  const seen: unknown[] = [];
+  loop.callSoon((a: number, b: string) => seen.push([a, b]), 1, "x");
+  loop.callSoon(() => seen.push("second"));
+  loop.callSoon(() => loop.stop());
+  loop.runForeverSync();
+  assert.equal(seen, [[1, "x"], "second"]);
+});
+
+test("callbacks queued during a pass run in the next pass, after the ones already queued", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  loop.callSoon(() => { seen.push("a1"); loop.callSoon(() => seen.push("a2")); });
+  loop.callSoon(() => { seen.push("b1"); loop.callSoon(() => { seen.push("b2"); loop.stop(); }); });
+  loop.runForeverSync();
+  assert.equal(seen, ["a1", "b1", "a2", "b2"]);
+});
+
+test("a callback that reschedules itself forever does not starve timers", () => {
+  const { loop, host } = newLoop();
+  let spins = 0;
+  const spin = () => { spins++; host.advance(1); loop.callSoon(spin); };
+  loop.callSoon(spin);
+  loop.callLater(10, () => loop.stop());
+  loop.runForeverSync();
+  assert.ok(spins >= 10 && spins <= 12, `spins=${spins}`);
+});
+
+test("stop() finishes the current pass and leaves what it queued for the next run", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  loop.callSoon(() => { seen.push("a"); loop.stop(); loop.callSoon(() => seen.push("later")); });
+  loop.callSoon(() => seen.push("b"));
+  loop.runForeverSync();
+  assert.equal(seen, ["a", "b"]);
+  loop.callSoon(() => loop.stop());
+  loop.runForeverSync();
+  assert.equal(seen, ["a", "b", "later"]);
+});
+
+test("stop() before runForever runs exactly one iteration", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  loop.callSoon(() => { seen.push("one"); loop.callSoon(() => seen.push("two")); });
+  loop.stop();
+  loop.runForeverSync();
+  assert.equal(seen, ["one"]);
+});
+
+test("a cancelled handle does not run", () => {
+  const { loop } = newLoop();
+  let ran = false;
+  const h = loop.callSoon(() => { ran = true; });
+  h.cancel();
+  assert.ok(h.cancelled());
+  loop.callSoon(() => loop.stop());
+  loop.runForeverSync();
+  assert.not.ok(ran);
+});
+
+test("an exception in a callback goes to the exception handler and the loop goes on", () => {
+  const { loop } = newLoop();
+  const contexts: ExceptionContext[] = [];
+  loop.setExceptionHandler((l, ctx) => { assert.is(l, loop); contexts.push(ctx); });
+  const boom = new Error("boom");
+  function explode() { throw boom; }
+  loop.callSoon(explode);
+  let after = false;
+  loop.callSoon(() => { after = true; loop.stop(); });
+  loop.runForeverSync();
+  assert.ok(after);
+  assert.is(contexts.length, 1);
+  assert.is(contexts[0].exception, boom);
+  assert.match(contexts[0].message, /Exception in callback/);
+  assert.match(contexts[0].message, /explode/);
+  assert.ok(contexts[0].handle);
+});
+
+test("an exception handler that throws falls back to the default handler", () => {
+  const { loop } = newLoop();
+  loop.setExceptionHandler(() => { throw new Error("handler broke"); });
+  const errors: unknown[] = [];
+  const orig = console.error;
+  console.error = (...a: unknown[]) => errors.push(a.join(" "));
+  try {
+    loop.callExceptionHandler({ message: "something", exception: new Error("x") });
+  } finally {
+    console.error = orig;
+  }
+  assert.is(errors.length, 1);
+  assert.match(String(errors[0]), /Unhandled error in exception handler/);
+});
+
+test("getExceptionHandler returns what was set and null restores the default", () => {
+  const { loop } = newLoop();
+  assert.is(loop.getExceptionHandler(), null);
+  const h = () => {};
+  loop.setExceptionHandler(h);
+  assert.is(loop.getExceptionHandler(), h);
+  loop.setExceptionHandler(null);
+  assert.is(loop.getExceptionHandler(), null);
+  assert.throws(() => loop.setExceptionHandler(42 as any), TypeError);
+});
+
+test("debug mode reports a callback slower than slowCallbackDuration, naming it", () => {
+  const { loop, host } = newLoop();
+  loop.setDebug(true);
+  assert.ok(loop.getDebug());
+  loop.slowCallbackDuration = 50;
+  const contexts: ExceptionContext[] = [];
+  loop.setExceptionHandler((_l, ctx) => contexts.push(ctx));
+  loop.callSoon(function quick() { host.advance(10); });
+  loop.callSoon(function crunchNumbers() { host.advance(120); });
+  loop.callSoon(() => loop.stop());
+  loop.runForeverSync();
+  assert.is(contexts.length, 1);
+  assert.match(contexts[0].message, /crunchNumbers/);
+  assert.match(contexts[0].message, /took 0\.120 seconds/);
+});
+
+test("bad arguments are rejected at the call", () => {
+  const { loop } = newLoop();
+  assert.throws(() => loop.callSoon(null as any), TypeError);
+  assert.throws(() => loop.callAt(NaN, () => {}), RangeError);
+  assert.throws(() => loop.callLater(-Infinity, () => {}), RangeError);
+  assert.throws(() => loop.addReader(-1, () => {}), RangeError);
+  assert.throws(() => loop.addReader(1.5, () => {}), RangeError);
+  assert.throws(() => loop.addReader("3" as any, () => {}), TypeError);
+  assert.throws(() => loop.addWriter(999, () => {}), /not open/);
+  assert.throws(() => new EventLoop(5 as any), TypeError);
+});
+
+test("a negative delay means now", () => {
+  const { loop } = newLoop();
+  let at = -1;
+  loop.callLater(-100, () => { at = loop.time(); loop.stop(); });
+  loop.runForeverSync();
+  assert.is(at, 0);
+});
+
+test("a closed loop refuses new callbacks, close is idempotent, and a running loop cannot close", () => {
+  const { loop } = newLoop();
+  let closeError: unknown = null;
+  loop.callSoon(() => {
+    try { loop.close(); } catch (e) { closeError = e; }
+    loop.stop();
+  });
+  loop.runForeverSync();
+  assert.match(String(closeError), /running/);
+  loop.close();
+  loop.close();
+  assert.ok(loop.isClosed());
+  assert.throws(() => loop.callSoon(() => {}), /closed/);
+  assert.throws(() => loop.callLater(1, () => {}), /closed/);
+  assert.throws(() => loop.runForeverSync(), /closed/);
+});
+
+test("running a loop that is already running is an error", () => {
+  const { loop } = newLoop();
+  let nested: unknown = null;
+  loop.callSoon(() => {
+    assert.ok(loop.isRunning());
+    try { loop.runForeverSync(); } catch (e) { nested = e; }
+    loop.stop();
+  });
+  loop.runForeverSync();
+  assert.match(String(nested), /already running/);
+  assert.not.ok(loop.isRunning());
+});
+
+test("runSync on a loop with nothing to wait for reports a deadlock instead of hanging", () => {
+  const { loop } = newLoop();
+  assert.throws(() => loop.runForeverSync(), /deadlock/);
+});
+
+test("the async driver runs timers on the real clock of the default host", async () => {
+  const loop = new EventLoop();
+  const seen: string[] = [];
+  const t0 = loop.time();
+  loop.callLater(15, () => { seen.push("b"); loop.stop(); });
+  loop.callLater(5, () => seen.push("a"));
+  await loop.runForever();
+  assert.equal(seen, ["a", "b"]);
+  assert.ok(loop.time() - t0 >= 15);
+  loop.close();
+});
+
+test("callSoonThreadsafe wakes a loop that is waiting for a far timer", async () => {
+  const loop = new EventLoop();
+  const far = loop.callLater(60_000, () => {});
+  setTimeout(() => loop.callSoonThreadsafe(() => loop.stop()), 5);
+  await loop.runForever();
+  far.cancel();
+  assert.ok(true, "woke up long before the far timer");
+  loop.close();
+});
+
+test.run();
