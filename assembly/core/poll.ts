@@ -32,7 +32,7 @@ export function readyBuffer(): usize {
   return readyPtr;
 }
 
-/** The monotonic time (ms) the last poll used to expire timers. */
+/** The monotonic time (ms) the last poll used to expire timers (polls without timers skip it). */
 export function polledAt(): f64 {
   return lastNow;
 }
@@ -55,16 +55,20 @@ function reserve(nsubs: i32): void {
  * WASI errno (-16 when there is nothing to wait for and no limit).
  */
 export function poll(timeoutMs: f64): i32 {
-  let now = monotonicMs();
+  // The clock is read only when it matters: before waiting (to bound the wait by the nearest
+  // deadline) and after (to expire timers). With no timers, or a zero timeout, a read is skipped.
   const next = timerNext();
+  const timers = next != Infinity;
   let wait = timeoutMs < 0 ? Infinity : timeoutMs;
-  if (next - now < wait) wait = next - now;
-  if (wait < 0) wait = 0;
+  if (wait > 0 && timers) {
+    const until = next - monotonicMs();
+    if (until < wait) wait = until > 0 ? until : 0;
+  }
   const clock = wait != Infinity;
   const nsubs = fdSubCount + (clock ? 1 : 0);
+  if (nsubs == 0) return -16;
   reserve(nsubs + 1);
   let n = 0;
-  if (nsubs == 0) return -16;
   if (!(wait == 0 && fdSubCount == 0)) {
     let first = subsPtr + SUBSCRIPTION;
     if (clock) {
@@ -95,8 +99,9 @@ export function poll(timeoutMs: f64): i32 {
       store<i32>(out, nbytes > 0x7fff_ffff ? 0x7fff_ffff : <i32>nbytes, 12);
       n++;
     }
-    now = monotonicMs();
   }
+  if (!timers) return n;
+  const now = monotonicMs();
   lastNow = now;
   return n + timerPopExpired(now, readyPtr + (<usize>n << 4), TIMER_BATCH);
 }

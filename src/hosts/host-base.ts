@@ -57,6 +57,10 @@ export abstract class HostBase implements Host {
     });
   }
 
+  wakeupPending(): boolean {
+    return this.wake.pending > 0;
+  }
+
   drainWakeup(): void {
     this.wake.pending = 0;
   }

@@ -28,6 +28,8 @@ export interface Host {
   readonly wakeupFd: number;
   /** Makes the wake-up fd readable and settles a pending `idle()`. Safe to call at any time. */
   wakeup(): void;
+  /** True while the wake-up fd is readable (a cheap check the loop makes before skipping a poll). */
+  wakeupPending(): boolean;
   /** Consumes pending wake-ups so the wake-up fd stops being readable. */
   drainWakeup(): void;
   /** Checks that `fd` names an open resource of this host. */

@@ -70,9 +70,10 @@ export function writeEventAt(
 /** A DataView over a memory that is re-made when the memory grows. */
 export class MemoryView {
   private view: DataView | null = null;
+  private mem: WebAssembly.Memory | null = null;
   constructor(private readonly memory: () => WebAssembly.Memory) {}
   get(): DataView {
-    const buf = this.memory().buffer;
+    const buf = (this.mem ??= this.memory()).buffer;
     if (this.view === null || this.view.buffer !== buf) this.view = new DataView(buf);
     return this.view;
   }
