@@ -1,11 +1,12 @@
-// Growable raw buffers on the stub runtime's bump allocator. The core never frees: a buffer
-// only grows (doubling), so the total ever allocated stays below twice the peak in use.
+// Growable raw buffers on the runtime's TLSF allocator. A buffer grows by doubling through
+// heap.realloc, which extends the block in place when the memory after it is free and otherwise
+// moves it and frees the old block for reuse, so the core's memory stays near twice its peak
+// live size and wasm memory grows (an expensive operation) only a few times.
 
-/** Returns a block of at least `bytes` holding the first `usedBytes` of `ptr` (which may be 0). */
-export function grow(ptr: usize, usedBytes: usize, bytes: usize): usize {
-  const fresh = heap.alloc(bytes);
-  if (ptr != 0 && usedBytes != 0) memory.copy(fresh, ptr, usedBytes);
-  return fresh;
+/** Returns a block of at least `bytes` holding the contents of block `ptr` (0: a new block). */
+export function grow(ptr: usize, bytes: usize): usize {
+  if (ptr == 0) return heap.alloc(bytes);
+  return heap.realloc(ptr, bytes);
 }
 
 /** The next capacity (in elements) of a buffer that must hold `need` elements. */

@@ -22,14 +22,14 @@ let fdCap: i32 = 0;
 function reserveSlots(slots: i32): void {
   if (slots <= subsCap) return;
   const cap = nextCapacity(subsCap, slots);
-  subsPtr = grow(subsPtr, <usize>subsCap * SUBSCRIPTION, <usize>cap * SUBSCRIPTION);
+  subsPtr = grow(subsPtr, <usize>cap * SUBSCRIPTION);
   subsCap = cap;
 }
 
 function reserveFds(fd: i32): void {
   if (fd < fdCap) return;
   const cap = nextCapacity(fdCap, fd + 1);
-  slotPtr = grow(slotPtr, <usize>fdCap << 3, <usize>cap << 3);
+  slotPtr = grow(slotPtr, <usize>cap << 3);
   memory.fill(slotPtr + (<usize>fdCap << 3), 0, <usize>(cap - fdCap) << 3);
   fdCap = cap;
 }

@@ -40,12 +40,12 @@ export function polledAt(): f64 {
 function reserve(nsubs: i32): void {
   if (nsubs > eventsCap) {
     eventsCap = nextCapacity(eventsCap, nsubs);
-    eventsPtr = grow(0, 0, <usize>eventsCap * EVENT);
+    eventsPtr = grow(eventsPtr, <usize>eventsCap * EVENT);
   }
   const need = nsubs + TIMER_BATCH;
   if (need > readyCap) {
     readyCap = nextCapacity(readyCap, need);
-    readyPtr = grow(0, 0, <usize>readyCap << 4);
+    readyPtr = grow(readyPtr, <usize>readyCap << 4);
   }
 }
 

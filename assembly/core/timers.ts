@@ -3,8 +3,8 @@
 // (the sequence is a float counter: exact up to 2^53 additions, it never wraps in practice).
 //
 // Cancel is O(1) lazy deletion: the id is marked dead and its entry is skipped when it reaches
-// the top. When dead entries outnumber live ones (and there are more than 64), the heap is
-// compacted in O(n), so memory stays proportional to the live timers. An id is reused only once
+// the top. When dead entries outnumber live ones (and there are more than 64) after a cancel or
+// a pop, the heap is compacted in O(n), so its size stays proportional to the live timers. An id is reused only once
 // its entry has left the heap, so an id the host holds always means one timer.
 //
 // Limits: at most 2^31 - 1 timers alive at once; deadlines are floats in milliseconds (NaN is
@@ -96,9 +96,9 @@ function takeId(): i32 {
   if (freeLen > 0) return load<i32>(freePtr + (<usize>--freeLen << 2));
   if (nextId == idCap) {
     const cap = nextCapacity(idCap, nextId + 1);
-    statePtr = grow(statePtr, <usize>idCap, <usize>cap);
+    statePtr = grow(statePtr, <usize>cap);
     memory.fill(statePtr + <usize>idCap, FREE, <usize>(cap - idCap));
-    freePtr = grow(freePtr, <usize>freeLen << 2, <usize>cap << 2);
+    freePtr = grow(freePtr, <usize>cap << 2);
     idCap = cap;
   }
   return nextId++;
@@ -134,7 +134,7 @@ export function timerAdd(when: f64): i32 {
   const id = takeId();
   if (heapLen == heapCap) {
     const cap = nextCapacity(heapCap, heapLen + 1);
-    heapPtr = grow(heapPtr, <usize>heapLen * ENTRY, <usize>cap * ENTRY);
+    heapPtr = grow(heapPtr, <usize>cap * ENTRY);
     heapCap = cap;
   }
   setState(id, LIVE);
@@ -145,13 +145,18 @@ export function timerAdd(when: f64): i32 {
   return id;
 }
 
+/** Compacts when dead entries outnumber live ones (and there are more than 64). */
+@inline function maybeCompact(): void {
+  if (deadCount > 64 && deadCount > liveCount) compact();
+}
+
 /** Cancels timer `id`; returns false if it is not a live timer. */
 export function timerCancel(id: i32): bool {
   if (id < 0 || id >= nextId || stateOf(id) != LIVE) return false;
   setState(id, DEAD);
   liveCount--;
   deadCount++;
-  if (deadCount > 64 && deadCount > liveCount) compact();
+  maybeCompact();
   return true;
 }
 
@@ -191,5 +196,6 @@ export function timerPopExpired(now: f64, out: usize, max: i32): i32 {
     store<i64>(p, 0, 8);
     n++;
   }
+  maybeCompact(); // firing shrinks the live count: dead entries deeper down may now dominate
   return n;
 }
