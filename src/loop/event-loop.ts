@@ -91,40 +91,50 @@ export class EventLoop {
   }
 
   /** Schedules `cb(...args)` for the next pass (FIFO). */
-  callSoon(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+  callSoon(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
+  callSoon(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h = new Handle(cb, args.length > 0 ? args : null, this);
+    const h = new Handle(cb, this);
+    if (arguments.length > 1) h._setArgs(arguments, 1);
     this._soon(runHandle, h);
     return h;
   }
 
   /** Schedules `cb(...args)` from outside the loop (a host callback); wakes a waiting loop. */
-  callSoonThreadsafe(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
+  callSoonThreadsafe(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
+  callSoonThreadsafe(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h = new Handle(cb, args.length > 0 ? args : null, this);
+    const h = new Handle(cb, this);
+    if (arguments.length > 1) h._setArgs(arguments, 1);
     this._soonThreadsafe(runHandle, h);
     return h;
   }
 
   /** Schedules `cb(...args)` after `delay` ms (negative: as soon as possible). */
-  callLater(delay: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
+  callLater(delay: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
+  callLater(delay: number, cb: (...args: any[]) => unknown): TimerHandle {
     checkTime(delay, "delay");
     checkCallback(cb);
-    return this.schedule(this.host.now() + delay, cb, args);
+    const h = this.schedule(this.host.now() + delay, cb);
+    if (arguments.length > 2) h._setArgs(arguments, 2);
+    return h;
   }
 
   /** Schedules `cb(...args)` at loop time `when` (ms). */
-  callAt(when: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle {
+  callAt(when: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
+  callAt(when: number, cb: (...args: any[]) => unknown): TimerHandle {
     checkTime(when, "when");
     checkCallback(cb);
-    return this.schedule(when, cb, args);
+    const h = this.schedule(when, cb);
+    if (arguments.length > 2) h._setArgs(arguments, 2);
+    return h;
   }
 
-  private schedule(when: number, cb: (...args: any[]) => unknown, args: unknown[]): TimerHandle {
+  private schedule(when: number, cb: (...args: any[]) => unknown): TimerHandle {
     this.checkClosed();
-    const h = new TimerHandle(when, cb, args.length > 0 ? args : null, this);
+    const h = new TimerHandle(when, cb, this);
     const id = this._core.addTimer(when);
     h._id = id;
     this.timers[id] = h;
@@ -159,12 +169,16 @@ export class EventLoop {
 
   /** Calls `cb(...args)` whenever `fd` is readable (level-triggered) until `removeReader(fd)`. */
   addReader(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
-    return this.addFdCallback(this.readers, 1, fd, cb, args);
+    const h = this.addFdCallback(this.readers, 1, fd, cb);
+    h._setArgs(args, 0);
+    return h;
   }
 
   /** Calls `cb(...args)` whenever `fd` is writable until `removeWriter(fd)`. */
   addWriter(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
-    return this.addFdCallback(this.writers, 2, fd, cb, args);
+    const h = this.addFdCallback(this.writers, 2, fd, cb);
+    h._setArgs(args, 0);
+    return h;
   }
 
   /** Stops watching `fd` for reading; returns false if no reader was registered. */
@@ -178,14 +192,14 @@ export class EventLoop {
   }
 
   private addFdCallback(
-    table: (Handle | undefined)[], bit: number, fd: number, cb: (...args: any[]) => unknown, args: unknown[],
+    table: (Handle | undefined)[], bit: number, fd: number, cb: (...args: any[]) => unknown,
   ): Handle {
     checkFd(fd);
     checkCallback(cb);
     this.checkClosed();
     if (fd === this.host.wakeupFd) throw new RangeError(`fd ${fd} is the loop's own wake-up fd`);
     if (!this.host.isOpen(fd)) throw new RangeError(`fd ${fd} is not open on host ${this.host.name}`);
-    const h = new Handle(cb, args.length > 0 ? args : null, this);
+    const h = new Handle(cb, this);
     const old = table[fd];
     if (old === undefined) this.fdCallbacks++;
     else old.cancel();

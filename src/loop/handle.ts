@@ -5,46 +5,55 @@
 
 import type { EventLoop } from "./event-loop.js";
 
+/** Marks "no argument" in `Handle._arg` (so zero and one-undefined arguments stay apart). */
+export const NO_ARG: unique symbol = Symbol("no argument");
+
 export class Handle {
-  /** @internal */ _callback: ((...args: any[]) => unknown) | null;
-  /** @internal */ _args: unknown[] | null;
-  /** @internal The single argument of an internal callback (used when `_args` is null). */
-  _arg: unknown = undefined;
-  /** @internal */ _cancelled = false;
+  /** @internal The callback; null once cancelled. */
+  _callback: ((...args: any[]) => unknown) | null;
+  /** @internal The arguments when there are two or more, else null. */
+  _args: unknown[] | null = null;
+  /** @internal The argument when there is exactly one, else NO_ARG. */
+  _arg: unknown = NO_ARG;
   /** @internal */ readonly _loop: EventLoop;
 
   /** @internal */
-  constructor(callback: (...args: any[]) => unknown, args: unknown[] | null, loop: EventLoop) {
+  constructor(callback: (...args: any[]) => unknown, loop: EventLoop) {
     this._callback = callback;
-    this._args = args;
     this._loop = loop;
+  }
+
+  /** @internal Stores the arguments `args[from…]` (one kept inline, more as an array). */
+  _setArgs(args: ArrayLike<unknown>, from: number): void {
+    const n = args.length - from;
+    if (n === 1) this._arg = args[from];
+    else if (n > 1) this._args = Array.prototype.slice.call(args, from);
   }
 
   /** Stops the callback from running; does nothing if it already ran or was cancelled. */
   cancel(): void {
-    if (this._cancelled) return;
-    this._cancelled = true;
     this._callback = null;
     this._args = null;
-    this._arg = undefined;
+    this._arg = NO_ARG;
   }
 
   cancelled(): boolean {
-    return this._cancelled;
+    return this._callback === null;
   }
 
   /** @internal Runs the callback (the loop catches what it throws). */
   _run(): void {
     const cb = this._callback!;
-    const args = this._args;
-    if (args === null) cb(this._arg);
-    else cb(...args);
+    const arg = this._arg;
+    if (arg !== NO_ARG) cb(arg);
+    else if (this._args === null) cb();
+    else cb(...this._args);
   }
 
   /** A short description for messages: the callback's name. */
   toString(): string {
-    const name = this._callback?.name || "anonymous";
-    return `<${this.constructor.name} ${this._cancelled ? "cancelled" : name}()>`;
+    const cb = this._callback;
+    return `<${this.constructor.name} ${cb === null ? "cancelled" : `${cb.name || "anonymous"}()`}>`;
   }
 }
 
@@ -54,8 +63,8 @@ export class TimerHandle extends Handle {
   /** @internal */ readonly _when: number;
 
   /** @internal */
-  constructor(when: number, callback: (...args: any[]) => unknown, args: unknown[] | null, loop: EventLoop) {
-    super(callback, args, loop);
+  constructor(when: number, callback: (...args: any[]) => unknown, loop: EventLoop) {
+    super(callback, loop);
     this._when = when;
   }
 
@@ -65,7 +74,6 @@ export class TimerHandle extends Handle {
   }
 
   override cancel(): void {
-    if (this._cancelled) return;
     if (this._id >= 0) this._loop._timerCancelled(this);
     super.cancel();
   }
@@ -73,5 +81,5 @@ export class TimerHandle extends Handle {
 
 /** Runs a public handle from the ready queue unless it was cancelled. */
 export function runHandle(handle: Handle): void {
-  if (!handle._cancelled) handle._run();
+  if (handle._callback !== null) handle._run();
 }
