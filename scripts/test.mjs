@@ -1,11 +1,12 @@
 // npm test: bundles each tests/**/*.test.ts with esbuild (src/ included, the core's wasm bytes
-// embedded, as in dist/), runs every suite in its own Node process (two at a time) and then the
-// Deno suites (tests/deno/*.test.ts) under `npx deno`, and ends with one line
+// embedded, as in dist/), runs every suite in its own Node process and again under Deno
+// (`deno run -A`, Deno 2 from the devDependency) unless the suite's source has a line
+// `// deno: skip — reason`, two processes at a time, and ends with one line
 // "N passed, N failed" over all of them. Arguments filter suites by substring.
-// Env: WASIO_TEST_NO_DENO=1 skips the Deno suites.
+// Env: WASIO_TEST_NO_DENO=1 skips the Deno runs.
 
 import { spawn } from "node:child_process";
-import { readdirSync, statSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -66,8 +67,8 @@ async function pool(jobs, width) {
   return results;
 }
 
-const nodeSuites = all.filter((f) => !f.includes(`${join("tests", "deno")}`));
-const denoSuites = process.env.WASIO_TEST_NO_DENO ? [] : all.filter((f) => f.includes(`${join("tests", "deno")}`));
+const nodeSuites = all;
+const denoSuites = process.env.WASIO_TEST_NO_DENO ? [] : all.filter((f) => !/^\/\/ deno: skip/m.test(readFileSync(f, "utf8")));
 const js = (f) => join(outdir, relative(join(root, "tests"), f)).replace(/\.ts$/, ".js");
 const denoBin = join(root, "node_modules", ".bin", "deno");
 
