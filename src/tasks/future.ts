@@ -52,6 +52,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   _cb0: DoneCallback | object | null = null;
   /** @internal */ _cbs: (DoneCallback | object)[] | null = null;
   /** @internal */ _unretrieved: Unretrieved | null = null;
+  /**
+   * @internal The combinator (a gather, a TaskGroup) that watches this future through one shared
+   * done callback, which finds its state here instead of in a closure; null when none does.
+   */
+  _owner: object | null = null;
   /** @internal */ readonly _loop: EventLoop;
 
   constructor(loop?: EventLoop) {

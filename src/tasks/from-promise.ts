@@ -1,0 +1,73 @@
+// fromPromise: await a host promise (any PromiseLike) inside a coroutine.
+//
+//   const text = yield* fromPromise(fetch(url).then((r) => r.text()));
+//
+// The promise settles in the host's world (a microtask), outside any loop iteration; its outcome
+// is posted to the loop with `_soonThreadsafe`, which also wakes a loop waiting in its host, and
+// the future the task waits on is settled from the loop's ready queue on the next pass.
+//
+// No dangling state: the promise's callbacks hold only a small link object, and the link drops
+// the future as soon as the coroutine stops waiting (result, error or cancellation), so a
+// cancelled wait on a promise that never settles keeps nothing of the task alive, and a settlement
+// after the cancel, or after the loop closed, posts nothing. A rejection is always handled (never
+// an unhandled rejection), even when nobody waits any more.
+//
+// Limits: a promise settles only when the host's own event loop turns, so under `runSync` (which
+// never yields to the host) a task waiting on a promise can never be woken: the blocking driver
+// reports a deadlock. Use the async `run()` (any host, VirtualHost included) for such code.
+
+import { getRunningLoop } from "../loop/running.js";
+import { describe } from "../loop/validate.js";
+import type { Coroutine } from "./coroutine.js";
+import { Future, PENDING } from "./future.js";
+
+/** What the promise's callbacks see of the waiting coroutine. */
+interface PromiseLink {
+  /** The future the task waits on; null once nobody waits. */
+  fut: Future<unknown> | null;
+  settled: boolean;
+  ok: boolean;
+  value: unknown;
+}
+
+/** Awaits the host promise `p` inside a task: returns its value or throws its rejection reason. */
+export function fromPromise<T>(p: PromiseLike<T>): Coroutine<T> {
+  if (p === null || (typeof p !== "object" && typeof p !== "function") || typeof (p as PromiseLike<T>).then !== "function") {
+    throw new TypeError(`fromPromise() needs a promise (a thenable), got ${describe(p)}`);
+  }
+  return awaitPromise(p);
+}
+
+function* awaitPromise<T>(p: PromiseLike<T>): Coroutine<T> {
+  const loop = getRunningLoop();
+  const fut = new Future<T>(loop);
+  const link: PromiseLink = { fut, settled: false, ok: false, value: undefined };
+  p.then((value) => settle(link, true, value), (reason) => settle(link, false, reason));
+  try {
+    return yield* fut;
+  } finally {
+    link.fut = null;
+    link.value = undefined;
+  }
+}
+
+/** Runs in the host's world: post the outcome to the loop, unless nobody waits any more. */
+function settle(link: PromiseLink, ok: boolean, value: unknown): void {
+  if (link.settled) return;
+  link.settled = true;
+  const fut = link.fut;
+  if (fut === null || fut._state !== PENDING || fut._loop.isClosed()) return;
+  link.ok = ok;
+  link.value = value;
+  fut._loop._soonThreadsafe(deliver, link);
+}
+
+/** Runs on the loop: settle the future the task waits on. */
+function deliver(link: PromiseLink): void {
+  const fut = link.fut;
+  const value = link.value;
+  link.value = undefined;
+  if (fut === null || fut._state !== PENDING) return;
+  if (link.ok) fut.setResult(value);
+  else fut.setException(value);
+}
