@@ -31,16 +31,26 @@ function* chain(d, resumes) {
   return yield* chain(d - 1, resumes);
 }
 
+// The same chain through wasio's call(): the task keeps the chain as its own stack and resumes
+// only the innermost generator.
+function* callChain(w, d, resumes) {
+  if (d === 0) {
+    for (let k = 0; k < resumes; k++) yield;
+    return resumes;
+  }
+  return yield* w.call(callChain(w, d - 1, resumes));
+}
+
 export async function native({ depth = 1, resumes = RESUMES } = {}) {
   const t0 = performance.now();
   const n = await nodeChain(depth - 1, resumes);
   return ((performance.now() - t0) * 1e6) / n;
 }
 
-export function wasio(w, { depth = 1, resumes = RESUMES } = {}) {
+export function wasio(w, { depth = 1, resumes = RESUMES, viaCall = false } = {}) {
   return w.run(function* () {
     const t0 = performance.now();
-    const n = yield* chain(depth - 1, resumes);
+    const n = viaCall ? yield* callChain(w, depth - 1, resumes) : yield* chain(depth - 1, resumes);
     return ((performance.now() - t0) * 1e6) / n;
   });
 }
@@ -48,19 +58,23 @@ export function wasio(w, { depth = 1, resumes = RESUMES } = {}) {
 export async function bench(w, { quick, rounds } = {}) {
   const resumes = quick ? RESUMES / 10 : RESUMES;
   const results = [];
-  for (const depth of DEPTHS) {
-    const p = { depth, resumes };
-    results.push(
-      await compare({
-        name: `deep-resume depth ${depth}`,
-        group: "deep-resume",
-        metric: `${resumes.toLocaleString("en-US")} resumes of a coroutine ${depth} deep`,
-        unit: "ns/resume",
-        rounds,
-        a: w && { label: "wasio", fn: () => wasio(w, p) },
-        b: { label: "Node", fn: () => native(p) },
-      }),
-    );
+  for (const viaCall of [false, true]) {
+    if (viaCall && w && typeof w.call !== "function") continue;
+    for (const depth of DEPTHS) {
+      const p = { depth, resumes, viaCall };
+      const how = viaCall ? "yield* call(…)" : "plain yield*";
+      results.push(
+        await compare({
+          name: `deep-resume depth ${depth}, ${how}`,
+          group: "deep-resume",
+          metric: `${resumes.toLocaleString("en-US")} resumes of a coroutine ${depth} deep (${how})`,
+          unit: "ns/resume",
+          rounds,
+          a: w && { label: "wasio", fn: () => wasio(w, p) },
+          b: { label: "Node", fn: () => native(p) },
+        }),
+      );
+    }
   }
   return results;
 }

@@ -9,3 +9,4 @@ export { shield } from "./shield.js";
 export { Timeout, timeout, timeoutAt } from "./timeout.js";
 export { TaskGroup } from "./task-group.js";
 export { fromPromise } from "./from-promise.js";
+export { call, CallFuture } from "./call.js";

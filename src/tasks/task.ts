@@ -19,6 +19,7 @@ import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../loop/validate.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
+import { CallFuture } from "./call.js";
 
 export interface TaskOptions {
   /** The task's name (default "Task-N"). */
@@ -33,6 +34,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _nameNumber: number;
   /** @internal The future this task waits on, if any. */
   _futWaiter: Future<unknown> | null = null;
+  /** @internal The innermost sub-coroutine run through call(), or null. */
+  _top: CallFuture<unknown> | null = null;
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
   /** @internal An exception the next step throws into the coroutine. */
@@ -120,18 +123,45 @@ export class Task<T = unknown> extends Future<T> {
     const loop = this._loop;
     const prevTask = loop._currentTask;
     loop._currentTask = this as Task<unknown>;
-    let r: IteratorResult<Future<unknown> | undefined, T>;
-    try {
-      r = throwing ? this._coro.throw(exc) : this._coro.next();
-    } catch (e) {
-      loop._currentTask = prevTask;
-      if (e instanceof CancelledError) {
-        this._cancelledExc = e;
-        Future.prototype.cancel.call(this);
-      } else {
-        Future.prototype.setException.call(this, e);
+    // Resume the innermost coroutine; calls (CallFuture) push and pop the task's own stack
+    // within this one step, as native yield* would, until something suspends or the root ends.
+    let top = this._top;
+    let r: IteratorResult<Future<unknown> | undefined, unknown>;
+    for (;;) {
+      const gen: Coroutine<unknown> = top === null ? this._coro : top._gen;
+      try {
+        r = throwing ? gen.throw(exc) : gen.next();
+      } catch (e) {
+        if (top !== null) {
+          top = this._popCall(top, e, true);
+          exc = e;
+          throwing = true;
+          continue;
+        }
+        loop._currentTask = prevTask;
+        if (e instanceof CancelledError) {
+          this._cancelledExc = e;
+          Future.prototype.cancel.call(this);
+        } else {
+          Future.prototype.setException.call(this, e);
+        }
+        return;
       }
-      return;
+      if (r.done) {
+        if (top === null) break;
+        top = this._popCall(top, r.value, false);
+        throwing = false;
+        continue;
+      }
+      const y = r.value;
+      if (y instanceof CallFuture && y._runner === null && y._state === PENDING && y._loop === loop) {
+        y._runner = this;
+        y._below = top;
+        this._top = top = y;
+        throwing = false;
+        continue;
+      }
+      break;
     }
     loop._currentTask = prevTask;
     if (r.done) {
@@ -139,7 +169,7 @@ export class Task<T = unknown> extends Future<T> {
         this._mustCancel = false;
         Future.prototype.cancel.call(this, this._cancelMessage);
       } else {
-        Future.prototype.setResult.call(this, r.value);
+        Future.prototype.setResult.call(this, r.value as T);
       }
       return;
     }
@@ -161,6 +191,22 @@ export class Task<T = unknown> extends Future<T> {
     } else {
       this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
     }
+  }
+
+  /** @internal Ends the call on top of the stack with a result or an error; returns the new top. */
+  _popCall(top: CallFuture<unknown>, value: unknown, failed: boolean): CallFuture<unknown> | null {
+    const below = top._below;
+    this._top = below;
+    top._below = null;
+    if (failed) {
+      top._exception = value;
+      top._failed = true;
+    } else {
+      top._result = value;
+    }
+    top._state = FINISHED;
+    top._scheduleCallbacks();
+    return below;
   }
 
   /** @internal Schedules a step that throws `exc` into the coroutine. */

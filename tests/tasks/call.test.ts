@@ -1,0 +1,94 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { runSync } from "../../src/run.js";
+import { VirtualHost } from "../../src/hosts/virtual-host.js";
+import { call } from "../../src/tasks/call.js";
+import { sleep } from "../../src/tasks/sleep.js";
+import { createTask } from "../../src/tasks/create-task.js";
+import { gather } from "../../src/tasks/gather.js";
+import { CancelledError } from "../../src/errors.js";
+import { getRunningLoop } from "../../src/loop/running.js";
+import type { Coroutine } from "../../src/tasks/coroutine.js";
+
+const host = () => ({ host: new VirtualHost() });
+
+test("call() returns the sub-coroutine's result, like yield*", () => {
+  function* add(a: number, b: number): Coroutine<number> { yield* sleep(5); return a + b; }
+  const r = runSync(function* () {
+    const x = yield* call(add(1, 2));
+    const y = yield* add(3, 4);
+    return [x, y, getRunningLoop().time()];
+  }, host());
+  assert.equal(r, [3, 7, 10]);
+});
+
+test("a deep chain of calls returns through every level in order", () => {
+  const trail: number[] = [];
+  function* down(d: number): Coroutine<number> {
+    if (d === 0) { yield; yield* sleep(1); return 0; }
+    const v = yield* call(down(d - 1));
+    trail.push(d);
+    return v + 1;
+  }
+  const r = runSync(() => down(200), host());
+  assert.is(r, 200);
+  assert.equal(trail, Array.from({ length: 200 }, (_, i) => i + 1));
+});
+
+test("an exception thrown deep in a call chain can be caught by an outer level", () => {
+  function* fail(): Coroutine<never> { yield; throw new RangeError("deep"); }
+  function* middle(): Coroutine<string> {
+    try { yield* call(fail()); return "no"; } finally { /* cleanup runs */ }
+  }
+  const r = runSync(function* () {
+    try { yield* call(middle()); return "no"; } catch (e) { return (e as Error).message; }
+  }, host());
+  assert.is(r, "deep");
+});
+
+test("cancelling a task cancels the innermost call, and finally blocks run outward", () => {
+  const log: string[] = [];
+  function* inner(): Coroutine<void> {
+    try { yield* sleep(1_000); } finally { log.push("inner finally"); }
+  }
+  function* outer(): Coroutine<void> {
+    try { yield* call(inner()); } finally { log.push("outer finally"); }
+  }
+  const r = runSync(function* () {
+    const t = createTask(outer());
+    yield* sleep(10);
+    t.cancel("stop");
+    try { yield* t; } catch (e) { return [(e as Error).name, (e as Error).message, t.cancelled()]; }
+    return null;
+  }, host());
+  assert.equal(r, ["CancelledError", "stop", true]);
+  assert.equal(log, ["inner finally", "outer finally"]);
+});
+
+test("a call that catches the cancellation lets its caller go on", () => {
+  function* stubborn(): Coroutine<string> {
+    try { yield* sleep(100); return "slept"; } catch (e) { if (e instanceof CancelledError) return "caught"; throw e; }
+  }
+  const r = runSync(function* () {
+    const t = createTask((function* () { return yield* call(stubborn()); })());
+    yield;
+    t.cancel();
+    return yield* t;
+  }, host());
+  assert.is(r, "caught");
+});
+
+test("a call awaited through gather runs as a task of its own", () => {
+  function* value(v: number): Coroutine<number> { yield* sleep(v); return v * 2; }
+  const r = runSync(function* () { return yield* gather([call(value(3)), call(value(1))]); }, host());
+  assert.equal(r, [6, 2]);
+});
+
+test("call() rejects what is not a coroutine", () => {
+  runSync(function* () {
+    assert.throws(() => call(42 as any), TypeError);
+    yield;
+  }, host());
+});
+
+test.run();
