@@ -25,8 +25,11 @@ function find(dir) {
 }
 
 const all = find(join(root, "tests")).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
-const outdir = join(root, "build/tests");
+// A folder of this run's own, so that two runs at once (two engineers, or CI and a developer)
+// never delete each other's bundles.
+const outdir = join(root, "build", `tests-${process.pid}`);
 rmSync(outdir, { recursive: true, force: true });
+process.on("exit", () => rmSync(outdir, { recursive: true, force: true }));
 await esbuild.build({
   entryPoints: all, outdir, outbase: join(root, "tests"), bundle: true, format: "esm", platform: "node",
   target: "es2022", loader: { ".wasm": "binary" }, external: ["uvu", "uvu/*", "node:*"], logLevel: "error",
