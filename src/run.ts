@@ -9,6 +9,8 @@ import { describe } from "./loop/validate.js";
 import { allTasks } from "./tasks/current.js";
 import { isCoroutine, type Coroutine } from "./tasks/coroutine.js";
 import { gatherForShutdown } from "./tasks/shutdown.js";
+import type { Task } from "./tasks/task.js";
+import { interruptMainOnSigint, type MainInterrupt } from "./io/signals/run-sigint.js";
 
 export interface RunOptions {
   debug?: boolean;
@@ -24,12 +26,21 @@ function start<T>(main: Main<T>, options: RunOptions | undefined): [EventLoop, C
   return [new EventLoop({ host: options?.host, debug: options?.debug }), coro as Coroutine<T>];
 }
 
-/** Runs `main` on a new loop and returns (a promise of) its result; the loop is closed after. */
+/**
+ * Runs `main` on a new loop and returns (a promise of) its result; the loop is closed after. On
+ * Node and Deno, SIGINT (Ctrl-C) cancels `main`, and run() then throws KeyboardInterrupt.
+ */
 export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   const [loop, coro] = start(main, options);
+  let sigint: MainInterrupt | null = null; // SIGINT cancels main (asyncio.run); see io/signals/run-sigint.ts
   try {
-    return await loop.runUntilComplete<T>(loop.createTask(coro));
+    const task = loop.createTask(coro);
+    sigint = interruptMainOnSigint(loop, task as Task<unknown>);
+    return await loop.runUntilComplete<T>(task);
+  } catch (error) {
+    throw sigint === null ? error : sigint.translate(error);
   } finally {
+    sigint?.dispose();
     try {
       const left = allTasks(loop);
       if (left.size > 0) await loop.runUntilComplete(gatherForShutdown(loop, left));

@@ -3,12 +3,12 @@
 // ready it records the wait the core asked for; the async driver then awaits `idle()`, which is
 // one host timer for that wait, settled early by any readiness change or wake-up.
 //
-// Limits: cannot block, so `runSync` refuses it. Socket, listener and stdin fds are added to the
-// same fd table by the I/O layer.
+// Limits: cannot block, so `runSync` refuses it. TCP sockets and listeners are fds of its fd
+// table (SocketHost, src/hosts/node/); stdin fds are added to the same table by the I/O layer.
 
-import { HostBase } from "./host-base.js";
+import { SocketHost } from "./node/socket-host.js";
 
-export class NodeHost extends HostBase {
+export class NodeHost extends SocketHost {
   readonly name: string = "node";
   readonly canBlock = false;
   /** The wait (ms) the last empty poll asked for; -1 means until something happens. */

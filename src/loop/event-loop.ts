@@ -28,6 +28,12 @@ import { Handle, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
 import { checkCallback, checkFd, checkTime } from "./validate.js";
+// Issue 5 (executors, DNS, signals): the thin methods at the end of the class delegate to these.
+import { runInExecutor, shutdownDefaultExecutor } from "../io/executor/run-in-executor.js";
+import type { ThreadPoolExecutor } from "../io/executor/thread-pool-executor.js";
+import type { JobFunction } from "../io/executor/job-spec.js";
+import { loopGetaddrinfo, type AddrInfo, type GetaddrinfoOptions } from "../io/dns/getaddrinfo.js";
+import { addSignalHandler, removeSignalHandler } from "../io/signals/signal-handlers.js";
 
 export type { ExceptionContext };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -370,7 +376,7 @@ export class EventLoop {
         const idle = this.iterate();
         if (this.stopping) return true;
         if (idle) return false;
-        if ((++spins & 15) === 0 && this.host.now() >= deadline) return false;
+        if ((++spins & 63) === 0 && this.host.now() >= deadline) return false;
       }
     } finally {
       _setRunningLoop(prev);
@@ -521,6 +527,41 @@ export class EventLoop {
 
   getDebug(): boolean {
     return this.debug;
+  }
+
+  // ---------------------------------------------------------------- executors, DNS, signals
+  // Issue 5: thin methods; the work is done in src/io/executor, src/io/dns and src/io/signals.
+
+  /**
+   * Runs `exportName(...args)` of module `moduleUrl` on a worker thread of `executor` (null: this
+   * loop's default pool) and returns a Future of its result (asyncio's run_in_executor, with a
+   * module export instead of a function: functions cannot cross threads). Arguments and result
+   * cross by structured clone; cancelling the Future drops the result of a job already running.
+   */
+  runInExecutor<F extends JobFunction = JobFunction>(
+    executor: ThreadPoolExecutor | null, moduleUrl: string | URL, exportName: string, ...args: Parameters<F>
+  ): Future<Awaited<ReturnType<F>>> {
+    return runInExecutor<F>(this, executor, moduleUrl, exportName, args);
+  }
+
+  /** Shuts the default executor down; the Future is done when its workers have exited. */
+  shutdownDefaultExecutor(): Future<void> {
+    return shutdownDefaultExecutor(this);
+  }
+
+  /** Resolves `host` and `port` off the loop's thread (asyncio's getaddrinfo); see src/io/dns. */
+  getaddrinfo(host: string | null, port?: number | string | null, options?: GetaddrinfoOptions): Future<AddrInfo[]> {
+    return loopGetaddrinfo(this, host, port, options);
+  }
+
+  /** Runs `cb(...args)` as a loop callback each time the process gets `sig` ("SIGINT", …); replaces a previous handler. */
+  addSignalHandler(sig: string, cb: (...args: any[]) => unknown, ...args: unknown[]): void {
+    addSignalHandler(this, sig, cb, args);
+  }
+
+  /** Removes the handler for `sig`, restoring the default behaviour; false if there was none. */
+  removeSignalHandler(sig: string): boolean {
+    return removeSignalHandler(this, sig);
   }
 
   toString(): string {

@@ -260,7 +260,9 @@ function throwStep(task: Task<unknown>): void {
 
 function wakeStep(task: Task<unknown>): void {
   const fut = task._futWaiter;
-  if (fut !== null && task._state === PENDING) task._wakeup(fut);
+  if (fut === null || task._state !== PENDING) return;
+  if (fut._state === FINISHED && !fut._failed) task._step(undefined, false);
+  else task._wakeup(fut);
 }
 
 function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {

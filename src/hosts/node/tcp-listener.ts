@@ -1,0 +1,125 @@
+// A listening TCP socket as an fd resource. Node accepts connections on its own; each one waits
+// here, already wrapped as a TcpSocket (so its incoming bytes are buffered and bounded), until
+// `accept` gives it an fd.
+//
+// Readiness: readable while a connection waits (or an error is pending); writable once the bind
+// has finished, successfully or not — Node binds asynchronously, so `listen` returns an fd at
+// once and a caller that needs the address waits for writability as after a non-blocking connect.
+
+import type * as Net from "node:net";
+import type { Resource } from "../fd-table.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./errno.js";
+import { TcpSocket, type SockAddr } from "./tcp-socket.js";
+
+export class TcpListener implements Resource {
+  /** Accepted by Node, waiting for `accept`. */
+  private readonly waiting: TcpSocket[] = [];
+  private waitingHead = 0;
+  /** True once the bind finished (listening, or failed with `errno`). */
+  bound = false;
+  /** The sticky WASI errno of a failed bind (0 if none), its name and the host error. */
+  errno = ERRNO_SUCCESS;
+  code: string | null = null;
+  error: unknown = null;
+  /** A one-shot error of a later accept, returned by the next `accept`. */
+  private acceptErrno = ERRNO_SUCCESS;
+  private reportErrno = ERRNO_SUCCESS;
+  private local: SockAddr | null = null;
+  closed = false;
+
+  constructor(readonly server: Net.Server, private readonly notify: () => void, private readonly onAccepted: (s: TcpSocket) => void) {
+    server.on("connection", (socket: Net.Socket) => this.onConnection(socket));
+    server.on("listening", () => this.onListening());
+    server.on("error", (err: Error) => this.onError(err));
+  }
+
+  private onConnection(socket: Net.Socket): void {
+    if (this.closed) { socket.destroy(); return; }
+    const wasEmpty = this.waiting.length === this.waitingHead;
+    const sock = new TcpSocket(socket, false, this.notify);
+    this.waiting.push(sock);
+    this.onAccepted(sock);
+    if (wasEmpty) this.notify();
+  }
+
+  private onListening(): void {
+    this.bound = true;
+    const a = this.server.address();
+    if (a !== null && typeof a === "object") this.local = { address: a.address, port: a.port, family: a.family };
+    if (!this.closed) this.notify();
+  }
+
+  private onError(err: unknown): void {
+    const { errno, code } = describeHostError(err);
+    if (!this.bound) {
+      this.bound = true;
+      this.errno = errno;
+      this.code = code;
+      this.error = err;
+    } else {
+      this.acceptErrno = errno;
+    }
+    this.reportErrno = errno;
+    if (!this.closed) this.notify();
+  }
+
+  readReady(): boolean {
+    return this.waiting.length > this.waitingHead || this.errno !== ERRNO_SUCCESS || this.acceptErrno !== ERRNO_SUCCESS;
+  }
+
+  writeReady(): boolean {
+    return this.bound;
+  }
+
+  readableBytes(): number {
+    return 0;
+  }
+
+  hungUp(): boolean {
+    return false;
+  }
+
+  takeError(): number {
+    const e = this.reportErrno;
+    this.reportErrno = ERRNO_SUCCESS;
+    return e;
+  }
+
+  /** The next waiting connection, or -EAGAIN, or -errno. */
+  accept(): TcpSocket | number {
+    if (this.closed) return -ERRNO_BADF;
+    if (this.errno !== ERRNO_SUCCESS) return -this.errno;
+    if (this.waiting.length > this.waitingHead) {
+      const sock = this.waiting[this.waitingHead];
+      this.waiting[this.waitingHead++] = undefined as unknown as TcpSocket;
+      if (this.waitingHead === this.waiting.length) { this.waiting.length = 0; this.waitingHead = 0; }
+      return sock;
+    }
+    if (this.acceptErrno !== ERRNO_SUCCESS) {
+      const e = this.acceptErrno;
+      this.acceptErrno = ERRNO_SUCCESS;
+      return -e;
+    }
+    return -ERRNO_AGAIN;
+  }
+
+  /** Connections accepted by Node and not yet by the caller. */
+  backlog(): number {
+    return this.waiting.length - this.waitingHead;
+  }
+
+  sockName(): SockAddr | null {
+    return this.local;
+  }
+
+  /** Stops listening; connections not yet accepted are closed. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (let i = this.waitingHead; i < this.waiting.length; i++) this.waiting[i].abort();
+    this.waiting.length = 0;
+    this.waitingHead = 0;
+    if (this.server.listening) this.server.close();
+    else this.server.once("listening", () => this.server.close());
+  }
+}

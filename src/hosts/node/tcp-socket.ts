@@ -1,0 +1,263 @@
+// A connected (or connecting) TCP socket as an fd resource: Node's completion-style socket adapted
+// to level-triggered readiness and a WASI-shaped, never-blocking data path.
+//
+// Receiving: 'data' chunks queue here until `recv` copies them out. While more than RECV_LIMIT
+// bytes wait, the socket is paused (Node stops reading from the kernel, TCP's window closes, the
+// sender slows down); it is resumed once `recv` drains the queue to half of that, so a slow reader
+// cannot grow memory without bound. Sending: `send` accepts bytes while Node's write buffer is
+// under SEND_HIGH_WATER and refuses with EAGAIN beyond it; Node's 'drain' makes it writable again.
+//
+// Readiness (level-triggered): readable while bytes wait, or at EOF, or after an error; writable
+// once connected while the write buffer is under the high-water mark (or after an error, so the
+// writer learns of it). Every change from not-ready to ready calls `notify`, which wakes a loop
+// waiting in `host.idle()`.
+
+import type * as Net from "node:net";
+import type { Resource } from "../fd-table.js";
+import {
+  ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, describeHostError,
+} from "./errno.js";
+import { nodeBuffer } from "./node-modules.js";
+
+/** A socket address in Node's shape. */
+export interface SockAddr {
+  address: string;
+  port: number;
+  family: string;
+}
+
+/** Bytes queued for reading beyond which the socket is paused. */
+export const RECV_LIMIT = 256 * 1024;
+/** Bytes in Node's write buffer at and beyond which `send` returns EAGAIN. */
+export const SEND_HIGH_WATER = 64 * 1024;
+
+/** WASI sdflags for `shutdown`. */
+export const SHUT_RD = 1;
+export const SHUT_WR = 2;
+
+export class TcpSocket implements Resource {
+  private chunks: (Uint8Array | undefined)[] = []; // received chunks: [head, tail) are unread
+  private head = 0; // index of the first chunk not fully read
+  private tail = 0;
+  private headAt = 0; // bytes of chunks[head] already read
+  /** Bytes received and not read yet. */
+  recvBuffered = 0;
+  /** True while the socket is paused because `recvBuffered` is over RECV_LIMIT. */
+  paused = false;
+  /** True while the connection is being set up (a `connect` not answered yet). */
+  connecting: boolean;
+  /** The peer sent FIN (or the socket closed): reads end once the queue is empty. */
+  eof = false;
+  /** The sticky WASI errno of a failed connection (0 if none) and its name. */
+  errno = ERRNO_SUCCESS;
+  code: string | null = null;
+  /** The host error behind `errno`, for messages. */
+  error: unknown = null;
+  /** True after `close()`: the fd is gone. */
+  closed = false;
+  private readShut = false;
+  private writeShut = false;
+  private reportErrno = ERRNO_SUCCESS;
+  private local: SockAddr | null = null;
+  private peer: SockAddr | null = null;
+
+  constructor(readonly socket: Net.Socket, connecting: boolean, private readonly notify: () => void) {
+    this.connecting = connecting;
+    socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
+    socket.on("end", () => this.onEnd());
+    socket.on("error", (err: Error) => this.onError(err));
+    socket.on("close", () => this.onEnd());
+    socket.on("drain", () => { if (!this.closed) this.notify(); });
+    if (connecting) socket.once("connect", () => this.onConnect());
+    else this.remember();
+  }
+
+  // ------------------------------------------------------------------ host events
+
+  private onData(chunk: Uint8Array): void {
+    if (this.closed || this.readShut) return;
+    const wasEmpty = this.recvBuffered === 0;
+    this.chunks[this.tail++] = chunk;
+    this.recvBuffered += chunk.length;
+    if (this.recvBuffered > RECV_LIMIT && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    if (wasEmpty) this.notify();
+  }
+
+  private onEnd(): void {
+    if (this.eof) return;
+    this.eof = true;
+    if (!this.closed) this.notify();
+  }
+
+  private onError(err: unknown): void {
+    if (this.errno !== ERRNO_SUCCESS) return;
+    const { errno, code } = describeHostError(err);
+    this.errno = this.reportErrno = errno;
+    this.code = code;
+    this.error = err;
+    this.connecting = false;
+    if (!this.closed) this.notify();
+  }
+
+  private onConnect(): void {
+    this.connecting = false;
+    this.remember();
+    if (!this.closed) this.notify();
+  }
+
+  /** Keeps the addresses: Node forgets them once the socket is destroyed. */
+  private remember(): void {
+    const s = this.socket;
+    const a = s.address() as Partial<SockAddr>;
+    if (typeof a.port === "number") this.local = { address: a.address!, port: a.port, family: a.family! };
+    if (s.remoteAddress !== undefined) {
+      this.peer = { address: s.remoteAddress, port: s.remotePort!, family: s.remoteFamily! };
+    }
+  }
+
+  // ------------------------------------------------------------------ Resource
+
+  readReady(): boolean {
+    return this.recvBuffered > 0 || this.eof || this.errno !== ERRNO_SUCCESS || this.readShut;
+  }
+
+  writeReady(): boolean {
+    if (this.errno !== ERRNO_SUCCESS || this.writeShut || this.eof && this.socket.destroyed) return true;
+    return !this.connecting && this.socket.writableLength < SEND_HIGH_WATER;
+  }
+
+  readableBytes(): number {
+    return this.recvBuffered;
+  }
+
+  hungUp(): boolean {
+    return this.eof || this.errno !== ERRNO_SUCCESS;
+  }
+
+  takeError(): number {
+    const e = this.reportErrno;
+    this.reportErrno = ERRNO_SUCCESS;
+    return e;
+  }
+
+  /** Closes as POSIX close does: queued writes are flushed, then the socket is destroyed. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.dropReceived();
+    const s = this.socket;
+    if (s.destroyed) return;
+    if (this.errno !== ERRNO_SUCCESS || this.connecting) { s.destroy(); return; }
+    if (this.paused) s.resume();
+    s.end(() => s.destroy());
+  }
+
+  /** Closes at once, discarding queued writes; the peer sees a reset (RST). */
+  abort(): void {
+    this.closed = true;
+    this.dropReceived();
+    const s = this.socket;
+    if (s.destroyed) return;
+    if (typeof s.resetAndDestroy === "function" && !this.connecting) s.resetAndDestroy();
+    else s.destroy();
+  }
+
+  // ------------------------------------------------------------------ data path
+
+  /** Copies queued bytes into `into`: the count, 0 at EOF, or -errno (-EAGAIN when none wait). */
+  recv(into: Uint8Array): number {
+    if (this.closed) return -ERRNO_BADF;
+    if (this.recvBuffered === 0) {
+      if (this.errno !== ERRNO_SUCCESS) return -this.errno;
+      if (this.eof || this.readShut) return 0;
+      return -ERRNO_AGAIN;
+    }
+    const want = into.length;
+    const chunks = this.chunks;
+    let n = 0;
+    while (n < want && this.head < this.tail) {
+      const chunk = chunks[this.head]!;
+      const from = this.headAt;
+      const take = Math.min(chunk.length - from, want - n);
+      into.set(take === chunk.length ? chunk : chunk.subarray(from, from + take), n);
+      n += take;
+      if (from + take === chunk.length) {
+        chunks[this.head++] = undefined;
+        this.headAt = 0;
+      } else {
+        this.headAt = from + take;
+      }
+    }
+    if (this.head === this.tail) {
+      this.head = this.tail = 0; // the array keeps its capacity: no allocation per chunk
+    } else if (this.head > 64 && this.head * 2 > this.tail) {
+      this.chunks = chunks.slice(this.head, this.tail);
+      this.tail -= this.head;
+      this.head = 0;
+    }
+    this.recvBuffered -= n;
+    if (this.paused && this.recvBuffered <= RECV_LIMIT / 2) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    return n;
+  }
+
+  /** Queues up to the room under the high-water mark: the count, -EAGAIN, or -errno. */
+  send(data: Uint8Array): number {
+    if (this.closed) return -ERRNO_BADF;
+    if (this.errno !== ERRNO_SUCCESS) return -this.errno;
+    const s = this.socket;
+    if (this.writeShut || s.destroyed || s.writableEnded) return -ERRNO_PIPE;
+    if (this.connecting) return -ERRNO_AGAIN;
+    const room = SEND_HIGH_WATER - s.writableLength;
+    if (data.length === 0) return 0;
+    if (room <= 0) return -ERRNO_AGAIN;
+    const n = data.length <= room ? data.length : room;
+    // A copy (the caller may reuse its buffer at once, as after send(2)); small ones come from
+    // Buffer's shared pool, so no ArrayBuffer is made per send.
+    s.write(nodeBuffer().from(n === data.length ? data : data.subarray(0, n)));
+    return n;
+  }
+
+  /** Shuts down reading (SHUT_RD), writing (SHUT_WR: FIN after queued bytes) or both. */
+  shutdown(how: number): number {
+    if (this.closed) return -ERRNO_BADF;
+    if (this.connecting) return -ERRNO_NOTCONN;
+    if (how & SHUT_RD && !this.readShut) {
+      this.readShut = true;
+      this.dropReceived();
+    }
+    if (how & SHUT_WR && !this.writeShut) {
+      this.writeShut = true;
+      if (!this.socket.destroyed) this.socket.end();
+    }
+    return 0;
+  }
+
+  /** Bytes in Node's write buffer (accepted by `send`, not yet handed to the kernel). */
+  sendBuffered(): number {
+    return this.closed ? 0 : this.socket.writableLength;
+  }
+
+  sockName(): SockAddr | null {
+    return this.local;
+  }
+
+  peerName(): SockAddr | null {
+    return this.peer;
+  }
+
+  private dropReceived(): void {
+    this.chunks = [];
+    this.head = this.tail = this.headAt = 0;
+    this.recvBuffered = 0;
+    if (this.paused) {
+      this.paused = false;
+      if (!this.socket.destroyed) this.socket.resume();
+    }
+  }
+}

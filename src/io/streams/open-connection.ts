@@ -1,0 +1,37 @@
+// openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
+
+import type { Coroutine } from "../../tasks/coroutine.js";
+import { getRunningLoop } from "../../loop/running.js";
+import { socketError } from "./socket-errors.js";
+import { socketHostOf, waitWritable } from "./socket-host-of.js";
+import { SocketTransport } from "./socket-transport.js";
+import { StreamReader, checkLimit } from "./stream-reader.js";
+import { StreamWriter } from "./stream-writer.js";
+
+export interface OpenConnectionOptions {
+  /** The reader's buffer limit in bytes (default 64 KiB). */
+  limit?: number;
+}
+
+/**
+ * Connects to `host`:`port` (IPv4, IPv6 or a name) and returns [reader, writer]. A refused or
+ * failed connection throws an Error whose `code` is the errno name ("ECONNREFUSED", …).
+ */
+export function* openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
+  const limit = checkLimit(options?.limit);
+  const loop = getRunningLoop();
+  const sockets = socketHostOf(loop);
+  const fd = sockets.connect(host, port);
+  let connected = false;
+  try {
+    yield* waitWritable(loop, fd);
+    const code = sockets.sockError(fd);
+    if (code !== null) throw socketError(code, "connect", host, port);
+    connected = true;
+  } finally {
+    if (!connected) sockets.fdClose(fd);
+  }
+  const reader = new StreamReader({ limit, loop });
+  const transport = new SocketTransport(loop, sockets, fd, reader);
+  return [reader, new StreamWriter(transport, reader)];
+}

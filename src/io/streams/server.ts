@@ -1,0 +1,246 @@
+// Server and startServer: asyncio.start_server and asyncio.Server (3.13) over one listening fd.
+//
+// While serving, the listener's reader callback accepts every waiting connection (up to the
+// backlog per pass), wraps each in a transport, a StreamReader and a StreamWriter, and calls
+// `clientConnected(reader, writer)`; when that returns a coroutine (a generator function was
+// given) it runs as a Task, and if the task fails the error is reported through the loop's
+// exception handler and the connection is closed. `close()` stops listening but leaves the
+// connections open; `waitClosed()` waits until the server is closed and every connection it made
+// has been lost (`closeClients()` / `abortClients()` end them).
+
+import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
+import type { SocketHostApi, SockAddr } from "../../hosts/node/socket-host.js";
+import type { EventLoop } from "../../loop/event-loop.js";
+import { getRunningLoop } from "../../loop/running.js";
+import { checkCallback } from "../../loop/validate.js";
+import { isCoroutine, type Coroutine } from "../../tasks/coroutine.js";
+import { Future } from "../../tasks/future.js";
+import type { Task } from "../../tasks/task.js";
+import { socketError } from "./socket-errors.js";
+import { socketHostOf, waitWritable } from "./socket-host-of.js";
+import { SocketTransport } from "./socket-transport.js";
+import { StreamReader, checkLimit } from "./stream-reader.js";
+import { StreamWriter } from "./stream-writer.js";
+
+/** Called for each new connection; a generator function runs as a Task. */
+export type ClientConnected = (reader: StreamReader, writer: StreamWriter) => Coroutine<void> | void;
+
+export interface StartServerOptions {
+  /** Each reader's buffer limit in bytes (default 64 KiB). */
+  limit?: number;
+  /** The listen backlog (default 511); also the most connections accepted per loop pass. */
+  backlog?: number;
+}
+
+const DEFAULT_BACKLOG = 511;
+const ACCEPT_RETRY_DELAY_MS = 1000;
+
+export class Server {
+  private readonly loop: EventLoop;
+  private readonly host: SocketHostApi;
+  private fd: number; // -1 once closed
+  private readonly clientConnected: ClientConnected;
+  private readonly limit: number;
+  private readonly backlog: number;
+  private serving = false;
+  private readonly clients = new Set<SocketTransport>();
+  private waiters: Future<void>[] | null = [];
+  private servingForever: Future<void> | null = null;
+  private readonly onAcceptable = (): void => this.acceptConnections();
+  private readonly onClientLost = (t: SocketTransport): void => this.detach(t);
+
+  /** @internal Use startServer(). */
+  constructor(loop: EventLoop, host: SocketHostApi, fd: number, clientConnected: ClientConnected, limit: number, backlog: number) {
+    this.loop = loop;
+    this.host = host;
+    this.fd = fd;
+    this.clientConnected = clientConnected;
+    this.limit = limit;
+    this.backlog = backlog;
+  }
+
+  getLoop(): EventLoop {
+    return this.loop;
+  }
+
+  /** The address of the listening socket, { address, port, family }; null once closed. */
+  address(): SockAddr | null {
+    return this.fd < 0 ? null : this.host.sockName(this.fd);
+  }
+
+  /** The listening fds (empty once closed). */
+  get sockets(): number[] {
+    return this.fd < 0 ? [] : [this.fd];
+  }
+
+  isServing(): boolean {
+    return this.serving;
+  }
+
+  /** Starts accepting connections (startServer already did). */
+  *startServing(): Coroutine<void> {
+    this.startAccepting();
+  }
+
+  /** Stops listening; open connections stay open. */
+  close(): void {
+    const fd = this.fd;
+    if (fd < 0) return;
+    this.fd = -1;
+    if (this.serving) this.loop.removeReader(fd);
+    this.serving = false;
+    this.host.fdClose(fd);
+    const fut = this.servingForever;
+    if (fut !== null && !fut.done()) fut.cancel();
+    this.servingForever = null;
+    if (this.clients.size === 0) this.wakeup();
+  }
+
+  /** Closes every connection this server made (each after its buffered bytes are sent). */
+  closeClients(): void {
+    for (const t of [...this.clients]) t.close();
+  }
+
+  /** Aborts every connection this server made (buffered bytes are dropped). */
+  abortClients(): void {
+    for (const t of [...this.clients]) t.abort();
+  }
+
+  /** Waits until the server is closed and all of its connections are lost. */
+  *waitClosed(): Coroutine<void> {
+    if (this.waiters === null) return;
+    const w = new Future<void>(this.loop);
+    this.waiters.push(w);
+    yield* w;
+  }
+
+  /** Serves until cancelled (or until close()); the server is closed on the way out. */
+  *serveForever(): Coroutine<void> {
+    if (this.servingForever !== null) throw new Error(`server ${this} is already being awaited on serveForever()`);
+    if (this.fd < 0) throw new Error(`server ${this} is closed`);
+    this.startAccepting();
+    const fut = new Future<void>(this.loop);
+    this.servingForever = fut;
+    try {
+      yield* fut;
+    } catch (e) {
+      try {
+        this.close();
+        yield* this.waitClosed();
+      } catch {
+        // the first error wins (asyncio: `finally: raise`)
+      }
+      throw e;
+    } finally {
+      if (this.servingForever === fut) this.servingForever = null;
+    }
+  }
+
+  /** `yield* asyncWith(server, function* (s) { … })`: closes and waits on the way out. */
+  *aenter(): Coroutine<Server> {
+    return this;
+  }
+
+  *aexit(_error: unknown): Coroutine<boolean> {
+    this.close();
+    yield* this.waitClosed();
+    return false;
+  }
+
+  toString(): string {
+    const a = this.address();
+    return `<Server ${a ? `${a.address}:${a.port}` : "closed"}${this.serving ? " serving" : ""} clients=${this.clients.size}>`;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private startAccepting(): void {
+    if (this.serving || this.fd < 0) return;
+    this.serving = true;
+    this.loop.addReader(this.fd, this.onAcceptable);
+  }
+
+  private acceptConnections(): void {
+    for (let i = 0; i < this.backlog && this.fd >= 0; i++) {
+      const cfd = this.host.sockAccept(this.fd);
+      if (cfd === -ERRNO_AGAIN) return;
+      if (cfd < 0) {
+        const code = this.host.sockError(this.fd) ?? errnoName(-cfd);
+        this.loop.callExceptionHandler({ message: "accept() failed; pausing accepting for 1 s", exception: socketError(code, "accept"), server: this });
+        this.loop.removeReader(this.fd);
+        this.serving = false;
+        this.loop.callLater(ACCEPT_RETRY_DELAY_MS, () => this.startAccepting());
+        return;
+      }
+      this.attach(cfd);
+    }
+  }
+
+  private attach(cfd: number): void {
+    const reader = new StreamReader({ limit: this.limit, loop: this.loop });
+    const transport = new SocketTransport(this.loop, this.host, cfd, reader);
+    const writer = new StreamWriter(transport, reader);
+    this.clients.add(transport);
+    transport._onLost = this.onClientLost;
+    let res: Coroutine<void> | void;
+    try {
+      res = this.clientConnected(reader, writer);
+    } catch (exception) {
+      this.reportClientError(exception, transport);
+      return;
+    }
+    if (isCoroutine(res)) {
+      const task = this.loop.createTask(res);
+      task.addDoneCallback((t: Task<void>) => {
+        if (t.cancelled()) return;
+        const exc = t.exception();
+        if (exc !== null) this.reportClientError(exc, transport);
+      });
+    }
+  }
+
+  private reportClientError(exception: unknown, transport: SocketTransport): void {
+    this.loop.callExceptionHandler({ message: "Unhandled exception in clientConnected", exception, transport });
+    transport.close();
+  }
+
+  private detach(t: SocketTransport): void {
+    this.clients.delete(t);
+    if (this.clients.size === 0 && this.fd < 0) this.wakeup();
+  }
+
+  private wakeup(): void {
+    const ws = this.waiters;
+    this.waiters = null;
+    if (ws !== null) for (const w of ws) if (!w.done()) w.setResult(undefined);
+  }
+}
+
+/**
+ * Listens on `host`:`port` (null host: every interface; port 0: a free port) and calls
+ * `clientConnected(reader, writer)` for each connection. Returns the serving Server once the
+ * socket is bound; a failed bind throws an Error whose `code` is the errno name ("EADDRINUSE", …).
+ */
+export function* startServer(
+  clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions = {},
+): Coroutine<Server> {
+  checkCallback(clientConnected, "clientConnected");
+  const limit = checkLimit(options?.limit);
+  const backlog = options?.backlog ?? DEFAULT_BACKLOG;
+  const loop = getRunningLoop();
+  const sockets = socketHostOf(loop);
+  const where = host ?? null;
+  const fd = sockets.listen(where, port, backlog);
+  let bound = false;
+  try {
+    yield* waitWritable(loop, fd);
+    const code = sockets.sockError(fd);
+    if (code !== null) throw socketError(code, "listen", where ?? "*", port);
+    bound = true;
+  } finally {
+    if (!bound) sockets.fdClose(fd);
+  }
+  const server = new Server(loop, sockets, fd, clientConnected, limit, Math.max(1, backlog));
+  yield* server.startServing();
+  return server;
+}

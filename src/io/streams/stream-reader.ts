@@ -1,0 +1,303 @@
+// StreamReader: asyncio.StreamReader (3.13) over a byte buffer that a transport feeds.
+//
+// The buffer is one Uint8Array holding the bytes between `start` and `end`; reads hand out copies
+// and move `start`, feeding appends at `end` (compacting or growing first). A reader waits for
+// data by parking its task on a Future (`waiter`) that the next feed, EOF or error settles; only
+// one coroutine may wait at a time. Cancelling a waiting read only drops the waiter: nothing is
+// consumed before a read succeeds, so the stream stays usable.
+//
+// Flow control (as asyncio): once more than 2 × limit bytes are buffered, the transport is asked
+// to pause reading; it resumes when a read brings the buffer down to the limit, or when a reader
+// has to wait. `limit` also bounds how far readuntil/readline look for a separator.
+
+import { IncompleteReadError, LimitOverrunError } from "../../errors.js";
+import type { EventLoop } from "../../loop/event-loop.js";
+import { getRunningLoop } from "../../loop/running.js";
+import type { Coroutine } from "../../tasks/coroutine.js";
+import { Future } from "../../tasks/future.js";
+
+/** asyncio's default buffer limit: 64 KiB. */
+export const DEFAULT_LIMIT = 64 * 1024;
+
+/** What a reader asks of its transport. */
+export interface ReadingControl {
+  pauseReading(): void;
+  resumeReading(): void;
+}
+
+export interface StreamReaderOptions {
+  /** Buffer limit in bytes (default 64 KiB). */
+  limit?: number;
+  /** The loop (default: the running loop). */
+  loop?: EventLoop;
+}
+
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+
+/** Checks a `limit` option: a positive integer (default 64 KiB). */
+export function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit <= 0) throw new RangeError(`limit must be a positive integer, got ${String(limit)}`);
+  return limit;
+}
+
+export class StreamReader {
+  private buf: Uint8Array = EMPTY;
+  private start = 0;
+  private end = 0;
+  private eof = false;
+  private exc: unknown = null;
+  private waiter: Future<void> | null = null;
+  private paused = false;
+  private readonly limit: number;
+  private readonly loop: EventLoop;
+  /** @internal The transport feeding this reader, asked to pause and resume reading. */
+  _transport: ReadingControl | null = null;
+
+  constructor(options: StreamReaderOptions = {}) {
+    this.limit = checkLimit(options.limit);
+    this.loop = options.loop ?? getRunningLoop();
+  }
+
+  /** The buffer limit, in bytes. */
+  getLimit(): number {
+    return this.limit;
+  }
+
+  /** Bytes buffered and not read yet. */
+  bufferedSize(): number {
+    return this.end - this.start;
+  }
+
+  /** The error the stream failed with, or null. */
+  exception(): unknown | null {
+    return this.exc;
+  }
+
+  /** Fails the stream: pending and later reads throw `exc`. */
+  setException(exc: unknown): void {
+    this.exc = exc;
+    const w = this.waiter;
+    if (w !== null) {
+      this.waiter = null;
+      if (!w.done()) w.setException(exc);
+    }
+  }
+
+  /** Marks the end of the stream: reads return what is buffered, then end. */
+  feedEof(): void {
+    this.eof = true;
+    this.wakeWaiter();
+  }
+
+  /** True when the end was fed and the buffer is empty. */
+  atEof(): boolean {
+    return this.eof && this.end === this.start;
+  }
+
+  /** Appends `data` (copied) to the buffer and wakes a waiting read. */
+  feedData(data: Uint8Array): void {
+    this._feed(data, data.length);
+  }
+
+  /** @internal feedData of the first `len` bytes of `data` (no subarray per feed). */
+  _feed(data: Uint8Array, len: number): void {
+    if (this.eof) throw new Error("feedData after feedEof");
+    if (len === 0) return;
+    this.append(data, len);
+    this.wakeWaiter();
+    const t = this._transport;
+    if (t !== null && !this.paused && this.end - this.start > 2 * this.limit) {
+      this.paused = true;
+      t.pauseReading();
+    }
+  }
+
+  /** Reads up to `n` bytes (n < 0: until EOF); an empty array only at EOF (or for n = 0). */
+  *read(n = -1): Coroutine<Uint8Array> {
+    checkCount(n, "n", true);
+    if (this.exc !== null) throw this.exc;
+    if (n === 0) return EMPTY;
+    if (n < 0) {
+      const blocks: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const block = yield* this.read(this.limit);
+        if (block.length === 0) break;
+        blocks.push(block);
+        total += block.length;
+      }
+      return concat(blocks, total);
+    }
+    if (this.end === this.start && !this.eof) yield* this.waitForData("read");
+    const take = Math.min(n, this.end - this.start);
+    const data = this.buf.slice(this.start, this.start + take);
+    this.consume(take);
+    return data;
+  }
+
+  /** Reads exactly `n` bytes; IncompleteReadError (with the partial bytes) if the stream ends first. */
+  *readexactly(n: number): Coroutine<Uint8Array> {
+    checkCount(n, "n", false);
+    if (this.exc !== null) throw this.exc;
+    if (n === 0) return EMPTY;
+    while (this.end - this.start < n) {
+      if (this.eof) {
+        const partial = this.buf.slice(this.start, this.end);
+        this.consume(this.end - this.start);
+        throw new IncompleteReadError(partial, n);
+      }
+      yield* this.waitForData("readexactly");
+    }
+    const data = this.buf.slice(this.start, this.start + n);
+    this.consume(n);
+    return data;
+  }
+
+  /**
+   * Reads up to and including `separator`. At EOF without it: IncompleteReadError with what was
+   * buffered. When the separator is not within `limit` bytes: LimitOverrunError, and the data
+   * stays buffered.
+   */
+  *readuntil(separator: Uint8Array | string = "\n"): Coroutine<Uint8Array> {
+    const sep = typeof separator === "string" ? encoder.encode(separator) : separator;
+    if (!(sep instanceof Uint8Array)) throw new TypeError("separator must be a Uint8Array or a string");
+    const seplen = sep.length;
+    if (seplen === 0) throw new RangeError("Separator should be at least one-byte string");
+    if (this.exc !== null) throw this.exc;
+    let offset = 0;
+    let isep = -1;
+    for (;;) {
+      const buflen = this.end - this.start;
+      if (buflen - offset >= seplen) {
+        isep = this.find(sep, offset);
+        if (isep !== -1) break;
+        offset = buflen + 1 - seplen;
+        if (offset > this.limit) throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
+      }
+      if (this.eof) {
+        const partial = this.buf.slice(this.start, this.end);
+        this.consume(this.end - this.start);
+        throw new IncompleteReadError(partial, null);
+      }
+      yield* this.waitForData("readuntil");
+    }
+    if (isep > this.limit) throw new LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
+    const data = this.buf.slice(this.start, this.start + isep + seplen);
+    this.consume(isep + seplen);
+    return data;
+  }
+
+  /**
+   * Reads one line, "\n" included; at EOF, what is left (possibly empty). A line longer than the
+   * limit throws a RangeError (asyncio's ValueError) after dropping it from the buffer.
+   */
+  *readline(): Coroutine<Uint8Array> {
+    try {
+      return yield* this.readuntil(NEWLINE);
+    } catch (e) {
+      if (e instanceof IncompleteReadError) return e.partial;
+      if (e instanceof LimitOverrunError) {
+        const at = this.start + e.consumed;
+        if (at < this.end && this.buf[at] === 10) this.consume(e.consumed + 1);
+        else this.consume(this.end - this.start);
+        throw new RangeError(e.message);
+      }
+      throw e;
+    }
+  }
+
+  toString(): string {
+    const info = [`${this.end - this.start} bytes`];
+    if (this.eof) info.push("eof");
+    if (this.limit !== DEFAULT_LIMIT) info.push(`limit=${this.limit}`);
+    if (this.waiter !== null) info.push("waiter");
+    if (this.exc !== null) info.push("exception");
+    if (this.paused) info.push("paused");
+    return `<StreamReader ${info.join(" ")}>`;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private *waitForData(what: string): Coroutine<void> {
+    if (this.waiter !== null) throw new Error(`${what}() called while another coroutine is already waiting for incoming data`);
+    if (this.paused) {
+      this.paused = false;
+      this._transport?.resumeReading();
+    }
+    const w = new Future<void>(this.loop);
+    this.waiter = w;
+    try {
+      yield* w;
+    } finally {
+      if (this.waiter === w) this.waiter = null;
+    }
+  }
+
+  private wakeWaiter(): void {
+    const w = this.waiter;
+    if (w !== null) {
+      this.waiter = null;
+      if (!w.done()) w.setResult(undefined);
+    }
+  }
+
+  private consume(n: number): void {
+    this.start += n;
+    if (this.start === this.end) this.start = this.end = 0;
+    if (this.paused && this.end - this.start <= this.limit) {
+      this.paused = false;
+      this._transport?.resumeReading();
+    }
+  }
+
+  private append(data: Uint8Array, len: number): void {
+    let buf = this.buf;
+    if (buf.length - this.end < len) {
+      const size = this.end - this.start;
+      if (size + len <= buf.length) {
+        buf.copyWithin(0, this.start, this.end);
+      } else {
+        const grown = new Uint8Array(Math.max(size + len, buf.length * 2, 1024));
+        grown.set(buf.subarray(this.start, this.end));
+        this.buf = buf = grown;
+      }
+      this.start = 0;
+      this.end = size;
+    }
+    if (len === data.length) buf.set(data, this.end);
+    else for (let i = 0, at = this.end; i < len; i++) buf[at + i] = data[i];
+    this.end += len;
+  }
+
+  /** Index (relative to start) of `sep` at or after `offset`, or -1. */
+  private find(sep: Uint8Array, offset: number): number {
+    const end = this.end, first = sep[0], seplen = sep.length;
+    const buf = end === this.buf.length ? this.buf : this.buf.subarray(0, end);
+    let i = this.start + offset;
+    for (;;) {
+      i = buf.indexOf(first, i);
+      if (i === -1 || i + seplen > end) return -1;
+      let j = 1;
+      while (j < seplen && buf[i + j] === sep[j]) j++;
+      if (j === seplen) return i - this.start;
+      i++;
+    }
+  }
+}
+
+const NEWLINE = new Uint8Array([10]);
+
+function checkCount(n: number, what: string, negativeOk: boolean): void {
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError(`${what} must be an integer, got ${String(n)}`);
+  if (n < 0 && !negativeOk) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
+}
+
+function concat(blocks: Uint8Array[], total: number): Uint8Array {
+  if (blocks.length === 1) return blocks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const b of blocks) { out.set(b, at); at += b.length; }
+  return out;
+}

@@ -1,0 +1,90 @@
+// StreamWriter: asyncio.StreamWriter — writes go to the transport at once (what the host cannot
+// take is buffered there); `drain()` is the backpressure point that waits while the buffer is over
+// its high-water mark and rethrows the connection's error once it is lost.
+
+import type { Coroutine } from "../../tasks/coroutine.js";
+import type { SocketTransport } from "./socket-transport.js";
+import type { StreamReader } from "./stream-reader.js";
+
+/** A coroutine that is already finished (returns undefined at its first step). */
+function doneCoroutine(): Coroutine<void> {
+  return DONE as unknown as Coroutine<void>;
+}
+
+const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const DONE = {
+  next: () => DONE_RESULT,
+  return: () => DONE_RESULT,
+  throw: (e: unknown): never => { throw e; },
+  [Symbol.iterator]() { return this; },
+};
+
+export class StreamWriter {
+  /** The transport underneath (asyncio's `writer.transport`). */
+  readonly transport: SocketTransport;
+  private readonly reader: StreamReader | null;
+
+  constructor(transport: SocketTransport, reader: StreamReader | null) {
+    this.transport = transport;
+    this.reader = reader;
+  }
+
+  /** Writes `data` (a string is sent as UTF-8); never waits — follow with `yield* drain()`. */
+  write(data: Uint8Array | string): void {
+    this.transport.write(data);
+  }
+
+  /** Writes every chunk of `chunks`. */
+  writelines(chunks: Iterable<Uint8Array | string>): void {
+    for (const c of chunks) this.transport.write(c);
+  }
+
+  /** Closes the write side once buffered bytes are sent (the peer reads EOF). */
+  writeEof(): void {
+    this.transport.writeEof();
+  }
+
+  canWriteEof(): boolean {
+    return this.transport.canWriteEof();
+  }
+
+  /** Closes the stream once buffered bytes are sent; `waitClosed()` waits for it. */
+  close(): void {
+    this.transport.close();
+  }
+
+  isClosing(): boolean {
+    return this.transport.isClosing();
+  }
+
+  /** Waits until the connection is closed; throws the error it was lost with, if any. */
+  *waitClosed(): Coroutine<void> {
+    yield* this.transport._closed();
+  }
+
+  /**
+   * Waits until the write buffer is down to its low-water mark (at once when it is not over the
+   * high-water mark). Throws the connection's error once it is lost.
+   */
+  drain(): Coroutine<void> {
+    // The common case (nothing buffered past the mark, no error) costs no generator.
+    if (this.transport._drainable() && (this.reader === null || this.reader.exception() === null)) return doneCoroutine();
+    return this.drainSlow();
+  }
+
+  private *drainSlow(): Coroutine<void> {
+    const exc = this.reader?.exception() ?? null;
+    if (exc !== null) throw exc;
+    if (this.transport.isClosing()) yield; // let connection-lost run, so its error is seen
+    yield* this.transport._drainHelper();
+  }
+
+  /** `"peername"`, `"sockname"` ({ address, port, family }) or `"fd"`; `dflt` for others. */
+  getExtraInfo(name: string, dflt: unknown = null): unknown {
+    return this.transport.getExtraInfo(name, dflt);
+  }
+
+  toString(): string {
+    return `<StreamWriter transport=${this.transport}${this.reader ? ` reader=${this.reader}` : ""}>`;
+  }
+}
