@@ -127,8 +127,9 @@ export async function bench(w, { quick, rounds } = {}) {
     });
     if (perIteration.length) {
       const mid = (xs) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
-      r.note = `wasio: ${mid(perIteration.map((x) => x.itersPerTrip)).toFixed(1)} loop iterations per round trip, ${mid(perIteration.map((x) => x.usPerIter)).toFixed(1)} µs per iteration`;
-      console.log(`   ${r.note}`);
+      const mine = `wasio: ${mid(perIteration.map((x) => x.itersPerTrip)).toFixed(1)} loop iterations per round trip, ${mid(perIteration.map((x) => x.usPerIter)).toFixed(1)} µs per iteration`;
+      console.log(`   ${mine}`);
+      r.note = r.note ? `${mine}; ${r.note}` : mine;
     }
     results.push(r);
   }
