@@ -73,28 +73,35 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
   private readonly sockets = new Set<TcpSocket>();
   private readonly listeners = new Set<TcpListener>();
   private notifyPending = false;
-  private readonly flushNotify = (): void => {
-    this.notifyPending = false;
-    this.notify();
-  };
+
   /**
-   * What resources call on a readiness change: notify() once per turn of the host's own event
-   * loop (its check phase), however many sockets became ready in that turn, so one loop burst
-   * serves them all instead of one burst per socket event.
+   * @internal What resources call on a change to ready: notify() once per turn of the host's own
+   * event loop (its check phase), however many sockets became ready in that turn, so one loop
+   * burst serves them all instead of one burst per socket event.
    */
-  private readonly notifier = (): void => {
+  _readinessChanged(): void {
     if (this.notifyPending) return;
     this.notifyPending = true;
-    deferToCheckPhase(this.flushNotify);
-  };
-  private readonly track = (s: TcpSocket): void => { this.sockets.add(s); };
+    deferToCheckPhase(flushNotify, this);
+  }
+
+  /** @internal */
+  _flushNotify(): void {
+    this.notifyPending = false;
+    this.notify();
+  }
+
+  /** @internal Counts a socket Node accepted for one of this host's listeners. */
+  _track(s: TcpSocket): void {
+    this.sockets.add(s);
+  }
 
   /** Starts connecting to `host`:`port`; returns the fd at once (writable when connected). */
   connect(host: string, port: number): number {
     if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${String(host)}`);
     checkPort(port);
     const socket = nodeNet().connect({ host, port, allowHalfOpen: true, noDelay: true } as Net.NetConnectOpts);
-    const sock = new TcpSocket(socket, true, this.notifier);
+    const sock = new TcpSocket(socket, true, this);
     this.sockets.add(sock);
     return this.fds.open(sock);
   }
@@ -109,7 +116,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
     checkPort(port);
     if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
     const server = nodeNet().createServer({ allowHalfOpen: true, noDelay: true } as Net.ServerOpts);
-    const listener = new TcpListener(server, this.notifier, this.track);
+    const listener = new TcpListener(server, this);
     const options: Net.ListenOptions = { port, backlog };
     if (host !== null) options.host = host;
     server.listen(options);
@@ -217,10 +224,14 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
   }
 }
 
-const deferToCheckPhase: (cb: () => void) => void =
+function flushNotify(host: SocketHost): void {
+  host._flushNotify();
+}
+
+const deferToCheckPhase: (cb: (host: SocketHost) => void, host: SocketHost) => void =
   typeof (globalThis as any).setImmediate === "function"
     ? (globalThis as any).setImmediate
-    : (cb) => { setTimeout(cb, 0); };
+    : (cb, host) => { setTimeout(cb, 0, host); };
 
 function checkPort(port: number): void {
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {

@@ -9,7 +9,7 @@
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
 import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./errno.js";
-import { TcpSocket, type SockAddr } from "./tcp-socket.js";
+import { TcpSocket, type ReadinessOwner, type SockAddr } from "./tcp-socket.js";
 
 export class TcpListener implements Resource {
   /** Accepted by Node, waiting for `accept`. */
@@ -27,7 +27,7 @@ export class TcpListener implements Resource {
   private local: SockAddr | null = null;
   closed = false;
 
-  constructor(readonly server: Net.Server, private readonly notify: () => void, private readonly onAccepted: (s: TcpSocket) => void) {
+  constructor(readonly server: Net.Server, private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void }) {
     server.on("connection", (socket: Net.Socket) => this.onConnection(socket));
     server.on("listening", () => this.onListening());
     server.on("error", (err: Error) => this.onError(err));
@@ -36,17 +36,17 @@ export class TcpListener implements Resource {
   private onConnection(socket: Net.Socket): void {
     if (this.closed) { socket.destroy(); return; }
     const wasEmpty = this.waiting.length === this.waitingHead;
-    const sock = new TcpSocket(socket, false, this.notify);
+    const sock = new TcpSocket(socket, false, this.owner);
     this.waiting.push(sock);
-    this.onAccepted(sock);
-    if (wasEmpty) this.notify();
+    this.owner._track(sock);
+    if (wasEmpty) this.owner._readinessChanged();
   }
 
   private onListening(): void {
     this.bound = true;
     const a = this.server.address();
     if (a !== null && typeof a === "object") this.local = { address: a.address, port: a.port, family: a.family };
-    if (!this.closed) this.notify();
+    if (!this.closed) this.owner._readinessChanged();
   }
 
   private onError(err: unknown): void {
@@ -60,7 +60,7 @@ export class TcpListener implements Resource {
       this.acceptErrno = errno;
     }
     this.reportErrno = errno;
-    if (!this.closed) this.notify();
+    if (!this.closed) this.owner._readinessChanged();
   }
 
   readReady(): boolean {

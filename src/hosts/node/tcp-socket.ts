@@ -9,8 +9,8 @@
 //
 // Readiness (level-triggered): readable while bytes wait, or at EOF, or after an error; writable
 // once connected while the write buffer is under the high-water mark (or after an error, so the
-// writer learns of it). Every change from not-ready to ready calls `notify`, which wakes a loop
-// waiting in `host.idle()`.
+// writer learns of it). Every change from not-ready to ready is told to the owner (the host),
+// whose notify() wakes a loop waiting in `host.idle()`.
 
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
@@ -24,6 +24,11 @@ export interface SockAddr {
   address: string;
   port: number;
   family: string;
+}
+
+/** Told of every change to ready (a method, not a closure: one call target for all sockets). */
+export interface ReadinessOwner {
+  _readinessChanged(): void;
 }
 
 /** Bytes queued for reading beyond which the socket is paused. */
@@ -61,13 +66,13 @@ export class TcpSocket implements Resource {
   private local: SockAddr | null = null;
   private peer: SockAddr | null = null;
 
-  constructor(readonly socket: Net.Socket, connecting: boolean, private readonly notify: () => void) {
+  constructor(readonly socket: Net.Socket, connecting: boolean, private readonly owner: ReadinessOwner) {
     this.connecting = connecting;
     socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
     socket.on("end", () => this.onEnd());
     socket.on("error", (err: Error) => this.onError(err));
     socket.on("close", () => this.onEnd());
-    socket.on("drain", () => { if (!this.closed) this.notify(); });
+    socket.on("drain", () => { if (!this.closed) this.owner._readinessChanged(); });
     if (connecting) socket.once("connect", () => this.onConnect());
     else this.remember();
   }
@@ -83,13 +88,13 @@ export class TcpSocket implements Resource {
       this.paused = true;
       this.socket.pause();
     }
-    if (wasEmpty) this.notify();
+    if (wasEmpty) this.owner._readinessChanged();
   }
 
   private onEnd(): void {
     if (this.eof) return;
     this.eof = true;
-    if (!this.closed) this.notify();
+    if (!this.closed) this.owner._readinessChanged();
   }
 
   private onError(err: unknown): void {
@@ -99,13 +104,13 @@ export class TcpSocket implements Resource {
     this.code = code;
     this.error = err;
     this.connecting = false;
-    if (!this.closed) this.notify();
+    if (!this.closed) this.owner._readinessChanged();
   }
 
   private onConnect(): void {
     this.connecting = false;
     this.remember();
-    if (!this.closed) this.notify();
+    if (!this.closed) this.owner._readinessChanged();
   }
 
   /** Keeps the addresses: Node forgets them once the socket is destroyed. */

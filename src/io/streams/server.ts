@@ -46,8 +46,6 @@ export class Server {
   private readonly clients = new Set<SocketTransport>();
   private waiters: Future<void>[] | null = [];
   private servingForever: Future<void> | null = null;
-  private readonly onAcceptable = (): void => this.acceptConnections();
-  private readonly onClientLost = (t: SocketTransport): void => this.detach(t);
 
   /** @internal Use startServer(). */
   constructor(loop: EventLoop, host: SocketHostApi, fd: number, clientConnected: ClientConnected, limit: number, backlog: number) {
@@ -157,10 +155,11 @@ export class Server {
   private startAccepting(): void {
     if (this.serving || this.fd < 0) return;
     this.serving = true;
-    this.loop.addReader(this.fd, this.onAcceptable);
+    this.loop.addReader(this.fd, serverAcceptable, this);
   }
 
-  private acceptConnections(): void {
+  /** @internal The listener's reader callback: connections are waiting. */
+  _acceptConnections(): void {
     for (let i = 0; i < this.backlog && this.fd >= 0; i++) {
       const cfd = this.host.sockAccept(this.fd);
       if (cfd === -ERRNO_AGAIN) return;
@@ -181,7 +180,7 @@ export class Server {
     const transport = new SocketTransport(this.loop, this.host, cfd, reader);
     const writer = new StreamWriter(transport, reader);
     this.clients.add(transport);
-    transport._onLost = this.onClientLost;
+    transport._onLost = this;
     let res: Coroutine<void> | void;
     try {
       res = this.clientConnected(reader, writer);
@@ -204,7 +203,8 @@ export class Server {
     transport.close();
   }
 
-  private detach(t: SocketTransport): void {
+  /** @internal A connection of this server was lost. */
+  _detach(t: SocketTransport): void {
     this.clients.delete(t);
     if (this.clients.size === 0 && this.fd < 0) this.wakeup();
   }
@@ -214,6 +214,10 @@ export class Server {
     this.waiters = null;
     if (ws !== null) for (const w of ws) if (!w.done()) w.setResult(undefined);
   }
+}
+
+function serverAcceptable(server: Server): void {
+  server._acceptConnections();
 }
 
 /**

@@ -49,10 +49,8 @@ export class SocketTransport implements ReadingControl {
   private writingPaused = false; // over the high-water mark: drain() waits
   private drainWaiters: Future<void>[] = [];
   private readonly closedFut: Future<void>;
-  /** @internal Called once the connection is lost (servers count their clients with it). */
-  _onLost: ((t: SocketTransport) => void) | null = null;
-  private readonly onReadable = (): void => this.readReady();
-  private readonly onWritable = (): void => this.writeReady();
+  /** @internal Told once the connection is lost (a server counts its clients with it). */
+  _onLost: { _detach(t: SocketTransport): void } | null = null;
 
   /** @internal */
   constructor(loop: EventLoop, host: SocketHostApi, fd: number, reader: StreamReader) {
@@ -201,7 +199,8 @@ export class SocketTransport implements ReadingControl {
 
   // ------------------------------------------------------------------ readiness callbacks
 
-  private readReady(): void {
+  /** @internal The reader callback: the socket is readable. */
+  _readReady(): void {
     const buf = (scratch ??= new Uint8Array(RECV_CHUNK));
     const n = this._host.sockRecv(this._fd, buf);
     if (n > 0) {
@@ -215,7 +214,8 @@ export class SocketTransport implements ReadingControl {
     }
   }
 
-  private writeReady(): void {
+  /** @internal The writer callback: the socket is writable. */
+  _writeReady(): void {
     if (this.connLost > 0) return;
     const host = this._host, fd = this._fd, pending = this.pending;
     while (this.pendingBytes > 0) {
@@ -246,7 +246,7 @@ export class SocketTransport implements ReadingControl {
 
   private startReading(): void {
     if (this.reading || this.closing || this.eofReceived || this.readingPaused) return;
-    this._loop.addReader(this._fd, this.onReadable);
+    this._loop.addReader(this._fd, transportReadable, this);
     this.reading = true;
   }
 
@@ -258,7 +258,7 @@ export class SocketTransport implements ReadingControl {
 
   private startWriting(): void {
     if (this.writing) return;
-    this._loop.addWriter(this._fd, this.onWritable);
+    this._loop.addWriter(this._fd, transportWritable, this);
     this.writing = true;
   }
 
@@ -331,11 +331,21 @@ export class SocketTransport implements ReadingControl {
       this.stopWriting();
       if (this.resetOnClose) this._host.sockAbort(this._fd);
       else this._host.fdClose(this._fd);
-      const hook = this._onLost;
+      const owner = this._onLost;
       this._onLost = null;
-      hook?.(this);
+      owner?._detach(this);
     }
   }
+}
+
+// Module-level callbacks taking the transport as their argument: one call target for every
+// transport, so optimized code never pins (and is never thrown away with) a dead transport.
+function transportReadable(t: SocketTransport): void {
+  t._readReady();
+}
+
+function transportWritable(t: SocketTransport): void {
+  t._writeReady();
 }
 
 function connectionLostStep(t: SocketTransport): void {

@@ -130,7 +130,10 @@ export class StreamReader {
       }
       return concat(blocks, total);
     }
-    if (this.end === this.start && !this.eof) yield* this.waitForData("read");
+    if (this.end === this.start && !this.eof) {
+      const w = this.startWaiting("read"); // waiting inline: no nested generator per wait
+      try { yield* w; } finally { if (this.waiter === w) this.waiter = null; }
+    }
     const take = Math.min(n, this.end - this.start);
     const data = this.buf.slice(this.start, this.start + take);
     this.consume(take);
@@ -148,7 +151,8 @@ export class StreamReader {
         this.consume(this.end - this.start);
         throw new IncompleteReadError(partial, n);
       }
-      yield* this.waitForData("readexactly");
+      const w = this.startWaiting("readexactly");
+      try { yield* w; } finally { if (this.waiter === w) this.waiter = null; }
     }
     const data = this.buf.slice(this.start, this.start + n);
     this.consume(n);
@@ -161,7 +165,7 @@ export class StreamReader {
    * stays buffered.
    */
   *readuntil(separator: Uint8Array | string = "\n"): Coroutine<Uint8Array> {
-    const sep = typeof separator === "string" ? encoder.encode(separator) : separator;
+    const sep = typeof separator === "string" ? encodeSeparator(separator) : separator;
     if (!(sep instanceof Uint8Array)) throw new TypeError("separator must be a Uint8Array or a string");
     const seplen = sep.length;
     if (seplen === 0) throw new RangeError("Separator should be at least one-byte string");
@@ -181,7 +185,8 @@ export class StreamReader {
         this.consume(this.end - this.start);
         throw new IncompleteReadError(partial, null);
       }
-      yield* this.waitForData("readuntil");
+      const w = this.startWaiting("readuntil");
+      try { yield* w; } finally { if (this.waiter === w) this.waiter = null; }
     }
     if (isep > this.limit) throw new LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
     const data = this.buf.slice(this.start, this.start + isep + seplen);
@@ -220,7 +225,8 @@ export class StreamReader {
 
   // ------------------------------------------------------------------ internals
 
-  private *waitForData(what: string): Coroutine<void> {
+  /** Makes the waiter a read parks on (resuming a paused transport first). */
+  private startWaiting(what: string): Future<void> {
     if (this.waiter !== null) throw new Error(`${what}() called while another coroutine is already waiting for incoming data`);
     if (this.paused) {
       this.paused = false;
@@ -228,11 +234,7 @@ export class StreamReader {
     }
     const w = new Future<void>(this.loop);
     this.waiter = w;
-    try {
-      yield* w;
-    } finally {
-      if (this.waiter === w) this.waiter = null;
-    }
+    return w;
   }
 
   private wakeWaiter(): void {
@@ -288,6 +290,17 @@ export class StreamReader {
 }
 
 const NEWLINE = new Uint8Array([10]);
+let lastSepText = "\n";
+let lastSep = NEWLINE;
+
+/** A string separator as bytes (the last one is kept: readuntil is called in loops). */
+function encodeSeparator(text: string): Uint8Array {
+  if (text !== lastSepText) {
+    lastSep = encoder.encode(text);
+    lastSepText = text;
+  }
+  return lastSep;
+}
 
 function checkCount(n: number, what: string, negativeOk: boolean): void {
   if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError(`${what} must be an integer, got ${String(n)}`);
