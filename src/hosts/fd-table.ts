@@ -5,6 +5,8 @@
 
 /** A host object behind an fd, as `poll_oneoff` sees it. */
 export interface Resource {
+  /** The fd this resource has in its table (set by `FdTable.open`), -1 when not in one. */
+  fd: number;
   /** True when a read would not return EAGAIN (data, EOF or an error is pending). */
   readReady(): boolean;
   /** True when a write would not return EAGAIN. */
@@ -29,6 +31,7 @@ export class FdTable {
     if (this.free.length > 0) fd = this.free.pop()!;
     else { fd = this.slots.length + 3; }
     this.slots[fd - 3] = res;
+    res.fd = fd;
     return fd;
   }
 
@@ -41,6 +44,7 @@ export class FdTable {
     const res = this.slots[fd - 3];
     if (res === undefined) return false;
     this.slots[fd - 3] = undefined;
+    res.fd = -1;
     let i = this.free.length;
     this.free.push(fd);
     while (i > 0 && this.free[i - 1] < fd) { this.free[i] = this.free[i - 1]; i--; }

@@ -8,6 +8,7 @@ import type { Host, WasiImports } from "./host.js";
 import { MemoryView, scanSubscriptions, writeEventAt, type PollScan } from "./poll-shim.js";
 import { ERRNO_INVAL, ERRNO_SUCCESS, EVENTTYPE_CLOCK, setU64 } from "./wasi-abi.js";
 import { WakeupResource } from "./wakeup.js";
+import { ReadyList } from "./ready-list.js";
 
 export abstract class HostBase implements Host {
   abstract readonly name: string;
@@ -19,6 +20,11 @@ export abstract class HostBase implements Host {
   protected readonly wake = new WakeupResource();
   private waiter: (() => void) | null = null;
   private readonly scan: PollScan = { count: 0, clockMs: -1, clockAt: -1 };
+  /**
+   * Set by hosts whose every resource reports its readiness changes (`touch`): poll_oneoff then
+   * checks only the fds that changed or were ready (src/hosts/ready-list.ts), not every one.
+   */
+  protected readonly readyList: ReadyList | null = null;
 
   constructor() {
     this.wakeupFd = this.fds.open(this.wake);
@@ -35,7 +41,17 @@ export abstract class HostBase implements Host {
 
   wakeup(): void {
     this.wake.pending++;
+    this.readyList?.touch(this.wakeupFd);
     this.notify();
+  }
+
+  /** Tells the ready list that the readiness of `fd` may have changed. */
+  protected touch(fd: number): void {
+    this.readyList?.touch(fd);
+  }
+
+  setInterest(fd: number, mask: number): void {
+    this.readyList?.setInterest(fd, mask);
   }
 
   /** Settles a pending `idle()`: something may have become ready. */
@@ -86,7 +102,8 @@ export abstract class HostBase implements Host {
         this.pollCalls++;
         const view = mem.get();
         const scan = this.scan;
-        scanSubscriptions(view, this.fds, subs, events, nsubs, this.now(), scan);
+        if (this.readyList !== null) this.readyList.scan(view, this.fds, subs, events, this.now(), scan);
+        else scanSubscriptions(view, this.fds, subs, events, nsubs, this.now(), scan);
         let count = scan.count;
         if (count === 0 && this.onNothingReady(scan.clockMs) && scan.clockAt >= 0) {
           writeEventAt(view, events, scan.clockAt, EVENTTYPE_CLOCK, ERRNO_SUCCESS, 0, 0);

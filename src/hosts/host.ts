@@ -32,6 +32,11 @@ export interface Host {
   wakeupPending(): boolean;
   /** Consumes pending wake-ups so the wake-up fd stops being readable. */
   drainWakeup(): void;
+  /**
+   * Optional: told the interest mask (1 read, 2 write) the loop set for `fd` in the core, so a
+   * host can answer poll_oneoff from the fds that changed instead of scanning every subscription.
+   */
+  setInterest?(fd: number, mask: number): void;
   /** Checks that `fd` names an open resource of this host. */
   isOpen(fd: number): boolean;
   /** Called when the loop closes; releases what the host holds for it. */

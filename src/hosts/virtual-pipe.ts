@@ -17,6 +17,7 @@ export class PipeBuffer {
 }
 
 abstract class PipeEnd implements Resource {
+  fd = -1;
   /** Errno injected by a test, reported with the next event. */
   injectedError = ERRNO_SUCCESS;
   /** Hang-up injected by a test. */

@@ -4,6 +4,7 @@
 import type { Resource } from "./fd-table.js";
 
 export class WakeupResource implements Resource {
+  fd = -1;
   pending = 0;
   readReady(): boolean { return this.pending > 0; }
   writeReady(): boolean { return true; }

@@ -86,7 +86,7 @@ export class EventLoop {
     this.host = options.host ?? defaultHost();
     this.debug = options.debug ?? false;
     this._core = new Core(this.host);
-    this._core.watch(this.host.wakeupFd, 1);
+    this.watch(this.host.wakeupFd, 1);
   }
 
   // ---------------------------------------------------------------- time and callbacks
@@ -210,7 +210,7 @@ export class EventLoop {
     if (old === undefined) this.fdCallbacks++;
     else old.cancel();
     table[fd] = h;
-    this._core.watch(fd, this._core.exports.interest_of(fd) | bit);
+    this.watch(fd, this._core.exports.interest_of(fd) | bit);
     return h;
   }
 
@@ -222,8 +222,14 @@ export class EventLoop {
     table[fd] = undefined;
     this.fdCallbacks--;
     h.cancel();
-    this._core.watch(fd, this._core.exports.interest_of(fd) & ~bit);
+    this.watch(fd, this._core.exports.interest_of(fd) & ~bit);
     return true;
+  }
+
+  /** Sets the core's interest in `fd` and tells the host (which may track readiness by it). */
+  private watch(fd: number, mask: number): void {
+    this._core.watch(fd, mask);
+    this.host.setInterest?.(fd, mask);
   }
 
   // ---------------------------------------------------------------- futures and tasks

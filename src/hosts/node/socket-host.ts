@@ -19,7 +19,9 @@
 // only when a socket is asked for where there is none (a browser).
 
 import type * as Net from "node:net";
+import type { Resource } from "../fd-table.js";
 import { HostBase } from "../host-base.js";
+import { ReadyList } from "../ready-list.js";
 import type { Host } from "../host.js";
 import {
   ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_SUCCESS, errnoName,
@@ -73,13 +75,15 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
   private readonly sockets = new Set<TcpSocket>();
   private readonly listeners = new Set<TcpListener>();
   private notifyPending = false;
+  protected override readonly readyList = new ReadyList();
 
   /**
    * @internal What resources call on a change to ready: notify() once per turn of the host's own
    * event loop (its check phase), however many sockets became ready in that turn, so one loop
    * burst serves them all instead of one burst per socket event.
    */
-  _readinessChanged(): void {
+  _readinessChanged(res: Resource): void {
+    this.touch(res.fd);
     if (this.notifyPending) return;
     this.notifyPending = true;
     deferToCheckPhase(flushNotify, this);

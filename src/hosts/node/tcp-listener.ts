@@ -12,6 +12,7 @@ import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./err
 import { TcpSocket, type ReadinessOwner, type SockAddr } from "./tcp-socket.js";
 
 export class TcpListener implements Resource {
+  fd = -1;
   /** Accepted by Node, waiting for `accept`. */
   private readonly waiting: TcpSocket[] = [];
   private waitingHead = 0;
@@ -39,14 +40,14 @@ export class TcpListener implements Resource {
     const sock = new TcpSocket(socket, false, this.owner);
     this.waiting.push(sock);
     this.owner._track(sock);
-    if (wasEmpty) this.owner._readinessChanged();
+    if (wasEmpty) this.owner._readinessChanged(this);
   }
 
   private onListening(): void {
     this.bound = true;
     const a = this.server.address();
     if (a !== null && typeof a === "object") this.local = { address: a.address, port: a.port, family: a.family };
-    if (!this.closed) this.owner._readinessChanged();
+    if (!this.closed) this.owner._readinessChanged(this);
   }
 
   private onError(err: unknown): void {
@@ -60,7 +61,7 @@ export class TcpListener implements Resource {
       this.acceptErrno = errno;
     }
     this.reportErrno = errno;
-    if (!this.closed) this.owner._readinessChanged();
+    if (!this.closed) this.owner._readinessChanged(this);
   }
 
   readReady(): boolean {

@@ -28,7 +28,7 @@ export interface SockAddr {
 
 /** Told of every change to ready (a method, not a closure: one call target for all sockets). */
 export interface ReadinessOwner {
-  _readinessChanged(): void;
+  _readinessChanged(res: Resource): void;
 }
 
 /** Bytes queued for reading beyond which the socket is paused. */
@@ -41,6 +41,7 @@ export const SHUT_RD = 1;
 export const SHUT_WR = 2;
 
 export class TcpSocket implements Resource {
+  fd = -1;
   private chunks: (Uint8Array | undefined)[] = []; // received chunks: [head, tail) are unread
   private head = 0; // index of the first chunk not fully read
   private tail = 0;
@@ -72,7 +73,7 @@ export class TcpSocket implements Resource {
     socket.on("end", () => this.onEnd());
     socket.on("error", (err: Error) => this.onError(err));
     socket.on("close", () => this.onEnd());
-    socket.on("drain", () => { if (!this.closed) this.owner._readinessChanged(); });
+    socket.on("drain", () => { if (!this.closed) this.owner._readinessChanged(this); });
     if (connecting) socket.once("connect", () => this.onConnect());
     else this.remember();
   }
@@ -88,13 +89,13 @@ export class TcpSocket implements Resource {
       this.paused = true;
       this.socket.pause();
     }
-    if (wasEmpty) this.owner._readinessChanged();
+    if (wasEmpty) this.owner._readinessChanged(this);
   }
 
   private onEnd(): void {
     if (this.eof) return;
     this.eof = true;
-    if (!this.closed) this.owner._readinessChanged();
+    if (!this.closed) this.owner._readinessChanged(this);
   }
 
   private onError(err: unknown): void {
@@ -104,13 +105,13 @@ export class TcpSocket implements Resource {
     this.code = code;
     this.error = err;
     this.connecting = false;
-    if (!this.closed) this.owner._readinessChanged();
+    if (!this.closed) this.owner._readinessChanged(this);
   }
 
   private onConnect(): void {
     this.connecting = false;
     this.remember();
-    if (!this.closed) this.owner._readinessChanged();
+    if (!this.closed) this.owner._readinessChanged(this);
   }
 
   /** Keeps the addresses: Node forgets them once the socket is destroyed. */
