@@ -19,6 +19,8 @@ interface CoreExports {
   memory: WebAssembly.Memory;
   _initialize(): void;
   timer_add(when: number): number;
+  timer_staging(n: number): number;
+  timer_add_staged(n: number): void;
   timer_cancel(id: number): number;
   timer_next(): number;
   timer_count(): number;
@@ -56,6 +58,17 @@ export class Core {
   /** Adds a timer due at `when` ms; returns its id. */
   addTimer(when: number): number {
     return this.exports.timer_add(when);
+  }
+
+  /**
+   * Adds `n` timers in one call: `fill(deadlines, at)` writes the n deadlines into a Float64Array
+   * from index `at`; returns [ids, at]: the ids, in the same order, in an Int32Array from `at`.
+   */
+  addTimers(n: number, fill: (deadlines: Float64Array, at: number) => void): [Int32Array, number] {
+    const ptr = this.exports.timer_staging(n);
+    fill(new Float64Array(this.exports.memory.buffer, ptr, n), 0);
+    this.exports.timer_add_staged(n);
+    return [new Int32Array(this.exports.memory.buffer, ptr + n * 8, n), 0];
   }
 
   /** Cancels a live timer. */

@@ -24,7 +24,7 @@ import { Task, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
-import { Handle, TimerHandle, runHandle } from "./handle.js";
+import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
 import { checkCallback, checkFd, checkTime } from "./validate.js";
@@ -66,6 +66,7 @@ export class EventLoop {
   private spare: unknown[] = [];
   private readonly timers: (TimerHandle | undefined)[] = [];
   private liveTimers = 0; // scheduled, not yet fired or cancelled
+  private pendingTimers: TimerHandle[] = []; // scheduled since the last poll, not yet in the core
   private fdCallbacks = 0; // registered readers + writers
   private readonly readers: (Handle | undefined)[] = [];
   private readonly writers: (Handle | undefined)[] = [];
@@ -141,11 +142,33 @@ export class EventLoop {
   private schedule(when: number, cb: (...args: any[]) => unknown): TimerHandle {
     this.checkClosed();
     const h = new TimerHandle(when, cb, this);
-    const id = this._core.addTimer(when);
-    h._id = id;
-    this.timers[id] = h;
+    h._id = PENDING_TIMER;
+    this.pendingTimers.push(h);
     this.liveTimers++;
     return h;
+  }
+
+  /**
+   * Hands the timers scheduled since the last poll to the core in one call (one boundary crossing
+   * per batch, not per timer; one cancelled before the poll never reaches the core). Their order
+   * in the batch is their scheduling order, so equal deadlines still fire in that order.
+   */
+  private flushTimers(): void {
+    const list = this.pendingTimers;
+    this.pendingTimers = [];
+    let live = 0;
+    for (let i = 0; i < list.length; i++) if (list[i]._id === PENDING_TIMER) list[live++] = list[i];
+    if (live === 0) return;
+    const [ids, at] = this._core.addTimers(live, (deadlines, from) => {
+      for (let i = 0; i < live; i++) deadlines[from + i] = list[i]._when;
+    });
+    const timers = this.timers;
+    for (let i = 0; i < live; i++) {
+      const h = list[i];
+      const id = ids[at + i];
+      h._id = id;
+      timers[id] = h;
+    }
   }
 
   /** @internal Queues an internal callback for the next pass (no Handle, no checks). */
@@ -165,8 +188,10 @@ export class EventLoop {
 
   /** @internal Called by TimerHandle.cancel for a scheduled timer. */
   _timerCancelled(h: TimerHandle): void {
-    this._core.cancelTimer(h._id);
-    this.timers[h._id] = undefined;
+    if (h._id !== PENDING_TIMER) {
+      this._core.cancelTimer(h._id);
+      this.timers[h._id] = undefined;
+    }
     h._id = -1;
     this.liveTimers--;
   }
@@ -252,6 +277,7 @@ export class EventLoop {
    * blocking host is then deadlocked, a non-blocking one must be given time (`host.idle()`).
    */
   private iterate(): boolean {
+    if (this.pendingTimers.length !== 0) this.flushTimers();
     const wait = this.queueLen === 0 && !this.stopping;
     // A poll that may not wait, with no timer and no fd but the (quiet) wake-up fd, can find
     // nothing: skip it. This is what makes task ping-pong cheap; it changes no ordering.
@@ -470,6 +496,8 @@ export class EventLoop {
     this.queueLen = 0;
     this.threadsafe = [];
     for (const h of this.timers) if (h !== undefined) h.cancel();
+    for (const h of this.pendingTimers) h.cancel();
+    this.pendingTimers = [];
     for (const t of [this.readers, this.writers]) for (const h of t) h?.cancel();
     if (this.ownsHost) this.host.close();
   }

@@ -58,7 +58,10 @@ export class Handle {
 }
 
 export class TimerHandle extends Handle {
-  /** @internal The core's timer id while scheduled, -1 once fired or cancelled. */
+  /**
+   * @internal The core's timer id while in the core's heap; PENDING_TIMER while waiting to be
+   * added with the next batch (see EventLoop.flushTimers); -1 once fired or cancelled.
+   */
   _id = -1;
   /** @internal */ readonly _when: number;
 
@@ -74,10 +77,13 @@ export class TimerHandle extends Handle {
   }
 
   override cancel(): void {
-    if (this._id >= 0) this._loop._timerCancelled(this);
+    if (this._id !== -1) this._loop._timerCancelled(this);
     super.cancel();
   }
 }
+
+/** TimerHandle._id of a timer scheduled but not yet handed to the core. */
+export const PENDING_TIMER = -2;
 
 /** Runs a public handle from the ready queue unless it was cancelled. */
 export function runHandle(handle: Handle): void {

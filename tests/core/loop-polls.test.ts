@@ -90,7 +90,9 @@ test("timers run in exactly the order the core's ready buffer lists them, which 
     const h = loop.callLater(when, () => order.push(i));
     handles.set(h, i);
   }
-  // translate each poll's timer entries (core ids) to scheduling indexes at dispatch time
+  // translate each poll's timer entries (core ids) to scheduling indexes at dispatch time; the
+  // loop hands new timers to the core in one batch before its next poll, so do that first
+  (loop as any).flushTimers();
   const timerOf = new Map<number, number>();
   for (const [h, i] of handles) timerOf.set(h._id, i);
   loop.callLater(100, () => loop.stop());
