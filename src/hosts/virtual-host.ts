@@ -75,7 +75,7 @@ export class VirtualHost extends HostBase {
     return this.fds.close(fd);
   }
 
-  /** Fault: the next event for `fd` carries WASI errno `errno` (e.g. 29 EIO, 54 ECONNRESET). */
+  /** Fault: the next event for `fd` carries WASI errno `errno` (e.g. 29 EIO, 15 ECONNRESET). */
   injectError(fd: number, errno: number): void {
     this.end(fd).injectedError = errno;
   }

@@ -57,4 +57,29 @@ test("huge timeouts are accepted and non-finite ones rejected", () => {
   h.cancel();
 });
 
+test("a timer cancelled before the next poll never reaches the core's heap", () => {
+  const { loop } = newLoop();
+  const core = loop._core.exports;
+  const hs = Array.from({ length: 100 }, (_, i) => loop.callLater(i, () => {}));
+  for (const h of hs) h.cancel();
+  let fired = false;
+  loop.callLater(5, () => { fired = true; loop.stop(); });
+  loop.runForeverSync();
+  assert.ok(fired);
+  assert.is(core.timer_heap_size(), 0);
+  assert.is(core.timer_count(), 0);
+});
+
+test("timers scheduled in different passes keep scheduling order for equal deadlines", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  loop.callAt(50, () => seen.push("first"));
+  loop.callSoon(() => {
+    loop.callAt(50, () => seen.push("second"));
+    loop.callSoon(() => loop.callAt(50, () => { seen.push("third"); loop.stop(); }));
+  });
+  loop.runForeverSync();
+  assert.equal(seen, ["first", "second", "third"]);
+});
+
 test.run();

@@ -1,0 +1,97 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ReadyList } from "../../src/hosts/ready-list.js";
+import { FdTable, type Resource } from "../../src/hosts/fd-table.js";
+import type { PollScan } from "../../src/hosts/poll-shim.js";
+
+class FakeResource implements Resource {
+  fd = -1;
+  readable = false;
+  writable = false;
+  error = 0;
+  readReady() { return this.readable; }
+  writeReady() { return this.writable; }
+  readableBytes() { return this.readable ? 7 : 0; }
+  hungUp() { return false; }
+  takeError() { const e = this.error; this.error = 0; return e; }
+  close() {}
+}
+
+function setup() {
+  const table = new FdTable();
+  const list = new ReadyList();
+  const view = new DataView(new ArrayBuffer(64 * 1024));
+  const scan: PollScan = { count: 0, clockMs: -1, clockAt: -1 };
+  const SUBS = 0, EVENTS = 32 * 1024;
+  // one clock subscription of 5 ms at SUBS (the core always puts the clock first)
+  view.setUint8(SUBS + 8, 0);
+  view.setUint32(SUBS + 24, 5_000_000, true);
+  const poll = () => {
+    list.scan(view, table, SUBS, EVENTS, 0, scan);
+    const events: [number, number, number][] = [];
+    for (let i = 0; i < scan.count; i++) {
+      const at = EVENTS + i * 32;
+      const ud = view.getUint32(at, true);
+      events.push([ud >> 1, view.getUint8(at + 10), view.getUint16(at + 8, true)]);
+    }
+    return events;
+  };
+  return { table, list, scan, poll };
+}
+
+test("only fds that changed or were ready are reported, with the core's userdata and the clock found", () => {
+  const { table, list, scan, poll } = setup();
+  const res = Array.from({ length: 1000 }, () => new FakeResource());
+  for (const r of res) list.setInterest(table.open(r), 1);
+  assert.equal(poll(), [], "nothing ready yet");
+  assert.is(scan.clockMs, 5);
+  res[500].readable = true;
+  list.touch(res[500].fd);
+  assert.equal(poll(), [[res[500].fd, 1, 0]]);
+});
+
+test("a ready fd stays reported until it is no longer ready (level-triggered)", () => {
+  const { table, list, poll } = setup();
+  const r = new FakeResource();
+  const fd = table.open(r);
+  list.setInterest(fd, 3);
+  r.readable = true;
+  r.writable = true;
+  list.touch(fd);
+  assert.equal(poll(), [[fd, 1, 0], [fd, 2, 0]]);
+  assert.equal(poll(), [[fd, 1, 0], [fd, 2, 0]], "still ready without a new touch");
+  r.readable = false;
+  assert.equal(poll(), [[fd, 2, 0]]);
+  r.writable = false;
+  assert.equal(poll(), []);
+  assert.equal(poll(), [], "no longer a candidate");
+});
+
+test("an fd whose interest is removed is not reported, and a closed fd reports EBADF", () => {
+  const { table, list, poll } = setup();
+  const a = new FakeResource(), b = new FakeResource();
+  const fa = table.open(a), fb = table.open(b);
+  list.setInterest(fa, 1);
+  list.setInterest(fb, 1);
+  a.readable = b.readable = true;
+  list.touch(fa);
+  list.touch(fb);
+  list.setInterest(fa, 0);
+  assert.equal(poll(), [[fb, 1, 0]]);
+  table.close(fb);
+  list.touch(fb);
+  assert.equal(poll(), [[fb, 1, 8]]);
+});
+
+test("an error is reported with the next event even when the fd is not ready", () => {
+  const { table, list, poll } = setup();
+  const r = new FakeResource();
+  const fd = table.open(r);
+  list.setInterest(fd, 1);
+  r.error = 15;
+  list.touch(fd);
+  assert.equal(poll(), [[fd, 1, 15]]);
+  assert.equal(poll(), [], "the error was taken");
+});
+
+test.run();
