@@ -9,15 +9,7 @@ import { CancelledError } from "../../src/errors.js";
 import {
   AI_NUMERICHOST, AI_PASSIVE, getaddrinfo, type AddrInfo,
 } from "../../src/io/dns/getaddrinfo.js";
-
-/** Fails instead of hanging when `p` does not settle within `ms`. */
-function bounded<T>(p: Promise<T>, ms = 20_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-}
+import { bounded } from "../helpers.js";
 
 /** Runs the lookup on a fresh loop and returns its answer or the error it threw. */
 function lookup(...args: Parameters<typeof getaddrinfo>): Promise<AddrInfo[] | Error> {

@@ -11,20 +11,12 @@ import { CancelledError } from "../../src/errors.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
 import { ThreadPoolExecutor } from "../../src/io/executor/thread-pool-executor.js";
 import { toThread, _defaultExecutorOf } from "../../src/io/executor/run-in-executor.js";
+import { bounded } from "../helpers.js";
 
 // The jobs run in workers, which import this plain ES module by URL (the test runner's cwd is the
 // repository's root).
 const JOBS = pathToFileURL(join(process.cwd(), "tests/fixtures/executor-jobs.mjs"));
 type Jobs = typeof import("../fixtures/executor-jobs.mjs");
-
-/** Fails instead of hanging when `p` does not settle within `ms`. */
-function bounded<T>(p: Promise<T>, ms = 20_000, what = "the run"): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-}
 
 /** Runs `main` with an exception handler that records what it is given. */
 async function runRecording<T>(main: (reports: ExceptionContext[]) => Generator<any, T, any>): Promise<[T, ExceptionContext[]]> {

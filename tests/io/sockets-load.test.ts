@@ -9,20 +9,9 @@ import { createTask } from "../../src/tasks/create-task.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import type { Task } from "../../src/tasks/task.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-import type { ExceptionContext } from "../../src/loop/exception-context.js";
-import type { SocketHost } from "../../src/hosts/node/socket-host.js";
 import { RECV_LIMIT, SEND_HIGH_WATER } from "../../src/hosts/node/tcp-socket.js";
 import { openConnection, startServer, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
-
-function recordErrors(): ExceptionContext[] {
-  const seen: ExceptionContext[] = [];
-  getRunningLoop().setExceptionHandler((_loop, ctx) => { seen.push(ctx); });
-  return seen;
-}
-
-function host(): SocketHost {
-  return getRunningLoop().host as SocketHost;
-}
+import { socketHost, recordErrors } from "../helpers.js";
 
 test("a slow reader under a 50 MB writer: host, reader and writer buffers stay bounded and drain waits", async () => {
   await run(function* () {
@@ -31,7 +20,7 @@ test("a slow reader under a 50 MB writer: host, reader and writer buffers stay b
     const CHUNK = 64 * 1024;
     const peak = { recv: 0, send: 0, reader: 0, writer: 0, paused: 0 };
     const sample = (reader?: StreamReader, writer?: StreamWriter) => {
-      const st = host().socketStats();
+      const st = socketHost().socketStats();
       peak.recv = Math.max(peak.recv, st.maxRecvBuffered);
       peak.send = Math.max(peak.send, st.maxSendBuffered);
       peak.paused = Math.max(peak.paused, st.paused);
@@ -125,7 +114,7 @@ test("1,000 idle connections plus one busy one: the busy one completes 2,000 rou
     const ms = performance.now() - t0;
     assert.ok(ms < 30_000, `2,000 round trips took ${ms} ms`);
     assert.is(handlers, 1001);
-    assert.is(host().socketStats().sockets, 2002);
+    assert.is(socketHost().socketStats().sockets, 2002);
     for (const iw of idle) iw.close();
     w.close();
     yield* w.waitClosed();
@@ -133,7 +122,7 @@ test("1,000 idle connections plus one busy one: the busy one completes 2,000 rou
     server.close();
     yield* server.waitClosed();
     assert.is(ended, 1001);
-    assert.is(host().socketStats().sockets, 0);
+    assert.is(socketHost().socketStats().sockets, 0);
     assert.equal(errors, []);
     console.log(`    (1,000 idle + 1 busy: ${(ms / 2000 * 1000).toFixed(1)} µs per round trip)`);
   });

@@ -9,22 +9,8 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import type { Task } from "../../src/tasks/task.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-import type { ExceptionContext } from "../../src/loop/exception-context.js";
-import type { SocketHost } from "../../src/hosts/node/socket-host.js";
 import { openConnection, startServer, type Server, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
-
-const dec = new TextDecoder();
-const text = (b: Uint8Array) => dec.decode(b);
-
-function recordErrors(): ExceptionContext[] {
-  const seen: ExceptionContext[] = [];
-  getRunningLoop().setExceptionHandler((_loop, ctx) => { seen.push(ctx); });
-  return seen;
-}
-
-function host(): SocketHost {
-  return getRunningLoop().host as SocketHost;
-}
+import { socketHost, recordErrors, text } from "../helpers.js";
 
 function* all<T>(tasks: Task<T>[]): Coroutine<T[]> {
   const out: T[] = [];
@@ -79,8 +65,8 @@ test("an echo server answers 200 concurrent clients, 25 lines each, and every fd
     assert.is(counts.reduce((a, b) => a + b, 0), 200 * 25);
     server.close();
     yield* server.waitClosed();
-    assert.is(host().socketStats().sockets, 0);
-    assert.is(host().socketStats().listeners, 0);
+    assert.is(socketHost().socketStats().sockets, 0);
+    assert.is(socketHost().socketStats().listeners, 0);
     assert.equal(errors, []);
   });
 });
@@ -102,7 +88,7 @@ test("connecting to a closed port throws ECONNREFUSED, leaks no fd and the loop 
     };
     const codes = yield* all(Array.from({ length: 20 }, () => createTask(attempt())));
     assert.equal(codes, Array(20).fill("ECONNREFUSED"));
-    assert.is(host().socketStats().sockets, 0);
+    assert.is(socketHost().socketStats().sockets, 0);
     // The loop still works: a real connection afterwards.
     const [server, p2] = yield* echoServer();
     const [r, w] = yield* openConnection("127.0.0.1", p2);
@@ -141,7 +127,7 @@ test("a peer that resets mid-write makes drain throw ECONNRESET or EPIPE, and no
     assert.ok(e.errno === 15 || e.errno === 64);
     server.close();
     yield* server.waitClosed();
-    assert.is(host().socketStats().sockets, 0);
+    assert.is(socketHost().socketStats().sockets, 0);
     assert.equal(errors, []);
   });
 });
@@ -242,7 +228,7 @@ test("listening on a port in use throws EADDRINUSE", async () => {
       assert.is((e as any).code, "EADDRINUSE");
       assert.is((e as any).errno, 3);
     }
-    assert.is(host().socketStats().listeners, 1);
+    assert.is(socketHost().socketStats().listeners, 1);
     server.close();
     yield* server.waitClosed();
   });

@@ -4,7 +4,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { run } from "../../src/run.js";
-import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { CancelledError, IncompleteReadError, LimitOverrunError } from "../../src/errors.js";
@@ -12,18 +11,9 @@ import {
   openConnection, startServer, StreamReader, type Server, type StreamWriter,
 } from "../../src/io/streams/index.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-import type { ExceptionContext } from "../../src/loop/exception-context.js";
+import { recordErrors, text } from "../helpers.js";
 
 const enc = new TextEncoder();
-const dec = new TextDecoder();
-const text = (b: Uint8Array) => dec.decode(b);
-
-/** Records what reaches the loop's exception handler (tests assert it stays empty). */
-function recordErrors(): ExceptionContext[] {
-  const seen: ExceptionContext[] = [];
-  getRunningLoop().setExceptionHandler((_loop, ctx) => { seen.push(ctx); });
-  return seen;
-}
 
 /** Gives the loop passes until `pred()` holds (no timers involved); fails after `max` passes. */
 function* until(pred: () => boolean, max = 1_000_000): Coroutine<void> {

@@ -1,13 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { EventLoop } from "../../src/loop/event-loop.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
-
-function newLoop() {
-  const host = new VirtualHost();
-  return { host, loop: new EventLoop({ host }) };
-}
+import { newLoop } from "../helpers.js";
 
 test("callSoon runs callbacks in FIFO order with their arguments", () => {
   const { loop } = newLoop();

@@ -1,14 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EventLoop } from "../../src/loop/event-loop.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-
-function newLoop(capacity?: number) {
-  const host = new VirtualHost({ pipeCapacity: capacity });
-  return { host, loop: new EventLoop({ host }) };
-}
-
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
+import { newLoop, text } from "../helpers.js";
 
 test("a reader runs when its pipe holds data, at the simulated time the data arrived", () => {
   const { loop, host } = newLoop();

@@ -1,12 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EventLoop } from "../../src/loop/event-loop.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-
-function newLoop() {
-  const host = new VirtualHost();
-  return { host, loop: new EventLoop({ host }) };
-}
+import { newLoop } from "../helpers.js";
 
 test("timers fire in deadline order and equal deadlines in scheduling order", () => {
   const { loop } = newLoop();

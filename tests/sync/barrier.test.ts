@@ -4,20 +4,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BrokenBarrierError, CancelledError } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { runSync } from "../../src/run.js";
 import { Barrier } from "../../src/sync/barrier.js";
 import { asyncWith } from "../../src/tasks/async-with.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import type { Task } from "../../src/tasks/task.js";
-
-/** A predicate for assert.throws: the error is an instance of `type`. */
-const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
+import { runVirtual, isA } from "../helpers.js";
 
 const N = 5;
 
@@ -48,7 +40,7 @@ test("parties must be a positive integer", () => {
 });
 
 test("toString follows the states: filling, draining, resetting, broken", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     assert.is(String(barrier), `<Barrier [filling, waiters:0/${N}]>`);
     const waiters: Task<unknown>[] = [];
@@ -78,7 +70,7 @@ test("toString follows the states: filling, draining, resetting, broken", () => 
 });
 
 test("as a context manager each party gets a distinct index", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(3);
     const results: number[] = [];
     yield* gatherN(3, function* () {
@@ -93,7 +85,7 @@ test("as a context manager each party gets a distinct index", () => {
 });
 
 test("a barrier of one lets each task through at once, with index 0", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(1);
     assert.is(yield* barrier.wait(), 0);
     const t1 = createTask(barrier.wait());
@@ -108,7 +100,7 @@ test("a barrier of one lets each task through at once, with index 0", () => {
 });
 
 test("nWaiting counts the tasks as they arrive, and the last arrival releases them all", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(3);
     const t1 = createTask(barrier.wait());
     yield;
@@ -125,7 +117,7 @@ test("nWaiting counts the tasks as they arrive, and the last arrival releases th
 });
 
 test("tasks pass the barrier twice in a row", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     const results: boolean[] = [];
     const indexes = yield* gatherN(N, function* () {
@@ -147,7 +139,7 @@ test("tasks pass the barrier twice in a row", () => {
 });
 
 test("the barrier drains, and is filling again once the last task has left", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     const results: boolean[] = [];
     yield* gatherN(N, function* () {
@@ -162,7 +154,7 @@ test("the barrier drains, and is filling again once the last task has left", () 
 });
 
 test("tasks arriving while the barrier drains wait for the next round", () => {
-  run(function* () {
+  runVirtual(function* () {
     const rewait = 2;
     const barrier = new Barrier(N);
     const others = new Barrier(N - rewait);
@@ -182,7 +174,7 @@ test("tasks arriving while the barrier drains wait for the next round", () => {
 });
 
 test("a task cancelled while waiting leaves; the others wait for a replacement", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(3);
     const results: boolean[] = [];
     function* coro(): Coroutine<void> {
@@ -215,7 +207,7 @@ test("a task cancelled while waiting leaves; the others wait for a replacement",
 });
 
 test("resetting a barrier with no one waiting leaves it filling", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(1);
     yield* barrier.reset();
     assert.is(barrier.nWaiting, 0);
@@ -224,7 +216,7 @@ test("resetting a barrier with no one waiting leaves it filling", () => {
 });
 
 test("a reset while tasks wait sends them out with BrokenBarrierError", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     const results: boolean[] = [];
     const tasks = makeTasks(N - 1, function* () {
@@ -246,7 +238,7 @@ test("a reset while tasks wait sends them out with BrokenBarrierError", () => {
 });
 
 test("a reset while half the tasks drain breaks only the ones still waiting", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     const results: boolean[] = [];
     const rest = Math.floor(N / 2);
@@ -268,7 +260,7 @@ test("a reset while half the tasks drain breaks only the ones still waiting", ()
 });
 
 test("tasks broken by a reset can wait again and pass together with a newcomer", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     const results1: boolean[] = [];
     const results2: boolean[] = [];
@@ -299,7 +291,7 @@ test("tasks broken by a reset can wait again and pass together with a newcomer",
 });
 
 test("a reset while tasks drain lets the drained tasks pass again", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     const results1: boolean[] = [];
     const results2: boolean[] = [];
@@ -331,7 +323,7 @@ test("a reset while tasks drain lets the drained tasks pass again", () => {
 });
 
 test("abort breaks the barrier for waiting and later tasks until a reset", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(3);
     const waiting = createTask(barrier.wait());
     yield;
@@ -354,7 +346,7 @@ test("abort breaks the barrier for waiting and later tasks until a reset", () =>
 });
 
 test("abort while some tasks drain and others wait again breaks both the draining and the waiting ones", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(N);
     const results1: boolean[] = [];
     const results2: boolean[] = [];
@@ -389,7 +381,7 @@ test("abort while some tasks drain and others wait again breaks both the drainin
 });
 
 test("a task that fails inside the barrier aborts it for the others, and a reset starts over", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier1 = new Barrier(N);
     const barrier2 = new Barrier(N);
     const results1: boolean[] = [];

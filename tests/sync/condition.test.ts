@@ -4,61 +4,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CancelledError } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
-import { runSync } from "../../src/run.js";
 import { Condition } from "../../src/sync/condition.js";
 import { Lock } from "../../src/sync/lock.js";
 import { asyncWith } from "../../src/tasks/async-with.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
-import { currentTask } from "../../src/tasks/current.js";
-import type { Future } from "../../src/tasks/future.js";
-
-/** A predicate for assert.throws: the error is an instance of `type`. */
-const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-
-function* rejects<E>(aw: Coroutine<unknown> | Future<unknown>, type: new (...args: any[]) => E): Coroutine<E> {
-  let threw = false;
-  let error: unknown;
-  try {
-    yield* aw;
-  } catch (e) {
-    threw = true;
-    error = e;
-  }
-  assert.ok(threw, `expected ${type.name}`);
-  assert.instance(error, type);
-  return error as E;
-}
-
-/** Runs `body` for at most `ms` virtual ms (a stand-in for asyncio.timeout): undefined on expiry. */
-function* within<T>(ms: number, body: Coroutine<T>): Coroutine<T | undefined> {
-  const me = currentTask()!;
-  let fired = false;
-  const timer = getRunningLoop().callLater(ms, () => {
-    fired = true;
-    me.cancel();
-  });
-  try {
-    return yield* body;
-  } catch (e) {
-    if (fired && e instanceof CancelledError) {
-      me.uncancel();
-      return undefined;
-    }
-    throw e;
-  } finally {
-    timer.cancel();
-  }
-}
+import { runVirtual, within, isA, rejects } from "../helpers.js";
 
 test("notified waiters return one at a time, in order, each re-acquiring the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     const result: number[] = [];
     function* c(n: number): Coroutine<boolean> {
@@ -101,7 +56,7 @@ test("notified waiters return one at a time, in order, each re-acquiring the loc
 });
 
 test("a wait cancelled while waiting re-acquires the lock before the CancelledError propagates", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     yield* cond.acquire();
     const waiter = createTask(cond.wait());
@@ -113,7 +68,7 @@ test("a wait cancelled while waiting re-acquires the lock before the CancelledEr
 });
 
 test("a wait cancelled while re-acquiring a contested lock still ends holding it", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     yield* cond.acquire();
     const waitTask = createTask(cond.wait());
@@ -134,7 +89,7 @@ test("a wait cancelled while re-acquiring a contested lock still ends holding it
 });
 
 test("code after a cancelled wait (its finally) runs holding the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     let heldInFinally: boolean | null = null;
     const task = createTask((function* () {
@@ -161,7 +116,7 @@ test("code after a cancelled wait (its finally) runs holding the lock", () => {
 });
 
 test("cancelling a notified task while it waits for the lock ends it cancelled after it got the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     let waited = false;
     const waiter = createTask((function* () {
@@ -185,7 +140,7 @@ test("cancelling a notified task while it waits for the lock ends it cancelled a
 });
 
 test("wait without holding the lock throws when it runs", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     const e = yield* rejects(cond.wait(), Error);
     assert.match(e.message, /un-acquired lock/);
@@ -193,7 +148,7 @@ test("wait without holding the lock throws when it runs", () => {
 });
 
 test("waitFor re-checks the predicate after each notification and returns its value", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     let ready: string | false = false;
     const result: string[] = [];
@@ -222,7 +177,7 @@ test("waitFor re-checks the predicate after each notification and returns its va
 });
 
 test("waitFor with a true predicate returns without the lock; with a false one it needs the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     assert.equal(yield* cond.waitFor(() => [1, 2, 3]), [1, 2, 3]);
     yield* rejects(cond.waitFor(() => false), Error);
@@ -230,7 +185,7 @@ test("waitFor with a true predicate returns without the lock; with a false one i
 });
 
 test("notify(n) wakes n waiters and notify beyond the number waiting wakes them all", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     const result: number[] = [];
     function* c(n: number): Coroutine<boolean> {
@@ -260,7 +215,7 @@ test("notify(n) wakes n waiters and notify beyond the number waiting wakes them 
 });
 
 test("notifyAll wakes every waiter", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     const result: number[] = [];
     function* c(n: number): Coroutine<void> {
@@ -288,7 +243,7 @@ test("notify and notifyAll without the lock throw", () => {
 });
 
 test("a condition shares the lock it is given", () => {
-  run(function* () {
+  runVirtual(function* () {
     function* check(lock: Lock, cond: Condition): Coroutine<void> {
       assert.is(cond._lock, lock);
       assert.not.ok(lock.locked());
@@ -310,7 +265,7 @@ test("a condition shares the lock it is given", () => {
 });
 
 test("a CancelledError received while waiting is re-thrown unchanged", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     let raised: unknown = null;
     const task = createTask((function* () {
@@ -332,7 +287,7 @@ test("a CancelledError received while waiting is re-thrown unchanged", () => {
 });
 
 test("a CancelledError received while re-acquiring is re-thrown unchanged", () => {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     let wake = false;
     let raised: unknown = null;
@@ -360,7 +315,7 @@ test("a CancelledError received while re-acquiring is re-thrown unchanged", () =
 });
 
 function consumerRace(cancelWhileRelocking: boolean): void {
-  run(function* () {
+  runVirtual(function* () {
     const cond = new Condition();
     let state = 0;
     function* consumer(): Coroutine<void> {

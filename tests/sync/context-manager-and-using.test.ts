@@ -4,20 +4,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CancelledError } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { runSync } from "../../src/run.js";
 import { Barrier } from "../../src/sync/barrier.js";
 import { Condition } from "../../src/sync/condition.js";
 import { Held, disposeSymbol } from "../../src/sync/held.js";
 import { Lock } from "../../src/sync/lock.js";
 import { BoundedSemaphore, Semaphore } from "../../src/sync/semaphore.js";
 import { asyncWith } from "../../src/tasks/async-with.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
+import { runVirtual } from "../helpers.js";
 
 /** Lock-like primitives, and how to tell whether one is held. */
 const primitives: [string, () => { prim: Lock | Semaphore | Condition; held: () => boolean }][] = [
@@ -29,7 +23,7 @@ const primitives: [string, () => { prim: Lock | Semaphore | Condition; held: () 
 
 for (const [name, make] of primitives) {
   test(`${name}: asyncWith holds it for the body and releases it after`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const { prim, held } = make();
       const result = yield* asyncWith(prim, function* (value) {
         assert.is(value, undefined);
@@ -43,7 +37,7 @@ for (const [name, make] of primitives) {
   });
 
   test(`${name}: asyncWith releases it when the body throws, and the error propagates`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const { prim, held } = make();
       let caught: unknown = null;
       try {
@@ -60,7 +54,7 @@ for (const [name, make] of primitives) {
   });
 
   test(`${name}: using hold() releases it at the end of the block`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const { prim, held } = make();
       {
         using h = yield* prim.hold();
@@ -75,7 +69,7 @@ for (const [name, make] of primitives) {
   });
 
   test(`${name}: using hold() releases it when the block throws`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const { prim, held } = make();
       let caught: unknown = null;
       try {
@@ -91,7 +85,7 @@ for (const [name, make] of primitives) {
   });
 
   test(`${name}: disposing a hold twice releases once`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const { prim, held } = make();
       const h = yield* prim.hold();
       h[Symbol.dispose]();
@@ -109,7 +103,7 @@ test("disposeSymbol is Symbol.dispose where the runtime has it", () => {
 });
 
 test("tasks holding a lock with using take turns in FIFO order", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     const log: string[] = [];
     const tasks = ["a", "b", "c"].map((name) => createTask((function* () {
@@ -125,7 +119,7 @@ test("tasks holding a lock with using take turns in FIFO order", () => {
 });
 
 test("a task cancelled inside a using block releases the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     const t = createTask((function* () {
       using _held = yield* lock.hold();
@@ -145,7 +139,7 @@ test("a task cancelled inside a using block releases the lock", () => {
 });
 
 test("a task cancelled while waiting in hold() never holds the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     yield* lock.acquire();
     let entered = false;
@@ -168,7 +162,7 @@ test("a task cancelled while waiting in hold() never holds the lock", () => {
 });
 
 test("a semaphore with several slots admits that many holders at once", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(2);
     let inside = 0;
     let most = 0;
@@ -188,7 +182,7 @@ test("a semaphore with several slots admits that many holders at once", () => {
 });
 
 test("a Barrier as a context manager gives each party its index", () => {
-  run(function* () {
+  runVirtual(function* () {
     const barrier = new Barrier(2);
     const tasks = [0, 1].map(() => createTask(asyncWith(barrier, function* (i) {
       return i;

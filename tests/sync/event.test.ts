@@ -3,20 +3,15 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CancelledError } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
-import { runSync } from "../../src/run.js";
 import { Event } from "../../src/sync/event.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { sleep } from "../../src/tasks/sleep.js";
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
+import { runVirtual } from "../helpers.js";
 
 test("set wakes every waiter, in the order they started waiting, after tasks already queued", () => {
-  run(function* () {
+  runVirtual(function* () {
     const ev = new Event();
     assert.not.ok(ev.isSet());
     const result: number[] = [];
@@ -36,7 +31,7 @@ test("set wakes every waiter, in the order they started waiting, after tasks alr
 });
 
 test("wait on a set event returns true without waiting", () => {
-  run(function* () {
+  runVirtual(function* () {
     const ev = new Event();
     ev.set();
     const t0 = getRunningLoop().time();
@@ -47,7 +42,7 @@ test("wait on a set event returns true without waiting", () => {
 });
 
 test("a cancelled wait leaves the waiter list", () => {
-  run(function* () {
+  runVirtual(function* () {
     const ev = new Event();
     const waiter = createTask(ev.wait());
     getRunningLoop().callSoon(() => waiter.cancel());
@@ -74,7 +69,7 @@ test("clear lowers the flag and set raises it again", () => {
 });
 
 test("a waiter woken by set still returns true when clear runs before its turn (no lost wake-up)", () => {
-  run(function* () {
+  runVirtual(function* () {
     const ev = new Event();
     const result: number[] = [];
     const t = createTask((function* () {
@@ -97,7 +92,7 @@ test("a waiter woken by set still returns true when clear runs before its turn (
 });
 
 test("tasks waiting at different times are all released by one set on the virtual clock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const ev = new Event();
     const loop = getRunningLoop();
     const released: number[] = [];

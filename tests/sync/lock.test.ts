@@ -3,39 +3,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CancelledError, TimeoutError } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
-import { runSync } from "../../src/run.js";
 import { Lock } from "../../src/sync/lock.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { waitFor } from "../../src/tasks/wait-for.js";
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-
-/** Awaits `aw`, which must throw an instance of `type`; returns the error. */
-function* rejects<E>(aw: Coroutine<unknown> | Future<unknown>, type: new (...args: any[]) => E): Coroutine<E> {
-  let threw = false;
-  let error: unknown;
-  try {
-    yield* aw;
-  } catch (e) {
-    threw = true;
-    error = e;
-  }
-  assert.ok(threw, `expected ${type.name}`);
-  assert.instance(error, type);
-  return error as E;
-}
-
-const waiters = (lock: Lock) => lock._waiters?.length ?? 0;
+import { runVirtual, waiters, rejects } from "../helpers.js";
 
 test("an uncontended acquire returns true at once and locks; release unlocks", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     assert.not.ok(lock.locked());
     assert.is(yield* lock.acquire(), true);
@@ -52,7 +30,7 @@ test("releasing an unlocked lock throws an Error", () => {
 });
 
 test("waiters acquire in the order they started waiting, one per release", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     const result: number[] = [];
     assert.is(yield* lock.acquire(), true);
@@ -81,7 +59,7 @@ test("waiters acquire in the order they started waiting, one per release", () =>
 });
 
 test("a task cancelled while waiting leaves the waiter list", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     yield* lock.acquire();
     const task = createTask(lock.acquire());
@@ -94,7 +72,7 @@ test("a task cancelled while waiting leaves the waiter list", () => {
 
 test("a waiter cancelled in the same pass as the release passes the lock to the next waiter", () => {
   // A holds the lock, B and C wait; B is cancelled as A releases. B's cancellation must wake C.
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     function* lockit(blocker: Future<void> | null): Coroutine<void> {
       yield* lock.acquire();
@@ -128,7 +106,7 @@ test("a waiter cancelled in the same pass as the release passes the lock to the 
 });
 
 test("a waiter cancelled after the release woke it passes the lock to the next waiter", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     yield* lock.acquire();
     const tb = createTask(lock.acquire());
@@ -148,7 +126,7 @@ test("a waiter cancelled after the release woke it passes the lock to the next w
 });
 
 test("cancelling one waiter and releasing in one callback lets exactly one task take the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     let lockCount = 0;
     let callCount = 0;
@@ -177,7 +155,7 @@ test("cancelling one waiter and releasing in one callback lets exactly one task 
 });
 
 test("when the only waiter is cancelled, a new task takes the released lock at once", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     yield* lock.acquire();
     const tb = createTask(lock.acquire());
@@ -195,7 +173,7 @@ test("when the only waiter is cancelled, a new task takes the released lock at o
 });
 
 test("a task acquiring between a release and the woken waiter's turn queues behind it (no barging)", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     const order: string[] = [];
     yield* lock.acquire();
@@ -216,7 +194,7 @@ test("a task acquiring between a release and the woken waiter's turn queues behi
 });
 
 test("many tasks contending for the lock each get it, in FIFO order, with one holder at a time", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     const order: number[] = [];
     let inside = 0;
@@ -241,7 +219,7 @@ test("many tasks contending for the lock each get it, in FIFO order, with one ho
 });
 
 test("an acquire that times out leaves the line, and the next waiter still gets the lock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     yield* lock.acquire();
     const later = createTask((function* () {
@@ -263,7 +241,7 @@ test("an acquire that times out leaves the line, and the next waiter still gets 
 });
 
 test("toString shows the state and the number of waiters", () => {
-  run(function* () {
+  runVirtual(function* () {
     const lock = new Lock();
     assert.is(String(lock), "<Lock [unlocked]>");
     yield* lock.acquire();

@@ -2,23 +2,15 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { runSync } from "../../src/run.js";
 import { LifoQueue } from "../../src/sync/lifo-queue.js";
 import { PriorityQueue } from "../../src/sync/priority-queue.js";
 import { Queue } from "../../src/sync/queue.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
-
-/** A predicate for assert.throws: the error is an instance of `type`. */
-const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
+import { runVirtual, isA } from "../helpers.js";
 
 test("a LifoQueue hands out the newest item first", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new LifoQueue<number>();
     assert.instance(q, Queue);
     for (const i of [1, 3, 2]) yield* q.put(i);
@@ -27,7 +19,7 @@ test("a LifoQueue hands out the newest item first", () => {
 });
 
 test("a PriorityQueue hands out the smallest number first", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new PriorityQueue<number>();
     assert.instance(q, Queue);
     for (const i of [1, 3, 2]) yield* q.put(i);
@@ -82,7 +74,7 @@ test("maxsize is given as a number or in the options", () => {
 });
 
 test("the default order rejects items it cannot compare, at the put", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new PriorityQueue<unknown>();
     assert.throws(() => q.putNowait({}), isA(TypeError));
     assert.throws(() => q.putNowait(NaN), isA(TypeError));
@@ -140,7 +132,7 @@ test("a heap of many random numbers comes out sorted", () => {
 });
 
 test("waiting getters of a PriorityQueue get the smallest items in the order they waited", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new PriorityQueue<number>();
     const got: number[] = [];
     const tasks = [0, 1].map(() => createTask((function* () {
@@ -167,7 +159,7 @@ for (const [name, make] of [
   ["PriorityQueue", () => new PriorityQueue<number>()],
 ] as const) {
   test(`${name}: taskDone too often throws, and join waits for every item`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const q = make();
       assert.throws(() => q.taskDone(), /too many times/);
       for (let i = 0; i < 100; i++) q.putNowait(i);

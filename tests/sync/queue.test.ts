@@ -4,42 +4,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CancelledError, QueueEmpty, QueueFull, TimeoutError } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
-import { runSync } from "../../src/run.js";
 import { Queue } from "../../src/sync/queue.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
-import type { Future } from "../../src/tasks/future.js";
 import { gather } from "../../src/tasks/gather.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { timeout } from "../../src/tasks/timeout.js";
 import { waitFor } from "../../src/tasks/wait-for.js";
 import { asyncWith } from "../../src/tasks/async-with.js";
-
-/** A predicate for assert.throws: the error is an instance of `type`. */
-const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-
-function* rejects<E>(aw: Coroutine<unknown> | Future<unknown>, type: new (...args: any[]) => E): Coroutine<E> {
-  let threw = false;
-  let error: unknown;
-  try {
-    yield* aw;
-  } catch (e) {
-    threw = true;
-    error = e;
-  }
-  assert.ok(threw, `expected ${type.name}`);
-  assert.instance(error, type);
-  return error as E;
-}
+import { runVirtual, isA, rejects } from "../helpers.js";
 
 test("empty, full, qsize and maxsize", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     assert.ok(q.empty());
     assert.not.ok(q.full());
@@ -57,7 +34,7 @@ test("empty, full, qsize and maxsize", () => {
 });
 
 test("items come out in the order they were put", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     for (const i of [1, 3, 2]) yield* q.put(i);
     const items = [yield* q.get(), yield* q.get(), yield* q.get()];
@@ -66,7 +43,7 @@ test("items come out in the order they were put", () => {
 });
 
 test("a full queue makes put wait until a get frees a slot", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>(2);
     const havePut: number[] = [];
     const t = createTask((function* () {
@@ -97,7 +74,7 @@ test("getNowait and putNowait throw QueueEmpty and QueueFull instead of waiting"
 });
 
 test("a get waits for a later put on the virtual clock", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     const loop = getRunningLoop();
     loop.callLater(10, () => q.putNowait(1));
@@ -107,7 +84,7 @@ test("a get waits for a later put on the virtual clock", () => {
 });
 
 test("waiting getters are served in the order they started waiting", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<string>();
     const got: string[] = [];
     const tasks = ["a", "b", "c"].map((name) => createTask((function* () {
@@ -123,7 +100,7 @@ test("waiting getters are served in the order they started waiting", () => {
 });
 
 test("waiting putters are served in the order they started waiting", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<string>(1);
     q.putNowait("first");
     const tasks = ["a", "b", "c"].map((name) => createTask(q.put(name)));
@@ -136,7 +113,7 @@ test("waiting putters are served in the order they started waiting", () => {
 });
 
 test("a getter cancelled before any put leaves, and the next getter receives the item", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<string>();
     const t1 = createTask(q.get());
     const t2 = createTask(q.get());
@@ -152,7 +129,7 @@ test("a getter cancelled before any put leaves, and the next getter receives the
 });
 
 test("with putters waiting, gets return the items in the order they were put", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<string>(1);
     createTask(q.put("a"));
     createTask(q.put("b"));
@@ -162,7 +139,7 @@ test("with putters waiting, gets return the items in the order they were put", (
 });
 
 test("a producer and a consumer pass items through a queue of size 1", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>(1);
     const got: number[] = [];
     const consumer = createTask((function* () {
@@ -178,7 +155,7 @@ test("a producer and a consumer pass items through a queue of size 1", () => {
 });
 
 test("a cancelled get does not lose an item: the woken getter's item stays queued", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     let reader = createTask(q.get());
     yield;
@@ -198,7 +175,7 @@ test("a cancelled get does not lose an item: the woken getter's item stays queue
 });
 
 test("a cancelled getter that was woken passes the wake-up to the next getter", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     const r1 = createTask(q.get());
     const r2 = createTask(q.get());
@@ -216,7 +193,7 @@ test("a cancelled getter that was woken passes the wake-up to the next getter", 
 });
 
 test("a cancelled put does not insert its item, even when it had been woken", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>(1);
     q.putNowait(1);
     let writer = createTask(q.put(2));
@@ -237,7 +214,7 @@ test("a cancelled put does not insert its item, even when it had been woken", ()
 });
 
 test("a put cancelled while waiting lets the next putter in", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<string>(1);
     const putA = createTask(q.put("a"));
     const putB = createTask(q.put("b"));
@@ -257,7 +234,7 @@ test("a put cancelled while waiting lets the next putter in", () => {
 });
 
 test("a put or get task cancelled before it starts does nothing", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     const put = createTask(q.put(1));
     put.cancel();
@@ -272,7 +249,7 @@ test("a put or get task cancelled before it starts does nothing", () => {
 });
 
 test("a put to a queue with a waiting getter reaches it", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<string>();
     const t = createTask(q.get());
     yield;
@@ -282,7 +259,7 @@ test("a put to a queue with a waiting getter reaches it", () => {
 });
 
 test("putters blocked on a bounded queue all get in as a getter drains it", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>(2);
     const getter = createTask((function* () {
       yield;
@@ -296,7 +273,7 @@ test("putters blocked on a bounded queue all get in as a getter drains it", () =
 });
 
 test("cancelled putters and getters are removed from the waiter lists", () => {
-  run(function* () {
+  runVirtual(function* () {
     const full = new Queue<number>(1);
     full.putNowait(1);
     const putTask = createTask(full.put(1));
@@ -317,7 +294,7 @@ test("cancelled putters and getters are removed from the waiter lists", () => {
 });
 
 test("a putter woken by getNowait and then cancelled ends with CancelledError", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>(1);
     q.putNowait(1);
     const putTask = createTask(q.put(1));
@@ -330,7 +307,7 @@ test("a putter woken by getNowait and then cancelled ends with CancelledError", 
 });
 
 test("a getter that loses its item to getNowait waits again and gets the next one (no lost wake-up)", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     const t = createTask(q.get());
     yield;
@@ -354,7 +331,7 @@ test("taskDone called more often than items were put throws", () => {
 });
 
 test("join waits until every item is marked done", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     for (let i = 0; i < 100; i++) q.putNowait(i);
     let total = 0;
@@ -378,7 +355,7 @@ test("join waits until every item is marked done", () => {
 });
 
 test("join on a queue with nothing unfinished returns at once", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     yield* q.join();
     yield* q.join();
@@ -386,7 +363,7 @@ test("join on a queue with nothing unfinished returns at once", () => {
 });
 
 test("a ring buffer that grows and wraps keeps FIFO order", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     let next = 0;
     let expect = 0;
@@ -400,7 +377,7 @@ test("a ring buffer that grows and wraps keeps FIFO order", () => {
 });
 
 test("ping-pong through two queues delivers every message once, in order", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q1 = new Queue<number>();
     const q2 = new Queue<number>();
     const seen: number[] = [];
@@ -421,7 +398,7 @@ test("ping-pong through two queues delivers every message once, in order", () =>
 });
 
 test("get and put work under waitFor, timeout and gather; a timed-out get leaves no getter behind", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>(1);
     const loop = getRunningLoop();
     yield* rejects(waitFor(q.get(), 10), TimeoutError);
@@ -444,7 +421,7 @@ test("get and put work under waitFor, timeout and gather; a timed-out get leaves
 });
 
 test("toString describes size, waiters, unfinished items and shutdown", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>(3);
     assert.is(String(q), "<Queue maxsize=3 qsize=0>");
     const t = createTask(q.get());

@@ -4,37 +4,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CancelledError } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
-import { runSync } from "../../src/run.js";
 import { BoundedSemaphore, Semaphore } from "../../src/sync/semaphore.js";
 import { asyncWith } from "../../src/tasks/async-with.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
-import type { Future } from "../../src/tasks/future.js";
 import type { Task } from "../../src/tasks/task.js";
 import { sleep } from "../../src/tasks/sleep.js";
-
-/** A predicate for assert.throws: the error is an instance of `type`. */
-const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-
-function* rejects<E>(aw: Coroutine<unknown> | Future<unknown>, type: new (...args: any[]) => E): Coroutine<E> {
-  let threw = false;
-  let error: unknown;
-  try {
-    yield* aw;
-  } catch (e) {
-    threw = true;
-    error = e;
-  }
-  assert.ok(threw, `expected ${type.name}`);
-  assert.instance(error, type);
-  return error as E;
-}
+import { runVirtual, waiters, isA, rejects } from "../helpers.js";
 
 /** Waits for every task, keeping going past failures (a small gather with returnExceptions). */
 function* settle(tasks: Task<unknown>[]): Coroutine<unknown[]> {
@@ -48,8 +25,6 @@ function* settle(tasks: Task<unknown>[]): Coroutine<unknown[]> {
   }
   return out;
 }
-
-const waiters = (sem: Semaphore) => sem._waiters?.length ?? 0;
 
 test("a semaphore with value 0 is locked", () => {
   assert.ok(new Semaphore(0).locked());
@@ -65,7 +40,7 @@ test("the value must be a non-negative integer", () => {
 });
 
 test("acquire takes free slots at once, then waits; each release hands a slot to the next waiter", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(3);
     const result: number[] = [];
     assert.is(yield* sem.acquire(), true);
@@ -103,7 +78,7 @@ test("acquire takes free slots at once, then waits; each release hands a slot to
 });
 
 test("a cancelled acquire leaves the waiter list", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore();
     yield* sem.acquire();
     const acquire = createTask(sem.acquire());
@@ -114,7 +89,7 @@ test("a cancelled acquire leaves the waiter list", () => {
 });
 
 test("waiters cancelled before a release are skipped: the slot goes to the first live waiter", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(0);
     const [t1, t2, t3, t4] = [0, 1, 2, 3].map(() => createTask(sem.acquire()));
     yield;
@@ -133,7 +108,7 @@ test("waiters cancelled before a release are skipped: the slot goes to the first
 });
 
 test("a release after a waiter's cancellation goes to the next waiter (no hang)", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(0);
     const t1 = createTask(sem.acquire());
     const t2 = createTask(sem.acquire());
@@ -149,7 +124,7 @@ test("a release after a waiter's cancellation goes to the next waiter (no hang)"
 });
 
 test("a waiter cancelled after it was handed a slot gives the slot back", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(1);
     let t2: Task<void>;
     const t1 = createTask((function* () {
@@ -172,7 +147,7 @@ test("a waiter cancelled after it was handed a slot gives the slot back", () => 
 });
 
 test("releasing a BoundedSemaphore above its initial value throws", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new BoundedSemaphore();
     assert.throws(() => sem.release(), /released too many times/);
     yield* sem.acquire();
@@ -194,7 +169,7 @@ test("a plain Semaphore may be released above its initial value", () => {
 });
 
 test("tasks taking turns with sleeps while holding acquire in FIFO order", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(1);
     const result: string[] = [];
     function* coro(tag: string): Coroutine<void> {
@@ -214,7 +189,7 @@ test("tasks taking turns with sleeps while holding acquire in FIFO order", () =>
 });
 
 test("a task re-acquiring right after its release queues behind the tasks already woken", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(1);
     const result: number[] = [];
     const tasks = [
@@ -243,7 +218,7 @@ test("a task re-acquiring right after its release queues behind the tasks alread
 });
 
 test("a waiter cancelled before any release does not take a slot from those behind it", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(0);
     const result: number[] = [];
     function* c(n: number): Coroutine<void> {
@@ -262,7 +237,7 @@ test("a waiter cancelled before any release does not take a slot from those behi
 });
 
 test("an acquire that completes wakes the waiters FIFO rules held back", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore(0);
     const result: number[] = [];
     let t4: Task<void> | null = null;
@@ -300,7 +275,7 @@ test("an acquire that completes wakes the waiters FIFO rules held back", () => {
 });
 
 test("toString shows the value or the locked state and the waiters", () => {
-  run(function* () {
+  runVirtual(function* () {
     const sem = new Semaphore();
     assert.is(String(sem), "<Semaphore [unlocked, value:1]>");
     yield* sem.acquire();

@@ -4,35 +4,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { QueueShutDown } from "../../src/errors.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { runSync } from "../../src/run.js";
 import { LifoQueue } from "../../src/sync/lifo-queue.js";
 import { PriorityQueue } from "../../src/sync/priority-queue.js";
 import { Queue } from "../../src/sync/queue.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
-import type { Future } from "../../src/tasks/future.js";
-
-/** A predicate for assert.throws: the error is an instance of `type`. */
-const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-
-function* rejects<E>(aw: Coroutine<unknown> | Future<unknown>, type: new (...args: any[]) => E): Coroutine<E> {
-  let threw = false;
-  let error: unknown;
-  try {
-    yield* aw;
-  } catch (e) {
-    threw = true;
-    error = e;
-  }
-  assert.ok(threw, `expected ${type.name}`);
-  assert.instance(error, type);
-  return error as E;
-}
+import { runVirtual, isA, rejects } from "../helpers.js";
 
 /** put, putNowait, get and getNowait all throw QueueShutDown. */
 function* assertShutDown(q: Queue<string>): Coroutine<void> {
@@ -50,7 +27,7 @@ const kinds: [string, (maxsize?: number) => Queue<string>][] = [
 
 for (const [name, make] of kinds) {
   test(`${name}: shutting down an empty queue wakes a waiting get with QueueShutDown`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const q = make();
       const getTask = createTask(q.get());
       yield; // the get is waiting
@@ -66,7 +43,7 @@ for (const [name, make] of kinds) {
   });
 
   test(`${name}: after shutdown the queued items can still be taken; a blocked put is refused`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const q = make(1);
       q.putNowait("data");
       const joinTask = createTask(q.join());
@@ -91,7 +68,7 @@ for (const [name, make] of kinds) {
   });
 
   test(`${name}: an immediate shutdown drops the queued items and counts them as done`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const q = make();
       q.putNowait("data");
       const joinTask = createTask(q.join());
@@ -106,7 +83,7 @@ for (const [name, make] of kinds) {
   });
 
   test(`${name}: an immediate shutdown with unfinished items makes join wait for them`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const q = make();
       q.putNowait("data");
       q.putNowait("data");
@@ -126,7 +103,7 @@ for (const [name, make] of kinds) {
   });
 
   test(`${name}: an immediate shutdown wakes every blocked getter and putter with QueueShutDown`, () => {
-    run(function* () {
+    runVirtual(function* () {
       const empty = make();
       const getters = [0, 1, 2].map(() => createTask(empty.get()));
       const full = make(1);
@@ -149,7 +126,7 @@ test("shutdown(immediate) must be a boolean", () => {
 });
 
 test("a second shutdown is harmless and an immediate one after a plain one still drains", () => {
-  run(function* () {
+  runVirtual(function* () {
     const q = new Queue<number>();
     q.putNowait(1);
     q.putNowait(2);

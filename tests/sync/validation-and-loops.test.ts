@@ -2,8 +2,6 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { runSync } from "../../src/run.js";
 import { Barrier } from "../../src/sync/barrier.js";
 import { Condition } from "../../src/sync/condition.js";
 import { Event } from "../../src/sync/event.js";
@@ -12,16 +10,9 @@ import { Lock } from "../../src/sync/lock.js";
 import { PriorityQueue } from "../../src/sync/priority-queue.js";
 import { Queue } from "../../src/sync/queue.js";
 import { BoundedSemaphore, Semaphore } from "../../src/sync/semaphore.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import * as wasio from "../../src/index.js";
-
-/** A predicate for assert.throws: the error is an instance of `type`. */
-const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
-
-function run<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
+import { runVirtual, isA } from "../helpers.js";
 
 test("sizes and counts are checked at construction", () => {
   assert.throws(() => new Queue(NaN), isA(RangeError));
@@ -59,7 +50,7 @@ test("a primitive used on one loop throws a clear Error on another", () => {
   const q = new Queue<number>();
   const ev = new Event();
   const sem = new Semaphore(0);
-  run(function* () {
+  runVirtual(function* () {
     yield* lock.acquire();
     lock.release();
     yield* q.put(1);
@@ -67,7 +58,7 @@ test("a primitive used on one loop throws a clear Error on another", () => {
     sem.release();
   });
   const foreign = /bound to a different event loop/;
-  run(function* () {
+  runVirtual(function* () {
     for (const coro of [lock.acquire(), q.get(), ev.wait(), sem.acquire()]) {
       try {
         yield* coro;
@@ -86,13 +77,13 @@ test("a primitive used on one loop throws a clear Error on another", () => {
 test("a primitive made and used outside any loop binds to the first loop that uses it", () => {
   const q = new Queue<number>();
   q.putNowait(1); // no running loop: allowed, binds nothing
-  const got = run(function* () {
+  const got = runVirtual(function* () {
     const t = createTask(q.get());
     return yield* t;
   });
   assert.is(got, 1);
   assert.ok(q._loop !== null);
-  assert.throws(() => run(function* () {
+  assert.throws(() => runVirtual(function* () {
     yield* q.put(2);
   }), /different event loop/);
 });

@@ -1,30 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { getRunningLoop } from "../../src/loop/running.js";
 import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { asCompleted } from "../../src/tasks/as-completed.js";
-import { runSync } from "../../src/run.js";
-import type { Awaitable, Coroutine } from "../../src/tasks/coroutine.js";
 import { TimeoutError } from "../../src/errors.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-const now = () => getRunningLoop().time();
-
-function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    return yield* body();
-  } catch (e) {
-    return e;
-  }
-}
+import { runVirtual, now, caught } from "../helpers.js";
 
 test("results come in completion order, each at its completion time", () => {
-  go(function* () {
+  runVirtual(function* () {
     const seen: [unknown, number][] = [];
     for (const next of asCompleted([sleep(30, "c"), sleep(10, "a"), createTask(sleep(20, "b"))])) {
       seen.push([yield* next, now()]);
@@ -34,7 +18,7 @@ test("results come in completion order, each at its completion time", () => {
 });
 
 test("an error is thrown by the coroutine of its turn and the others still come", () => {
-  go(function* () {
+  runVirtual(function* () {
     const out: unknown[] = [];
     for (const next of asCompleted([sleep(1, "first"), (function* () {
       yield* sleep(2);
@@ -48,7 +32,7 @@ test("an error is thrown by the coroutine of its turn and the others still come"
 });
 
 test("after the timeout, the remaining coroutines throw TimeoutError and nothing is cancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     const slow = createTask(sleep(50, "slow"));
     const out: unknown[] = [];
     for (const next of asCompleted([sleep(5, "fast"), slow], { timeout: 20 })) {
@@ -62,7 +46,7 @@ test("after the timeout, the remaining coroutines throw TimeoutError and nothing
 });
 
 test("the iterator hands out one coroutine per distinct awaitable", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(1, 1));
     const it = asCompleted([t, t, sleep(2, 2)]);
     const coros = [...it];
@@ -73,14 +57,14 @@ test("the iterator hands out one coroutine per distinct awaitable", () => {
 });
 
 test("an empty collection gives nothing", () => {
-  go(function* () {
+  runVirtual(function* () {
     assert.equal([...asCompleted([], { timeout: 5 })], []);
     yield;
   });
 });
 
 test("coroutines awaited from different tasks each take the next result", () => {
-  go(function* () {
+  runVirtual(function* () {
     const [c1, c2] = [...asCompleted([sleep(10, "a"), sleep(20, "b")])];
     // Awaited in reverse order: whichever runs first gets the first result.
     const t2 = createTask(c2);
@@ -94,7 +78,7 @@ test("coroutines awaited from different tasks each take the next result", () => 
 });
 
 test("a waiter cancelled after being woken passes the result to the next waiter", () => {
-  go(function* () {
+  runVirtual(function* () {
     const fut = new Future<string>();
     const [c1, c2] = [...asCompleted([fut, sleep(100, "late")])];
     const t1 = createTask(c1);
@@ -111,7 +95,7 @@ test("a waiter cancelled after being woken passes the result to the next waiter"
 });
 
 test("asCompleted checks its arguments at the call", () => {
-  go(function* () {
+  runVirtual(function* () {
     assert.throws(() => asCompleted(new Future() as any), (e: unknown) => e instanceof TypeError);
     assert.throws(() => asCompleted([1 as any]), (e: unknown) => e instanceof TypeError);
     assert.throws(() => asCompleted([], { timeout: NaN }), (e: unknown) => e instanceof RangeError);

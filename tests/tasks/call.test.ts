@@ -1,7 +1,5 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { runSync } from "../../src/run.js";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { call } from "../../src/tasks/call.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
@@ -9,16 +7,15 @@ import { gather } from "../../src/tasks/gather.js";
 import { CancelledError } from "../../src/errors.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-
-const host = () => ({ host: new VirtualHost() });
+import { runVirtual } from "../helpers.js";
 
 test("call() returns the sub-coroutine's result, like yield*", () => {
   function* add(a: number, b: number): Coroutine<number> { yield* sleep(5); return a + b; }
-  const r = runSync(function* () {
+  const r = runVirtual(function* () {
     const x = yield* call(add(1, 2));
     const y = yield* add(3, 4);
     return [x, y, getRunningLoop().time()];
-  }, host());
+  });
   assert.equal(r, [3, 7, 10]);
 });
 
@@ -30,7 +27,7 @@ test("a deep chain of calls returns through every level in order", () => {
     trail.push(d);
     return v + 1;
   }
-  const r = runSync(() => down(200), host());
+  const r = runVirtual(() => down(200));
   assert.is(r, 200);
   assert.equal(trail, Array.from({ length: 200 }, (_, i) => i + 1));
 });
@@ -40,9 +37,9 @@ test("an exception thrown deep in a call chain can be caught by an outer level",
   function* middle(): Coroutine<string> {
     try { yield* call(fail()); return "no"; } finally { /* cleanup runs */ }
   }
-  const r = runSync(function* () {
+  const r = runVirtual(function* () {
     try { yield* call(middle()); return "no"; } catch (e) { return (e as Error).message; }
-  }, host());
+  });
   assert.is(r, "deep");
 });
 
@@ -54,13 +51,13 @@ test("cancelling a task cancels the innermost call, and finally blocks run outwa
   function* outer(): Coroutine<void> {
     try { yield* call(inner()); } finally { log.push("outer finally"); }
   }
-  const r = runSync(function* () {
+  const r = runVirtual(function* () {
     const t = createTask(outer());
     yield* sleep(10);
     t.cancel("stop");
     try { yield* t; } catch (e) { return [(e as Error).name, (e as Error).message, t.cancelled()]; }
     return null;
-  }, host());
+  });
   assert.equal(r, ["CancelledError", "stop", true]);
   assert.equal(log, ["inner finally", "outer finally"]);
 });
@@ -69,26 +66,26 @@ test("a call that catches the cancellation lets its caller go on", () => {
   function* stubborn(): Coroutine<string> {
     try { yield* sleep(100); return "slept"; } catch (e) { if (e instanceof CancelledError) return "caught"; throw e; }
   }
-  const r = runSync(function* () {
+  const r = runVirtual(function* () {
     const t = createTask((function* () { return yield* call(stubborn()); })());
     yield;
     t.cancel();
     return yield* t;
-  }, host());
+  });
   assert.is(r, "caught");
 });
 
 test("a call awaited through gather runs as a task of its own", () => {
   function* value(v: number): Coroutine<number> { yield* sleep(v); return v * 2; }
-  const r = runSync(function* () { return yield* gather([call(value(3)), call(value(1))]); }, host());
+  const r = runVirtual(function* () { return yield* gather([call(value(3)), call(value(1))]); });
   assert.equal(r, [6, 2]);
 });
 
 test("call() rejects what is not a coroutine", () => {
-  runSync(function* () {
+  runVirtual(function* () {
     assert.throws(() => call(42 as any), TypeError);
     yield;
-  }, host());
+  });
 });
 
 test.run();

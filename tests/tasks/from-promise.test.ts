@@ -8,16 +8,8 @@ import { createTask } from "../../src/tasks/create-task.js";
 import { gather } from "../../src/tasks/gather.js";
 import { fromPromise } from "../../src/tasks/from-promise.js";
 import { run, runSync } from "../../src/run.js";
-import type { Awaitable, Coroutine } from "../../src/tasks/coroutine.js";
 import { CancelledError } from "../../src/errors.js";
-
-function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    return yield* body();
-  } catch (e) {
-    return e;
-  }
-}
+import { caught } from "../helpers.js";
 
 const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms));
 const laterFail = (ms: number, reason: unknown): Promise<never> => new Promise((_, reject) => setTimeout(() => reject(reason), ms));

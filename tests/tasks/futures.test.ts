@@ -6,23 +6,7 @@ import { Future } from "../../src/tasks/future.js";
 import { runSync } from "../../src/run.js";
 import { CancelledError, InvalidStateError } from "../../src/errors.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
-
-function newLoop() {
-  const host = new VirtualHost();
-  return new EventLoop({ host });
-}
-
-/** Asserts that `fn` throws an instance of `cls` (whose message contains `msg`). */
-function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    if (msg !== undefined) assert.match((e as Error).message, msg);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}`);
-}
+import { newLoop, throwsA } from "../helpers.js";
 
 /** Runs one pass of `loop` (everything queued now runs). */
 function onePass(loop: EventLoop) {
@@ -31,7 +15,7 @@ function onePass(loop: EventLoop) {
 }
 
 test("a pending future refuses result() and exception() with InvalidStateError", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture<number>();
   assert.not.ok(f.done());
   assert.not.ok(f.cancelled());
@@ -41,7 +25,7 @@ test("a pending future refuses result() and exception() with InvalidStateError",
 });
 
 test("a finished future gives its result and a null exception", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture<number>();
   f.setResult(42);
   assert.ok(f.done());
@@ -51,7 +35,7 @@ test("a finished future gives its result and a null exception", () => {
 });
 
 test("a failed future rethrows its exception from result() and returns it from exception()", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture();
   const err = new RangeError("bad");
   f.setException(err);
@@ -66,7 +50,7 @@ test("a failed future rethrows its exception from result() and returns it from e
 });
 
 test("setting a result or an exception twice throws InvalidStateError", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture();
   f.setResult(1);
   throwsA(() => f.setResult(2), InvalidStateError);
@@ -79,7 +63,7 @@ test("setting a result or an exception twice throws InvalidStateError", () => {
 });
 
 test("cancel with a message: result() and exception() throw CancelledError carrying it", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture();
   assert.ok(f.cancel("stop it"));
   assert.ok(f.cancelled());
@@ -91,7 +75,7 @@ test("cancel with a message: result() and exception() throw CancelledError carry
 });
 
 test("cancelling a done future returns false and changes nothing", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture();
   f.setResult("x");
   assert.not.ok(f.cancel());
@@ -101,7 +85,7 @@ test("cancelling a done future returns false and changes nothing", () => {
 });
 
 test("done callbacks run on the next pass, in the order they were added", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture<number>();
   const seen: string[] = [];
   f.addDoneCallback(() => seen.push("a"));
@@ -118,7 +102,7 @@ test("done callbacks run on the next pass, in the order they were added", () => 
 });
 
 test("removeDoneCallback removes every registration and counts them", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture();
   const seen: string[] = [];
   const a = () => seen.push("a");
@@ -135,14 +119,14 @@ test("removeDoneCallback removes every registration and counts them", () => {
 });
 
 test("addDoneCallback refuses a non-function with TypeError", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture();
   throwsA(() => f.addDoneCallback(42 as any), TypeError);
   loop.close();
 });
 
 test("an exception never retrieved is reported at the latest when the loop closes", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const seen: ExceptionContext[] = [];
   loop.setExceptionHandler((_l, ctx) => seen.push(ctx));
   const f = loop.createFuture();
@@ -156,7 +140,7 @@ test("an exception never retrieved is reported at the latest when the loop close
 });
 
 test("an exception retrieved by exception(), result() or awaiting is not reported", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const seen: ExceptionContext[] = [];
   loop.setExceptionHandler((_l, ctx) => seen.push(ctx));
   const a = loop.createFuture();
@@ -180,7 +164,7 @@ test("an exception retrieved by exception(), result() or awaiting is not reporte
 });
 
 test("a task that fails with nobody looking is reported, naming the task", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const seen: ExceptionContext[] = [];
   loop.setExceptionHandler((_l, ctx) => seen.push(ctx));
   loop.createTask((function* () {
@@ -206,7 +190,7 @@ test("a future is iterable: yield* waits for it and returns its result", () => {
 });
 
 test("awaiting a Future of another loop fails the task with an error", () => {
-  const other = newLoop();
+  const { loop: other } = newLoop();
   const foreign = other.createFuture();
   const r = runSync(function* () {
     try {
@@ -221,7 +205,7 @@ test("awaiting a Future of another loop fails the task with an error", () => {
 });
 
 test("outside the loop, `await` on a future settles with its result or its error", async () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const a = loop.createFuture<string>();
   a.setResult("ok");
   assert.is(await a, "ok");
@@ -238,7 +222,7 @@ test("outside the loop, `await` on a future settles with its result or its error
 });
 
 test("toString shows the state and the result or exception", () => {
-  const loop = newLoop();
+  const { loop } = newLoop();
   const f = loop.createFuture();
   assert.is(String(f), "<Future pending>");
   f.setResult(3);

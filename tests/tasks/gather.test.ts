@@ -7,34 +7,12 @@ import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { gather } from "../../src/tasks/gather.js";
-import { runSync } from "../../src/run.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
 import { CancelledError } from "../../src/errors.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-const now = () => getRunningLoop().time();
-
-function* fail(ms: number, message: string): Coroutine<never> {
-  yield* sleep(ms);
-  throw new Error(message);
-}
-
-function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    if (msg !== undefined) assert.match((e as Error).message, msg);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}`);
-}
+import { runVirtual, now, failAfter, throwsA } from "../helpers.js";
 
 test("gather runs its children concurrently and returns the results in argument order", () => {
-  const r = go(function* () {
+  const r = runVirtual(function* () {
     const t = createTask(sleep(3, "task"));
     const fut = new Future<string>();
     getRunningLoop().callLater(1, () => fut.setResult("future"));
@@ -45,7 +23,7 @@ test("gather runs its children concurrently and returns the results in argument 
 });
 
 test("gather's result is typed as a tuple", () => {
-  go(function* () {
+  runVirtual(function* () {
     const [a, b] = yield* gather([sleep(1, 1), sleep(1, "x")]);
     const n: number = a;
     const s: string = b;
@@ -54,7 +32,7 @@ test("gather's result is typed as a tuple", () => {
 });
 
 test("coroutines start at once, before the gather is awaited", () => {
-  go(function* () {
+  runVirtual(function* () {
     const started: number[] = [];
     const child = function* (i: number) {
       started.push(i);
@@ -69,10 +47,10 @@ test("coroutines start at once, before the gather is awaited", () => {
 });
 
 test("the first failure ends the gather at once while the other children keep running", () => {
-  go(function* () {
+  runVirtual(function* () {
     const slow = createTask(sleep(50, "slow"));
     try {
-      yield* gather([fail(10, "boom"), slow]);
+      yield* gather([failAfter(10, "boom"), slow]);
       assert.unreachable();
     } catch (e) {
       assert.is((e as Error).message, "boom");
@@ -84,9 +62,9 @@ test("the first failure ends the gather at once while the other children keep ru
 });
 
 test("with returnExceptions, failures and cancellations take their place in the results", () => {
-  go(function* () {
+  runVirtual(function* () {
     const doomed = createTask(sleep(100));
-    const g = gather([sleep(5, "ok"), fail(1, "bad"), doomed], { returnExceptions: true });
+    const g = gather([sleep(5, "ok"), failAfter(1, "bad"), doomed], { returnExceptions: true });
     yield;
     doomed.cancel("cut");
     const [ok, bad, cut] = yield* g;
@@ -99,7 +77,7 @@ test("with returnExceptions, failures and cancellations take their place in the 
 });
 
 test("a child cancelled on its own makes the gather fail with CancelledError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const doomed = createTask(sleep(100));
     const other = createTask(sleep(200));
     const g = gather([doomed, other]);
@@ -118,7 +96,7 @@ test("a child cancelled on its own makes the gather fail with CancelledError", (
 });
 
 test("cancelling the gather cancels every child and the awaiting task sees CancelledError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = createTask(sleep(100));
     const b = createTask(sleep(100));
     const g = gather([a, b, sleep(100)]);
@@ -137,7 +115,7 @@ test("cancelling the gather cancels every child and the awaiting task sees Cance
 });
 
 test("a cancelled gather fails with CancelledError even with returnExceptions", () => {
-  go(function* () {
+  runVirtual(function* () {
     const g = gather([sleep(100), sleep(100)], { returnExceptions: true });
     yield;
     g.cancel();
@@ -151,7 +129,7 @@ test("a cancelled gather fails with CancelledError even with returnExceptions", 
 });
 
 test("a cancelled gather fails with CancelledError even when its children ignore the cancellation", () => {
-  go(function* () {
+  runVirtual(function* () {
     const stubborn = function* () {
       try {
         yield* sleep(100);
@@ -173,7 +151,7 @@ test("a cancelled gather fails with CancelledError even when its children ignore
 });
 
 test("cancelling the task that awaits a gather cancels the children through it", () => {
-  go(function* () {
+  runVirtual(function* () {
     const children = [createTask(sleep(10)), createTask(sleep(20))];
     const parent = createTask((function* () {
       yield* gather(children);
@@ -187,7 +165,7 @@ test("cancelling the task that awaits a gather cancels the children through it",
 });
 
 test("a gather whose children are all done refuses cancel() and gives the results", () => {
-  go(function* () {
+  runVirtual(function* () {
     const f = new Future<number>();
     const child = createTask((function* () {
       return yield* f;
@@ -206,7 +184,7 @@ test("a gather whose children are all done refuses cancel() and gives the result
 });
 
 test("gather over nothing is an already finished future with []", () => {
-  go(function* () {
+  runVirtual(function* () {
     const g = gather([]);
     assert.ok(g.done());
     assert.equal(g.result(), []);
@@ -215,7 +193,7 @@ test("gather over nothing is an already finished future with []", () => {
 });
 
 test("gather over futures that are all done is done at once", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = new Future<number>();
     const b = new Future<number>();
     a.setResult(1);
@@ -228,7 +206,7 @@ test("gather over futures that are all done is done at once", () => {
 });
 
 test("the same future twice gives its result twice; the same coroutine twice runs once", () => {
-  go(function* () {
+  runVirtual(function* () {
     let runs = 0;
     const coro = (function* () {
       runs++;
@@ -242,7 +220,7 @@ test("the same future twice gives its result twice; the same coroutine twice run
 });
 
 test("a child in two gathers at once reports to both", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(3, "shared"));
     const g1 = gather([t, sleep(1, 1)]);
     const g2 = gather([sleep(5, 2), t]);
@@ -253,10 +231,10 @@ test("a child in two gathers at once reports to both", () => {
 
 test("failures after the first are marked retrieved, the gather's own failure is not lost", () => {
   const seen: ExceptionContext[] = [];
-  go(function* () {
+  runVirtual(function* () {
     getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(ctx));
     try {
-      yield* gather([fail(1, "first"), fail(2, "second")]);
+      yield* gather([failAfter(1, "first"), failAfter(2, "second")]);
     } catch (e) {
       assert.is((e as Error).message, "first");
     }
@@ -266,7 +244,7 @@ test("failures after the first are marked retrieved, the gather's own failure is
 });
 
 test("gather refuses a lone future or coroutine, and non-awaitables, with TypeError", () => {
-  go(function* () {
+  runVirtual(function* () {
     throwsA(() => gather(new Future() as any), TypeError);
     throwsA(() => gather(sleep(1) as any), TypeError);
     throwsA(() => gather([1 as any]), TypeError);
@@ -278,7 +256,7 @@ test("gather refuses a lone future or coroutine, and non-awaitables, with TypeEr
 
 test("gather refuses futures of another loop", () => {
   const other = new EventLoop({ host: new VirtualHost() });
-  go(function* () {
+  runVirtual(function* () {
     throwsA(() => gather([new Future(), other.createFuture()]), Error, "different event loop");
     yield;
   });
@@ -286,7 +264,7 @@ test("gather refuses futures of another loop", () => {
 });
 
 test("gather accepts any iterable of awaitables", () => {
-  const r = go(function* () {
+  const r = runVirtual(function* () {
     const set = new Set([createTask(sleep(1, "a")), createTask(sleep(2, "b"))]);
     return yield* gather(set);
   });
@@ -294,7 +272,7 @@ test("gather accepts any iterable of awaitables", () => {
 });
 
 test("20,000 sleeping tasks, half cancelled, gathered with returnExceptions", () => {
-  go(function* () {
+  runVirtual(function* () {
     const n = 20_000;
     const tasks = [];
     for (let i = 0; i < n; i++) tasks.push(createTask(sleep(i % 100, i)));
@@ -309,7 +287,7 @@ test("20,000 sleeping tasks, half cancelled, gathered with returnExceptions", ()
 });
 
 test("nested gathers: cancelling the outer one reaches the innermost children", () => {
-  go(function* () {
+  runVirtual(function* () {
     const leaves = [createTask(sleep(100)), createTask(sleep(100)), createTask(sleep(100))];
     const inner = gather([leaves[0], leaves[1]]);
     const outer = gather([inner, leaves[2]]);

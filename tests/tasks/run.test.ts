@@ -9,17 +9,7 @@ import { createTask } from "../../src/tasks/create-task.js";
 import { currentTask } from "../../src/tasks/current.js";
 import { run, runSync } from "../../src/run.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
-
-function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    if (msg !== undefined) assert.match((e as Error).message, msg);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}`);
-}
+import { throwsA } from "../helpers.js";
 
 test("runSync runs main to completion on simulated time and returns its result", () => {
   const r = runSync(function* () {

@@ -1,39 +1,24 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { shield } from "../../src/tasks/shield.js";
 import { waitFor } from "../../src/tasks/wait-for.js";
-import { runSync } from "../../src/run.js";
-import type { Awaitable, Coroutine } from "../../src/tasks/coroutine.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
 import { CancelledError, TimeoutError } from "../../src/errors.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-const now = () => getRunningLoop().time();
-
-function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    return yield* body();
-  } catch (e) {
-    return e;
-  }
-}
+import { runVirtual, now, caught } from "../helpers.js";
 
 test("a shielded awaitable gives its result like the awaitable itself", () => {
-  go(function* () {
+  runVirtual(function* () {
     assert.is(yield* shield(sleep(5, "x")), "x");
     assert.is(now(), 5);
   });
 });
 
 test("cancelling the task awaiting a shield leaves the inner task running", () => {
-  go(function* () {
+  runVirtual(function* () {
     const inner = createTask(sleep(20, "inner"));
     const outer = createTask((function* () {
       return yield* shield(inner);
@@ -50,7 +35,7 @@ test("cancelling the task awaiting a shield leaves the inner task running", () =
 });
 
 test("cancelling the shield's outer future itself does not reach the inner one", () => {
-  go(function* () {
+  runVirtual(function* () {
     const inner = createTask(sleep(10, "ok"));
     const outer = shield(inner);
     assert.ok(outer.cancel());
@@ -60,7 +45,7 @@ test("cancelling the shield's outer future itself does not reach the inner one",
 });
 
 test("cancelling the inner task cancels the shield", () => {
-  go(function* () {
+  runVirtual(function* () {
     const inner = createTask(sleep(10));
     const outer = shield(inner);
     yield;
@@ -72,7 +57,7 @@ test("cancelling the inner task cancels the shield", () => {
 
 test("the inner failure passes through the shield and counts as retrieved", () => {
   const seen: ExceptionContext[] = [];
-  go(function* () {
+  runVirtual(function* () {
     getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(ctx));
     const boom = new Error("boom");
     const e = yield* caught(() => shield((function* () {
@@ -85,7 +70,7 @@ test("the inner failure passes through the shield and counts as retrieved", () =
 });
 
 test("shield of a done future is that future", () => {
-  go(function* () {
+  runVirtual(function* () {
     const f = new Future<number>();
     f.setResult(3);
     assert.is(shield(f), f);
@@ -94,7 +79,7 @@ test("shield of a done future is that future", () => {
 });
 
 test("waitFor over a shield times out but the work goes on", () => {
-  go(function* () {
+  runVirtual(function* () {
     const work = createTask(sleep(30, "finished anyway"));
     const e = yield* caught(() => waitFor(shield(work), 10));
     assert.instance(e, TimeoutError);
@@ -105,7 +90,7 @@ test("waitFor over a shield times out but the work goes on", () => {
 });
 
 test("shield refuses what is not awaitable with TypeError", () => {
-  go(function* () {
+  runVirtual(function* () {
     assert.throws(() => shield(42 as any), (e: unknown) => e instanceof TypeError);
     yield;
   });

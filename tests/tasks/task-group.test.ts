@@ -1,7 +1,5 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { getRunningLoop } from "../../src/loop/running.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { currentTask } from "../../src/tasks/current.js";
@@ -9,27 +7,8 @@ import { asyncWith } from "../../src/tasks/async-with.js";
 import { TaskGroup } from "../../src/tasks/task-group.js";
 import { timeout } from "../../src/tasks/timeout.js";
 import type { Task } from "../../src/tasks/task.js";
-import { runSync } from "../../src/run.js";
-import type { Awaitable, Coroutine } from "../../src/tasks/coroutine.js";
 import { CancelledError, ExceptionGroup, TimeoutError } from "../../src/errors.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-const now = () => getRunningLoop().time();
-
-function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    return yield* body();
-  } catch (e) {
-    return e;
-  }
-}
-
-function* fail(ms: number, message: string): Coroutine<never> {
-  yield* sleep(ms);
-  throw new Error(message);
-}
+import { runVirtual, now, failAfter, caught } from "../helpers.js";
 
 function messages(e: unknown): string[] {
   assert.instance(e, ExceptionGroup);
@@ -37,7 +16,7 @@ function messages(e: unknown): string[] {
 }
 
 test("leaving the body waits for every child", () => {
-  go(function* () {
+  runVirtual(function* () {
     let a!: Task<string>, b!: Task<string>;
     const r = yield* asyncWith(new TaskGroup(), function* (tg) {
       a = tg.createTask(sleep(10, "a"));
@@ -53,19 +32,19 @@ test("leaving the body waits for every child", () => {
 });
 
 test("a group with no children exits at once", () => {
-  go(function* () {
+  runVirtual(function* () {
     yield* asyncWith(new TaskGroup(), function* () {});
     assert.is(now(), 0);
   });
 });
 
 test("the first child failure cancels the other children and the body, then an ExceptionGroup is thrown", () => {
-  go(function* () {
+  runVirtual(function* () {
     let sibling!: Task<unknown>;
     let bodyCancelled = false;
     const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
       sibling = tg.createTask(sleep(100));
-      tg.createTask(fail(10, "boom"));
+      tg.createTask(failAfter(10, "boom"));
       try {
         yield* sleep(100);
       } catch (err) {
@@ -82,9 +61,9 @@ test("the first child failure cancels the other children and the body, then an E
 });
 
 test("the parent goes on normally after catching the group's error", () => {
-  go(function* () {
+  runVirtual(function* () {
     yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(fail(1, "x"));
+      tg.createTask(failAfter(1, "x"));
       yield* sleep(50);
     }));
     yield* sleep(5);
@@ -93,10 +72,10 @@ test("the parent goes on normally after catching the group's error", () => {
 });
 
 test("errors are listed in completion order", () => {
-  go(function* () {
+  runVirtual(function* () {
     const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(fail(2, "second"));
-      tg.createTask(fail(1, "first"));
+      tg.createTask(failAfter(2, "second"));
+      tg.createTask(failAfter(1, "first"));
       tg.createTask((function* () {
         try {
           yield* sleep(10);
@@ -111,17 +90,17 @@ test("errors are listed in completion order", () => {
 });
 
 test("children failing in the same pass are all reported", () => {
-  go(function* () {
+  runVirtual(function* () {
     const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(fail(5, "a"));
-      tg.createTask(fail(5, "b"));
+      tg.createTask(failAfter(5, "a"));
+      tg.createTask(failAfter(5, "b"));
     }));
     assert.equal(messages(e), ["a", "b"]);
   });
 });
 
 test("an error of the body cancels the children and comes last in the ExceptionGroup", () => {
-  go(function* () {
+  runVirtual(function* () {
     let child!: Task<unknown>;
     const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
       child = tg.createTask(sleep(100));
@@ -135,9 +114,9 @@ test("an error of the body cancels the children and comes last in the ExceptionG
 });
 
 test("a child error and a body error raised while cancelled are both kept", () => {
-  go(function* () {
+  runVirtual(function* () {
     const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(fail(1, "child"));
+      tg.createTask(failAfter(1, "child"));
       try {
         yield* sleep(100);
       } catch {
@@ -149,7 +128,7 @@ test("a child error and a body error raised while cancelled are both kept", () =
 });
 
 test("the parent cancelled from outside: children are cancelled and CancelledError propagates", () => {
-  go(function* () {
+  runVirtual(function* () {
     let child!: Task<unknown>;
     const parent = createTask(asyncWith(new TaskGroup(), function* (tg) {
       child = tg.createTask(sleep(100));
@@ -165,7 +144,7 @@ test("the parent cancelled from outside: children are cancelled and CancelledErr
 });
 
 test("the parent cancelled from outside while waiting in the exit: children are cancelled too", () => {
-  go(function* () {
+  runVirtual(function* () {
     let child!: Task<unknown>;
     const parent = createTask(asyncWith(new TaskGroup(), function* (tg) {
       child = tg.createTask(sleep(100));
@@ -180,12 +159,12 @@ test("the parent cancelled from outside while waiting in the exit: children are 
 });
 
 test("a child error and an outside cancellation together: ExceptionGroup first, the cancellation stays pending", () => {
-  go(function* () {
+  runVirtual(function* () {
     const log: string[] = [];
     const parent = createTask((function* () {
       const me = currentTask()!;
       const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-        const c = tg.createTask(fail(10, "child"));
+        const c = tg.createTask(failAfter(10, "child"));
         // Runs right after the group has seen the failure, before the parent resumes.
         c.addDoneCallback(() => me.cancel("outside"));
         yield* sleep(100);
@@ -207,7 +186,7 @@ test("a child error and an outside cancellation together: ExceptionGroup first, 
 });
 
 test("once a child has failed, createTask refuses new tasks and closes their coroutine", () => {
-  go(function* () {
+  runVirtual(function* () {
     let refusal: unknown = null;
     let ran = false;
     const late = (function* () {
@@ -215,7 +194,7 @@ test("once a child has failed, createTask refuses new tasks and closes their cor
       yield;
     })();
     yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(fail(1, "x"));
+      tg.createTask(failAfter(1, "x"));
       try {
         yield* sleep(10);
       } catch {
@@ -234,7 +213,7 @@ test("once a child has failed, createTask refuses new tasks and closes their cor
 });
 
 test("createTask refuses before the group is entered and after it is finished", () => {
-  go(function* () {
+  runVirtual(function* () {
     const tg = new TaskGroup();
     assert.throws(() => tg.createTask(sleep(1)), /not been entered/);
     yield* asyncWith(tg, function* () {
@@ -246,7 +225,7 @@ test("createTask refuses before the group is entered and after it is finished", 
 });
 
 test("a group cannot be entered twice", () => {
-  go(function* () {
+  runVirtual(function* () {
     const tg = new TaskGroup();
     yield* asyncWith(tg, function* () {});
     const e = yield* caught(() => asyncWith(tg, function* () {}));
@@ -255,7 +234,7 @@ test("a group cannot be entered twice", () => {
 });
 
 test("children may add children while the group is exiting", () => {
-  go(function* () {
+  runVirtual(function* () {
     const done: string[] = [];
     yield* asyncWith(new TaskGroup(), function* (tg) {
       tg.createTask((function* () {
@@ -273,7 +252,7 @@ test("children may add children while the group is exiting", () => {
 });
 
 test("a child cancelled on its own does not disturb the group", () => {
-  go(function* () {
+  runVirtual(function* () {
     yield* asyncWith(new TaskGroup(), function* (tg) {
       const c = tg.createTask(sleep(100));
       tg.createTask(sleep(10));
@@ -285,12 +264,12 @@ test("a child cancelled on its own does not disturb the group", () => {
 });
 
 test("nested groups: a failure deep inside surfaces as a nested ExceptionGroup and cancels the outer children", () => {
-  go(function* () {
+  runVirtual(function* () {
     let outerChild!: Task<unknown>;
     const e = yield* caught(() => asyncWith(new TaskGroup(), function* (outer) {
       outerChild = outer.createTask(sleep(100));
       yield* asyncWith(new TaskGroup(), function* (inner) {
-        inner.createTask(fail(3, "deep"));
+        inner.createTask(failAfter(3, "deep"));
         yield* sleep(100);
       });
     }));
@@ -302,7 +281,7 @@ test("nested groups: a failure deep inside surfaces as a nested ExceptionGroup a
 });
 
 test("nested groups: the outer one cancelled from outside cancels the inner one's children", () => {
-  go(function* () {
+  runVirtual(function* () {
     let innerChild!: Task<unknown>;
     const parent = createTask(asyncWith(new TaskGroup(), function* () {
       yield* asyncWith(new TaskGroup(), function* (inner) {
@@ -317,7 +296,7 @@ test("nested groups: the outer one cancelled from outside cancels the inner one'
 });
 
 test("a group inside a timeout: the deadline cancels the children and gives TimeoutError", () => {
-  go(function* () {
+  runVirtual(function* () {
     let child!: Task<unknown>;
     const e = yield* caught(() => asyncWith(timeout(10), function* () {
       yield* asyncWith(new TaskGroup(), function* (tg) {
@@ -332,7 +311,7 @@ test("a group inside a timeout: the deadline cancels the children and gives Time
 });
 
 test("a timeout inside the body does not disturb the group", () => {
-  go(function* () {
+  runVirtual(function* () {
     const r = yield* asyncWith(new TaskGroup(), function* (tg) {
       const c = tg.createTask(sleep(20, "child"));
       const e = yield* caught(() => asyncWith(timeout(5), function* () {
@@ -347,10 +326,10 @@ test("a timeout inside the body does not disturb the group", () => {
 });
 
 test("a child's error inside a timeout wins over the timeout", () => {
-  go(function* () {
+  runVirtual(function* () {
     const e = yield* caught(() => asyncWith(timeout(10), function* () {
       yield* asyncWith(new TaskGroup(), function* (tg) {
-        tg.createTask(fail(5, "child first"));
+        tg.createTask(failAfter(5, "child first"));
         yield* sleep(100);
       });
     }));
@@ -360,11 +339,11 @@ test("a child's error inside a timeout wins over the timeout", () => {
 });
 
 test("many children, one failure: all the others are cancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     const children: Task<unknown>[] = [];
     const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
       for (let i = 0; i < 1000; i++) children.push(tg.createTask(sleep(100 + i)));
-      tg.createTask(fail(50, "one"));
+      tg.createTask(failAfter(50, "one"));
     }));
     assert.equal(messages(e), ["one"]);
     assert.ok(children.every((c) => c.cancelled()));

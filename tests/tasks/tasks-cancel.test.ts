@@ -8,27 +8,11 @@ import { Task } from "../../src/tasks/task.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { currentTask, allTasks } from "../../src/tasks/current.js";
-import { runSync } from "../../src/run.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { CancelledError, InvalidStateError } from "../../src/errors.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-
-function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    if (msg !== undefined) assert.match((e as Error).message, msg);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}`);
-}
+import { runVirtual, throwsA } from "../helpers.js";
 
 test("cancel with a message: the task ends cancelled and result() throws CancelledError with it", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(100));
     yield;
     assert.ok(t.cancel("enough"));
@@ -48,7 +32,7 @@ test("cancel with a message: the task ends cancelled and result() throws Cancell
 });
 
 test("a task cancelled before its first step never runs its body", () => {
-  go(function* () {
+  runVirtual(function* () {
     let ran = false;
     const t = createTask((function* () {
       ran = true;
@@ -63,7 +47,7 @@ test("a task cancelled before its first step never runs its body", () => {
 });
 
 test("cancelling a task that awaits a future cancels that future too", () => {
-  go(function* () {
+  runVirtual(function* () {
     const fut = new Future<number>();
     const t = createTask((function* () {
       return yield* fut;
@@ -78,7 +62,7 @@ test("cancelling a task that awaits a future cancels that future too", () => {
 });
 
 test("cancelling a task that awaits another task cancels the inner one, and both end cancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     const inner = createTask(sleep(1000, "inner"));
     const outer = createTask((function* () {
       return yield* inner;
@@ -94,7 +78,7 @@ test("cancelling a task that awaits another task cancels the inner one, and both
 });
 
 test("when the inner task swallows the cancellation, the awaiting task gets its result", () => {
-  const r = go(function* () {
+  const r = runVirtual(function* () {
     const inner = createTask((function* () {
       try {
         yield* sleep(1000);
@@ -114,7 +98,7 @@ test("when the inner task swallows the cancellation, the awaiting task gets its 
 });
 
 test("a task can cancel itself: CancelledError arrives at its next suspension", () => {
-  go(function* () {
+  runVirtual(function* () {
     const seen: string[] = [];
     const t = createTask((function* () {
       currentTask()!.cancel("self");
@@ -133,7 +117,7 @@ test("a task can cancel itself: CancelledError arrives at its next suspension", 
 });
 
 test("a task that requests its own cancellation and then returns ends cancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask((function* () {
       currentTask()!.cancel();
       return 5;
@@ -145,7 +129,7 @@ test("a task that requests its own cancellation and then returns ends cancelled"
 });
 
 test("cancelling a done task returns false and keeps its result", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(1, "done"));
     yield* sleep(2);
     assert.not.ok(t.cancel());
@@ -155,7 +139,7 @@ test("cancelling a done task returns false and keeps its result", () => {
 });
 
 test("a coroutine that catches CancelledError goes on and finishes normally", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask((function* () {
       try {
         yield* sleep(100);
@@ -175,7 +159,7 @@ test("a coroutine that catches CancelledError goes on and finishes normally", ()
 });
 
 test("cancelling() counts requests and uncancel() takes them back", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(100));
     yield;
     assert.is(t.cancelling(), 0);
@@ -191,7 +175,7 @@ test("cancelling() counts requests and uncancel() takes them back", () => {
 });
 
 test("uncancel() down to zero withdraws a cancellation not yet delivered", () => {
-  const r = go(function* () {
+  const r = runVirtual(function* () {
     const t = createTask((function* () {
       yield;
       return "ran normally";
@@ -204,7 +188,7 @@ test("uncancel() down to zero withdraws a cancellation not yet delivered", () =>
 });
 
 test("a pending task refuses result() and exception() with InvalidStateError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(1));
     throwsA(() => t.result(), InvalidStateError);
     throwsA(() => t.exception(), InvalidStateError);
@@ -214,7 +198,7 @@ test("a pending task refuses result() and exception() with InvalidStateError", (
 });
 
 test("a task does not support setResult or setException", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(1));
     throwsA(() => t.setResult(undefined), Error);
     throwsA(() => t.setException(new Error("x")), Error);
@@ -224,7 +208,7 @@ test("a task does not support setResult or setException", () => {
 });
 
 test("yielding something that is not a Future throws TypeError into the coroutine", () => {
-  const r = go(function* () {
+  const r = runVirtual(function* () {
     try {
       yield 42 as any;
     } catch (e) {
@@ -237,7 +221,7 @@ test("yielding something that is not a Future throws TypeError into the coroutin
 });
 
 test("a task awaiting itself gets an error", () => {
-  const r = go(function* () {
+  const r = runVirtual(function* () {
     const self = currentTask()!;
     try {
       yield* self;
@@ -252,7 +236,7 @@ test("a task awaiting itself gets an error", () => {
 test("createTask refuses what is not a generator object with TypeError", () => {
   throwsA(() => createTask((() => 1) as any), TypeError);
   throwsA(() => createTask(Promise.resolve(1) as any), TypeError);
-  go(function* () {
+  runVirtual(function* () {
     throwsA(() => createTask(function* () { yield; } as any), TypeError, "generator");
     throwsA(() => getRunningLoop().createTask(null as any), TypeError);
     throwsA(() => createTask(new Future() as any), TypeError, "Future");
@@ -260,7 +244,7 @@ test("createTask refuses what is not a generator object with TypeError", () => {
 });
 
 test("tasks are named Task-N unless given a name, and setName renames", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = createTask(sleep(0));
     const b = createTask(sleep(0), { name: "worker" });
     assert.match(a.getName(), /^Task-\d+$/);
@@ -292,7 +276,7 @@ test("currentTask() is the running task and allTasks() the ones not done", () =>
 });
 
 test("the cancel delivered while a done future's wake-up is pending still cancels the task", () => {
-  go(function* () {
+  runVirtual(function* () {
     const fut = new Future<number>();
     const t = createTask((function* () {
       const v = yield* fut;
@@ -308,7 +292,7 @@ test("the cancel delivered while a done future's wake-up is pending still cancel
 });
 
 test("getCoro() gives back the coroutine", () => {
-  go(function* () {
+  runVirtual(function* () {
     const coro = sleep(0);
     const t = new Task(coro);
     assert.is(t.getCoro(), coro);

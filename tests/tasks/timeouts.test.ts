@@ -9,40 +9,14 @@ import { currentTask } from "../../src/tasks/current.js";
 import { asyncWith } from "../../src/tasks/async-with.js";
 import { Timeout, timeout, timeoutAt } from "../../src/tasks/timeout.js";
 import { runSync } from "../../src/run.js";
-import type { Awaitable, Coroutine } from "../../src/tasks/coroutine.js";
 import { CancelledError, TimeoutError } from "../../src/errors.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-const now = () => getRunningLoop().time();
-
-function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    if (msg !== undefined) assert.match((e as Error).message, msg);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}`);
-}
-
-/** Runs `body`, returning what it threw (or "no error"). */
-function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    yield* body();
-  } catch (e) {
-    return e;
-  }
-  return "no error";
-}
+import { runVirtual, now, throwsA, thrownBy } from "../helpers.js";
 
 test("a body that outlives its timeout ends with TimeoutError exactly at the deadline", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     assert.is(cm.when(), 10);
-    const e = yield* caught(() => asyncWith(cm, function* () {
+    const e = yield* thrownBy(() => asyncWith(cm, function* () {
       yield* sleep(100);
     }));
     assert.instance(e, TimeoutError);
@@ -54,7 +28,7 @@ test("a body that outlives its timeout ends with TimeoutError exactly at the dea
 });
 
 test("a body that finishes in time returns its value and the timeout is not expired", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     const v = yield* asyncWith(cm, function* (entered) {
       assert.is(entered, cm, "aenter gives the Timeout itself");
@@ -70,7 +44,7 @@ test("a body that finishes in time returns its value and the timeout is not expi
 });
 
 test("timeout(null) never expires", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(null);
     assert.is(cm.when(), null);
     yield* asyncWith(cm, function* () {
@@ -82,10 +56,10 @@ test("timeout(null) never expires", () => {
 });
 
 test("a zero or negative timeout expires at the first suspension", () => {
-  go(function* () {
+  runVirtual(function* () {
     for (const delay of [0, -5]) {
       let ranBody = false;
-      const e = yield* caught(() => asyncWith(timeout(delay), function* () {
+      const e = yield* thrownBy(() => asyncWith(timeout(delay), function* () {
         ranBody = true;
         yield* sleep(1);
       }));
@@ -97,10 +71,10 @@ test("a zero or negative timeout expires at the first suspension", () => {
 });
 
 test("timeoutAt takes a loop time", () => {
-  go(function* () {
+  runVirtual(function* () {
     yield* sleep(5);
     const cm = timeoutAt(now() + 7);
-    const e = yield* caught(() => asyncWith(cm, function* () {
+    const e = yield* thrownBy(() => asyncWith(cm, function* () {
       yield* sleep(100);
     }));
     assert.instance(e, TimeoutError);
@@ -110,12 +84,12 @@ test("timeoutAt takes a loop time", () => {
 });
 
 test("nested timeouts with the same deadline: only the outer one raises TimeoutError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const deadline = now() + 10;
     let innerSaw: unknown = null;
     const outer = timeoutAt(deadline);
     const inner = timeoutAt(deadline);
-    const e = yield* caught(() => asyncWith(outer, function* () {
+    const e = yield* thrownBy(() => asyncWith(outer, function* () {
       try {
         yield* asyncWith(inner, function* () {
           yield* sleep(100);
@@ -134,10 +108,10 @@ test("nested timeouts with the same deadline: only the outer one raises TimeoutE
 });
 
 test("an inner timeout that expires leaves the outer one running and the task uncancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     const outer = timeout(50);
     const v = yield* asyncWith(outer, function* () {
-      const e = yield* caught(() => asyncWith(timeout(10), function* () {
+      const e = yield* thrownBy(() => asyncWith(timeout(10), function* () {
         yield* sleep(100);
       }));
       assert.instance(e, TimeoutError);
@@ -152,10 +126,10 @@ test("an inner timeout that expires leaves the outer one running and the task un
 });
 
 test("an outer timeout expiring while an inner one is active raises TimeoutError from the outer", () => {
-  go(function* () {
+  runVirtual(function* () {
     const outer = timeout(10);
     const inner = timeout(50);
-    const e = yield* caught(() => asyncWith(outer, function* () {
+    const e = yield* thrownBy(() => asyncWith(outer, function* () {
       yield* asyncWith(inner, function* () {
         yield* sleep(100);
       });
@@ -168,10 +142,10 @@ test("an outer timeout expiring while an inner one is active raises TimeoutError
 });
 
 test("a foreign error raised in the body passes through unchanged", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     const boom = new RangeError("boom");
-    const e = yield* caught(() => asyncWith(cm, function* () {
+    const e = yield* thrownBy(() => asyncWith(cm, function* () {
       yield* sleep(1);
       throw boom;
     }));
@@ -181,9 +155,9 @@ test("a foreign error raised in the body passes through unchanged", () => {
 });
 
 test("a foreign error raised while the timeout expires wins over TimeoutError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
-    const e = yield* caught(() => asyncWith(cm, function* () {
+    const e = yield* thrownBy(() => asyncWith(cm, function* () {
       try {
         yield* sleep(100);
       } finally {
@@ -197,14 +171,14 @@ test("a foreign error raised while the timeout expires wins over TimeoutError", 
 });
 
 test("a cancellation from outside is never turned into TimeoutError, even when the timeout also fired", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     const t = createTask(asyncWith(cm, function* () {
       yield* sleep(100);
     }));
     // Fires at the deadline too, in the same pass as the timeout's own callback.
     getRunningLoop().callLater(10, () => t.cancel("from outside"));
-    const e = yield* caught(() => t);
+    const e = yield* thrownBy(() => t);
     assert.instance(e, CancelledError);
     assert.is((e as Error).message, "from outside");
     assert.ok(cm.expired());
@@ -213,21 +187,21 @@ test("a cancellation from outside is never turned into TimeoutError, even when t
 });
 
 test("a cancellation from outside before the deadline propagates as CancelledError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(50);
     const t = createTask(asyncWith(cm, function* () {
       yield* sleep(100);
     }));
     yield* sleep(5);
     t.cancel();
-    const e = yield* caught(() => t);
+    const e = yield* thrownBy(() => t);
     assert.instance(e, CancelledError);
     assert.not.ok(cm.expired());
   });
 });
 
 test("a body that swallows the timeout's cancellation ends normally and the count is restored", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     const v = yield* asyncWith(cm, function* () {
       try {
@@ -244,9 +218,9 @@ test("a body that swallows the timeout's cancellation ends normally and the coun
 });
 
 test("reschedule moves the deadline, later or earlier, and null removes it", () => {
-  go(function* () {
+  runVirtual(function* () {
     const later = timeout(10);
-    const e1 = yield* caught(() => asyncWith(later, function* (cm) {
+    const e1 = yield* thrownBy(() => asyncWith(later, function* (cm) {
       cm.reschedule(now() + 30);
       yield* sleep(100);
     }));
@@ -255,7 +229,7 @@ test("reschedule moves the deadline, later or earlier, and null removes it", () 
     assert.is(later.when(), 30);
 
     const earlier = timeout(100);
-    const e2 = yield* caught(() => asyncWith(earlier, function* (cm) {
+    const e2 = yield* thrownBy(() => asyncWith(earlier, function* (cm) {
       yield* sleep(5);
       cm.reschedule(now() + 5);
       yield* sleep(100);
@@ -275,9 +249,9 @@ test("reschedule moves the deadline, later or earlier, and null removes it", () 
 });
 
 test("rescheduling to a time already past expires at the next pass", () => {
-  go(function* () {
+  runVirtual(function* () {
     yield* sleep(10);
-    const e = yield* caught(() => asyncWith(timeout(100), function* (cm) {
+    const e = yield* thrownBy(() => asyncWith(timeout(100), function* (cm) {
       cm.reschedule(now() - 5);
       yield* sleep(100);
     }));
@@ -287,7 +261,7 @@ test("rescheduling to a time already past expires at the next pass", () => {
 });
 
 test("reschedule refuses to work before entry, after exit and after expiry", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     throwsA(() => cm.reschedule(5), Error, "not been entered");
     yield* asyncWith(cm, function* () {
@@ -295,7 +269,7 @@ test("reschedule refuses to work before entry, after exit and after expiry", () 
     });
     throwsA(() => cm.reschedule(5), Error, "finished");
     const expired = timeout(1);
-    yield* caught(() => asyncWith(expired, function* () {
+    yield* thrownBy(() => asyncWith(expired, function* () {
       yield* sleep(5);
     }));
     throwsA(() => expired.reschedule(50), Error, "expired");
@@ -303,12 +277,12 @@ test("reschedule refuses to work before entry, after exit and after expiry", () 
 });
 
 test("a Timeout can be entered once and only inside a task", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     yield* asyncWith(cm, function* () {
       yield;
     });
-    const e = yield* caught(() => asyncWith(cm, function* () {
+    const e = yield* thrownBy(() => asyncWith(cm, function* () {
       yield;
     }));
     assert.instance(e, Error);
@@ -330,7 +304,7 @@ test("a Timeout can be entered once and only inside a task", () => {
 });
 
 test("bad delays are refused at the call: NaN and Infinity with RangeError, strings with TypeError", () => {
-  go(function* () {
+  runVirtual(function* () {
     throwsA(() => timeout(NaN), RangeError);
     throwsA(() => timeout(Infinity), RangeError);
     throwsA(() => timeout("5" as any), TypeError);
@@ -349,9 +323,9 @@ test("timeout() needs a running loop but timeoutAt() does not", () => {
 });
 
 test("a task whose timeout expired can still be cancelled from outside afterwards", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask((function* () {
-      yield* caught(() => asyncWith(timeout(5), function* () {
+      yield* thrownBy(() => asyncWith(timeout(5), function* () {
         yield* sleep(100);
       }));
       yield* sleep(100);
@@ -360,7 +334,7 @@ test("a task whose timeout expired can still be cancelled from outside afterward
     yield* sleep(10);
     assert.is(t.cancelling(), 0);
     t.cancel();
-    const e = yield* caught(() => t);
+    const e = yield* thrownBy(() => t);
     assert.instance(e, CancelledError);
   });
 });
@@ -369,8 +343,8 @@ test("a loop busy past the inner deadline: the inner timeout fires, the outer on
   const host = new VirtualHost();
   runSync(function* () {
     const t0 = now();
-    const e = yield* caught(() => asyncWith(timeout(100), function* () {
-      const inner = yield* caught(() => asyncWith(timeout(10), function* () {
+    const e = yield* thrownBy(() => asyncWith(timeout(100), function* () {
+      const inner = yield* thrownBy(() => asyncWith(timeout(10), function* () {
         host.advance(50); // pretend the loop is busy computing for 50 ms
         yield* sleep(1000);
       }));
@@ -386,8 +360,8 @@ test("a loop busy past both deadlines: both fire in one pass and only the outer 
   const host = new VirtualHost();
   runSync(function* () {
     let innerSaw: unknown = null;
-    const e = yield* caught(() => asyncWith(timeout(100), function* () {
-      innerSaw = yield* caught(() => asyncWith(timeout(10), function* () {
+    const e = yield* thrownBy(() => asyncWith(timeout(100), function* () {
+      innerSaw = yield* thrownBy(() => asyncWith(timeout(10), function* () {
         host.advance(150);
         yield* sleep(1000);
       }));
@@ -400,13 +374,13 @@ test("a loop busy past both deadlines: both fire in one pass and only the outer 
 });
 
 test("a timeout nested in the finally of an expiring one: both raise TimeoutError in turn", () => {
-  go(function* () {
+  runVirtual(function* () {
     let innerError: unknown = null;
-    const e = yield* caught(() => asyncWith(timeout(10), function* () {
+    const e = yield* thrownBy(() => asyncWith(timeout(10), function* () {
       try {
         yield* sleep(1000);
       } finally {
-        innerError = yield* caught(() => asyncWith(timeout(10), function* () {
+        innerError = yield* thrownBy(() => asyncWith(timeout(10), function* () {
           yield* sleep(10_000);
         }));
       }
@@ -418,7 +392,7 @@ test("a timeout nested in the finally of an expiring one: both raise TimeoutErro
 });
 
 test("a timeout entered while a cancellation is already counted still raises TimeoutError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const me = currentTask()!;
     try {
       me.cancel();
@@ -427,7 +401,7 @@ test("a timeout entered while a cancellation is already counted still raises Tim
       /* the work was cancelled */
     }
     assert.is(me.cancelling(), 1);
-    const e = yield* caught(() => asyncWith(timeout(0), function* () {
+    const e = yield* thrownBy(() => asyncWith(timeout(0), function* () {
       yield* sleep(1000); // some cleanup
     }));
     assert.instance(e, TimeoutError);
@@ -436,7 +410,7 @@ test("a timeout entered while a cancellation is already counted still raises Tim
 });
 
 test("a new cancellation inside a timeout entered after an earlier one propagates as CancelledError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const me = currentTask()!;
     try {
       me.cancel();
@@ -444,7 +418,7 @@ test("a new cancellation inside a timeout entered after an earlier one propagate
     } catch {
       /* cancelled */
     }
-    const e = yield* caught(() => asyncWith(timeout(1000), function* () {
+    const e = yield* thrownBy(() => asyncWith(timeout(1000), function* () {
       me.cancel();
       yield* sleep(2000);
     }));
@@ -453,9 +427,9 @@ test("a new cancellation inside a timeout entered after an earlier one propagate
 });
 
 test("a timeout of 0 around a bare yield expires", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(0);
-    const e = yield* caught(() => asyncWith(cm, function* () {
+    const e = yield* thrownBy(() => asyncWith(cm, function* () {
       yield* sleep(0);
     }));
     assert.instance(e, TimeoutError);
@@ -465,7 +439,7 @@ test("a timeout of 0 around a bare yield expires", () => {
 });
 
 test("toString names the state, and the deadline while active", () => {
-  go(function* () {
+  runVirtual(function* () {
     const cm = timeout(10);
     assert.is(String(cm), "<Timeout [created]>");
     yield* asyncWith(cm, function* () {
@@ -474,7 +448,7 @@ test("toString names the state, and the deadline while active", () => {
     });
     assert.is(String(cm), "<Timeout [finished]>");
     const ex = timeout(1);
-    yield* caught(() => asyncWith(ex, function* () {
+    yield* thrownBy(() => asyncWith(ex, function* () {
       yield* sleep(5);
     }));
     assert.is(String(ex), "<Timeout [expired]>");

@@ -1,42 +1,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { currentTask } from "../../src/tasks/current.js";
 import { waitFor } from "../../src/tasks/wait-for.js";
-import { runSync } from "../../src/run.js";
-import type { Awaitable, Coroutine } from "../../src/tasks/coroutine.js";
 import { CancelledError, TimeoutError } from "../../src/errors.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-const now = () => getRunningLoop().time();
-
-function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    if (msg !== undefined) assert.match((e as Error).message, msg);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}`);
-}
-
-function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    return yield* body();
-  } catch (e) {
-    return e;
-  }
-}
+import { runVirtual, now, throwsA, caught } from "../helpers.js";
 
 test("waitFor returns the result when the awaitable finishes in time", () => {
-  go(function* () {
+  runVirtual(function* () {
     assert.is(yield* waitFor(sleep(5, "quick"), 10), "quick");
     assert.is(now(), 5);
     assert.is(currentTask()!.cancelling(), 0);
@@ -44,7 +18,7 @@ test("waitFor returns the result when the awaitable finishes in time", () => {
 });
 
 test("waitFor throws TimeoutError at the deadline, after the inner task is really cancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     let cleanedUpAt = -1;
     const inner = createTask((function* () {
       try {
@@ -63,14 +37,14 @@ test("waitFor throws TimeoutError at the deadline, after the inner task is reall
 });
 
 test("waitFor with a null timeout waits as long as it takes", () => {
-  go(function* () {
+  runVirtual(function* () {
     assert.is(yield* waitFor(sleep(1e7, "eventually"), null), "eventually");
     assert.is(now(), 1e7);
   });
 });
 
 test("waitFor on an already done future returns at once, without giving up the loop", () => {
-  go(function* () {
+  runVirtual(function* () {
     const fut = new Future<string>();
     fut.setResult("ready");
     let ticked = false;
@@ -86,7 +60,7 @@ test("waitFor on an already done future returns at once, without giving up the l
 });
 
 test("a zero timeout cancels a coroutine before it ever runs and throws TimeoutError", () => {
-  go(function* () {
+  runVirtual(function* () {
     let started = false;
     const e = yield* caught(() => waitFor((function* () {
       started = true;
@@ -99,7 +73,7 @@ test("a zero timeout cancels a coroutine before it ever runs and throws TimeoutE
 });
 
 test("a zero timeout still gives the result of a task that ignores the cancellation", () => {
-  go(function* () {
+  runVirtual(function* () {
     const stubborn = createTask((function* () {
       try {
         yield* sleep(100);
@@ -114,7 +88,7 @@ test("a zero timeout still gives the result of a task that ignores the cancellat
 });
 
 test("an inner task that swallows the timeout's cancellation gives its result", () => {
-  go(function* () {
+  runVirtual(function* () {
     const r = yield* waitFor((function* () {
       try {
         yield* sleep(100);
@@ -131,7 +105,7 @@ test("an inner task that swallows the timeout's cancellation gives its result", 
 });
 
 test("cancelling the caller cancels the inner task and propagates CancelledError, not TimeoutError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const inner = createTask(sleep(100));
     const caller = createTask(waitFor(inner, 50));
     yield* sleep(5);
@@ -144,7 +118,7 @@ test("cancelling the caller cancels the inner task and propagates CancelledError
 });
 
 test("a caller cancelled exactly when the inner future completes is still cancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     const inner = new Future<string>();
     const caller = createTask(waitFor(inner, 50));
     yield; // the caller now waits on inner
@@ -157,7 +131,7 @@ test("a caller cancelled exactly when the inner future completes is still cancel
 });
 
 test("a caller cancelled while the timeout also fires propagates CancelledError", () => {
-  go(function* () {
+  runVirtual(function* () {
     const caller = createTask(waitFor(sleep(100), 10));
     getRunningLoop().callLater(10, () => caller.cancel());
     const e = yield* caught(() => caller);
@@ -166,7 +140,7 @@ test("a caller cancelled while the timeout also fires propagates CancelledError"
 });
 
 test("nested waitFor: the inner deadline raises TimeoutError inside, the outer one keeps running", () => {
-  go(function* () {
+  runVirtual(function* () {
     const r = yield* waitFor((function* () {
       const e = yield* caught(() => waitFor(sleep(100), 10));
       assert.instance(e, TimeoutError);
@@ -178,7 +152,7 @@ test("nested waitFor: the inner deadline raises TimeoutError inside, the outer o
 });
 
 test("an error of the awaitable passes through waitFor unchanged", () => {
-  go(function* () {
+  runVirtual(function* () {
     const boom = new Error("boom");
     const e = yield* caught(() => waitFor((function* () {
       yield* sleep(1);
@@ -196,7 +170,7 @@ test("waitFor checks its arguments at the call", () => {
 });
 
 test("a zero timeout waits for a task that takes time to finish cancelling, then throws TimeoutError", () => {
-  go(function* () {
+  runVirtual(function* () {
     let doneAt = -1;
     const inner = createTask((function* () {
       try {
@@ -218,7 +192,7 @@ test("a zero timeout waits for a task that takes time to finish cancelling, then
 });
 
 test("a foreign error raised by the inner task while it is cancelled passes through", () => {
-  go(function* () {
+  runVirtual(function* () {
     class FooError extends Error {}
     const inner = createTask((function* () {
       try {
@@ -232,7 +206,7 @@ test("a foreign error raised by the inner task while it is cancelled passes thro
 });
 
 test("a waitFor task cancelled before it starts ends cancelled and leaves the inner task alone", () => {
-  go(function* () {
+  runVirtual(function* () {
     const inner = createTask((function* () {
       try {
         yield* sleep(300);
@@ -249,7 +223,7 @@ test("a waitFor task cancelled before it starts ends cancelled and leaves the in
 });
 
 test("after waitFor over a quick coroutine, a later cancellation still reaches the task", () => {
-  go(function* () {
+  runVirtual(function* () {
     let reachedEnd = false;
     const t = createTask((function* () {
       yield* waitFor((function* () {})(), 100);

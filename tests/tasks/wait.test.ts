@@ -1,40 +1,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from "../../src/tasks/wait.js";
-import { runSync } from "../../src/run.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
-
-function go<T>(main: () => Coroutine<T>): T {
-  return runSync(main, { host: new VirtualHost() });
-}
-const now = () => getRunningLoop().time();
-
-function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, cls);
-    if (msg !== undefined) assert.match((e as Error).message, msg);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name}`);
-}
-
-function* fail(ms: number, message: string): Coroutine<never> {
-  yield* sleep(ms);
-  throw new Error(message);
-}
+import { runVirtual, now, failAfter, throwsA } from "../helpers.js";
 
 test("ALL_COMPLETED (the default) returns when every future is done", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = createTask(sleep(5, "a"));
-    const b = createTask(fail(10, "b"));
+    const b = createTask(failAfter(10, "b"));
     const [done, pending] = yield* wait([a, b]);
     assert.is(now(), 10);
     assert.equal([...done].sort((x, y) => (x === a ? -1 : 1)), [a, b]);
@@ -45,7 +22,7 @@ test("ALL_COMPLETED (the default) returns when every future is done", () => {
 });
 
 test("FIRST_COMPLETED returns as soon as one future is done, failed or cancelled", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = createTask(sleep(5));
     const b = createTask(sleep(10));
     const [done, pending] = yield* wait([a, b], { returnWhen: FIRST_COMPLETED });
@@ -64,10 +41,10 @@ test("FIRST_COMPLETED returns as soon as one future is done, failed or cancelled
 });
 
 test("FIRST_EXCEPTION returns at the first failure, but not at a cancellation", () => {
-  go(function* () {
+  runVirtual(function* () {
     const slow = createTask(sleep(100));
     const cancelled = createTask(sleep(100));
-    const bad = createTask(fail(10, "bad"));
+    const bad = createTask(failAfter(10, "bad"));
     getRunningLoop().callLater(2, () => cancelled.cancel());
     const [done, pending] = yield* wait([slow, cancelled, bad], { returnWhen: FIRST_EXCEPTION });
     assert.is(now(), 10);
@@ -78,7 +55,7 @@ test("FIRST_EXCEPTION returns at the first failure, but not at a cancellation", 
 });
 
 test("FIRST_EXCEPTION without a failure waits for all, like ALL_COMPLETED", () => {
-  go(function* () {
+  runVirtual(function* () {
     const [done, pending] = yield* wait([createTask(sleep(3)), createTask(sleep(7))], { returnWhen: FIRST_EXCEPTION });
     assert.is(done.size, 2);
     assert.is(pending.size, 0);
@@ -88,11 +65,11 @@ test("FIRST_EXCEPTION without a failure waits for all, like ALL_COMPLETED", () =
 
 test("FIRST_EXCEPTION looks at the failure, so it is not reported as never retrieved", () => {
   const seen: ExceptionContext[] = [];
-  go(function* () {
+  runVirtual(function* () {
     getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(ctx));
-    yield* wait([createTask(fail(1, "seen"))], { returnWhen: ALL_COMPLETED });
+    yield* wait([createTask(failAfter(1, "seen"))], { returnWhen: ALL_COMPLETED });
     const other = createTask(sleep(5));
-    yield* wait([createTask(fail(1, "seen too")), other], { returnWhen: FIRST_EXCEPTION });
+    yield* wait([createTask(failAfter(1, "seen too")), other], { returnWhen: FIRST_EXCEPTION });
     yield* other;
   });
   assert.is(seen.length, 1, "ALL_COMPLETED does not retrieve the exception, as in asyncio");
@@ -100,7 +77,7 @@ test("FIRST_EXCEPTION looks at the failure, so it is not reported as never retri
 });
 
 test("a timeout returns what is done so far, without TimeoutError and without cancelling", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = createTask(sleep(5));
     const b = createTask(sleep(50));
     const [done, pending] = yield* wait([a, b], { timeout: 20 });
@@ -115,7 +92,7 @@ test("a timeout returns what is done so far, without TimeoutError and without ca
 });
 
 test("wait on futures already done still returns on the next pass", () => {
-  go(function* () {
+  runVirtual(function* () {
     const f = new Future<number>();
     f.setResult(1);
     const [done] = yield* wait([f], { timeout: 0 });
@@ -125,7 +102,7 @@ test("wait on futures already done still returns on the next pass", () => {
 });
 
 test("duplicates count once", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = createTask(sleep(1));
     const [done, pending] = yield* wait([a, a, a]);
     assert.is(done.size, 1);
@@ -134,7 +111,7 @@ test("duplicates count once", () => {
 });
 
 test("cancelling the waiting task leaves the futures alone and removes wait's callbacks", () => {
-  go(function* () {
+  runVirtual(function* () {
     const a = createTask(sleep(50));
     const waiter = createTask(wait([a]));
     yield* sleep(5);
@@ -148,7 +125,7 @@ test("cancelling the waiting task leaves the futures alone and removes wait's ca
 });
 
 test("bad arguments are refused at the call", () => {
-  go(function* () {
+  runVirtual(function* () {
     const t = createTask(sleep(1));
     throwsA(() => wait([]), RangeError, "empty");
     throwsA(() => wait([sleep(1)] as any), TypeError, "coroutines");

@@ -1,0 +1,144 @@
+// Helpers shared by the test suites (this file is not a suite: the runner only picks up
+// *.test.ts). Each one is small and does exactly what the suites used to define for themselves.
+
+import * as assert from "uvu/assert";
+import { CancelledError } from "../src/errors.js";
+import type { SocketHost } from "../src/hosts/node/socket-host.js";
+import { VirtualHost } from "../src/hosts/virtual-host.js";
+import { EventLoop } from "../src/loop/event-loop.js";
+import type { ExceptionContext } from "../src/loop/exception-context.js";
+import { getRunningLoop } from "../src/loop/running.js";
+import { runSync } from "../src/run.js";
+import type { Awaitable, Coroutine } from "../src/tasks/coroutine.js";
+import { currentTask } from "../src/tasks/current.js";
+import type { Future } from "../src/tasks/future.js";
+import { sleep } from "../src/tasks/sleep.js";
+
+// ---------------------------------------------------------------------------------------------
+// Loops and time
+
+/** Runs `main` to completion with `runSync` on a fresh VirtualHost (simulated time) and returns its result. */
+export function runVirtual<T>(main: () => Coroutine<T>): T {
+  return runSync(main, { host: new VirtualHost() });
+}
+
+/** A new, not running EventLoop on a fresh VirtualHost (with the given pipe capacity), and that host. */
+export function newLoop(pipeCapacity?: number): { host: VirtualHost; loop: EventLoop } {
+  const host = new VirtualHost({ pipeCapacity });
+  return { host, loop: new EventLoop({ host }) };
+}
+
+/** The running loop's time (in ms; virtual ms on a VirtualHost). */
+export const now = () => getRunningLoop().time();
+
+/** The running loop's host, as the default host's socket side. */
+export function socketHost(): SocketHost {
+  return getRunningLoop().host as SocketHost;
+}
+
+/** Records what reaches the running loop's exception handler (tests assert it stays empty). */
+export function recordErrors(): ExceptionContext[] {
+  const seen: ExceptionContext[] = [];
+  getRunningLoop().setExceptionHandler((_loop, ctx) => { seen.push(ctx); });
+  return seen;
+}
+
+/** Fails (with "`what` did not finish within `ms` ms") instead of hanging when `p` does not settle within `ms`. */
+export function bounded<T>(p: Promise<T>, ms = 20_000, what = "the run"): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coroutines
+
+/** Sleeps `ms`, then throws `new Error(message)`. */
+export function* failAfter(ms: number, message: string): Coroutine<never> {
+  yield* sleep(ms);
+  throw new Error(message);
+}
+
+/** Runs `body` for at most `ms` virtual ms (a stand-in for asyncio.timeout): undefined on expiry. */
+export function* within<T>(ms: number, body: Coroutine<T>): Coroutine<T | undefined> {
+  const me = currentTask()!;
+  let fired = false;
+  const timer = getRunningLoop().callLater(ms, () => {
+    fired = true;
+    me.cancel();
+  });
+  try {
+    return yield* body;
+  } catch (e) {
+    if (fired && e instanceof CancelledError) {
+      me.uncancel();
+      return undefined;
+    }
+    throw e;
+  } finally {
+    timer.cancel();
+  }
+}
+
+/** How many waiters a lock-like primitive (Lock, Semaphore) has queued. */
+export const waiters = (prim: { _waiters: { length: number } | null }) => prim._waiters?.length ?? 0;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** A predicate for assert.throws: the error is an instance of `type`. */
+export const isA = (type: new (...args: any[]) => unknown) => (e: unknown) => e instanceof type;
+
+/** Asserts that `fn` throws an instance of `cls` (whose message contains `msg`). */
+export function throwsA(fn: () => unknown, cls: abstract new (...a: any[]) => unknown, msg?: string): void {
+  try {
+    fn();
+  } catch (e) {
+    assert.instance(e, cls);
+    if (msg !== undefined) assert.match((e as Error).message, msg);
+    return;
+  }
+  assert.unreachable(`expected ${cls.name}`);
+}
+
+/** Awaits `aw`, which must throw an instance of `type`; returns the error. */
+export function* rejects<E>(aw: Coroutine<unknown> | Future<unknown>, type: new (...args: any[]) => E): Coroutine<E> {
+  let threw = false;
+  let error: unknown;
+  try {
+    yield* aw;
+  } catch (e) {
+    threw = true;
+    error = e;
+  }
+  assert.ok(threw, `expected ${type.name}`);
+  assert.instance(error, type);
+  return error as E;
+}
+
+/** Awaits `body()`: its result, or what it threw. */
+export function* caught(body: () => Awaitable<unknown>): Coroutine<unknown> {
+  try {
+    return yield* body();
+  } catch (e) {
+    return e;
+  }
+}
+
+/** Awaits `body()`: what it threw, or the string "no error" when it returned. */
+export function* thrownBy(body: () => Awaitable<unknown>): Coroutine<unknown> {
+  try {
+    yield* body();
+  } catch (e) {
+    return e;
+  }
+  return "no error";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes
+
+/** Decodes UTF-8 bytes to a string. */
+export const text = (b: Uint8Array) => new TextDecoder().decode(b);
