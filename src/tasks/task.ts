@@ -26,6 +26,9 @@ export interface TaskOptions {
   name?: string;
 }
 
+// The brand _step tests instead of `instanceof CallFuture` (Future.prototype has it false).
+(CallFuture.prototype as { _isCall: boolean })._isCall = true;
+
 let taskCounter = 0;
 
 export class Task<T = unknown> extends Future<T> {
@@ -127,6 +130,7 @@ export class Task<T = unknown> extends Future<T> {
     // within this one step, as native yield* would, until something suspends or the root ends.
     let top = this._top;
     let r: IteratorResult<Future<unknown> | undefined, unknown>;
+    let isFuture = false; // what the coroutine yielded is a Future
     for (;;) {
       const gen: Coroutine<unknown> = top === null ? this._coro : top._gen;
       try {
@@ -154,12 +158,16 @@ export class Task<T = unknown> extends Future<T> {
         continue;
       }
       const y = r.value;
-      if (y instanceof CallFuture && y._runner === null && y._state === PENDING && y._loop === loop) {
-        y._runner = this;
-        y._below = top;
-        this._top = top = y;
-        throwing = false;
-        continue;
+      if (y instanceof Future) {
+        if (y._isCall && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
+          const c = y as CallFuture<unknown>;
+          c._runner = this;
+          c._below = top;
+          this._top = top = c;
+          throwing = false;
+          continue;
+        }
+        isFuture = true;
       }
       break;
     }
@@ -176,8 +184,8 @@ export class Task<T = unknown> extends Future<T> {
     const yielded = r.value;
     if (yielded === undefined) {
       loop._soon(firstStep, this);
-    } else if (yielded instanceof Future) {
-      if (yielded._loop !== loop) {
+    } else if (isFuture) {
+      if (yielded!._loop !== loop) {
         this._throwNext(new Error(`Task ${this} got Future ${yielded} attached to a different loop`));
       } else if (yielded === (this as unknown)) {
         this._throwNext(new Error(`Task cannot await on itself: ${this}`));
