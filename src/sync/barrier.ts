@@ -39,8 +39,6 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
   _state = FILLING;
   /** @internal Tasks inside wait() (arrived and not yet left). */
   _count = 0;
-  /** @internal Tasks that have left this round (for their indexes). */
-  _index = 0;
 
   constructor(parties: number) {
     super();
@@ -65,8 +63,8 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
   }
 
   /**
-   * Waits until `parties` tasks are waiting, then returns this task's index (distinct, in
-   * 0 … parties - 1). Throws BrokenBarrierError if the barrier is reset or aborted meanwhile, or
+   * Waits until `parties` tasks are waiting, then returns this task's index: its arrival order
+   * in the round, 0 … parties - 1. Throws BrokenBarrierError if the barrier is reset or aborted meanwhile, or
    * is broken.
    */
   *wait(): Coroutine<number> {
@@ -88,8 +86,7 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
             throw new BrokenBarrierError("Abort or reset of barrier");
           }
         }
-        this._index++;
-        return this._parties - this._index;
+        return arrived;
       } finally {
         this._count--;
         this._exit();
@@ -143,7 +140,6 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
     if (this._count !== 0) return;
     if (this._state === RESETTING || this._state === DRAINING) {
       this._state = FILLING;
-      this._index = 0;
     }
     this._cond.notifyAll();
   }
