@@ -1,6 +1,9 @@
 // wasio: asyncio for TypeScript and WebAssembly. The public API (see API.md / README).
 
-export * from "./errors.js";
+export {
+  CancelledError, TimeoutError, InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError,
+  IncompleteReadError, LimitOverrunError, ExceptionGroup,
+} from "./errors.js";
 export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./loop/event-loop.js";
 export { Handle, TimerHandle } from "./loop/handle.js";
 export { getRunningLoop } from "./loop/running.js";

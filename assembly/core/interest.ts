@@ -18,7 +18,7 @@ let subsCap: i32 = 0; // slots, including the clock's
 let slotPtr: usize = 0; // per fd: i32 read slot, i32 write slot (0 = none)
 let fdCap: i32 = 0;
 
-/** Makes sure the subscription array has room for `slots` slots; returns true if it moved. */
+/** Makes sure the subscription array has room for `slots` slots (it may move). */
 function reserveSlots(slots: i32): void {
   if (slots <= subsCap) return;
   const cap = nextCapacity(subsCap, slots);

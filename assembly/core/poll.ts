@@ -105,3 +105,13 @@ export function poll(timeoutMs: f64): i32 {
   lastNow = now;
   return n + timerPopExpired(now, readyPtr + (<usize>n << 4), TIMER_BATCH);
 }
+
+/**
+ * Pops up to TIMER_BATCH more timers due at the last poll's clock reading into the ready buffer
+ * (from its start), without polling fds again: after a poll that filled its timer batch, the host
+ * calls this until it returns less than TIMER_BATCH, so every timer due at one poll is queued in
+ * that iteration (as asyncio moves all due timers at once). Returns how many it wrote.
+ */
+export function pollTimers(): i32 {
+  return timerPopExpired(lastNow, readyPtr, TIMER_BATCH);
+}

@@ -7,8 +7,6 @@ export const EVENTTYPE_FD_READ: u8 = 1;
 export const EVENTTYPE_FD_WRITE: u8 = 2;
 /** WASI `clockid` of the monotonic clock. */
 export const CLOCK_MONOTONIC: u32 = 1;
-/** WASI `eventrwflags`: the peer hung up. */
-export const FD_READWRITE_HANGUP: u16 = 1;
 
 /** Waits for the given subscriptions (48 bytes each); writes events (32 bytes each) and their count. */
 @external("wasi_snapshot_preview1", "poll_oneoff")

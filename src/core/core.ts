@@ -14,6 +14,8 @@ export const READY_READ = 1;
 export const READY_WRITE = 2;
 /** The poll result meaning "nothing to wait for and no deadline: this would block forever". */
 export const POLL_WOULD_BLOCK_FOREVER = -16;
+/** At most this many expired timers come out of one poll (then `poll_timers` gives more). */
+export const TIMER_BATCH = 4096;
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -28,6 +30,7 @@ interface CoreExports {
   watch(fd: number, mask: number): number;
   interest_of(fd: number): number;
   poll(timeoutMs: number): number;
+  poll_timers(): number;
   ready_buffer(): number;
   polled_at(): number;
   now(): number;
@@ -55,20 +58,15 @@ export class Core {
     this.ready = new Int32Array(memory.buffer);
   }
 
-  /** Adds a timer due at `when` ms; returns its id. */
-  addTimer(when: number): number {
-    return this.exports.timer_add(when);
-  }
-
   /**
-   * Adds `n` timers in one call: `fill(deadlines, at)` writes the n deadlines into a Float64Array
-   * from index `at`; returns [ids, at]: the ids, in the same order, in an Int32Array from `at`.
+   * Adds `n` timers in one call: `fill(deadlines)` writes their deadlines, in scheduling order;
+   * returns their ids, in the same order.
    */
-  addTimers(n: number, fill: (deadlines: Float64Array, at: number) => void): [Int32Array, number] {
+  addTimers(n: number, fill: (deadlines: Float64Array) => void): Int32Array {
     const ptr = this.exports.timer_staging(n);
-    fill(new Float64Array(this.exports.memory.buffer, ptr, n), 0);
+    fill(new Float64Array(this.exports.memory.buffer, ptr, n));
     this.exports.timer_add_staged(n);
-    return [new Int32Array(this.exports.memory.buffer, ptr + n * 8, n), 0];
+    return new Int32Array(this.exports.memory.buffer, ptr + n * 8, n);
   }
 
   /** Cancels a live timer. */

@@ -68,7 +68,9 @@ export abstract class HostBase implements Host {
     if (this.wake.pending > 0) return Promise.resolve();
     return new Promise((resolve) => {
       if (timeoutMs < 0) { this.waiter = resolve; return; }
-      const timer = setTimeout(() => { this.waiter = null; resolve(); }, Math.ceil(timeoutMs));
+      // Host timers overflow past 2^31 - 1 ms (Node would fire at once): wait that long at most.
+      const ms = Math.min(Math.ceil(timeoutMs), 0x7fffffff);
+      const timer = setTimeout(() => { this.waiter = null; resolve(); }, ms);
       this.waiter = () => { clearTimeout(timer); resolve(); };
     });
   }

@@ -27,6 +27,7 @@ export class VirtualHost extends HostBase {
   constructor(options: VirtualHostOptions = {}) {
     super();
     const cap = options.pipeCapacity ?? 65536;
+    if (typeof cap !== "number") throw new TypeError(`pipeCapacity must be a positive integer, got ${typeof cap}`);
     if (!Number.isInteger(cap) || cap <= 0) throw new RangeError(`pipeCapacity must be a positive integer, got ${cap}`);
     this.pipeCapacity = cap;
   }
@@ -37,6 +38,7 @@ export class VirtualHost extends HostBase {
 
   /** Moves the simulated clock forward by `ms` (tests use it to model time spent computing). */
   advance(ms: number): void {
+    if (typeof ms !== "number") throw new TypeError(`advance() needs a number of ms, got ${typeof ms}`);
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advance() needs a finite ms >= 0, got ${ms}`);
     this.timeNs += Math.ceil(ms * 1e6);
   }

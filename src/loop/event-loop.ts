@@ -1,6 +1,6 @@
 // The event loop: a ready queue, timers and fd callbacks over one instance of the wasm core.
 //
-// One iteration (`_iterate`) reads top to bottom like libuv's uv_run:
+// One iteration (`iterate`) reads top to bottom like libuv's uv_run:
 //   1. poll      — one core.poll call: wait (0 if callbacks are ready, else until the nearest
 //                  timer or an fd) through the host's poll_oneoff, collect ready fds and expired
 //                  timers in (deadline, sequence) order;
@@ -16,7 +16,7 @@
 // Invariants: every entry of the ready queue is a (function, argument) pair; public callbacks are
 // (runHandle, Handle). A timer id in `timers` maps to a scheduled, uncancelled TimerHandle.
 
-import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER } from "../core/core.js";
+import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } from "../core/core.js";
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
 import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
@@ -49,6 +49,9 @@ export interface EventLoopOptions {
 }
 
 const BURST_MS = 2;
+const STOPPED = 0;
+const IDLE = 1;
+const BUDGET = 2;
 
 export class EventLoop {
   /** In debug mode, a callback or task step longer than this (ms) is reported. */
@@ -61,6 +64,7 @@ export class EventLoop {
   private closed = false;
   private running = false;
   private stopping = false;
+  private inside = false; // an iteration is on the stack (callbacks run inside the loop)
   private queue: unknown[] = []; // (fn, arg) pairs for the next pass
   private queueLen = 0;
   private spare: unknown[] = [];
@@ -85,7 +89,7 @@ export class EventLoop {
     if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
     this.ownsHost = options.host === undefined;
     this.host = options.host ?? defaultHost();
-    this.debug = options.debug ?? false;
+    this.debug = Boolean(options.debug);
     this._core = new Core(this.host);
     this.watch(this.host.wakeupFd, 1);
   }
@@ -159,13 +163,13 @@ export class EventLoop {
     let live = 0;
     for (let i = 0; i < list.length; i++) if (list[i]._id === PENDING_TIMER) list[live++] = list[i];
     if (live === 0) return;
-    const [ids, at] = this._core.addTimers(live, (deadlines, from) => {
-      for (let i = 0; i < live; i++) deadlines[from + i] = list[i]._when;
+    const ids = this._core.addTimers(live, (deadlines) => {
+      for (let i = 0; i < live; i++) deadlines[i] = list[i]._when;
     });
     const timers = this.timers;
     for (let i = 0; i < live; i++) {
       const h = list[i];
-      const id = ids[at + i];
+      const id = ids[i];
       h._id = id;
       timers[id] = h;
     }
@@ -178,6 +182,9 @@ export class EventLoop {
     q[n] = fn;
     q[n + 1] = arg;
     this.queueLen = n + 2;
+    // Queued from host code (a Node callback completing a future, say) while the async driver
+    // awaits the host: wake it, as the self-pipe would.
+    if (n === 0 && !this.inside) this.host.wakeup();
   }
 
   /** @internal Queues an internal callback from outside the loop and wakes it. */
@@ -283,20 +290,26 @@ export class EventLoop {
     // nothing: skip it. This is what makes task ping-pong cheap; it changes no ordering.
     const n = wait || this.liveTimers > 0 || this.fdCallbacks > 0 || this.host.wakeupPending()
       ? this._core.poll(wait ? -1 : 0) : 0;
-    if (n > 0) this.dispatch(n);
-    else if (n < 0 && n !== POLL_WOULD_BLOCK_FOREVER) throw new Error(`poll_oneoff failed: WASI errno ${-n}`);
+    if (n > 0) {
+      // All timers due at this poll are queued in this iteration, even past one batch.
+      let timers = this.dispatch(n);
+      while (timers === TIMER_BATCH) timers = this.dispatch(this._core.exports.poll_timers());
+    } else if (n < 0 && n !== POLL_WOULD_BLOCK_FOREVER) throw new Error(`poll_oneoff failed: WASI errno ${-n}`);
     if (this.debug) this.runPassDebug();
     else this.runPass();
     return wait && n <= 0;
   }
 
-  private dispatch(n: number): void {
+  /** Queues the callbacks of `n` ready entries; returns how many of them were timers. */
+  private dispatch(n: number): number {
     const [mem, base] = this._core.entries();
     const wakeFd = this.host.wakeupFd;
+    let timers = 0;
     for (let at = base, end = base + n * 4; at < end; at += 4) {
       const kind = mem[at];
       const id = mem[at + 1];
       if (kind === READY_TIMER) {
+        timers++;
         const h = this.timers[id];
         if (h === undefined) continue;
         this.timers[id] = undefined;
@@ -307,9 +320,14 @@ export class EventLoop {
         this.onWakeup();
       } else {
         const h = kind === READY_READ ? this.readers[id] : this.writers[id];
-        if (h !== undefined) this._soon(runHandle, h);
+        if (h === undefined) continue;
+        // A reader or writer whose handle was cancelled is removed (as asyncio does), or a
+        // level-triggered ready fd would make every poll return at once.
+        if (h._callback === null) this.removeFdCallback(kind === READY_READ ? this.readers : this.writers, kind, id);
+        else this._soon(runHandle, h);
       }
     }
+    return timers;
   }
 
   private onWakeup(): void {
@@ -386,8 +404,11 @@ export class EventLoop {
     this.startRunning();
     try {
       for (;;) {
-        if (this.burst()) return;
-        if (this.queueLen === 0) await this.host.idle();
+        const why = this.burst();
+        if (why === STOPPED) return;
+        // Idle: nothing can run until the host has news (or the poll's wait elapses). Out of
+        // budget: work is still pending (maybe a timer the last pass added), so one host turn.
+        if (why === IDLE) await this.host.idle();
         else await hostTurn();
       }
     } finally {
@@ -396,21 +417,23 @@ export class EventLoop {
   }
 
   /**
-   * Runs iterations while there is work, for at most ~2 ms. Returns true when the loop stopped;
-   * false when it should give the host a turn (idle when the queue is empty).
+   * Runs iterations while there is work, for at most ~2 ms. Returns STOPPED, IDLE (a poll that
+   * could wait found nothing: await the host) or BUDGET (time is up: give the host one turn).
    */
-  private burst(): boolean {
+  private burst(): number {
     const prev = _setRunningLoop(this);
+    this.inside = true;
     try {
       const deadline = this.host.now() + BURST_MS;
       let spins = 0;
       for (;;) {
         const idle = this.iterate();
-        if (this.stopping) return true;
-        if (idle) return false;
-        if ((++spins & 63) === 0 && this.host.now() >= deadline) return false;
+        if (this.stopping) return STOPPED;
+        if (idle) return IDLE;
+        if ((++spins & 63) === 0 && this.host.now() >= deadline) return BUDGET;
       }
     } finally {
+      this.inside = false;
       _setRunningLoop(prev);
     }
   }
@@ -420,6 +443,7 @@ export class EventLoop {
     if (!this.host.canBlock) throw new Error(`host ${this.host.name} cannot block: use runForever()`);
     this.startRunning();
     const prev = _setRunningLoop(this);
+    this.inside = true;
     try {
       for (;;) {
         const idle = this.iterate();
@@ -429,6 +453,7 @@ export class EventLoop {
         }
       }
     } finally {
+      this.inside = false;
       _setRunningLoop(prev);
       this.stopRunning();
     }
@@ -472,6 +497,7 @@ export class EventLoop {
   /** Stops the loop after the current pass. */
   stop(): void {
     this.stopping = true;
+    if (this.running && !this.inside) this.host.wakeup(); // called from host code: wake the loop
   }
 
   isRunning(): boolean {
@@ -499,7 +525,14 @@ export class EventLoop {
     for (const h of this.pendingTimers) h.cancel();
     this.pendingTimers = [];
     for (const t of [this.readers, this.writers]) for (const h of t) h?.cancel();
-    if (this.ownsHost) this.host.close();
+    if (this.ownsHost) {
+      this.host.close();
+    } else {
+      // The host outlives this loop: take back the interest this loop told it about.
+      const fds = new Set<number>([this.host.wakeupFd]);
+      for (const t of [this.readers, this.writers]) t.forEach((h, fd) => { if (h !== undefined) fds.add(fd); });
+      for (const fd of fds) this.host.setInterest?.(fd, 0);
+    }
   }
 
   private startRunning(): void {

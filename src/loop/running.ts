@@ -5,7 +5,7 @@ import type { EventLoop } from "./event-loop.js";
 
 let running: EventLoop | null = null;
 
-/** The loop whose `runOnce` is on the stack, or null. */
+/** The loop whose iterations are on the stack, or null. */
 export function _getRunningLoop(): EventLoop | null {
   return running;
 }

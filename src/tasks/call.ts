@@ -24,6 +24,8 @@ export class CallFuture<T> extends Future<T> {
   _runner: object | null = null;
   /** @internal The call below this one on the task's stack (null: the task's root coroutine). */
   _below: CallFuture<unknown> | null = null;
+  /** @internal True when it runs as a task of its own (awaited other than by `yield*`). */
+  _promoted = false;
 
   constructor(gen: Coroutine<T>) {
     super(getRunningLoop());
@@ -35,9 +37,25 @@ export class CallFuture<T> extends Future<T> {
     if (this._runner === null && this._state === PENDING) {
       const task = this._loop.createTask(this._gen);
       this._runner = task;
+      this._promoted = true;
       task._addCallback(() => copyOutcome(task, this));
     }
     super._addCallback(cb);
+  }
+
+  /**
+   * Cancels the call: running as its own task, that task is cancelled (this future then ends
+   * cancelled when it does); not started yet, the sub-coroutine is closed unrun; running on an
+   * awaiting task's stack, it cannot be cancelled apart from that task (false), as a coroutine
+   * awaited with `yield*` cannot.
+   */
+  override cancel(msg?: string): boolean {
+    if (this._state !== PENDING) return false;
+    if (this._promoted) return (this._runner as Future<T>).cancel(msg);
+    if (this._runner !== null) return false;
+    super.cancel(msg);
+    this._gen.return(undefined as T);
+    return true;
   }
 
   override _kind(): string {
@@ -45,10 +63,13 @@ export class CallFuture<T> extends Future<T> {
   }
 }
 
+// The brand Task._step tests instead of `instanceof CallFuture` (false on Future.prototype).
+(CallFuture.prototype as { _isCall: boolean })._isCall = true;
+
 function copyOutcome<T>(from: Future<T>, to: Future<T>): void {
   if (to._state !== PENDING) return;
   if (from.cancelled()) {
-    to.cancel();
+    Future.prototype.cancel.call(to); // not CallFuture.cancel, which would ask the task again
     return;
   }
   try {

@@ -14,7 +14,7 @@
 // Invariants: a pending task has exactly one way forward at any time: a step on the ready
 // queue, or a done callback on `_futWaiter`. Live tasks are linked into their loop's task list.
 
-import { CancelledError, InvalidStateError } from "../errors.js";
+import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../loop/validate.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
@@ -26,8 +26,6 @@ export interface TaskOptions {
   name?: string;
 }
 
-// The brand _step tests instead of `instanceof CallFuture` (Future.prototype has it false).
-(CallFuture.prototype as { _isCall: boolean })._isCall = true;
 
 let taskCounter = 0;
 
@@ -118,7 +116,9 @@ export class Task<T = unknown> extends Future<T> {
   _step(exc: unknown, throwing: boolean): void {
     if (this._state !== PENDING) throw new InvalidStateError(`_step(): already done: ${this}`);
     if (this._mustCancel) {
-      if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
+      // A fresh error each time: a coroutine that swallowed one cancellation must see the
+      // message of the next (asyncio clears its saved CancelledError once used).
+      if (!(exc instanceof CancelledError)) exc = cheapCancelledError(this._cancelMessage);
       throwing = true;
       this._mustCancel = false;
     }
@@ -206,6 +206,7 @@ export class Task<T = unknown> extends Future<T> {
     const below = top._below;
     this._top = below;
     top._below = null;
+    if (top._state !== PENDING) return below; // cancel() refuses in-stack calls; be safe anyway
     if (failed) {
       top._exception = value;
       top._failed = true;

@@ -202,4 +202,42 @@ test("callSoonThreadsafe wakes a loop that is waiting for a far timer", async ()
   loop.close();
 });
 
+/** Fails if `p` has not settled within `ms` of real time (so a hang is a failure, not a stuck run). */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms); });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+test("a timer added in the pass that used up the burst budget still fires on the async driver", async () => {
+  const loop = new EventLoop();
+  let passes = 0;
+  const busy = () => {
+    const until = performance.now() + 0.05;
+    while (performance.now() < until) { /* a callback doing 50 µs of work */ }
+    if (++passes < 64) loop.callSoon(busy);
+    else loop.callLater(5, () => loop.stop());
+  };
+  loop.callSoon(busy);
+  await within(loop.runForever(), 3_000, "runForever");
+  assert.is(passes, 64);
+  loop.close();
+});
+
+test("stop() called from host code wakes a loop that is waiting", async () => {
+  const loop = new EventLoop();
+  setTimeout(() => loop.stop(), 10);
+  await within(loop.runForever(), 3_000, "runForever");
+  loop.close();
+});
+
+test("a future completed from a host callback wakes the task awaiting it", async () => {
+  const loop = new EventLoop();
+  const fut = loop.createFuture<string>();
+  setTimeout(() => fut.setResult("from a host timer"), 10);
+  const got = await within(loop.runUntilComplete(fut), 3_000, "runUntilComplete");
+  assert.is(got, "from a host timer");
+  loop.close();
+});
+
 test.run();

@@ -129,4 +129,19 @@ test("I/O callbacks of an iteration run before the timers that expired in it", (
   assert.equal(order, ["writer timer", "reader at 10", "timer at 20"]);
 });
 
+test("a reader whose handle was cancelled is removed instead of making every poll return at once", () => {
+  const { loop, host } = newLoop();
+  const [r, w] = host.pipe();
+  host.write(w, "never read");
+  const h = loop.addReader(r, () => assert.unreachable("a cancelled reader ran"));
+  h.cancel();
+  let polls = 0;
+  const before = host.pollCalls;
+  loop.callLater(10, () => { polls = host.pollCalls - before; loop.stop(); });
+  loop.runForeverSync();
+  assert.is(loop.time(), 10);
+  assert.ok(polls < 10, `polls=${polls}`);
+  assert.is(loop.removeReader(r), false, "already removed");
+});
+
 test.run();

@@ -88,4 +88,43 @@ test("call() rejects what is not a coroutine", () => {
   });
 });
 
+test("cancelling a gather of calls cancels the calls' work", () => {
+  const log: string[] = [];
+  function* work(): Coroutine<void> {
+    try { yield* sleep(100); log.push("finished"); } finally { log.push("cleaned up"); }
+  }
+  runVirtual(function* () {
+    const g = gather([call(work())]);
+    yield* sleep(10);
+    assert.ok(g.cancel());
+    try { yield* g; } catch (e) { assert.instance(e, CancelledError); }
+    yield* sleep(200);
+  });
+  assert.equal(log, ["cleaned up"]);
+});
+
+test("a call cancelled before anything awaits it never runs", () => {
+  let ran = false;
+  function* work(): Coroutine<void> { ran = true; yield; }
+  runVirtual(function* () {
+    const c = call(work());
+    assert.ok(c.cancel());
+    assert.ok(c.cancelled());
+    yield* sleep(1);
+  });
+  assert.not.ok(ran);
+});
+
+test("a call running on its task's stack cannot be cancelled apart from the task", () => {
+  const r = runVirtual(function* () {
+    let c: ReturnType<typeof call<number>> | null = null;
+    function* inner(): Coroutine<number> { yield* sleep(5); return 42; }
+    const t = createTask((function* () { c = call(inner()); return yield* c; })());
+    yield* sleep(1);
+    const refused = c!.cancel();
+    return [refused, yield* t, c!.cancelled()];
+  });
+  assert.equal(r, [false, 42, false]);
+});
+
 test.run();

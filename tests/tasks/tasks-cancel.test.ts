@@ -300,4 +300,23 @@ test("getCoro() gives back the coroutine", () => {
   });
 });
 
+test("a second cancellation carries its own message, not the first one's", () => {
+  const seen = runVirtual(function* () {
+    const messages: string[] = [];
+    const t = createTask((function* () {
+      for (let i = 0; i < 2; i++) {
+        try { yield* sleep(100); } catch (e) { messages.push((e as Error).message); }
+      }
+    })());
+    yield* sleep(1);
+    t.cancel("first");
+    yield* sleep(1);
+    t.uncancel();
+    t.cancel("second");
+    yield* t;
+    return messages;
+  });
+  assert.equal(seen, ["first", "second"]);
+});
+
 test.run();
