@@ -2,6 +2,11 @@
 // *.test.ts). Each one is small and does exactly what the suites used to define for themselves.
 
 import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { CancelledError } from "../src/errors.js";
 import type { SocketHost } from "../src/hosts/node/socket-host.js";
 import { VirtualHost } from "../src/hosts/virtual-host.js";
@@ -142,3 +147,40 @@ export function* thrownBy(body: () => Awaitable<unknown>): Coroutine<unknown> {
 
 /** Decodes UTF-8 bytes to a string. */
 export const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+/** How a child script ended: its exit code (null if killed), whether it timed out, its output. */
+export interface ScriptResult {
+  code: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `source`, an ES module, in a child process of this runtime (Node, or Deno under Deno); the
+ * word WASIO in it stands for the URL of dist/wasio.js (build it first). The child is killed
+ * after `ms` (then `timedOut` is true): for asserting that a process exits by itself.
+ */
+export function runScript(source: string, ms = 10_000): Promise<ScriptResult> {
+  const dist = join(process.cwd(), "dist/wasio.js");
+  assert.ok(existsSync(dist), "dist/wasio.js is missing: run node scripts/build.mjs --quiet --no-types");
+  const dir = mkdtempSync(join(tmpdir(), "wasio-test-"));
+  const file = join(dir, "child.mjs");
+  writeFileSync(file, source.replaceAll("WASIO", JSON.stringify(pathToFileURL(dist).href).slice(1, -1)));
+  const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
+  const child = spawn(process.execPath, isDeno ? ["run", "-A", "--quiet", file] : [file], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "", stderr = "", timedOut = false;
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+  const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, ms);
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, timedOut, stdout, stderr });
+    });
+  });
+}

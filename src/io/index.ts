@@ -1,5 +1,4 @@
 // Real I/O: streams over host sockets, DNS, executors, signals.
-export {};
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions, type ExecutorShutdownOptions } from "./executor/thread-pool-executor.js";
 export { toThread } from "./executor/run-in-executor.js";
 export type { JobFunction } from "./executor/job-spec.js";

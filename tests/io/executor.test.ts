@@ -11,7 +11,7 @@ import { CancelledError } from "../../src/errors.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
 import { ThreadPoolExecutor } from "../../src/io/executor/thread-pool-executor.js";
 import { toThread, _defaultExecutorOf } from "../../src/io/executor/run-in-executor.js";
-import { bounded } from "../helpers.js";
+import { bounded, runScript } from "../helpers.js";
 
 // The jobs run in workers, which import this plain ES module by URL (the test runner's cwd is the
 // repository's root).
@@ -282,6 +282,19 @@ test("arguments are checked at the call", () => {
   } finally {
     loop.close();
   }
+});
+
+test("a new worker whose first job cannot be cloned goes idle unref'd: the process still exits", async () => {
+  const r = await runScript(`
+    import { ThreadPoolExecutor } from "WASIO";
+    const ex = new ThreadPoolExecutor({ maxWorkers: 1 });
+    try { await ex.submit("node:os", "cpus", () => 1); } catch (e) { console.log(\`rejected: \${/could not be cloned/.test(e.message)}\`); }
+    console.log(\`workers \${ex.workers}\`);
+  `, 20_000);
+  assert.ok(!r.timedOut, `the child did not exit\n${r.stdout}${r.stderr}`);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, "rejected: true", r.stdout); // DataCloneError (Node), TypeError (Deno)
+  assert.match(r.stdout, "workers 1");
 });
 
 test.run();

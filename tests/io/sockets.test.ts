@@ -10,7 +10,7 @@ import { createTask } from "../../src/tasks/create-task.js";
 import type { Task } from "../../src/tasks/task.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { openConnection, startServer, type Server, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
-import { socketHost, recordErrors, text } from "../helpers.js";
+import { socketHost, recordErrors, runScript, text } from "../helpers.js";
 
 function* all<T>(tasks: Task<T>[]): Coroutine<T[]> {
   const out: T[] = [];
@@ -249,6 +249,35 @@ const hasIPv6Loopback = Object.values(os.networkInterfaces()).some((list) => lis
     server.close();
     yield* server.waitClosed();
   });
+});
+
+test("a closed connection whose peer never reads does not keep the process alive after run() returns", async () => {
+  // The child leaves bytes in Node's write buffer of a socket whose fd is closed (the peer never
+  // reads them); closing the loop's host must abort that socket so that the process can exit.
+  const r = await runScript(`
+    import net from "node:net";
+    import { run, openConnection, sleep } from "WASIO";
+    const srv = net.createServer({ pauseOnConnect: true }, (s) => { s.unref(); });
+    await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+    srv.unref();
+    const port = srv.address().port;
+    await run(function* () {
+      const [, w] = yield* openConnection("127.0.0.1", port);
+      const t = w.transport, host = t._host, fd = t._fd;
+      for (let i = 0; i < 100000; i++) {
+        w.write(new Uint8Array(8192));
+        yield* sleep(0.2);
+        if (t.getWriteBufferSize() === 0 && host.sockBuffered(fd).send > 0) { console.log("lingering"); break; }
+      }
+      w.close();
+      yield* w.waitClosed();
+    });
+    console.log("run returned");
+  `, 20_000);
+  assert.ok(!r.timedOut, `the child did not exit\n${r.stdout}${r.stderr}`);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, "lingering");
+  assert.match(r.stdout, "run returned");
 });
 
 test.run();

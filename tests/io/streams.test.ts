@@ -11,7 +11,10 @@ import {
   openConnection, startServer, StreamReader, type Server, type StreamWriter,
 } from "../../src/io/streams/index.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-import { recordErrors, text } from "../helpers.js";
+import { currentTask } from "../../src/tasks/current.js";
+import { sleep } from "../../src/tasks/sleep.js";
+import type { Task } from "../../src/tasks/task.js";
+import { recordErrors, runVirtual, text, throwsA, within } from "../helpers.js";
 
 const enc = new TextEncoder();
 
@@ -280,6 +283,58 @@ test("bad arguments throw at the call", async () => {
     const reader = new StreamReader();
     try { yield* reader.readexactly(-1); assert.unreachable(); } catch (e) { assert.instance(e, RangeError); }
     try { yield* reader.readuntil(""); assert.unreachable(); } catch (e) { assert.instance(e, RangeError); }
+  });
+});
+
+test("a cancelled clientConnected task has its connection closed, as in asyncio 3.12+", async () => {
+  await run(function* () {
+    const errors = recordErrors();
+    let handler: Task<unknown> | null = null;
+    const [server, port] = yield* serve(function* () {
+      handler = currentTask();
+      yield* sleep(1e9);
+    });
+    const [reader, writer] = yield* openConnection("127.0.0.1", port);
+    yield* until(() => handler !== null);
+    handler!.cancel();
+    const got = yield* within(5_000, reader.read());
+    assert.ok(got !== undefined, "the connection stayed open after its handler task was cancelled");
+    assert.is(got.length, 0); // EOF: the server closed it
+    assert.is(errors.length, 0);
+    yield* shut(server, writer);
+  });
+});
+
+test("openConnection, startServer and the reads check their arguments at the call, before anything runs", () => {
+  throwsA(() => openConnection("127.0.0.1", "80" as any), TypeError);
+  throwsA(() => openConnection("127.0.0.1", 70000), RangeError);
+  throwsA(() => openConnection(123 as any, 80), TypeError);
+  throwsA(() => openConnection("127.0.0.1", 80, { limit: "1" as any }), TypeError);
+  throwsA(() => openConnection("127.0.0.1", 80, { limit: 0 }), RangeError);
+  throwsA(() => startServer(42 as any, "127.0.0.1", 0), TypeError);
+  throwsA(() => startServer(() => {}, "", 0), TypeError);
+  throwsA(() => startServer(() => {}, "127.0.0.1", "0" as any), TypeError);
+  throwsA(() => startServer(() => {}, "127.0.0.1", -1), RangeError);
+  throwsA(() => startServer(() => {}, "127.0.0.1", 0, { backlog: "x" as any }), TypeError);
+  throwsA(() => startServer(() => {}, "127.0.0.1", 0, { backlog: -1 }), RangeError);
+  throwsA(() => startServer(() => {}, "127.0.0.1", 0, { limit: 1.5 }), RangeError);
+  runVirtual(function* () {
+    throwsA(() => new StreamReader({ limit: "1" as any }), TypeError);
+    const r = new StreamReader();
+    throwsA(() => r.read("x" as any), TypeError);
+    throwsA(() => r.readexactly(-1), RangeError);
+    throwsA(() => r.readuntil(""), RangeError);
+    throwsA(() => r.readuntil(5 as any), TypeError);
+  });
+});
+
+test("feeding the first len bytes of a larger buffer keeps exactly those bytes, in order", () => {
+  runVirtual(function* () {
+    const src = new Uint8Array(65536).map((_, i) => i & 255);
+    const r = new StreamReader({ limit: 1 << 30 });
+    r._feed(src, 5);
+    r._feed(src.subarray(3), 4);
+    assert.equal([...(yield* r.read(100))], [0, 1, 2, 3, 4, 3, 4, 5, 6]);
   });
 });
 

@@ -1,6 +1,7 @@
 // Node's built-in modules, loaded lazily and synchronously with `process.getBuiltinModule`
 // (Node ≥ 20.16, Deno 2). Nothing here is imported statically, so the bundle still loads in a
-// browser; there, the first socket call fails with a clear error instead.
+// browser; there, `nodeBuiltin` answers null and the first socket call fails with a clear error.
+// The io layer (executors, DNS, signals) loads its modules through `nodeBuiltin` too.
 
 import type * as Net from "node:net";
 import type * as NodeBuffer from "node:buffer";
@@ -8,18 +9,22 @@ import type * as NodeBuffer from "node:buffer";
 let net: typeof Net | null = null;
 let bufferCtor: typeof NodeBuffer.Buffer | null = null;
 
+/** The built-in module `name` ("node:os", …), or null on a runtime without Node's modules. */
+export function nodeBuiltin<T>(name: string): T | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (proc === undefined || typeof proc.getBuiltinModule !== "function") return null;
+  return (proc.getBuiltinModule(name) as T | undefined) ?? null;
+}
+
 /** The `node:net` module; throws an Error saying why when this runtime has none. */
 export function nodeNet(): typeof Net {
   if (net !== null) return net;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const load = proc?.getBuiltinModule;
-  if (typeof load !== "function") {
+  const mod = nodeBuiltin<typeof Net>("node:net");
+  if (mod === null || typeof mod.connect !== "function") {
     throw new Error(
       "sockets are not available in this runtime: wasio's socket host needs process.getBuiltinModule(\"node:net\") (Node ≥ 20.16 or Deno ≥ 2)",
     );
   }
-  const mod = load.call(proc, "node:net") as typeof Net | undefined;
-  if (mod === undefined || typeof mod.connect !== "function") throw new Error("sockets are not available in this runtime: node:net did not load");
   return (net = mod);
 }
 
@@ -27,8 +32,7 @@ export function nodeNet(): typeof Net {
 export function nodeBuffer(): typeof NodeBuffer.Buffer {
   if (bufferCtor !== null) return bufferCtor;
   nodeNet(); // same availability, same error
-  const proc = (globalThis as { process: { getBuiltinModule: (id: string) => unknown } }).process;
-  return (bufferCtor = (proc.getBuiltinModule("node:buffer") as typeof NodeBuffer).Buffer);
+  return (bufferCtor = nodeBuiltin<typeof NodeBuffer>("node:buffer")!.Buffer);
 }
 
 /** True when `nodeNet()` would succeed (without throwing). */

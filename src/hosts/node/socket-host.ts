@@ -14,9 +14,11 @@
 // calls `notify()`, which wakes a loop waiting in `idle()`. The wake is deferred to the check
 // phase of the host's own turn (setImmediate), so the sockets that became ready in one turn are
 // served by one loop burst: 50 echo connections cost 3 polls per turn instead of 3 per message
-// (measured: 2.5× the echo throughput of waking on each socket event). Node's `net` module is
-// loaded lazily (process.getBuiltinModule), so hosts built on this class load anywhere and fail
-// only when a socket is asked for where there is none (a browser).
+// (measured: the W6 echo benchmark went from 0.49× to ~0.84× of Node's throughput, see
+// docs/design.md). Node's `net` module is loaded lazily (process.getBuiltinModule), so hosts
+// built on this class load anywhere and fail only when a socket is asked for where there is none
+// (a browser). A closed socket stays tracked until Node has flushed and closed it, so that
+// closing the host aborts it rather than leaving it to keep the process alive.
 
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
@@ -69,7 +71,8 @@ export function isSocketHost(host: Host): host is SocketHostApi {
     typeof h.sockRecv === "function" && typeof h.sockSend === "function" && typeof h.sockAccept === "function";
 }
 
-const DEFAULT_BACKLOG = 511;
+/** The listen backlog when none is given (Node's default). */
+export const DEFAULT_BACKLOG = 511;
 
 export abstract class SocketHost extends HostBase implements SocketHostApi {
   private readonly sockets = new Set<TcpSocket>();
@@ -100,9 +103,14 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
     this.sockets.add(s);
   }
 
+  /** @internal A socket whose fd was closed is gone in Node too (its last writes flushed). */
+  _untrack(s: TcpSocket): void {
+    this.sockets.delete(s);
+  }
+
   /** Starts connecting to `host`:`port`; returns the fd at once (writable when connected). */
   connect(host: string, port: number): number {
-    if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${String(host)}`);
+    checkConnectHost(host);
     checkPort(port);
     const socket = nodeNet().connect({ host, port, allowHalfOpen: true, noDelay: true } as Net.NetConnectOpts);
     const sock = new TcpSocket(socket, true, this);
@@ -116,9 +124,9 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
    * failed (EADDRINUSE…). Invalid arguments throw.
    */
   listen(host: string | null, port: number, backlog = DEFAULT_BACKLOG): number {
-    if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${String(host)}`);
+    checkListenHost(host);
     checkPort(port);
-    if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
+    checkBacklog(backlog);
     const server = nodeNet().createServer({ allowHalfOpen: true, noDelay: true } as Net.ServerOpts);
     const listener = new TcpListener(server, this);
     const options: Net.ListenOptions = { port, backlog };
@@ -168,7 +176,9 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
   fdClose(fd: number): number {
     const res = this.fds.get(fd);
     if (res === undefined || fd === this.wakeupFd) return -ERRNO_BADF;
-    if (res instanceof TcpSocket) this.sockets.delete(res);
+    // A closed socket stays tracked until Node's 'close' (its writes may still be flushing), so
+    // that close() can abort it.
+    if (res instanceof TcpSocket) { if (res.socket.destroyed) this.sockets.delete(res); }
     else if (res instanceof TcpListener) this.listeners.delete(res);
     this.fds.close(fd);
     return 0;
@@ -207,7 +217,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
   socketStats(): SocketStats {
     const st: SocketStats = { sockets: 0, listeners: this.listeners.size, recvBuffered: 0, maxRecvBuffered: 0, sendBuffered: 0, maxSendBuffered: 0, paused: 0 };
     for (const s of this.sockets) {
-      if (s.closed) { this.sockets.delete(s); continue; }
+      if (s.closed) continue; // its fd is closed; Node may still be flushing it
       st.sockets++;
       const r = s.recvBuffered, w = s.sendBuffered();
       st.recvBuffered += r;
@@ -237,8 +247,24 @@ const deferToCheckPhase: (cb: (host: SocketHost) => void, host: SocketHost) => v
     ? (globalThis as any).setImmediate
     : (cb, host) => { setTimeout(cb, 0, host); };
 
-function checkPort(port: number): void {
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`port must be an integer in [0, 65535], got ${String(port)}`);
-  }
+/** Checks a host name or address for connect(): a non-empty string. */
+export function checkConnectHost(host: string): void {
+  if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${String(host)}`);
+}
+
+/** Checks a host address for listen(): a non-empty string, or null for every interface. */
+export function checkListenHost(host: string | null): void {
+  if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${String(host)}`);
+}
+
+/** Checks a port: an integer in [0, 65535]. */
+export function checkPort(port: number): void {
+  if (typeof port !== "number") throw new TypeError(`port must be an integer in [0, 65535], got ${typeof port} ${String(port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${port}`);
+}
+
+/** Checks a listen backlog: a non-negative integer. */
+export function checkBacklog(backlog: number): void {
+  if (typeof backlog !== "number") throw new TypeError(`backlog must be a non-negative integer, got ${typeof backlog} ${String(backlog)}`);
+  if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
 }

@@ -29,6 +29,8 @@ export interface SockAddr {
 /** Told of every change to ready (a method, not a closure: one call target for all sockets). */
 export interface ReadinessOwner {
   _readinessChanged(res: Resource): void;
+  /** Node's socket of a closed fd is gone (it may outlive its fd while its writes flush). */
+  _untrack(s: TcpSocket): void;
 }
 
 /** Bytes queued for reading beyond which the socket is paused. */
@@ -72,7 +74,10 @@ export class TcpSocket implements Resource {
     socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
     socket.on("end", () => this.onEnd());
     socket.on("error", (err: Error) => this.onError(err));
-    socket.on("close", () => this.onEnd());
+    socket.on("close", () => {
+      this.onEnd();
+      if (this.closed) this.owner._untrack(this);
+    });
     socket.on("drain", () => { if (!this.closed) this.owner._readinessChanged(this); });
     if (connecting) socket.once("connect", () => this.onConnect());
     else this.remember();
@@ -167,7 +172,8 @@ export class TcpSocket implements Resource {
     this.dropReceived();
     const s = this.socket;
     if (s.destroyed) return;
-    if (typeof s.resetAndDestroy === "function" && !this.connecting) s.resetAndDestroy();
+    // No reset once end() was called: libuv refuses it (EINVAL) and the handle is never closed.
+    if (typeof s.resetAndDestroy === "function" && !this.connecting && !s.writableEnded) s.resetAndDestroy();
     else s.destroy();
   }
 

@@ -27,7 +27,7 @@ import { getRunningLoop } from "../../loop/running.js";
 import { describe } from "../../loop/validate.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import type { Future } from "../../tasks/future.js";
-import { nodeBuiltin } from "../executor/node-builtin.js";
+import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 
 /** One address a name resolves to, with the socket type and protocol to reach it. */
 export interface AddrInfo {

@@ -14,7 +14,7 @@
 import type * as NodeUrl from "node:url";
 import type * as NodePath from "node:path";
 import { describe } from "../../loop/validate.js";
-import { nodeBuiltin } from "./node-builtin.js";
+import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 
 /** The type of a job's function, for `runInExecutor<F>` and `toThread<F>` to check arguments and result. */
 export type JobFunction = (...args: any[]) => unknown;

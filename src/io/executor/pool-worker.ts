@@ -6,7 +6,7 @@
 // event loop — never from inside a wasio loop pass.
 
 import type * as WorkerThreads from "node:worker_threads";
-import { nodeBuiltin } from "./node-builtin.js";
+import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 import { WORKER_SOURCE } from "./worker-source.js";
 
 export interface WorkerEvents {

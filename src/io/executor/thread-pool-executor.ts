@@ -23,7 +23,7 @@
 import type * as NodeOs from "node:os";
 import { cheapCancelledError } from "../../errors.js";
 import { checkExportName, resolveModuleUrl, type JobFunction } from "./job-spec.js";
-import { nodeBuiltin } from "./node-builtin.js";
+import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 import { spawnWorker, type PoolWorker } from "./pool-worker.js";
 import { reviveThrown } from "./worker-errors.js";
 import type { ThrownData } from "./worker-source.js";
@@ -205,6 +205,7 @@ export class ThreadPoolExecutor {
     try {
       slot.worker.post({ id: job.id, url: job.url, name: job.name, args: job.args });
     } catch (error) { // the arguments cannot be cloned
+      slot.worker.unref(); // idle (a new worker starts out ref'd)
       this.idle.push(slot);
       finish(job, JOB_FAILED, error);
       return;

@@ -4,7 +4,7 @@
 
 import type * as NodeOs from "node:os";
 import { describe } from "../../loop/validate.js";
-import { nodeBuiltin } from "../executor/node-builtin.js";
+import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 
 /** POSIX names, for runtimes that do not list their own (`os.constants.signals`). */
 const POSIX = [

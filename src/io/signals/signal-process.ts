@@ -7,7 +7,7 @@
 
 import type * as WorkerThreads from "node:worker_threads";
 import type { EventLoop } from "../../loop/event-loop.js";
-import { nodeBuiltin } from "../executor/node-builtin.js";
+import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 
 /** The part of Node's `process` signal handling uses. */
 export interface SignalProcess {

@@ -1,5 +1,6 @@
 // openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
 
+import { checkConnectHost, checkPort } from "../../hosts/node/socket-host.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { socketError } from "./socket-errors.js";
@@ -17,8 +18,14 @@ export interface OpenConnectionOptions {
  * Connects to `host`:`port` (IPv4, IPv6 or a name) and returns [reader, writer]. A refused or
  * failed connection throws an Error whose `code` is the errno name ("ECONNREFUSED", …).
  */
-export function* openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
+export function openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
+  checkConnectHost(host);
+  checkPort(port);
   const limit = checkLimit(options?.limit);
+  return connect(host, port, limit);
+}
+
+function* connect(host: string, port: number, limit: number): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
   const fd = sockets.connect(host, port);

@@ -4,12 +4,15 @@
 // backlog per pass), wraps each in a transport, a StreamReader and a StreamWriter, and calls
 // `clientConnected(reader, writer)`; when that returns a coroutine (a generator function was
 // given) it runs as a Task, and if the task fails the error is reported through the loop's
-// exception handler and the connection is closed. `close()` stops listening but leaves the
-// connections open; `waitClosed()` waits until the server is closed and every connection it made
-// has been lost (`closeClients()` / `abortClients()` end them).
+// exception handler and the connection is closed (as it is when the task is cancelled).
+// `close()` stops listening but leaves the connections open; `waitClosed()` waits until the
+// server is closed and every connection it made has been lost (`closeClients()` /
+// `abortClients()` end them).
 
 import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
-import type { SocketHostApi, SockAddr } from "../../hosts/node/socket-host.js";
+import {
+  DEFAULT_BACKLOG, checkBacklog, checkListenHost, checkPort, type SocketHostApi, type SockAddr,
+} from "../../hosts/node/socket-host.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { checkCallback } from "../../loop/validate.js";
@@ -32,7 +35,6 @@ export interface StartServerOptions {
   backlog?: number;
 }
 
-const DEFAULT_BACKLOG = 511;
 const ACCEPT_RETRY_DELAY_MS = 1000;
 
 export class Server {
@@ -191,7 +193,7 @@ export class Server {
     if (isCoroutine(res)) {
       const task = this.loop.createTask(res);
       task.addDoneCallback((t: Task<void>) => {
-        if (t.cancelled()) return;
+        if (t.cancelled()) { transport.close(); return; } // as asyncio 3.12+
         const exc = t.exception();
         if (exc !== null) this.reportClientError(exc, transport);
       });
@@ -225,15 +227,22 @@ function serverAcceptable(server: Server): void {
  * `clientConnected(reader, writer)` for each connection. Returns the serving Server once the
  * socket is bound; a failed bind throws an Error whose `code` is the errno name ("EADDRINUSE", …).
  */
-export function* startServer(
+export function startServer(
   clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions = {},
 ): Coroutine<Server> {
   checkCallback(clientConnected, "clientConnected");
+  const where = host ?? null;
+  checkListenHost(where);
+  checkPort(port);
   const limit = checkLimit(options?.limit);
   const backlog = options?.backlog ?? DEFAULT_BACKLOG;
+  checkBacklog(backlog);
+  return listenAndServe(clientConnected, where, port, limit, backlog);
+}
+
+function* listenAndServe(clientConnected: ClientConnected, where: string | null, port: number, limit: number, backlog: number): Coroutine<Server> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
-  const where = host ?? null;
   const fd = sockets.listen(where, port, backlog);
   let bound = false;
   try {

