@@ -14,12 +14,10 @@
 // false between a release and the moment the woken waiter runs.
 
 import { CancelledError } from "../errors.js";
-import type { AsyncContextManager } from "../tasks/async-with.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { Future, PENDING } from "../tasks/future.js";
 import { Deque } from "./deque.js";
-import { Held } from "./held.js";
-import { LoopBound } from "./loop-bound.js";
+import { Acquirable } from "./acquirable.js";
 
 /**
  * A FIFO-fair lock for tasks.
@@ -31,7 +29,7 @@ import { LoopBound } from "./loop-bound.js";
  * - `using held = yield* lock.hold();` holds it until the enclosing block ends: `hold()` acquires
  *   and returns a `Disposable` whose `[Symbol.dispose]()` releases the lock (once).
  */
-export class Lock extends LoopBound implements AsyncContextManager<void> {
+export class Lock extends Acquirable {
   /** @internal */ _locked = false;
   /** @internal Futures of the tasks waiting in acquire(), oldest first (made on first need). */
   _waiters: Deque<Future<boolean>> | null = null;
@@ -73,23 +71,6 @@ export class Lock extends LoopBound implements AsyncContextManager<void> {
     this._checkLoop();
     this._locked = false;
     this._wakeUpFirst();
-  }
-
-  /** Acquires the lock and returns a Disposable that releases it: `using held = yield* lock.hold()`. */
-  *hold(): Coroutine<Held> {
-    yield* this.acquire();
-    return new Held(this);
-  }
-
-  /** Async context manager entry: acquires the lock. */
-  *aenter(): Coroutine<void> {
-    yield* this.acquire();
-  }
-
-  /** Async context manager exit: releases the lock (never suppresses the body's error). */
-  // eslint-disable-next-line require-yield
-  *aexit(_error: unknown): Coroutine<void> {
-    this.release();
   }
 
   /** @internal Wakes the first waiter unless it is already woken (or cancelled). */

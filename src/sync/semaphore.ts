@@ -16,13 +16,11 @@
 // above its initial value).
 
 import { CancelledError } from "../errors.js";
-import type { AsyncContextManager } from "../tasks/async-with.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { CANCELLED, FINISHED, Future, PENDING } from "../tasks/future.js";
 import { checkCount } from "./checks.js";
 import { Deque } from "./deque.js";
-import { Held } from "./held.js";
-import { LoopBound } from "./loop-bound.js";
+import { Acquirable } from "./acquirable.js";
 
 /**
  * A semaphore: `value` slots shared by tasks, handed out in FIFO order.
@@ -33,7 +31,7 @@ import { LoopBound } from "./loop-bound.js";
  * `yield* asyncWith(sem, function* () { … })`, or with `using held = yield* sem.hold();` —
  * `hold()` acquires a slot and returns a Disposable whose `[Symbol.dispose]()` releases it.
  */
-export class Semaphore extends LoopBound implements AsyncContextManager<void> {
+export class Semaphore extends Acquirable {
   /** @internal Free slots (not yet handed to a woken waiter). */
   _value: number;
   /** @internal Futures of the tasks waiting in acquire(), oldest first (made on first need). */
@@ -85,23 +83,6 @@ export class Semaphore extends LoopBound implements AsyncContextManager<void> {
     this._checkLoop();
     this._value++;
     this._wakeUpNext();
-  }
-
-  /** Acquires a slot and returns a Disposable that releases it: `using held = yield* sem.hold()`. */
-  *hold(): Coroutine<Held> {
-    yield* this.acquire();
-    return new Held(this);
-  }
-
-  /** Async context manager entry: acquires a slot. */
-  *aenter(): Coroutine<void> {
-    yield* this.acquire();
-  }
-
-  /** Async context manager exit: releases the slot (never suppresses the body's error). */
-  // eslint-disable-next-line require-yield
-  *aexit(_error: unknown): Coroutine<void> {
-    this.release();
   }
 
   /** @internal Hands a slot to the first waiter still pending; false when there is none. */
