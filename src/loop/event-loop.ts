@@ -1,20 +1,22 @@
 // The event loop: a ready queue, timers and fd callbacks over one instance of the wasm core.
 //
 // One iteration (`iterate`) reads top to bottom like libuv's uv_run:
+//   0. flush     — hand the timers scheduled since the last poll to the core, in one call;
 //   1. poll      — one core.poll call: wait (0 if callbacks are ready, else until the nearest
 //                  timer or an fd) through the host's poll_oneoff, collect ready fds and expired
-//                  timers in (deadline, sequence) order;
-//   2. dispatch  — queue the callbacks of ready fds, then of expired timers;
+//                  timers in (deadline, sequence) order (skipped when it could find nothing);
+//   2. dispatch  — queue the callbacks of ready fds, then of every expired timer;
 //   3. run       — run the callbacks that were queued when the pass began; what they queue waits
 //                  for the next pass, so no callback can starve the others (or I/O, or timers).
 //
 // Two drivers run iterations: `runForeverSync` for hosts whose poll may block the thread, and
 // `runForever` (async) for hosts that must not block: it runs iterations back to back while there
-// is work and gives the host a turn when the queue is empty (awaiting `host.idle()`) or every
-// ~2 ms of continuous work.
+// is work, awaits `host.idle()` when a poll that could wait found nothing, and gives the host one
+// turn every ~2 ms of continuous work. Work queued from host code (outside an iteration) wakes it.
 //
 // Invariants: every entry of the ready queue is a (function, argument) pair; public callbacks are
-// (runHandle, Handle). A timer id in `timers` maps to a scheduled, uncancelled TimerHandle.
+// (runHandle, Handle). A timer is either in `pendingTimers` (scheduled since the last poll) or, by
+// its core id, in `timers` (in the core's heap), until it fires or is cancelled.
 
 import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } from "../core/core.js";
 import type { Host } from "../hosts/host.js";
