@@ -46,7 +46,8 @@ export function coreModule(): WebAssembly.Module {
 
 export class Core {
   readonly exports: CoreExports;
-  private ready: Int32Array;
+  private i32View: Int32Array;
+  private f64View: Float64Array;
 
   constructor(host: Host) {
     let memory: WebAssembly.Memory | null = null;
@@ -55,18 +56,37 @@ export class Core {
     this.exports = instance.exports as unknown as CoreExports;
     memory = this.exports.memory;
     this.exports._initialize();
-    this.ready = new Int32Array(memory.buffer);
+    this.i32View = new Int32Array(memory.buffer);
+    this.f64View = new Float64Array(memory.buffer);
+  }
+
+  /** An Int32Array over all of memory (re-made only after memory grew). */
+  i32(): Int32Array {
+    const buf = this.exports.memory.buffer;
+    if (this.i32View.buffer !== buf) this.i32View = new Int32Array(buf);
+    return this.i32View;
+  }
+
+  /** A Float64Array over all of memory (re-made only after memory grew). */
+  f64(): Float64Array {
+    const buf = this.exports.memory.buffer;
+    if (this.f64View.buffer !== buf) this.f64View = new Float64Array(buf);
+    return this.f64View;
   }
 
   /**
-   * Adds `n` timers in one call: `fill(deadlines)` writes their deadlines, in scheduling order;
-   * returns their ids, in the same order.
+   * Makes room to add `n` timers in one call; returns the index in `f64()` where the host writes
+   * their deadlines, in scheduling order, before `addStagedTimers(n)`.
    */
-  addTimers(n: number, fill: (deadlines: Float64Array) => void): Int32Array {
-    const ptr = this.exports.timer_staging(n);
-    fill(new Float64Array(this.exports.memory.buffer, ptr, n));
+  stageTimers(n: number): number {
+    return this.exports.timer_staging(n) >>> 3;
+  }
+
+  /** Adds the `n` staged timers; returns the index in `i32()` of their ids, in the same order. */
+  addStagedTimers(n: number): number {
+    const ptr = this.exports.timer_staging(n); // the same area (it only moves when it grows)
     this.exports.timer_add_staged(n);
-    return new Int32Array(this.exports.memory.buffer, ptr + n * 8, n);
+    return (ptr + n * 8) >>> 2;
   }
 
   /** Cancels a live timer. */
@@ -82,16 +102,14 @@ export class Core {
 
   /**
    * Polls with `timeoutMs` (negative: until the nearest timer or an fd). Returns the number of
-   * ready entries (read them with `entries()`), or a negative WASI errno.
+   * ready entries (read them from `i32()` at `readyIndex()`), or a negative WASI errno.
    */
   poll(timeoutMs: number): number {
     return this.exports.poll(timeoutMs);
   }
 
-  /** The ready entries as an Int32Array over memory, and the index (in i32 words) of the first. */
-  entries(): [Int32Array, number] {
-    const buf = this.exports.memory.buffer;
-    if (this.ready.buffer !== buf) this.ready = new Int32Array(buf);
-    return [this.ready, this.exports.ready_buffer() >>> 2];
+  /** The index in `i32()` of the first ready entry of the last poll. */
+  readyIndex(): number {
+    return this.exports.ready_buffer() >>> 2;
   }
 }

@@ -160,21 +160,25 @@ export class EventLoop {
    * in the batch is their scheduling order, so equal deadlines still fire in that order.
    */
   private flushTimers(): void {
-    const list = this.pendingTimers;
-    this.pendingTimers = [];
+    const list = this.pendingTimers; // reused: no callback runs (and schedules) during a flush
     let live = 0;
     for (let i = 0; i < list.length; i++) if (list[i]._id === PENDING_TIMER) list[live++] = list[i];
-    if (live === 0) return;
-    const ids = this._core.addTimers(live, (deadlines) => {
-      for (let i = 0; i < live; i++) deadlines[i] = list[i]._when;
-    });
-    const timers = this.timers;
-    for (let i = 0; i < live; i++) {
-      const h = list[i];
-      const id = ids[i];
-      h._id = id;
-      timers[id] = h;
+    if (live > 0) {
+      const core = this._core;
+      const at = core.stageTimers(live);
+      const deadlines = core.f64();
+      for (let i = 0; i < live; i++) deadlines[at + i] = list[i]._when;
+      const from = core.addStagedTimers(live);
+      const ids = core.i32(); // after the call: adding may have grown memory
+      const timers = this.timers;
+      for (let i = 0; i < live; i++) {
+        const h = list[i];
+        const id = ids[from + i];
+        h._id = id;
+        timers[id] = h;
+      }
     }
+    list.length = 0;
   }
 
   /** @internal Queues an internal callback for the next pass (no Handle, no checks). */
@@ -304,7 +308,8 @@ export class EventLoop {
 
   /** Queues the callbacks of `n` ready entries; returns how many of them were timers. */
   private dispatch(n: number): number {
-    const [mem, base] = this._core.entries();
+    const mem = this._core.i32();
+    const base = this._core.readyIndex();
     const wakeFd = this.host.wakeupFd;
     let timers = 0;
     for (let at = base, end = base + n * 4; at < end; at += 4) {

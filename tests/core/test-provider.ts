@@ -167,7 +167,8 @@ export function pollEntries(core: Core, timeoutMs: number): Ready[] {
 }
 
 export function readEntries(core: Core, n: number): Ready[] {
-  const [mem, base] = core.entries();
+  const mem = core.i32();
+  const base = core.readyIndex();
   const out: Ready[] = [];
   for (let i = 0; i < n; i++) {
     const at = base + i * 4;

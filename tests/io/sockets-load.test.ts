@@ -104,15 +104,12 @@ test("1,000 idle connections plus one busy one: the busy one completes 2,000 rou
     }
     const [r, w] = yield* openConnection("127.0.0.1", port);
     const msg = new Uint8Array(64).fill(42);
-    const t0 = performance.now();
     for (let i = 0; i < 2000; i++) {
       msg[0] = i & 255;
       w.write(msg);
       const back = yield* r.readexactly(64);
       assert.is(back[0], i & 255);
     }
-    const ms = performance.now() - t0;
-    assert.ok(ms < 30_000, `2,000 round trips took ${ms} ms`);
     assert.is(handlers, 1001);
     assert.is(socketHost().socketStats().sockets, 2002);
     for (const iw of idle) iw.close();
@@ -124,7 +121,6 @@ test("1,000 idle connections plus one busy one: the busy one completes 2,000 rou
     assert.is(ended, 1001);
     assert.is(socketHost().socketStats().sockets, 0);
     assert.equal(errors, []);
-    console.log(`    (1,000 idle + 1 busy: ${(ms / 2000 * 1000).toFixed(1)} µs per round trip)`);
   });
 });
 
