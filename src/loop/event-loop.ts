@@ -28,6 +28,7 @@ import { ensureFuture } from "../tasks/ensure-future.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
+import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
 import { checkCallback, checkFd, checkTime } from "./validate.js";
 // Issue 5 (executors, DNS, signals): the thin methods at the end of the class delegate to these.
@@ -94,6 +95,7 @@ export class EventLoop {
     this.debug = Boolean(options.debug);
     this._core = new Core(this.host);
     this.watch(this.host.wakeupFd, 1);
+    keepShapes(newShapeLoop);
   }
 
   // ---------------------------------------------------------------- time and callbacks
@@ -651,3 +653,11 @@ function describeEntry(fn: Step, arg: unknown): string {
   if (arg instanceof Task || arg instanceof Handle || arg instanceof Future) return String(arg);
   return `${fn.name || "callback"}()`;
 }
+
+function newShapeLoop(): EventLoop {
+  return new EventLoop();
+}
+
+function noop(): void {}
+
+addShapeMaker((loop) => [loop.callSoon(noop), loop.callLater(1, noop)]);

@@ -28,6 +28,7 @@ import type { Coroutine } from "../tasks/coroutine.js";
 import { CANCELLED, Future, PENDING } from "../tasks/future.js";
 import { checkCount, checkFlag } from "./checks.js";
 import { Deque } from "./deque.js";
+import { addShapeMaker } from "../loop/shapes.js";
 import { Event } from "./event.js";
 import { LoopBound } from "./loop-bound.js";
 import { asCoroutine, fail, finish, type Op } from "./op.js";
@@ -387,3 +388,9 @@ function wakeUpAll(waiters: Deque<Future<void>>): void {
     if (fut._state === PENDING) fut.setResult(undefined);
   }
 }
+
+// Twins for loop/shapes.ts: a queue and one get and one put (never started).
+addShapeMaker(() => {
+  const queue = new Queue();
+  return [queue, queue.get(), queue.put(undefined)];
+});

@@ -20,6 +20,7 @@ import { describe } from "../loop/validate.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 export interface TaskOptions {
   /** The task's name (default "Task-N"). */
@@ -277,3 +278,13 @@ function wakeStep(task: Task<unknown>): void {
 function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {
   if (pair[0]._state === PENDING) pair[0]._wakeup(pair[1]);
 }
+
+function* shapeCoroutine(): Coroutine<void> {}
+
+// A twin Task and Future for loop/shapes.ts; the twin does not use up a task number.
+addShapeMaker((loop) => {
+  const counter = taskCounter;
+  const task = new Task(shapeCoroutine(), loop);
+  taskCounter = counter;
+  return [task, new Future(loop)];
+});

@@ -1,0 +1,40 @@
+// Shapes: one object of each hot class, kept alive for the life of the process.
+//
+// Why: V8 gives every object a hidden class (a "map") reached through transitions that the
+// garbage collector holds weakly. When every object of a class dies (a loop is closed, its tasks
+// and queues dropped, and a full GC runs), the maps die with them, and every piece of optimized
+// code specialised on them is thrown away. The next loop then runs re-warmed, re-optimized code
+// that is often worse than the first (call sites seen polymorphic, less inlining). Keeping one
+// object of each class alive keeps the maps, so code optimized for one loop stays valid for the
+// next. Measured (W3, rounds with a full GC between them, callgrind): see docs/benchmarks.md.
+//
+// How: the first EventLoop made calls `keepShapes`, which makes one more loop (on the default
+// host, like a user's), lets each registered maker build its twins on it (a Future, a Task, a
+// Queue with a get and a put, ...) through the real constructors, closes that loop, and keeps it
+// all. Makers are registered by the modules that own the classes, so this layer imports none.
+//
+// Limits: costs one closed loop (its 128 KiB of core memory) and a few small objects, once. It
+// helps only classes whose makers are registered; user generator functions get a new map per
+// closure, which no library can keep.
+
+import type { EventLoop } from "./event-loop.js";
+
+type Maker = (loop: EventLoop) => unknown;
+
+const makers: Maker[] = [];
+let kept: unknown[] | null = null;
+
+/** Registers a function that builds twins of a module's hot classes on the shape loop. */
+export function addShapeMaker(make: Maker): void {
+  makers.push(make);
+}
+
+/** The first call (from the first EventLoop) makes and keeps the twins; later calls do nothing. */
+export function keepShapes(makeLoop: () => EventLoop): void {
+  if (kept !== null) return;
+  kept = [];
+  const loop = makeLoop();
+  kept.push(loop);
+  for (const make of makers) kept.push(make(loop));
+  loop.close();
+}
