@@ -23,6 +23,13 @@ type Maker = (loop: EventLoop) => unknown;
 
 const makers: Maker[] = [];
 let kept: unknown[] | null = null;
+/** @internal Errors thrown by makers (tests check that there are none). */
+export const shapeErrors: unknown[] = [];
+
+/** @internal How many makers ran (tests check that every registered maker did). */
+export function _shapeStats(): { makers: number; kept: number; errors: number } {
+  return { makers: makers.length, kept: kept === null ? 0 : kept.length - 1, errors: shapeErrors.length };
+}
 
 /** Registers a function that builds twins of a module's hot classes on the shape loop. */
 export function addShapeMaker(make: Maker): void {
@@ -35,6 +42,12 @@ export function keepShapes(makeLoop: () => EventLoop): void {
   kept = [];
   const loop = makeLoop();
   kept.push(loop);
-  for (const make of makers) kept.push(make(loop));
+  for (const make of makers) {
+    try {
+      kept.push(make(loop));
+    } catch (error) {
+      shapeErrors.push(error); // an optimization only: never let it break making a loop
+    }
+  }
   loop.close();
 }

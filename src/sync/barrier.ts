@@ -18,6 +18,7 @@ import type { AsyncContextManager } from "../tasks/async-with.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { Condition } from "./condition.js";
 import { LoopBound } from "./loop-bound.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 const FILLING = 0;
 const DRAINING = 1;
@@ -150,3 +151,6 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
     return `<Barrier [${text}]>`;
   }
 }
+
+// A twin for loop/shapes.ts.
+addShapeMaker(() => new Barrier(1));

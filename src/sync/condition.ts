@@ -23,6 +23,7 @@ import { Deque } from "./deque.js";
 import type { Held } from "./held.js";
 import { Lock } from "./lock.js";
 import { LoopBound } from "./loop-bound.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 /**
  * A condition variable: tasks wait (holding its lock) until another task notifies them.
@@ -165,3 +166,6 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
     return `<Condition [${this._lock.locked() ? "locked" : "unlocked"}${n > 0 ? `, waiters:${n}` : ""}]>`;
   }
 }
+
+// A twin for loop/shapes.ts.
+addShapeMaker(() => new Condition());

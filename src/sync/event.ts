@@ -12,6 +12,7 @@ import type { Coroutine } from "../tasks/coroutine.js";
 import { Future, PENDING } from "../tasks/future.js";
 import { Deque } from "./deque.js";
 import { LoopBound } from "./loop-bound.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 /**
  * A flag that tasks can wait for: `yield* event.wait()` returns true once `event.set()` has been
@@ -63,3 +64,6 @@ export class Event extends LoopBound {
     return `<Event [${this._value ? "set" : "unset"}${n > 0 ? `, waiters:${n}` : ""}]>`;
   }
 }
+
+// A twin for loop/shapes.ts.
+addShapeMaker(() => new Event());

@@ -5,6 +5,7 @@
 // the order they started waiting.
 
 import { Queue } from "./queue.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 /** A Queue whose `get` returns the newest item (last in, first out); same API as Queue. */
 export class LifoQueue<T = unknown> extends Queue<T> {
@@ -13,3 +14,9 @@ export class LifoQueue<T = unknown> extends Queue<T> {
     return this._items.pop() as T;
   }
 }
+
+// Twins for loop/shapes.ts.
+addShapeMaker(() => {
+  const queue = new LifoQueue();
+  return [queue, queue.get(), queue.put(undefined)];
+});

@@ -18,6 +18,7 @@ import type { Coroutine } from "../tasks/coroutine.js";
 import { Future, PENDING } from "../tasks/future.js";
 import { Deque } from "./deque.js";
 import { Acquirable } from "./acquirable.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 /**
  * A FIFO-fair lock for tasks.
@@ -90,3 +91,6 @@ export function allCancelled(waiters: Deque<Future<unknown>>): boolean {
   for (let i = 0, n = waiters.length; i < n; i++) if (!waiters.at(i).cancelled()) return false;
   return true;
 }
+
+// A twin for loop/shapes.ts.
+addShapeMaker(() => new Lock());

@@ -17,6 +17,7 @@ import { checkCallback, describe } from "../loop/validate.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { checkCount } from "./checks.js";
 import { Queue } from "./queue.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 export interface PriorityQueueOptions<T> {
   /** How many items the queue holds before `put` waits (default 0: unbounded). */
@@ -183,3 +184,9 @@ function defaultCompare(a: unknown, b: unknown): number {
   }
   return 0;
 }
+
+// Twins for loop/shapes.ts.
+addShapeMaker(() => {
+  const queue = new PriorityQueue();
+  return [queue, queue.get(), queue.put(0)];
+});

@@ -21,6 +21,7 @@ import { CANCELLED, FINISHED, Future, PENDING } from "../tasks/future.js";
 import { checkCount } from "./checks.js";
 import { Deque } from "./deque.js";
 import { Acquirable } from "./acquirable.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 /**
  * A semaphore: `value` slots shared by tasks, handed out in FIFO order.
@@ -125,3 +126,6 @@ export class BoundedSemaphore extends Semaphore {
     super.release();
   }
 }
+
+// Twins for loop/shapes.ts.
+addShapeMaker(() => [new Semaphore(), new BoundedSemaphore()]);

@@ -14,7 +14,9 @@ import type { Coroutine } from "./coroutine.js";
 import { isCoroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
 import { getRunningLoop } from "../loop/running.js";
+import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../loop/validate.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 /** The future of a sub-coroutine run on the awaiting task's own stack. */
 export class CallFuture<T> extends Future<T> {
@@ -27,8 +29,8 @@ export class CallFuture<T> extends Future<T> {
   /** @internal True when it runs as a task of its own (awaited other than by `yield*`). */
   _promoted = false;
 
-  constructor(gen: Coroutine<T>) {
-    super(getRunningLoop());
+  constructor(gen: Coroutine<T>, loop?: EventLoop) {
+    super(loop ?? getRunningLoop());
     this._gen = gen;
   }
 
@@ -87,3 +89,8 @@ export function call<T>(coro: Coroutine<T>): Future<T> {
   if (!isCoroutine(coro)) throw new TypeError(`call() needs a coroutine (generator object), got ${describe(coro)}`);
   return new CallFuture<T>(coro);
 }
+
+// A twin for loop/shapes.ts (its sub-coroutine never runs).
+addShapeMaker((loop) => new CallFuture(shapeCoroutine(), loop));
+
+function* shapeCoroutine(): Coroutine<void> {}

@@ -28,6 +28,7 @@ import { awaitableList, checkAwaitable } from "./arguments.js";
 import type { Awaitable, Coroutine } from "./coroutine.js";
 import { CANCELLED, Future, PENDING } from "./future.js";
 import { Task } from "./task.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 export interface GatherOptions {
   /** Put failures (and CancelledErrors) in the result list instead of failing the gather. */
@@ -220,3 +221,9 @@ export function gather(aws: Iterable<Awaitable<unknown>>, options?: GatherOption
   if (doneAlready !== null) for (const fut of doneAlready) outer._childDone(fut);
   return outer;
 }
+
+// Twins for loop/shapes.ts.
+addShapeMaker((loop) => {
+  const outer = new GatheringFuture<unknown[]>([], false, loop);
+  return [outer, new ChildLink(outer, new Future(loop))];
+});

@@ -32,6 +32,7 @@ import type { AsyncContextManager } from "./async-with.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
 import { Task, type TaskOptions } from "./task.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 export class TaskGroup implements AsyncContextManager<TaskGroup> {
   /** @internal */ _entered = false;
@@ -170,3 +171,6 @@ function childDone(task: Task<unknown>): void {
   task._owner = null;
   group._onTaskDone(task);
 }
+
+// A twin for loop/shapes.ts.
+addShapeMaker(() => new TaskGroup());

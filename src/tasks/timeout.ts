@@ -23,6 +23,7 @@ import { checkTimeout } from "./arguments.js";
 import type { AsyncContextManager } from "./async-with.js";
 import type { Coroutine } from "./coroutine.js";
 import type { Task } from "./task.js";
+import { addShapeMaker } from "../loop/shapes.js";
 
 const CREATED = 0;
 const ENTERED = 1;
@@ -121,3 +122,6 @@ export function timeout(delay: number | null): Timeout {
 export function timeoutAt(when: number | null): Timeout {
   return new Timeout(when);
 }
+
+// A twin for loop/shapes.ts.
+addShapeMaker(() => new Timeout(null));
