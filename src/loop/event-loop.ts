@@ -55,6 +55,10 @@ const BURST_MS = 2;
 const STOPPED = 0;
 const IDLE = 1;
 const BUDGET = 2;
+/** Passes runPass may run back to back when nothing else could happen between them. */
+const FUSED_PASSES = 64;
+/** A ready queue whose run part reaches this index is moved to the front. */
+const COMPACT_AT = 1024;
 
 export class EventLoop {
   /** In debug mode, a callback or task step longer than this (ms) is reported. */
@@ -68,9 +72,11 @@ export class EventLoop {
   private running = false;
   private stopping = false;
   private inside = false; // an iteration is on the stack (callbacks run inside the loop)
-  private queue: unknown[] = []; // (fn, arg) pairs for the next pass
+  // The ready queue: (fn, arg) pairs in queue[head, queueLen); a pass runs the pairs that were
+  // there when it began, and what they queue is appended behind them.
+  private queue: unknown[] = [];
+  private head = 0;
   private queueLen = 0;
-  private spare: unknown[] = [];
   private readonly timers: (TimerHandle | undefined)[] = [];
   private liveTimers = 0; // scheduled, not yet fired or cancelled
   private pendingTimers: TimerHandle[] = []; // scheduled since the last poll, not yet in the core
@@ -192,7 +198,7 @@ export class EventLoop {
     this.queueLen = n + 2;
     // Queued from host code (a Node callback completing a future, say) while the async driver
     // awaits the host: wake it, as the self-pipe would.
-    if (n === 0 && !this.inside) this.host.wakeup();
+    if (n === this.head && !this.inside) this.host.wakeup();
   }
 
   /** @internal Queues an internal callback from outside the loop and wakes it. */
@@ -293,7 +299,7 @@ export class EventLoop {
    */
   private iterate(): boolean {
     if (this.pendingTimers.length !== 0) this.flushTimers();
-    const wait = this.queueLen === 0 && !this.stopping;
+    const wait = this.queueLen === this.head && !this.stopping;
     // A poll that may not wait, with no timer and no fd but the (quiet) wake-up fd, can find
     // nothing: skip it. This is what makes task ping-pong cheap; it changes no ordering.
     const n = wait || this.liveTimers > 0 || this.fdCallbacks > 0 || this.host.wakeupPending()
@@ -347,43 +353,50 @@ export class EventLoop {
     for (let i = 0; i < posted.length; i += 2) this._soon(posted[i] as Step, posted[i + 1]);
   }
 
-  /** Runs the callbacks queued before the pass began; a throwing callback is reported. */
+  /**
+   * Runs the callbacks queued before the pass began; a throwing callback is reported. When the
+   * pass queued more and the next iteration could do nothing but run them (no timer, no fd, no
+   * wake-up, not stopping: its poll would be skipped), runs that pass too, up to FUSED_PASSES in
+   * a row: the same order as separate iterations, without their overhead.
+   */
   private runPass(): void {
-    const batch = this.queue;
-    const len = this.queueLen;
-    if (len === 0) return;
-    this.queue = this.spare;
-    this.queueLen = 0;
-    let i = 0;
+    const q = this.queue;
+    let i = this.head;
+    let end = this.queueLen;
+    if (i === end) return;
     let fn: Step | undefined;
     let arg: unknown;
-    while (i < len) {
+    for (let passes = FUSED_PASSES; ;) {
       try {
-        while (i < len) {
-          fn = batch[i] as Step;
-          arg = batch[i + 1];
-          batch[i] = batch[i + 1] = undefined;
+        while (i < end) {
+          fn = q[i] as Step;
+          arg = q[i + 1];
+          q[i] = q[i + 1] = undefined;
           i += 2;
           fn(arg);
         }
       } catch (exception) {
         this.reportCallbackError(exception, fn!, arg);
+        continue;
       }
+      end = this.queueLen;
+      if (i === end || --passes === 0 || this.stopping || this.pendingTimers.length !== 0 ||
+        this.liveTimers !== 0 || this.fdCallbacks !== 0 || this.host.wakeupPending()) break;
     }
-    this.spare = batch;
+    this.passDone(i);
   }
 
   /** runPass, timing each callback and reporting the slow ones. */
   private runPassDebug(): void {
-    const batch = this.queue;
-    const len = this.queueLen;
-    this.queue = this.spare;
-    this.queueLen = 0;
-    for (let i = 0; i < len; i += 2) {
-      const fn = batch[i] as Step;
-      const arg = batch[i + 1];
+    const q = this.queue;
+    const end = this.queueLen;
+    let i = this.head;
+    while (i < end) {
+      const fn = q[i] as Step;
+      const arg = q[i + 1];
       const t0 = this.host.now();
-      batch[i] = batch[i + 1] = undefined;
+      q[i] = q[i + 1] = undefined;
+      i += 2;
       try {
         fn(arg);
       } catch (exception) {
@@ -397,7 +410,26 @@ export class EventLoop {
         });
       }
     }
-    this.spare = batch;
+    this.passDone(i);
+  }
+
+  /** The pairs before `i` have run: empty the queue, or move what is left to the front now and then. */
+  private passDone(i: number): void {
+    const len = this.queueLen;
+    if (i === len) {
+      this.head = this.queueLen = 0;
+    } else if (i >= COMPACT_AT) {
+      const q = this.queue;
+      let to = 0;
+      for (let from = i; from < len; from++) {
+        q[to++] = q[from];
+        q[from] = undefined;
+      }
+      this.head = 0;
+      this.queueLen = len - i;
+    } else {
+      this.head = i;
+    }
   }
 
   private reportCallbackError(exception: unknown, fn: Step, arg: unknown): void {
@@ -528,7 +560,7 @@ export class EventLoop {
     this.closed = true;
     for (const hook of this._closeHooks.splice(0).reverse()) hook();
     this.queue = [];
-    this.queueLen = 0;
+    this.head = this.queueLen = 0;
     this.threadsafe = [];
     for (const h of this.timers) if (h !== undefined) h.cancel();
     for (const h of this.pendingTimers) h.cancel();

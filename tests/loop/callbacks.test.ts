@@ -45,6 +45,51 @@ test("stop() finishes the current pass and leaves what it queued for the next ru
   assert.equal(seen, ["a", "b", "later"]);
 });
 
+test("long chains of callbacks keep FIFO order across thousands of passes", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  let n = 0;
+  // Pass by pass: [a] [b] [a c] [b] [a c] ...: what a callback queues runs after what was queued
+  // before it, and only in the next pass.
+  const a = () => { seen.push("a"); if (++n < 5000) loop.callSoon(b); else loop.stop(); };
+  const b = () => { seen.push("b"); loop.callSoon(a); loop.callSoon(() => seen.push("c")); };
+  loop.callSoon(a);
+  loop.runForeverSync();
+  assert.is(seen.join(""), "ab" + "acb".repeat(4998) + "ac");
+});
+
+test("a callback that throws in a run of passes is reported and the passes go on", () => {
+  const { loop } = newLoop();
+  const errors: unknown[] = [];
+  loop.setExceptionHandler((_l, ctx) => errors.push(ctx.exception));
+  const seen: number[] = [];
+  const step = (i: number) => {
+    seen.push(i);
+    if (i < 6) loop.callSoon(step, i + 1);
+    else loop.stop();
+    if (i === 3) throw new Error("three");
+  };
+  loop.callSoon(step, 0);
+  loop.runForeverSync();
+  assert.equal(seen, [0, 1, 2, 3, 4, 5, 6]);
+  assert.equal(errors.map((e) => (e as Error).message), ["three"]);
+});
+
+test("a thread-safe callback posted during a chain of passes runs before the chain ends", () => {
+  const { loop } = newLoop();
+  const seen: string[] = [];
+  let n = 0;
+  const chain = () => {
+    n++;
+    if (n === 10) loop.callSoonThreadsafe(() => seen.push(`posted at ${n}`));
+    if (seen.length === 0 && n < 10_000) loop.callSoon(chain);
+    else loop.stop();
+  };
+  loop.callSoon(chain);
+  loop.runForeverSync();
+  assert.equal(seen, ["posted at 11"]);
+});
+
 test("stop() before runForever runs exactly one iteration", () => {
   const { loop } = newLoop();
   const seen: string[] = [];
