@@ -141,8 +141,7 @@ export class Queue<T = unknown> extends LoopBound {
   /** @internal Puts (there is room, not shut down), counts the item, wakes a getter. */
   _putItem(item: T): void {
     this._put(item);
-    this._unfinished++;
-    this._finished._value = false;
+    if (this._unfinished++ === 0) this._finished._value = false;
     wakeUpNext(this._getters);
   }
 
@@ -167,6 +166,7 @@ export class Queue<T = unknown> extends LoopBound {
    */
   _recycle(fut: Future<void>): void {
     fut._state = PENDING;
+    fut._result = undefined; // in case it was finished by hand with a value
     this._spare = fut;
   }
 
@@ -375,7 +375,7 @@ function wakeUpNext(waiters: Deque<Future<void>>): void {
   while (waiters.length > 0) {
     const fut = waiters.shift()!;
     if (fut._state === PENDING) {
-      fut.setResult(undefined);
+      fut._wake();
       return;
     }
   }

@@ -104,6 +104,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
     this._scheduleCallbacks();
   }
 
+  /**
+   * @internal Finishes a pending future that has no result (an internal wake-up: a queue's or a
+   * lock's waiter), skipping setResult's checks.
+   */
+  _wake(): void {
+    this._state = FINISHED;
+    this._scheduleCallbacks();
+  }
+
   setException(exception: unknown): void {
     if (this._state !== PENDING) throw new InvalidStateError(`invalid state: ${this}`);
     this._exception = exception;

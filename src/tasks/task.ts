@@ -143,7 +143,8 @@ export class Task<T = unknown> extends Future<T> {
           throwing = true;
           continue;
         }
-        loop._currentTask = prevTask;
+        if (prevTask === null) loop._currentTask = null; // a constant store: no write barrier
+        else loop._currentTask = prevTask;
         if (e instanceof CancelledError) {
           this._cancelledExc = e;
           Future.prototype.cancel.call(this);
@@ -172,7 +173,8 @@ export class Task<T = unknown> extends Future<T> {
       }
       break;
     }
-    loop._currentTask = prevTask;
+    if (prevTask === null) loop._currentTask = null;
+    else loop._currentTask = prevTask;
     if (r.done) {
       if (this._mustCancel) {
         this._mustCancel = false;
