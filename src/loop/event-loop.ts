@@ -8,14 +8,16 @@
 //   2. dispatch  — queue the callbacks of ready fds, then of every expired timer;
 //   3. run       — run the callbacks that were queued when the pass began; what they queue waits
 //                  for the next pass, so no callback can starve the others (or I/O, or timers).
+//                  When the next iteration could only run that next pass (no timer, fd or
+//                  wake-up to poll for), runPass runs it at once ("fused", 64 passes at most).
 //
 // Two drivers run iterations: `runForeverSync` for hosts whose poll may block the thread, and
 // `runForever` (async) for hosts that must not block: it runs iterations back to back while there
 // is work, awaits `host.idle()` when a poll that could wait found nothing, and gives the host one
 // turn every ~2 ms of continuous work. Work queued from host code (outside an iteration) wakes it.
 //
-// Invariants: every entry of the ready queue is a (function, argument) pair; public callbacks are
-// (runHandle, Handle). A timer is either in `pendingTimers` (scheduled since the last poll) or, by
+// Invariants: every entry of the ready queue, queue[head, queueLen), is a (function, argument)
+// pair; public callbacks are (runHandle, Handle). A timer is either in `pendingTimers` (scheduled since the last poll) or, by
 // its core id, in `timers` (in the core's heap), until it fires or is cancelled.
 
 import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } from "../core/core.js";
