@@ -17,8 +17,9 @@
 // turn every ~2 ms of continuous work. Work queued from host code (outside an iteration) wakes it.
 //
 // Invariants: every entry of the ready queue, queue[head, queueLen), is a (function, argument)
-// pair; public callbacks are (runHandle, Handle). A timer is either in `pendingTimers` (scheduled since the last poll) or, by
-// its core id, in `timers` (in the core's heap), until it fires or is cancelled.
+// pair; public callbacks are (runHandle, Handle). A timer is either in `pendingTimers` (scheduled
+// since the last poll) or, by its core id, in `timers` (in the core's heap), until it fires or is
+// cancelled.
 
 import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } from "../core/core.js";
 import type { Host } from "../hosts/host.js";

@@ -23,8 +23,8 @@ type Maker = (loop: EventLoop) => unknown;
 
 const makers: Maker[] = [];
 let kept: unknown[] | null = null;
-/** @internal Errors thrown by makers (tests check that there are none). */
-export const shapeErrors: unknown[] = [];
+/** Errors thrown while making twins (an optimization only: they never reach the user's loop). */
+const shapeErrors: unknown[] = [];
 
 /** @internal How many makers ran (tests check that every registered maker did). */
 export function _shapeStats(): { makers: number; kept: number; errors: number } {
@@ -40,13 +40,19 @@ export function addShapeMaker(make: Maker): void {
 export function keepShapes(makeLoop: () => EventLoop): void {
   if (kept !== null) return;
   kept = [];
-  const loop = makeLoop();
+  let loop: EventLoop;
+  try {
+    loop = makeLoop();
+  } catch (error) {
+    shapeErrors.push(error); // never let an optimization break making the user's loop
+    return;
+  }
   kept.push(loop);
   for (const make of makers) {
     try {
       kept.push(make(loop));
     } catch (error) {
-      shapeErrors.push(error); // an optimization only: never let it break making a loop
+      shapeErrors.push(error);
     }
   }
   loop.close();

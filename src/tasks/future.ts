@@ -105,8 +105,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 
   /**
-   * @internal Finishes a pending future that has no result (an internal wake-up: a queue's or a
-   * lock's waiter), skipping setResult's checks.
+   * @internal Finishes a pending future that has no result (an internal wake-up: a queue's
+   * waiter), skipping setResult's checks.
    */
   _wake(): void {
     this._state = FINISHED;
