@@ -383,6 +383,8 @@ export class EventLoop {
         continue;
       }
       end = this.queueLen;
+      // The same test as iterate's poll skip, written out: as a shared method it cost ~80
+      // instructions per W3 message (V8 then inlined less of this loop).
       if (i === end || --passes === 0 || this.stopping || this.pendingTimers.length !== 0 ||
         this.liveTimers !== 0 || this.fdCallbacks !== 0 || this.host.wakeupPending()) break;
     }

@@ -16,7 +16,6 @@ import { Future, PENDING } from "./future.js";
 import { getRunningLoop } from "../loop/running.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../loop/validate.js";
-import { addShapeMaker } from "../loop/shapes.js";
 
 /** The future of a sub-coroutine run on the awaiting task's own stack. */
 export class CallFuture<T> extends Future<T> {
@@ -89,8 +88,3 @@ export function call<T>(coro: Coroutine<T>): Future<T> {
   if (!isCoroutine(coro)) throw new TypeError(`call() needs a coroutine (generator object), got ${describe(coro)}`);
   return new CallFuture<T>(coro);
 }
-
-// A twin for loop/shapes.ts (its sub-coroutine never runs).
-addShapeMaker((loop) => new CallFuture(shapeCoroutine(), loop));
-
-function* shapeCoroutine(): Coroutine<void> {}

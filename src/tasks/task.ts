@@ -283,10 +283,11 @@ function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {
 
 function* shapeCoroutine(): Coroutine<void> {}
 
-// A twin Task and Future for loop/shapes.ts; the twin does not use up a task number.
+// Twins for loop/shapes.ts: a Task (which does not use up a task number), a Future and a
+// CallFuture (their coroutines never run).
 addShapeMaker((loop) => {
   const counter = taskCounter;
   const task = new Task(shapeCoroutine(), loop);
   taskCounter = counter;
-  return [task, new Future(loop)];
+  return [task, new Future(loop), new CallFuture(shapeCoroutine(), loop)];
 });
