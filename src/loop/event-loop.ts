@@ -40,6 +40,11 @@ import type { ThreadPoolExecutor } from "../io/executor/thread-pool-executor.js"
 import type { JobFunction } from "../io/executor/job-spec.js";
 import { loopGetaddrinfo, type AddrInfo, type GetaddrinfoOptions } from "../io/dns/getaddrinfo.js";
 import { addSignalHandler, removeSignalHandler } from "../io/signals/signal-handlers.js";
+// Transports, protocols, subprocesses, datagrams: thin methods delegating to src/io.
+import { createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions } from "../io/transports/create-connection.js";
+import type { StreamProtocolLike } from "../io/transports/protocols.js";
+import type { Transport } from "../io/transports/transport.js";
+import type { Server } from "../io/streams/server.js";
 
 export type { ExceptionContext };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -675,6 +680,18 @@ export class EventLoop {
   /** Removes the handler for `sig`, restoring the default behaviour; false if there was none. */
   removeSignalHandler(sig: string): boolean {
     return removeSignalHandler(this, sig);
+  }
+
+  // ---------------------------------------------------------------- transports and protocols
+
+  /** Connects to `host`:`port` and runs `protocolFactory()`'s protocol on it: [transport, protocol] once connectionMade ran. */
+  createConnection<P extends StreamProtocolLike>(protocolFactory: () => P, host: string, port: number, options?: CreateConnectionOptions): Coroutine<[Transport, P]> {
+    return createConnection(this, protocolFactory, host, port, options);
+  }
+
+  /** Listens on `host`:`port` (null: every interface; port 0: a free one); each connection gets a protocol from the factory. */
+  createServer(protocolFactory: () => StreamProtocolLike, host: string | null | undefined, port: number, options?: CreateServerOptions): Coroutine<Server> {
+    return createServer(this, protocolFactory, host, port, options);
   }
 
   toString(): string {

@@ -28,6 +28,16 @@ import { StreamWriter } from "./stream-writer.js";
 /** Called for each new connection; a generator function runs as a Task. */
 export type ClientConnected = (reader: StreamReader, writer: StreamWriter) => Coroutine<void> | void;
 
+/** A connection a Server made: closed or aborted with the server's clients, tells it when lost. */
+export interface ServerConnection {
+  close(): void;
+  abort(): void;
+  _onLost: { _detach(t: ServerConnection): void } | null;
+}
+
+/** Wraps an accepted fd (streams, a protocol, TLS…); returns what the server tracks. */
+export type AcceptedFd = (server: Server, loop: EventLoop, host: SocketHostApi, fd: number) => ServerConnection;
+
 export interface StartServerOptions {
   /** Each reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
@@ -41,21 +51,19 @@ export class Server {
   private readonly loop: EventLoop;
   private readonly host: SocketHostApi;
   private fd: number; // -1 once closed
-  private readonly clientConnected: ClientConnected;
-  private readonly limit: number;
+  private readonly accepted: AcceptedFd;
   private readonly backlog: number;
   private serving = false;
-  private readonly clients = new Set<SocketTransport>();
+  private readonly clients = new Set<ServerConnection>();
   private waiters: Future<void>[] | null = [];
   private servingForever: Future<void> | null = null;
 
   /** @internal Use startServer(). */
-  constructor(loop: EventLoop, host: SocketHostApi, fd: number, clientConnected: ClientConnected, limit: number, backlog: number) {
+  constructor(loop: EventLoop, host: SocketHostApi, fd: number, accepted: AcceptedFd, backlog: number) {
     this.loop = loop;
     this.host = host;
     this.fd = fd;
-    this.clientConnected = clientConnected;
-    this.limit = limit;
+    this.accepted = accepted;
     this.backlog = backlog;
   }
 
@@ -178,35 +186,20 @@ export class Server {
   }
 
   private attach(cfd: number): void {
-    const reader = new StreamReader({ limit: this.limit, loop: this.loop });
-    const transport = new SocketTransport(this.loop, this.host, cfd, reader);
-    const writer = new StreamWriter(transport, reader);
-    this.clients.add(transport);
-    transport._onLost = this;
-    let res: Coroutine<void> | void;
+    let conn: ServerConnection;
     try {
-      res = this.clientConnected(reader, writer);
+      conn = this.accepted(this, this.loop, this.host, cfd);
     } catch (exception) {
-      this.reportClientError(exception, transport);
+      this.loop.callExceptionHandler({ message: "accepting a connection failed", exception, server: this });
+      this.host.fdClose(cfd);
       return;
     }
-    if (isCoroutine(res)) {
-      const task = this.loop.createTask(res);
-      task.addDoneCallback((t: Task<void>) => {
-        if (t.cancelled()) { transport.close(); return; } // as asyncio 3.12+
-        const exc = t.exception();
-        if (exc !== null) this.reportClientError(exc, transport);
-      });
-    }
-  }
-
-  private reportClientError(exception: unknown, transport: SocketTransport): void {
-    this.loop.callExceptionHandler({ message: "Unhandled exception in clientConnected", exception, transport });
-    transport.close();
+    this.clients.add(conn);
+    conn._onLost = this;
   }
 
   /** @internal A connection of this server was lost. */
-  _detach(t: SocketTransport): void {
+  _detach(t: ServerConnection): void {
     this.clients.delete(t);
     if (this.clients.size === 0 && this.fd < 0) this.wakeup();
   }
@@ -253,7 +246,42 @@ function* listenAndServe(clientConnected: ClientConnected, where: string | null,
   } finally {
     if (!bound) sockets.fdClose(fd);
   }
-  const server = new Server(loop, sockets, fd, clientConnected, limit, Math.max(1, backlog));
+  return yield* serveOn(loop, sockets, fd, streamsAccepted(clientConnected, limit), backlog);
+}
+
+/** Wraps a bound listener `fd` in a serving Server (the fd is closed if that fails). */
+export function* serveOn(loop: EventLoop, host: SocketHostApi, fd: number, accepted: AcceptedFd, backlog: number): Coroutine<Server> {
+  const server = new Server(loop, host, fd, accepted, Math.max(1, backlog));
   yield* server.startServing();
   return server;
+}
+
+/** Each accepted fd becomes a StreamReader/StreamWriter pair handed to `clientConnected`. */
+export function streamsAccepted(clientConnected: ClientConnected, limit: number): AcceptedFd {
+  return (server, loop, host, cfd) => {
+    const reader = new StreamReader({ limit, loop });
+    const transport = new SocketTransport(loop, host, cfd, reader);
+    const writer = new StreamWriter(transport, reader);
+    let res: Coroutine<void> | void;
+    try {
+      res = clientConnected(reader, writer);
+    } catch (exception) {
+      reportClientError(loop, server, exception, transport);
+      return transport;
+    }
+    if (isCoroutine(res)) {
+      const task = loop.createTask(res);
+      task.addDoneCallback((t: Task<void>) => {
+        if (t.cancelled()) { transport.close(); return; } // as asyncio 3.12+
+        const exc = t.exception();
+        if (exc !== null) reportClientError(loop, server, exc, transport);
+      });
+    }
+    return transport;
+  };
+}
+
+function reportClientError(loop: EventLoop, server: Server, exception: unknown, transport: ServerConnection): void {
+  loop.callExceptionHandler({ message: "Unhandled exception in clientConnected", exception, transport });
+  transport.close();
 }

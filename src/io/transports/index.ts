@@ -1,0 +1,5 @@
+// Transports and protocols (asyncio's lower-level I/O API): Protocol, BufferedProtocol,
+// DatagramProtocol, and the transports the loop's create* methods return.
+export { BaseProtocol, Protocol, BufferedProtocol, DatagramProtocol, type StreamProtocolLike } from "./protocols.js";
+export { Transport } from "./transport.js";
+export type { CreateConnectionOptions, CreateServerOptions } from "./create-connection.js";

@@ -1,0 +1,404 @@
+// Transport: asyncio's selector socket transport for a connected stream fd of the host (TCP, a
+// Unix socket, a TLS connection, a child's pipe), driving a Protocol: bytes travel host → fd table
+// → the core's poll_oneoff → the loop's reader callback → `host.sockRecv` → the protocol's
+// dataReceived (or straight into a BufferedProtocol's buffer); and `write` → `host.sockSend`, with
+// what the host refuses (EAGAIN) kept here and sent from a writer callback.
+//
+// Order of calls (as asyncio): connectionMade on the pass after construction, reading starts right
+// after it; connectionLost once, on a later pass after close() with nothing buffered, after an
+// error, or from the writer callback that sent the last buffered bytes of a closing transport; the
+// fd is closed just after it. An exception thrown by a protocol callback is reported through the
+// loop's exception handler and aborts the connection (as asyncio's _fatal_error).
+//
+// Flow control: pauseWriting() when the write buffer goes over the high-water mark (64 KiB by
+// default), resumeWriting() when it is back down to the low-water mark (a quarter of it).
+
+import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
+import type { SocketHostApi, SockAddr } from "../../hosts/node/socket-host.js";
+import { SHUT_WR } from "../../hosts/node/tcp-socket.js";
+import type { EventLoop } from "../../loop/event-loop.js";
+import type { Future } from "../../tasks/future.js";
+import { socketError } from "../streams/socket-errors.js";
+import type { StreamProtocolLike } from "./protocols.js";
+
+const RECV_CHUNK = 64 * 1024;
+const DEFAULT_HIGH_WATER = 64 * 1024;
+const encoder = new TextEncoder();
+let scratch: Uint8Array | null = null; // shared: every read copies out of it at once
+
+/** Extra information a transport answers in getExtraInfo (beyond peername/sockname/fd). */
+export type ExtraInfo = Record<string, unknown>;
+
+export class Transport {
+  /** @internal */ readonly _loop: EventLoop;
+  /** @internal */ readonly _host: SocketHostApi;
+  /** @internal */ readonly _fd: number;
+  private protocol: StreamProtocolLike;
+  private readonly extra: ExtraInfo;
+  private pending: Uint8Array[] = []; // bytes the host has not accepted yet, oldest first
+  private pendingHead = 0;
+  private pendingBytes = 0;
+  private closing = false;
+  private eofRequested = false;
+  private eofSeen = false;
+  private connLost = 0;
+  private lostCalled = false;
+  private lostExc: unknown = null;
+  private resetOnClose = false;
+  private reading = false; // a reader callback is registered
+  private readingPaused = false;
+  private started = false; // connectionMade has been called
+  private writing = false;
+  private highWater = DEFAULT_HIGH_WATER;
+  private lowWater = DEFAULT_HIGH_WATER / 4;
+  private protocolPaused = false;
+  private waiter: Future<void> | null;
+  /** @internal Told once the connection is lost (a server counts its clients with it). */
+  _onLost: { _detach(t: Transport): void } | null = null;
+
+  /**
+   * @internal Wraps connected `fd`; connectionMade runs on the next pass, then `waiter` (if any)
+   * is resolved. `extra` adds names for getExtraInfo.
+   */
+  constructor(loop: EventLoop, host: SocketHostApi, fd: number, protocol: StreamProtocolLike, waiter: Future<void> | null = null, extra: ExtraInfo = {}) {
+    this._loop = loop;
+    this._host = host;
+    this._fd = fd;
+    this.protocol = protocol;
+    this.waiter = waiter;
+    this.extra = { peername: host.peerName(fd), sockname: host.sockName(fd), fd, ...extra };
+    loop._soon(startStep, this);
+  }
+
+  // ------------------------------------------------------------------ asyncio.BaseTransport
+
+  /** "peername", "sockname" ({ address, port, family }), "fd", and what the kind of socket adds ("peercert", "cipher"…); `dflt` otherwise. */
+  getExtraInfo(name: string, dflt: unknown = null): unknown {
+    const v = this.extra[name];
+    if (typeof v === "function") return (v as () => unknown)() ?? dflt;
+    return v === undefined || v === null ? dflt : v;
+  }
+
+  getProtocol(): StreamProtocolLike {
+    return this.protocol;
+  }
+
+  /** Switches the protocol callbacks go to (no connectionMade is called on it). */
+  setProtocol(protocol: StreamProtocolLike): void {
+    this.protocol = protocol;
+  }
+
+  isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Closes once the buffered bytes are sent; connectionLost(null) is called on a later pass. */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.stopReading();
+    if (this.pendingBytes === 0) {
+      this.connLost++;
+      this._loop._soon(connectionLostStep, this);
+    }
+  }
+
+  /** Closes at once: buffered bytes are dropped, the peer sees a reset; connectionLost(null) follows. */
+  abort(): void {
+    this.resetOnClose = true;
+    this.forceClose(null);
+  }
+
+  // ------------------------------------------------------------------ asyncio.ReadTransport
+
+  isReading(): boolean {
+    return !this.readingPaused && !this.closing;
+  }
+
+  /** Stops calling dataReceived until resumeReading() (the peer is slowed down by TCP). */
+  pauseReading(): void {
+    if (this.closing || this.readingPaused) return;
+    this.readingPaused = true;
+    this.stopReading();
+  }
+
+  resumeReading(): void {
+    if (this.closing || !this.readingPaused) return;
+    this.readingPaused = false;
+    this.startReading();
+  }
+
+  // ------------------------------------------------------------------ asyncio.WriteTransport
+
+  /** Bytes written and not yet accepted by the host. */
+  getWriteBufferSize(): number {
+    return this.pendingBytes;
+  }
+
+  /** [low, high]. */
+  getWriteBufferLimits(): [number, number] {
+    return [this.lowWater, this.highWater];
+  }
+
+  /** Sets the marks for pauseWriting/resumeWriting (asyncio's defaults: high 64 KiB, low high/4). */
+  setWriteBufferLimits(high?: number, low?: number): void {
+    const hi = high ?? (low !== undefined ? 4 * low : DEFAULT_HIGH_WATER);
+    const lo = low ?? Math.floor(hi / 4);
+    if (typeof hi !== "number" || typeof lo !== "number") throw new TypeError("high and low must be numbers of bytes");
+    if (!(hi >= lo && lo >= 0)) throw new RangeError(`high (${hi}) must be >= low (${lo}) must be >= 0`);
+    this.highWater = hi;
+    this.lowWater = lo;
+    this.maybePauseProtocol();
+  }
+
+  /** Sends `data` (a string as UTF-8); what the host cannot take now is buffered. Never waits. */
+  write(data: Uint8Array | string): void {
+    let bytes: Uint8Array;
+    let owned = false;
+    if (typeof data === "string") { bytes = encoder.encode(data); owned = true; }
+    else if (data instanceof Uint8Array) bytes = data;
+    else throw new TypeError(`data must be a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
+    if (this.eofRequested) throw new Error("Cannot call write() after writeEof()");
+    if (bytes.length === 0) return;
+    if (this.connLost > 0) { this.connLost++; return; }
+    if (this.pendingBytes === 0) {
+      let n = this._host.sockSend(this._fd, bytes);
+      if (n === bytes.length) return;
+      if (n < 0) {
+        if (n !== -ERRNO_AGAIN) { this.fatalError(this.errorFor(-n, "write")); return; }
+        n = 0;
+      }
+      if (n > 0) bytes = bytes.subarray(n);
+      this.startWriting();
+    }
+    this.pending.push(owned ? bytes : bytes.slice());
+    this.pendingBytes += bytes.length;
+    this.maybePauseProtocol();
+  }
+
+  /** Writes every chunk of `chunks`. */
+  writelines(chunks: Iterable<Uint8Array | string>): void {
+    for (const c of chunks) this.write(c);
+  }
+
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** Closes the write side (FIN) once the buffered bytes are sent; reading goes on. */
+  writeEof(): void {
+    if (this.closing || this.eofRequested) return;
+    this.eofRequested = true;
+    if (this.pendingBytes === 0) this._host.sockShutdown(this._fd, SHUT_WR);
+  }
+
+  toString(): string {
+    const state = this.lostCalled ? "closed" : this.closing ? "closing" : "open";
+    return `<Transport fd=${this._fd} ${state} buffered=${this.pendingBytes}>`;
+  }
+
+  // ------------------------------------------------------------------ loop callbacks
+
+  /** @internal connectionMade, then reading starts and the waiter (createConnection) is told. */
+  _start(): void {
+    if (this.connLost > 0 && this.lostCalled) return;
+    this.started = true;
+    try {
+      this.protocol.connectionMade(this);
+    } catch (e) {
+      this.fatalError(e, "protocol.connectionMade() failed");
+    }
+    this.startReading();
+    const w = this.waiter;
+    this.waiter = null;
+    if (w !== null && !w.done()) w.setResult(undefined);
+  }
+
+  /** @internal The reader callback: the fd is readable. */
+  _readReady(): void {
+    const p = this.protocol;
+    let n: number;
+    let buf: Uint8Array;
+    if (typeof p.getBuffer === "function") {
+      try {
+        buf = p.getBuffer(-1);
+        if (!(buf instanceof Uint8Array) || buf.length === 0) throw new RangeError("getBuffer() returned an empty or non-Uint8Array buffer");
+      } catch (e) {
+        this.fatalError(e, "protocol.getBuffer() failed");
+        return;
+      }
+      n = this._host.sockRecv(this._fd, buf);
+      if (n > 0) {
+        try { p.bufferUpdated!(n); } catch (e) { this.fatalError(e, "protocol.bufferUpdated() failed"); }
+        return;
+      }
+    } else {
+      buf = (scratch ??= new Uint8Array(RECV_CHUNK));
+      n = this._host.sockRecv(this._fd, buf);
+      if (n > 0) {
+        try { p.dataReceived!(buf.slice(0, n)); } catch (e) { this.fatalError(e, "protocol.dataReceived() failed"); }
+        return;
+      }
+    }
+    if (n === 0) this.onEof();
+    else if (n !== -ERRNO_AGAIN) this.fatalError(this.errorFor(-n, "read"));
+  }
+
+  /** @internal The writer callback: the fd is writable. */
+  _writeReady(): void {
+    if (this.connLost > 0) return;
+    const host = this._host, fd = this._fd, pending = this.pending;
+    while (this.pendingBytes > 0) {
+      const head = pending[this.pendingHead];
+      const n = host.sockSend(fd, head);
+      if (n === -ERRNO_AGAIN) break;
+      if (n < 0) { this.fatalError(this.errorFor(-n, "write")); return; }
+      this.pendingBytes -= n;
+      if (n === head.length) pending[this.pendingHead++] = undefined as unknown as Uint8Array;
+      else pending[this.pendingHead] = head.subarray(n);
+    }
+    if (this.pendingBytes === 0) {
+      pending.length = 0;
+      this.pendingHead = 0;
+    } else if (this.pendingHead > 32 && this.pendingHead * 2 > pending.length) {
+      this.pending = pending.slice(this.pendingHead);
+      this.pendingHead = 0;
+    }
+    this.maybeResumeProtocol();
+    if (this.pendingBytes === 0) {
+      this.stopWriting();
+      if (this.closing) this._connectionLost(null);
+      else if (this.eofRequested) host.sockShutdown(fd, SHUT_WR);
+    }
+  }
+
+  /** @internal connectionLost(exc) on the protocol, once; then the fd is closed. */
+  _connectionLost(exc: unknown): void {
+    if (this.lostCalled) return;
+    this.lostCalled = true;
+    this.lostExc = exc;
+    try {
+      if (this.started) this.protocol.connectionLost(exc);
+    } catch (e) {
+      this._loop.callExceptionHandler({ message: "protocol.connectionLost() failed", exception: e, transport: this, protocol: this.protocol });
+    } finally {
+      this.stopReading();
+      this.stopWriting();
+      if (this.resetOnClose) this._host.sockAbort(this._fd);
+      else this._host.fdClose(this._fd);
+      const w = this.waiter;
+      this.waiter = null;
+      if (w !== null && !w.done()) w.setException(exc ?? socketError("ECONNRESET", "connect"));
+      const owner = this._onLost;
+      this._onLost = null;
+      owner?._detach(this);
+    }
+  }
+
+  /** @internal The error the connection was lost with, once lost. */
+  get _lostException(): unknown {
+    return this.lostExc;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private onEof(): void {
+    this.eofSeen = true;
+    this.stopReading();
+    let keepOpen: boolean | void = false;
+    try {
+      keepOpen = this.protocol.eofReceived?.();
+    } catch (e) {
+      this.fatalError(e, "protocol.eofReceived() failed");
+      return;
+    }
+    if (keepOpen !== true) this.close();
+  }
+
+  private startReading(): void {
+    if (this.reading || this.closing || this.eofSeen || this.readingPaused || !this.started) return;
+    this._loop.addReader(this._fd, transportReadable, this);
+    this.reading = true;
+  }
+
+  private stopReading(): void {
+    if (!this.reading) return;
+    this.reading = false;
+    this._loop.removeReader(this._fd);
+  }
+
+  private startWriting(): void {
+    if (this.writing) return;
+    this._loop.addWriter(this._fd, transportWritable, this);
+    this.writing = true;
+  }
+
+  private stopWriting(): void {
+    if (!this.writing) return;
+    this.writing = false;
+    this._loop.removeWriter(this._fd);
+  }
+
+  private maybePauseProtocol(): void {
+    if (this.protocolPaused || this.pendingBytes <= this.highWater) return;
+    this.protocolPaused = true;
+    try { this.protocol.pauseWriting?.(); } catch (e) {
+      this._loop.callExceptionHandler({ message: "protocol.pauseWriting() failed", exception: e, transport: this, protocol: this.protocol });
+    }
+  }
+
+  private maybeResumeProtocol(): void {
+    if (!this.protocolPaused || this.pendingBytes > this.lowWater) return;
+    this.protocolPaused = false;
+    try { this.protocol.resumeWriting?.(); } catch (e) {
+      this._loop.callExceptionHandler({ message: "protocol.resumeWriting() failed", exception: e, transport: this, protocol: this.protocol });
+    }
+  }
+
+  private errorFor(errno: number, syscall: string): Error {
+    return socketError(this._host.sockError(this._fd) ?? errnoName(errno), syscall);
+  }
+
+  /** A socket error ends the connection; a protocol's own exception is also reported. */
+  private fatalError(exc: unknown, message?: string): void {
+    if (message !== undefined) this._loop.callExceptionHandler({ message, exception: exc, transport: this, protocol: this.protocol });
+    this.forceClose(exc);
+  }
+
+  private forceClose(exc: unknown): void {
+    if (this.connLost > 0) return;
+    if (this.pendingBytes > 0) {
+      this.pending = [];
+      this.pendingHead = 0;
+      this.pendingBytes = 0;
+      this.stopWriting();
+    }
+    if (!this.closing) {
+      this.closing = true;
+      this.stopReading();
+    }
+    this.connLost++;
+    this.lostExc = exc;
+    this._loop._soon(connectionLostStep, this);
+  }
+}
+
+// Module-level callbacks taking the transport as their argument: one call target for all.
+function startStep(t: Transport): void {
+  t._start();
+}
+
+function transportReadable(t: Transport): void {
+  t._readReady();
+}
+
+function transportWritable(t: Transport): void {
+  t._writeReady();
+}
+
+function connectionLostStep(t: Transport): void {
+  t._connectionLost(t._lostException);
+}
+
+/** A socket address in Node's shape (re-exported for transport users). */
+export type { SockAddr };
