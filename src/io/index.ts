@@ -6,3 +6,4 @@ export { getaddrinfo, type AddrInfo, type GetaddrinfoOptions, AI_PASSIVE, AI_CAN
 export { KeyboardInterrupt } from "./signals/keyboard-interrupt.js";
 export * from "./streams/index.js"; // openConnection, startServer, StreamReader, StreamWriter, Server
 export * from "./transports/index.js"; // Protocol, BufferedProtocol, DatagramProtocol, Transport
+export * from "./subprocess/index.js"; // createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL

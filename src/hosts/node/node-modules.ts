@@ -44,3 +44,10 @@ export function hasNodeNet(): boolean {
     return false;
   }
 }
+
+/** The built-in module `name`; throws an Error naming what is missing on a runtime without it. */
+export function requireBuiltin<T>(name: string, what: string): T {
+  const mod = nodeBuiltin<T>(name);
+  if (mod === null) throw new Error(`${what} is not available in this runtime: wasio needs process.getBuiltinModule("${name}") (Node ≥ 20.16 or Deno ≥ 2)`);
+  return mod;
+}

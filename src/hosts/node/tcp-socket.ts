@@ -63,6 +63,8 @@ export class TcpSocket implements Resource {
   error: unknown = null;
   /** True after `close()`: the fd is gone. */
   closed = false;
+  /** False for a pipe (a child's stdio, a Unix socket pair): abort() cannot send it a reset. */
+  resettable = true;
   private readShut = false;
   private writeShut = false;
   private reportErrno = ERRNO_SUCCESS;
@@ -122,6 +124,7 @@ export class TcpSocket implements Resource {
   /** Keeps the addresses: Node forgets them once the socket is destroyed. */
   private remember(): void {
     const s = this.socket;
+    if (typeof s.address !== "function") return; // a pipe stream without socket addresses
     const a = s.address() as Partial<SockAddr>;
     if (typeof a.port === "number") this.local = { address: a.address!, port: a.port, family: a.family! };
     if (s.remoteAddress !== undefined) {
@@ -173,7 +176,7 @@ export class TcpSocket implements Resource {
     const s = this.socket;
     if (s.destroyed) return;
     // No reset once end() was called: libuv refuses it (EINVAL) and the handle is never closed.
-    if (typeof s.resetAndDestroy === "function" && !this.connecting && !s.writableEnded) s.resetAndDestroy();
+    if (this.resettable && typeof s.resetAndDestroy === "function" && !this.connecting && !s.writableEnded) s.resetAndDestroy();
     else s.destroy();
   }
 

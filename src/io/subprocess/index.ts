@@ -1,0 +1,3 @@
+// Subprocesses (asyncio.subprocess): createSubprocessExec, createSubprocessShell, Process.
+export { createSubprocessExec, createSubprocessShell, PIPE, STDOUT, DEVNULL, type SubprocessOptions } from "./create-subprocess.js";
+export { Process } from "./process.js";

@@ -1,0 +1,36 @@
+// A protocol that feeds a StreamReader (asyncio's StreamReaderProtocol for a read-only pipe):
+// bytes land in a shared scratch buffer and are appended to the reader in one copy; EOF ends the
+// reader and closes the transport (which closes the fd); an error fails the reader. The reader
+// asks the transport to pause and resume reading as its buffer fills and drains.
+
+import type { Transport } from "../transports/transport.js";
+import type { StreamReader } from "../streams/stream-reader.js";
+
+const CHUNK = 64 * 1024;
+let scratch: Uint8Array | null = null; // shared: bufferUpdated copies out of it at once
+
+export class ReaderProtocol {
+  constructor(private readonly reader: StreamReader) {}
+
+  connectionMade(transport: Transport): void {
+    this.reader._transport = transport;
+  }
+
+  getBuffer(_sizeHint: number): Uint8Array {
+    return (scratch ??= new Uint8Array(CHUNK));
+  }
+
+  bufferUpdated(n: number): void {
+    this.reader._feed(scratch!, n);
+  }
+
+  eofReceived(): boolean {
+    this.reader.feedEof();
+    return false;
+  }
+
+  connectionLost(exc: unknown): void {
+    if (exc === null) this.reader.feedEof();
+    else this.reader.setException(exc);
+  }
+}
