@@ -7,3 +7,4 @@ export { KeyboardInterrupt } from "./signals/keyboard-interrupt.js";
 export * from "./streams/index.js"; // openConnection, startServer, StreamReader, StreamWriter, Server
 export * from "./transports/index.js"; // Protocol, BufferedProtocol, DatagramProtocol, Transport
 export * from "./subprocess/index.js"; // createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL
+export * from "./unix/index.js"; // openUnixConnection, startUnixServer

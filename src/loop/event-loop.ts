@@ -45,6 +45,7 @@ import { createConnection, createServer, type CreateConnectionOptions, type Crea
 import type { StreamProtocolLike } from "../io/transports/protocols.js";
 import type { Transport } from "../io/transports/transport.js";
 import type { Server } from "../io/streams/server.js";
+import { createUnixConnection, createUnixServer } from "../io/transports/create-unix.js";
 
 export type { ExceptionContext };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -692,6 +693,16 @@ export class EventLoop {
   /** Listens on `host`:`port` (null: every interface; port 0: a free one); each connection gets a protocol from the factory. */
   createServer(protocolFactory: () => StreamProtocolLike, host: string | null | undefined, port: number, options?: CreateServerOptions): Coroutine<Server> {
     return createServer(this, protocolFactory, host, port, options);
+  }
+
+  /** Connects to the Unix socket at `path` and runs `protocolFactory()`'s protocol on it. */
+  createUnixConnection<P extends StreamProtocolLike>(protocolFactory: () => P, path: string): Coroutine<[Transport, P]> {
+    return createUnixConnection(this, protocolFactory, path);
+  }
+
+  /** Listens on a Unix socket at `path`; each connection gets a protocol from the factory. */
+  createUnixServer(protocolFactory: () => StreamProtocolLike, path: string, options?: { backlog?: number }): Coroutine<Server> {
+    return createUnixServer(this, protocolFactory, path, options);
   }
 
   toString(): string {

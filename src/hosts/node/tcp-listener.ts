@@ -27,6 +27,8 @@ export class TcpListener implements Resource {
   private reportErrno = ERRNO_SUCCESS;
   private local: SockAddr | null = null;
   closed = false;
+  /** True for a Unix socket listener: its connections cannot be reset (see TcpSocket.resettable). */
+  pipe = false;
 
   constructor(readonly server: Net.Server, private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void }) {
     server.on("connection", (socket: Net.Socket) => this.onConnection(socket));
@@ -38,6 +40,7 @@ export class TcpListener implements Resource {
     if (this.closed) { socket.destroy(); return; }
     const wasEmpty = this.waiting.length === this.waitingHead;
     const sock = new TcpSocket(socket, false, this.owner);
+    sock.resettable = !this.pipe;
     this.waiting.push(sock);
     this.owner._track(sock);
     if (wasEmpty) this.owner._readinessChanged(this);

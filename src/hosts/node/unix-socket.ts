@@ -1,0 +1,67 @@
+// Unix domain stream sockets as fds of a socket host: the same TcpSocket and TcpListener
+// resources as TCP (Node's net module speaks both), made with a path instead of an address.
+//
+// Rules (asyncio 3.13's): a listener replaces a socket file already at its path (a stale one left
+// by a crashed server, or a live one); any other kind of file there fails the bind with
+// EADDRINUSE; closing the listener removes its socket file (libuv does). A path longer than the
+// platform's sun_path allows is refused here with ENAMETOOLONG, since libuv may silently truncate it.
+// Connections cannot be reset (abort() closes them plainly).
+
+import type * as Fs from "node:fs";
+import type * as Net from "node:net";
+import { requireBuiltin } from "./node-modules.js";
+import type { SocketHost } from "./socket-host.js";
+import { TcpListener } from "./tcp-listener.js";
+import { TcpSocket } from "./tcp-socket.js";
+
+/** The longest path, in bytes, a Unix socket address holds (sun_path minus its NUL; Linux: 108). */
+export const UNIX_PATH_MAX = 107;
+
+/** Why `path` cannot name a Unix socket, or null: a non-empty string of at most UNIX_PATH_MAX bytes. */
+export function unixPathProblem(path: unknown): { code: string; message: string } | null {
+  if (typeof path !== "string") return { code: "EINVAL", message: `a Unix socket path must be a string, got ${typeof path}` };
+  if (path === "") return { code: "EINVAL", message: "a Unix socket path must not be empty" };
+  if (path.includes("\0")) return { code: "EINVAL", message: "a Unix socket path must not contain NUL" };
+  const bytes = new TextEncoder().encode(path).length;
+  if (bytes > UNIX_PATH_MAX) return { code: "ENAMETOOLONG", message: `the Unix socket path is ${bytes} bytes long; at most ${UNIX_PATH_MAX} fit in a socket address` };
+  return null;
+}
+
+/** Starts connecting to the Unix socket at `path`; the fd becomes writable when connected. */
+export function connectUnix(host: SocketHost, path: string): number {
+  const socket = requireBuiltin<typeof Net>("node:net", "Unix sockets").connect({ path, allowHalfOpen: true } as Net.NetConnectOpts);
+  const sock = new TcpSocket(socket, true, host);
+  sock.resettable = false;
+  host._track(sock);
+  return host.fds.open(sock);
+}
+
+/**
+ * Starts listening at `path` (removing a socket file already there); the fd becomes writable
+ * once bound. Returns the fd and whether a socket file was removed.
+ */
+export function listenUnix(host: SocketHost, path: string, backlog: number): number {
+  const fs = requireBuiltin<typeof Fs>("node:fs", "Unix sockets");
+  try {
+    if (fs.lstatSync(path).isSocket()) fs.unlinkSync(path);
+  } catch {
+    // nothing there (or not ours to look at): the bind says what is wrong
+  }
+  const server = requireBuiltin<typeof Net>("node:net", "Unix sockets").createServer({ allowHalfOpen: true } as Net.ServerOpts);
+  const listener = new TcpListener(server, host);
+  listener.pipe = true;
+  server.listen({ path, backlog });
+  return host.fds.open(listener);
+}
+
+/** A short note on what is at `path` when a bind there failed with EADDRINUSE, or "". */
+export function describeUnixPath(path: string): string {
+  const fs = requireBuiltin<typeof Fs>("node:fs", "Unix sockets");
+  try {
+    const st = fs.lstatSync(path);
+    if (st.isSocket()) return "";
+    return st.isDirectory() ? " (a directory exists at this path)" : " (a file that is not a socket exists at this path)";
+  } catch {
+    return "";
+  }
+}

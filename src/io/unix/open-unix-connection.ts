@@ -1,0 +1,52 @@
+// openUnixConnection and startUnixServer: asyncio.open_unix_connection / start_unix_server —
+// the streams API over Unix domain sockets. Everything but the address works as for TCP.
+
+import { getRunningLoop } from "../../loop/running.js";
+import { checkCallback } from "../../loop/validate.js";
+import type { Coroutine } from "../../tasks/coroutine.js";
+import { serveOn, streamsAccepted, type ClientConnected, type Server } from "../streams/server.js";
+import { SocketTransport } from "../streams/socket-transport.js";
+import { StreamReader, checkLimit } from "../streams/stream-reader.js";
+import { StreamWriter } from "../streams/stream-writer.js";
+import { boundUnixFd, connectedUnixFd } from "./unix-fd.js";
+
+export interface UnixStreamOptions {
+  /** The reader's buffer limit in bytes (default 64 KiB). */
+  limit?: number;
+}
+
+export interface StartUnixServerOptions extends UnixStreamOptions {
+  /** The listen backlog (default 511). */
+  backlog?: number;
+}
+
+/** Connects to the Unix socket at `path`; [reader, writer]. Failures throw an Error with `code` (ENOENT, ECONNREFUSED…). */
+export function openUnixConnection(path: string, options: UnixStreamOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
+  const limit = checkLimit(options?.limit);
+  return connectStreams(path, limit);
+}
+
+function* connectStreams(path: string, limit: number): Coroutine<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
+  const [host, fd] = yield* connectedUnixFd(loop, path);
+  const reader = new StreamReader({ limit, loop });
+  const transport = new SocketTransport(loop, host, fd, reader);
+  return [reader, new StreamWriter(transport, reader)];
+}
+
+/**
+ * Listens on a Unix socket at `path` (a socket file already there is replaced; any other file
+ * there fails with EADDRINUSE) and calls `clientConnected(reader, writer)` per connection. The
+ * socket file is removed when the server closes.
+ */
+export function startUnixServer(clientConnected: ClientConnected, path: string, options: StartUnixServerOptions = {}): Coroutine<Server> {
+  checkCallback(clientConnected, "clientConnected");
+  const limit = checkLimit(options?.limit);
+  return serveStreams(clientConnected, path, limit, options?.backlog);
+}
+
+function* serveStreams(clientConnected: ClientConnected, path: string, limit: number, backlog: number | undefined): Coroutine<Server> {
+  const loop = getRunningLoop();
+  const [host, fd, b] = yield* boundUnixFd(loop, path, backlog);
+  return yield* serveOn(loop, host, fd, streamsAccepted(clientConnected, limit), b);
+}

@@ -1,0 +1,166 @@
+// Unix domain sockets on the default host: streams and protocols over a socket file, a stale
+// socket file replaced, a regular file or a too-long path refused with clear errors, and the
+// socket file and every fd gone after close.
+
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import net from "node:net";
+import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "../../src/run.js";
+import { getRunningLoop } from "../../src/loop/running.js";
+import type { Coroutine } from "../../src/tasks/coroutine.js";
+import { Future } from "../../src/tasks/future.js";
+import { openUnixConnection, startUnixServer } from "../../src/io/unix/index.js";
+import { Protocol, type Transport } from "../../src/io/transports/index.js";
+import type { StreamReader, StreamWriter } from "../../src/io/streams/index.js";
+import { recordErrors, socketHost, text } from "../helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "wasio-unix-"));
+let n = 0;
+const freshPath = () => join(dir, `s${n++}.sock`);
+
+function* echoLines(r: StreamReader, w: StreamWriter): Coroutine<void> {
+  for (;;) {
+    const line = yield* r.readline();
+    if (line.length === 0) break;
+    w.write(line);
+    yield* w.drain();
+  }
+  w.close();
+}
+
+function* codeOf(body: Coroutine<unknown>): Coroutine<[string | undefined, string]> {
+  try {
+    yield* body;
+  } catch (e) {
+    return [(e as { code?: string }).code, (e as Error).message];
+  }
+  return [undefined, "no error"];
+}
+
+function* noFdsLeft(): Coroutine<void> {
+  yield;
+  yield;
+  const host = socketHost();
+  const open: number[] = [];
+  for (let fd = 3; fd < 1024; fd++) if (fd !== host.wakeupFd && host.fds.get(fd) !== undefined) open.push(fd);
+  assert.equal(open, [], "open fds");
+}
+
+test("streams over a Unix socket: echo, then the socket file and every fd are gone after close", async () => {
+  const path = freshPath();
+  await run(function* () {
+    const errors = recordErrors();
+    const server = yield* startUnixServer(echoLines, path);
+    assert.ok(statSync(path).isSocket());
+    const [r, w] = yield* openUnixConnection(path);
+    w.write("over a unix socket\n");
+    assert.is(text(yield* r.readline()), "over a unix socket\n");
+    w.close();
+    yield* w.waitClosed();
+    server.close();
+    yield* server.waitClosed();
+    yield* noFdsLeft();
+    assert.equal(errors, []);
+  });
+  assert.not.ok(existsSync(path), "socket file removed");
+});
+
+test("a stale socket file left by a dead server is replaced", async () => {
+  const path = freshPath();
+  // A dead server's socket file: a hard link to a bound socket outlives the server's close.
+  const bound = freshPath();
+  const srv = net.createServer().listen(bound);
+  await new Promise((resolve) => srv.on("listening", resolve));
+  linkSync(bound, path);
+  await new Promise((resolve) => srv.close(resolve));
+  assert.ok(statSync(path).isSocket(), "stale socket file made");
+  await run(function* () {
+    const [code] = yield* codeOf(openUnixConnection(path));
+    assert.is(code, "ECONNREFUSED"); // nobody listens on a stale socket
+    const server = yield* startUnixServer(echoLines, path);
+    const [r, w] = yield* openUnixConnection(path);
+    w.write("fresh\n");
+    assert.is(text(yield* r.readline()), "fresh\n");
+    w.close();
+    server.close();
+    yield* server.waitClosed();
+    yield* noFdsLeft();
+  });
+});
+
+test("a regular file at the path fails with EADDRINUSE naming it, and is left untouched", async () => {
+  const path = freshPath();
+  writeFileSync(path, "precious");
+  await run(function* () {
+    const [code, message] = yield* codeOf(startUnixServer(echoLines, path));
+    assert.is(code, "EADDRINUSE");
+    assert.match(message, "a file that is not a socket exists at this path");
+    yield* noFdsLeft();
+  });
+  assert.is(readFileSync(path, "utf8"), "precious");
+});
+
+test("a path too long for a socket address fails with ENAMETOOLONG inside the coroutine", async () => {
+  const path = join(dir, "x".repeat(120));
+  await run(function* () {
+    const [code, message] = yield* codeOf(startUnixServer(echoLines, path));
+    assert.is(code, "ENAMETOOLONG");
+    assert.match(message, "at most 107");
+    const [code2] = yield* codeOf(openUnixConnection(path));
+    assert.is(code2, "ENAMETOOLONG");
+    yield* noFdsLeft();
+  });
+  assert.not.ok(existsSync(path));
+});
+
+test("connecting to a path where nothing is fails with ENOENT", async () => {
+  await run(function* () {
+    const [code] = yield* codeOf(openUnixConnection(join(dir, "nobody-here.sock")));
+    assert.is(code, "ENOENT");
+    yield* noFdsLeft();
+  });
+});
+
+test("protocols over a Unix socket: createUnixServer / createUnixConnection, and abort() closes without a reset error", async () => {
+  const path = freshPath();
+  await run(function* () {
+    const loop = getRunningLoop();
+    const errors = recordErrors();
+    class Echo extends Protocol {
+      t!: Transport;
+      override connectionMade(t: Transport): void { this.t = t; }
+      override dataReceived(d: Uint8Array): void { this.t.write(d); }
+    }
+    class Client extends Protocol {
+      got = "";
+      lost = new Future<unknown>(loop);
+      override dataReceived(d: Uint8Array): void { this.got += text(d); }
+      override connectionLost(exc: unknown): void { this.lost.setResult(exc); }
+    }
+    const server = yield* loop.createUnixServer(() => new Echo(), path);
+    const [t, p] = yield* loop.createUnixConnection(() => new Client(), path);
+    t.write("ping");
+    while (p.got.length < 4) yield;
+    assert.is(p.got, "ping");
+    t.abort();
+    assert.is(yield* p.lost, null);
+    server.close();
+    yield* server.waitClosed();
+    yield* noFdsLeft();
+    assert.equal(errors, []);
+  });
+});
+
+test("Unix socket calls check their arguments", async () => {
+  await run(function* () {
+    const [code] = yield* codeOf(openUnixConnection(""));
+    assert.is(code, "EINVAL");
+    assert.throws(() => startUnixServer(null as any, freshPath()), TypeError);
+  });
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
