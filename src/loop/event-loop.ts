@@ -46,6 +46,8 @@ import type { StreamProtocolLike } from "../io/transports/protocols.js";
 import type { Transport } from "../io/transports/transport.js";
 import type { Server } from "../io/streams/server.js";
 import { createUnixConnection, createUnixServer } from "../io/transports/create-unix.js";
+import { createDatagramEndpoint, type DatagramEndpointOptions } from "../io/transports/create-datagram-endpoint.js";
+import type { DatagramProtocolLike, DatagramTransport } from "../io/transports/datagram-transport.js";
 
 export type { ExceptionContext };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -703,6 +705,11 @@ export class EventLoop {
   /** Listens on a Unix socket at `path`; each connection gets a protocol from the factory. */
   createUnixServer(protocolFactory: () => StreamProtocolLike, path: string, options?: { backlog?: number }): Coroutine<Server> {
     return createUnixServer(this, protocolFactory, path, options);
+  }
+
+  /** A UDP endpoint bound to `localAddr` and/or connected to `remoteAddr`: [transport, protocol] once connectionMade ran. */
+  createDatagramEndpoint<P extends DatagramProtocolLike>(protocolFactory: () => P, options?: DatagramEndpointOptions): Coroutine<[DatagramTransport, P]> {
+    return createDatagramEndpoint(this, protocolFactory, options);
   }
 
   toString(): string {

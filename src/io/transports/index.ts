@@ -3,3 +3,5 @@
 export { BaseProtocol, Protocol, BufferedProtocol, DatagramProtocol, type StreamProtocolLike } from "./protocols.js";
 export { Transport } from "./transport.js";
 export type { CreateConnectionOptions, CreateServerOptions } from "./create-connection.js";
+export { DatagramTransport, type DatagramProtocolLike } from "./datagram-transport.js";
+export type { DatagramEndpointOptions } from "./create-datagram-endpoint.js";

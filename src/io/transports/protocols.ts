@@ -9,6 +9,7 @@
 // and override what you need (a plain object with these methods works as well).
 
 import type { Transport } from "./transport.js";
+import type { DatagramTransport } from "./datagram-transport.js";
 
 /** The callbacks every protocol has. */
 export class BaseProtocol {
@@ -51,7 +52,7 @@ export class BufferedProtocol extends BaseProtocol {
 
 /** A datagram protocol (UDP). */
 export class DatagramProtocol extends BaseProtocol {
-  override connectionMade(_transport: any): void {}
+  override connectionMade(_transport: DatagramTransport): void {}
   /** A datagram arrived from `addr` ([host, port]). */
   datagramReceived(_data: Uint8Array, _addr: [string, number]): void {}
   /** A send or receive failed (ECONNREFUSED after an ICMP port-unreachable, …); the endpoint stays open. */
