@@ -8,3 +8,4 @@ export * from "./streams/index.js"; // openConnection, startServer, StreamReader
 export * from "./transports/index.js"; // Protocol, BufferedProtocol, DatagramProtocol, Transport
 export * from "./subprocess/index.js"; // createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL
 export * from "./unix/index.js"; // openUnixConnection, startUnixServer
+export * from "./tls/index.js"; // TlsOptions, TlsCallOptions, StartTlsOptions

@@ -48,6 +48,8 @@ import type { Server } from "../io/streams/server.js";
 import { createUnixConnection, createUnixServer } from "../io/transports/create-unix.js";
 import { createDatagramEndpoint, type DatagramEndpointOptions } from "../io/transports/create-datagram-endpoint.js";
 import type { DatagramProtocolLike, DatagramTransport } from "../io/transports/datagram-transport.js";
+import { loopStartTls, type StartTlsOptions } from "../io/tls/start-tls.js";
+import type { TlsOptions } from "../hosts/node/tls-socket.js";
 
 export type { ExceptionContext };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -710,6 +712,14 @@ export class EventLoop {
   /** A UDP endpoint bound to `localAddr` and/or connected to `remoteAddr`: [transport, protocol] once connectionMade ran. */
   createDatagramEndpoint<P extends DatagramProtocolLike>(protocolFactory: () => P, options?: DatagramEndpointOptions): Coroutine<[DatagramTransport, P]> {
     return createDatagramEndpoint(this, protocolFactory, options);
+  }
+
+  /**
+   * Upgrades `transport` to TLS in place (STARTTLS) once its buffered bytes are sent; returns the
+   * new Transport, through which `protocol` now gets its callbacks.
+   */
+  startTls(transport: Transport, protocol: StreamProtocolLike, ssl: true | TlsOptions, options?: StartTlsOptions): Coroutine<Transport> {
+    return loopStartTls(this, transport, protocol, ssl, options);
   }
 
   toString(): string {

@@ -30,8 +30,9 @@ export class TcpListener implements Resource {
   /** True for a Unix socket listener: its connections cannot be reset (see TcpSocket.resettable). */
   pipe = false;
 
-  constructor(readonly server: Net.Server, private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void }) {
-    server.on("connection", (socket: Net.Socket) => this.onConnection(socket));
+  /** `connectionEvent`: "connection" for TCP, "secureConnection" for a TLS server (handshake done). */
+  constructor(readonly server: Net.Server, private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void }, connectionEvent = "connection") {
+    server.on(connectionEvent, (socket: Net.Socket) => this.onConnection(socket));
     server.on("listening", () => this.onListening());
     server.on("error", (err: Error) => this.onError(err));
   }

@@ -71,18 +71,49 @@ export class TcpSocket implements Resource {
   private local: SockAddr | null = null;
   private peer: SockAddr | null = null;
 
-  constructor(readonly socket: Net.Socket, connecting: boolean, private readonly owner: ReadinessOwner) {
+  /**
+   * `connectEvent` is the event that ends connecting: "connect" for TCP, "secureConnect" (a TLS
+   * client) or "secure" (a TLS server socket upgraded in place) once the handshake is done.
+   */
+  constructor(readonly socket: Net.Socket, connecting: boolean, private readonly owner: ReadinessOwner, connectEvent = "connect") {
     this.connecting = connecting;
-    socket.on("data", (chunk: Uint8Array) => this.onData(chunk));
-    socket.on("end", () => this.onEnd());
-    socket.on("error", (err: Error) => this.onError(err));
-    socket.on("close", () => {
+    const on = this.handlers;
+    socket.on("data", on.data);
+    socket.on("end", on.end);
+    socket.on("error", on.error);
+    socket.on("close", on.close);
+    socket.on("drain", on.drain);
+    if (connecting) socket.once(connectEvent, () => this.onConnect());
+    else this.remember();
+  }
+
+  private readonly handlers = {
+    data: (chunk: Uint8Array) => this.onData(chunk),
+    end: () => this.onEnd(),
+    error: (err: Error) => this.onError(err),
+    close: () => {
       this.onEnd();
       if (this.closed) this.owner._untrack(this);
-    });
-    socket.on("drain", () => { if (!this.closed) this.owner._readinessChanged(this); });
-    if (connecting) socket.once("connect", () => this.onConnect());
-    else this.remember();
+    },
+    drain: () => { if (!this.closed) this.owner._readinessChanged(this); },
+  };
+
+  /**
+   * Hands Node's socket over to a new owner (a TLS layer started in place): this resource stops
+   * listening to it and will not close it. Refused (false) while received bytes wait unread,
+   * since the new owner would not see them.
+   */
+  detach(): boolean {
+    if (this.recvBuffered > 0 || this.closed) return false;
+    const s = this.socket, on = this.handlers;
+    s.off("data", on.data);
+    s.off("end", on.end);
+    s.off("error", on.error);
+    s.off("close", on.close);
+    s.off("drain", on.drain);
+    this.closed = true;
+    this.owner._untrack(this);
+    return true;
   }
 
   // ------------------------------------------------------------------ host events
@@ -176,8 +207,13 @@ export class TcpSocket implements Resource {
     const s = this.socket;
     if (s.destroyed) return;
     // No reset once end() was called: libuv refuses it (EINVAL) and the handle is never closed.
-    if (this.resettable && typeof s.resetAndDestroy === "function" && !this.connecting && !s.writableEnded) s.resetAndDestroy();
-    else s.destroy();
+    if (this.resettable && typeof s.resetAndDestroy === "function" && !this.connecting && !s.writableEnded) {
+      try {
+        s.resetAndDestroy();
+      } catch {
+        s.destroy(); // a handle that cannot send a reset (a TLS layer over the socket)
+      }
+    } else s.destroy();
   }
 
   // ------------------------------------------------------------------ data path

@@ -8,21 +8,34 @@ import { socketHostOf, waitWritable } from "./socket-host-of.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
+import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
+import { connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
-export interface OpenConnectionOptions {
+export interface OpenConnectionOptions extends TlsCallOptions {
   /** The reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
 }
 
 /**
  * Connects to `host`:`port` (IPv4, IPv6 or a name) and returns [reader, writer]. A refused or
- * failed connection throws an Error whose `code` is the errno name ("ECONNREFUSED", …).
+ * failed connection throws an Error whose `code` is the errno name ("ECONNREFUSED", …). With
+ * `ssl`, returns once the TLS handshake is done (a failed one throws with node:tls's code).
  */
 export function openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
   checkConnectHost(host);
   checkPort(port);
   const limit = checkLimit(options?.limit);
+  const tls = tlsArgs(options, false);
+  if (tls !== null) return connectTls(host, port, limit, tls);
   return connect(host, port, limit);
+}
+
+function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): Coroutine<[StreamReader, StreamWriter]> {
+  const loop = getRunningLoop();
+  const [sockets, fd] = yield* connectedTlsFd(loop, host, port, tls);
+  const reader = new StreamReader({ limit, loop });
+  const transport = new SocketTransport(loop, sockets, fd, reader, tlsExtra(sockets, fd));
+  return [reader, new StreamWriter(transport, reader)];
 }
 
 function* connect(host: string, port: number, limit: number): Coroutine<[StreamReader, StreamWriter]> {

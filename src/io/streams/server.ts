@@ -24,6 +24,9 @@ import { socketHostOf, waitWritable } from "./socket-host-of.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
+import type { TlsOptions } from "../../hosts/node/tls-socket.js";
+import { tlsArgs, type TlsArgs } from "../tls/tls-args.js";
+import { boundTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
 /** Called for each new connection; a generator function runs as a Task. */
 export type ClientConnected = (reader: StreamReader, writer: StreamWriter) => Coroutine<void> | void;
@@ -39,6 +42,10 @@ export interface ServerConnection {
 export type AcceptedFd = (server: Server, loop: EventLoop, host: SocketHostApi, fd: number) => ServerConnection;
 
 export interface StartServerOptions {
+  /** TLS: node:tls options with the server's key and certificate. */
+  ssl?: TlsOptions | null;
+  /** How long a client's TLS handshake may take, ms (default 60,000); a slower client is dropped. */
+  sslHandshakeTimeout?: number | null;
   /** Each reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
   /** The listen backlog (default 511); also the most connections accepted per loop pass. */
@@ -198,6 +205,15 @@ export class Server {
     conn._onLost = this;
   }
 
+  /** @internal `next` now carries the connection `old` carried (TLS was started on it). */
+  _handOver(old: ServerConnection, next: ServerConnection): void {
+    if (!this.clients.has(old)) return;
+    this.clients.add(next);
+    next._onLost = this;
+    old._onLost = null;
+    this.clients.delete(old);
+  }
+
   /** @internal A connection of this server was lost. */
   _detach(t: ServerConnection): void {
     this.clients.delete(t);
@@ -230,7 +246,15 @@ export function startServer(
   const limit = checkLimit(options?.limit);
   const backlog = options?.backlog ?? DEFAULT_BACKLOG;
   checkBacklog(backlog);
+  const tls = tlsArgs(options, true);
+  if (tls !== null) return listenAndServeTls(clientConnected, where, port, limit, backlog, tls);
   return listenAndServe(clientConnected, where, port, limit, backlog);
+}
+
+function* listenAndServeTls(clientConnected: ClientConnected, where: string | null, port: number, limit: number, backlog: number, tls: TlsArgs): Coroutine<Server> {
+  const loop = getRunningLoop();
+  const [host, fd] = yield* boundTlsFd(loop, where, port, backlog, tls);
+  return yield* serveOn(loop, host, fd, streamsAccepted(clientConnected, limit, tlsExtra), backlog);
 }
 
 function* listenAndServe(clientConnected: ClientConnected, where: string | null, port: number, limit: number, backlog: number): Coroutine<Server> {
@@ -257,10 +281,10 @@ export function* serveOn(loop: EventLoop, host: SocketHostApi, fd: number, accep
 }
 
 /** Each accepted fd becomes a StreamReader/StreamWriter pair handed to `clientConnected`. */
-export function streamsAccepted(clientConnected: ClientConnected, limit: number): AcceptedFd {
+export function streamsAccepted(clientConnected: ClientConnected, limit: number, extra?: (host: any, fd: number) => Record<string, unknown>): AcceptedFd {
   return (server, loop, host, cfd) => {
     const reader = new StreamReader({ limit, loop });
-    const transport = new SocketTransport(loop, host, cfd, reader);
+    const transport = new SocketTransport(loop, host, cfd, reader, extra?.(host, cfd));
     const writer = new StreamWriter(transport, reader);
     let res: Coroutine<void> | void;
     try {

@@ -31,7 +31,7 @@ export class SocketTransport implements ReadingControl {
   /** @internal */ readonly _host: SocketHostApi;
   /** @internal */ readonly _fd: number;
   private readonly reader: StreamReader;
-  private readonly extra: { peername: SockAddr | null; sockname: SockAddr | null; fd: number };
+  private readonly extra: { peername: SockAddr | null; sockname: SockAddr | null; fd: number } & Record<string, unknown>;
   private pending: Uint8Array[] = []; // bytes the host has not accepted yet, oldest first
   private pendingHead = 0;
   private pendingBytes = 0;
@@ -55,13 +55,13 @@ export class SocketTransport implements ReadingControl {
   _onLost: { _detach(t: SocketTransport): void } | null = null;
 
   /** @internal */
-  constructor(loop: EventLoop, host: SocketHostApi, fd: number, reader: StreamReader) {
+  constructor(loop: EventLoop, host: SocketHostApi, fd: number, reader: StreamReader, extra: Record<string, unknown> = {}) {
     this._loop = loop;
     this._host = host;
     this._fd = fd;
     this.reader = reader;
     reader._transport = this;
-    this.extra = { peername: host.peerName(fd), sockname: host.sockName(fd), fd };
+    this.extra = { peername: host.peerName(fd), sockname: host.sockName(fd), fd, ...extra };
     this.closedFut = new Future<void>(loop);
     this.startReading();
   }
@@ -70,8 +70,22 @@ export class SocketTransport implements ReadingControl {
 
   /** `"peername"`, `"sockname"` ({ address, port, family }) or `"fd"`; `dflt` for anything else. */
   getExtraInfo(name: string, dflt: unknown = null): unknown {
-    const v = (this.extra as Record<string, unknown>)[name];
+    let v = this.extra[name];
+    if (typeof v === "function") v = (v as () => unknown)(); // computed on demand ("peercert"…)
     return v === undefined || v === null ? dflt : v;
+  }
+
+  /**
+   * @internal Gives up the fd without closing it (TLS is being started on it): reading and
+   * writing stop, nothing more is called. Returns the fd, or -1 while bytes wait to be sent.
+   */
+  _detach(): number {
+    if (this.pendingBytes > 0 || this.connLost > 0) return -1;
+    this.stopReading();
+    this.stopWriting();
+    this.connLost++;
+    this.lostCalled = true;
+    return this._fd;
   }
 
   isClosing(): boolean {

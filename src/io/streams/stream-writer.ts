@@ -5,6 +5,8 @@
 import type { Coroutine } from "../../tasks/coroutine.js";
 import type { SocketTransport } from "./socket-transport.js";
 import type { StreamReader } from "./stream-reader.js";
+import { writerStartTls, type StartTlsOptions } from "../tls/start-tls.js";
+import type { TlsOptions } from "../../hosts/node/tls-socket.js";
 
 /** A coroutine that is already finished (returns undefined at its first step). */
 function doneCoroutine(): Coroutine<void> {
@@ -20,8 +22,8 @@ const DONE = {
 };
 
 export class StreamWriter {
-  /** The transport underneath (asyncio's `writer.transport`). */
-  readonly transport: SocketTransport;
+  /** The transport underneath (asyncio's `writer.transport`); replaced by startTls(). */
+  transport: SocketTransport;
   private readonly reader: StreamReader | null;
 
   constructor(transport: SocketTransport, reader: StreamReader | null) {
@@ -77,6 +79,14 @@ export class StreamWriter {
     if (exc !== null) throw exc;
     if (this.transport.isClosing()) yield; // let connection-lost run, so its error is seen
     yield* this.transport._drainHelper();
+  }
+
+  /**
+   * Upgrades the connection to TLS in place (STARTTLS): waits until buffered bytes are sent, runs
+   * the handshake, then the reader and this writer go on over TLS. `ssl` as for openConnection.
+   */
+  startTls(ssl: true | TlsOptions, options: StartTlsOptions = {}): Coroutine<void> {
+    return writerStartTls(this, this.reader, ssl, options);
   }
 
   /** `"peername"`, `"sockname"` ({ address, port, family }) or `"fd"`; `dflt` for others. */

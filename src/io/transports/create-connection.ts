@@ -12,26 +12,36 @@ import { socketHostOf } from "../streams/socket-host-of.js";
 import { settledFd } from "./connect-fd.js";
 import { checkProtocolFactory, makeStreamProtocol, type StreamProtocolLike } from "./protocols.js";
 import { Transport, type ExtraInfo } from "./transport.js";
+import type { TlsOptions } from "../../hosts/node/tls-socket.js";
+import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
+import { boundTlsFd, connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
-export interface CreateConnectionOptions {
-  /** Reserved for the TLS and address-family options of later layers. */
-  [option: string]: unknown;
-}
+export interface CreateConnectionOptions extends TlsCallOptions {}
 
 export interface CreateServerOptions {
   /** The listen backlog (default 511). */
   backlog?: number;
-  [option: string]: unknown;
+  /** TLS: node:tls options with the server's key and certificate. */
+  ssl?: TlsOptions | null;
+  /** How long a client's TLS handshake may take, ms (default 60,000). */
+  sslHandshakeTimeout?: number | null;
 }
 
 /** asyncio's loop.create_connection for TCP: connects, then runs `protocolFactory()`'s protocol on it. */
 export function createConnection<P extends StreamProtocolLike>(
-  loop: EventLoop, protocolFactory: () => P, host: string, port: number, _options: CreateConnectionOptions = {},
+  loop: EventLoop, protocolFactory: () => P, host: string, port: number, options: CreateConnectionOptions = {},
 ): Coroutine<[Transport, P]> {
   checkProtocolFactory(protocolFactory);
   checkConnectHost(host);
   checkPort(port);
+  const tls = tlsArgs(options, false);
+  if (tls !== null) return connectTlsProtocol(loop, protocolFactory, host, port, tls);
   return connectProtocol(loop, protocolFactory, (sockets) => sockets.connect(host, port), host, port);
+}
+
+function* connectTlsProtocol<P extends StreamProtocolLike>(loop: EventLoop, protocolFactory: () => P, host: string, port: number, tls: TlsArgs): Coroutine<[Transport, P]> {
+  const [sockets, fd] = yield* connectedTlsFd(loop, host, port, tls);
+  return yield* wrapProtocol(loop, sockets, fd, protocolFactory, tlsExtra(sockets, fd));
 }
 
 /** Connects with `open` (an fd that becomes writable once connected) and wraps it in a Transport. */
@@ -75,6 +85,8 @@ export function createServer(
   checkPort(port);
   const backlog = options?.backlog ?? DEFAULT_BACKLOG;
   checkBacklog(backlog);
+  const tls = tlsArgs(options, true);
+  if (tls !== null) return listenTlsProtocol(loop, protocolFactory, where, port, backlog, tls);
   return listenProtocol(loop, protocolFactory, (sockets) => sockets.listen(where, port, backlog), where ?? "*", port, backlog);
 }
 
@@ -87,7 +99,12 @@ export function* listenProtocol(
   return yield* serveOn(loop, sockets, fd, protocolAccepted(protocolFactory), backlog);
 }
 
+function* listenTlsProtocol(loop: EventLoop, protocolFactory: () => StreamProtocolLike, where: string | null, port: number, backlog: number, tls: TlsArgs): Coroutine<Server> {
+  const [host, fd] = yield* boundTlsFd(loop, where, port, backlog, tls);
+  return yield* serveOn(loop, host, fd, protocolAccepted(protocolFactory, tlsExtra), backlog);
+}
+
 /** Each accepted fd gets a Transport and a protocol from `protocolFactory`. */
-export function protocolAccepted(protocolFactory: () => StreamProtocolLike, extra?: (host: SocketHostApi, fd: number) => ExtraInfo): AcceptedFd {
+export function protocolAccepted(protocolFactory: () => StreamProtocolLike, extra?: (host: any, fd: number) => ExtraInfo): AcceptedFd {
   return (_server, loop, host, cfd) => new Transport(loop, host, cfd, makeStreamProtocol(protocolFactory), null, extra?.(host, cfd));
 }

@@ -17,7 +17,7 @@ import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
 import type { SocketHostApi, SockAddr } from "../../hosts/node/socket-host.js";
 import { SHUT_WR } from "../../hosts/node/tcp-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
-import type { Future } from "../../tasks/future.js";
+import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
 import type { StreamProtocolLike } from "./protocols.js";
 
@@ -53,6 +53,8 @@ export class Transport {
   private lowWater = DEFAULT_HIGH_WATER / 4;
   private protocolPaused = false;
   private waiter: Future<void> | null;
+  private readonly callMade: boolean; // false for a transport that takes over a connection (startTls)
+  private flushWaiters: Future<void>[] = [];
   /** @internal Told once the connection is lost (a server counts its clients with it). */
   _onLost: { _detach(t: Transport): void } | null = null;
 
@@ -60,7 +62,11 @@ export class Transport {
    * @internal Wraps connected `fd`; connectionMade runs on the next pass, then `waiter` (if any)
    * is resolved. `extra` adds names for getExtraInfo.
    */
-  constructor(loop: EventLoop, host: SocketHostApi, fd: number, protocol: StreamProtocolLike, waiter: Future<void> | null = null, extra: ExtraInfo = {}) {
+  constructor(
+    loop: EventLoop, host: SocketHostApi, fd: number, protocol: StreamProtocolLike, waiter: Future<void> | null = null, extra: ExtraInfo = {},
+    callConnectionMade = true,
+  ) {
+    this.callMade = callConnectionMade;
     this._loop = loop;
     this._host = host;
     this._fd = fd;
@@ -204,7 +210,7 @@ export class Transport {
     if (this.connLost > 0 && this.lostCalled) return;
     this.started = true;
     try {
-      this.protocol.connectionMade(this);
+      if (this.callMade) this.protocol.connectionMade(this);
     } catch (e) {
       this.fatalError(e, "protocol.connectionMade() failed");
     }
@@ -267,6 +273,7 @@ export class Transport {
     this.maybeResumeProtocol();
     if (this.pendingBytes === 0) {
       this.stopWriting();
+      this.wakeFlushWaiters(null);
       if (this.closing) this._connectionLost(null);
       else if (this.eofRequested) host.sockShutdown(fd, SHUT_WR);
     }
@@ -292,7 +299,38 @@ export class Transport {
       const owner = this._onLost;
       this._onLost = null;
       owner?._detach(this);
+      this.wakeFlushWaiters(exc ?? socketError("ECONNRESET", "write"));
     }
+  }
+
+  /** @internal Waits until the write buffer is empty; throws if the connection is lost first. */
+  *_flushed(): Generator<Future<unknown> | undefined, void, unknown> {
+    if (this.pendingBytes === 0 || this.connLost > 0) return;
+    const w = new Future<void>(this._loop);
+    this.flushWaiters.push(w);
+    yield* w;
+  }
+
+  /**
+   * @internal Gives up the fd without closing it (TLS is being started on it): reading and
+   * writing stop and the protocol hears nothing more from this transport. -1 when closing or
+   * while bytes wait to be sent.
+   */
+  _detach(): number {
+    if (this.closing || this.connLost > 0 || this.pendingBytes > 0) return -1;
+    this.stopReading();
+    this.stopWriting();
+    this.closing = true;
+    this.connLost++;
+    this.lostCalled = true;
+    return this._fd;
+  }
+
+  private wakeFlushWaiters(exc: unknown): void {
+    if (this.flushWaiters.length === 0) return;
+    const ws = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of ws) if (!w.done()) { if (exc === null) w.setResult(undefined); else w.setException(exc); }
   }
 
   /** @internal The error the connection was lost with, once lost. */
