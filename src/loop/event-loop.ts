@@ -39,6 +39,7 @@ import { runInExecutor, shutdownDefaultExecutor } from "../io/executor/run-in-ex
 import type { ThreadPoolExecutor } from "../io/executor/thread-pool-executor.js";
 import type { JobFunction } from "../io/executor/job-spec.js";
 import { loopGetaddrinfo, type AddrInfo, type GetaddrinfoOptions } from "../io/dns/getaddrinfo.js";
+import { loopGetnameinfo } from "../io/dns/getnameinfo.js";
 import { addSignalHandler, removeSignalHandler } from "../io/signals/signal-handlers.js";
 // Transports, protocols, subprocesses, datagrams: thin methods delegating to src/io.
 import { createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions } from "../io/transports/create-connection.js";
@@ -49,6 +50,8 @@ import { createUnixConnection, createUnixServer } from "../io/transports/create-
 import { createDatagramEndpoint, type DatagramEndpointOptions } from "../io/transports/create-datagram-endpoint.js";
 import type { DatagramProtocolLike, DatagramTransport } from "../io/transports/datagram-transport.js";
 import { loopStartTls, type StartTlsOptions } from "../io/tls/start-tls.js";
+import { sockAccept, sockClose, sockConnect, sockListen, sockRecv, sockRecvInto, sockSendall } from "../io/sock/sock-ops.js";
+import type { SockAddr } from "../hosts/node/tcp-socket.js";
 import type { TlsOptions } from "../hosts/node/tls-socket.js";
 
 export type { ExceptionContext };
@@ -677,6 +680,11 @@ export class EventLoop {
     return loopGetaddrinfo(this, host, port, options);
   }
 
+  /** The host name and service of `[address, port]`, off the loop's thread (asyncio's getnameinfo; NI_* flags). */
+  getnameinfo(sockaddr: [string, number], flags = 0): Future<[string, string]> {
+    return loopGetnameinfo(this, sockaddr, flags);
+  }
+
   /** Runs `cb(...args)` as a loop callback each time the process gets `sig` ("SIGINT", …); replaces a previous handler. */
   addSignalHandler(sig: string, cb: (...args: any[]) => unknown, ...args: unknown[]): void {
     addSignalHandler(this, sig, cb, args);
@@ -720,6 +728,43 @@ export class EventLoop {
    */
   startTls(transport: Transport, protocol: StreamProtocolLike, ssl: true | TlsOptions, options?: StartTlsOptions): Coroutine<Transport> {
     return loopStartTls(this, transport, protocol, ssl, options);
+  }
+
+  // Low-level socket calls over host fds (asyncio's sock_*; see src/io/sock).
+
+  /** Connects to `[host, port]`; the connected socket fd. */
+  sockConnect(address: [string, number]): Coroutine<number> {
+    return sockConnect(this, address);
+  }
+
+  /** Listens on `[host, port]`; the listening fd (a wasio addition: the host makes sockets). */
+  sockListen(address: [string | null, number], backlog?: number): Coroutine<number> {
+    return sockListen(this, address, backlog);
+  }
+
+  /** Waits for a connection on listening `fd`: [connected fd, peer address]. */
+  sockAccept(fd: number): Coroutine<[number, SockAddr | null]> {
+    return sockAccept(this, fd);
+  }
+
+  /** Receives up to `nbytes` from `fd` (empty at EOF). */
+  sockRecv(fd: number, nbytes: number): Coroutine<Uint8Array> {
+    return sockRecv(this, fd, nbytes);
+  }
+
+  /** Receives into `buf`: the count (0 at EOF). */
+  sockRecvInto(fd: number, buf: Uint8Array): Coroutine<number> {
+    return sockRecvInto(this, fd, buf);
+  }
+
+  /** Sends all of `data` to `fd`. */
+  sockSendall(fd: number, data: Uint8Array | string): Coroutine<void> {
+    return sockSendall(this, fd, data);
+  }
+
+  /** Closes socket `fd`. */
+  sockClose(fd: number): void {
+    sockClose(this, fd);
   }
 
   toString(): string {

@@ -36,7 +36,7 @@ export type { SockAddr };
 
 /** What a host offers the streams layer: TCP through fds. */
 export interface SocketHostApi extends Host {
-  connect(host: string, port: number): number;
+  connect(host: string, port: number, options?: ConnectOptions): number;
   listen(host: string | null, port: number, backlog?: number): number;
   sockRecv(fd: number, into: Uint8Array): number;
   sockSend(fd: number, data: Uint8Array): number;
@@ -47,6 +47,15 @@ export interface SocketHostApi extends Host {
   sockError(fd: number): string | null;
   sockName(fd: number): SockAddr | null;
   peerName(fd: number): SockAddr | null;
+}
+
+/** How connect() picks among a name's addresses. */
+export interface ConnectOptions {
+  /**
+   * Happy Eyeballs (RFC 8305): try the next address (alternating IPv6 and IPv4) when one has not
+   * connected within this many ms (at least 10); undefined: the runtime's default.
+   */
+  happyEyeballsDelay?: number;
 }
 
 /** Buffered bytes of the host's sockets, for tests and monitoring. */
@@ -109,10 +118,16 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
   }
 
   /** Starts connecting to `host`:`port`; returns the fd at once (writable when connected). */
-  connect(host: string, port: number): number {
+  connect(host: string, port: number, options?: ConnectOptions): number {
     checkConnectHost(host);
     checkPort(port);
-    const socket = nodeNet().connect({ host, port, allowHalfOpen: true, noDelay: true } as Net.NetConnectOpts);
+    const o = { host, port, allowHalfOpen: true, noDelay: true } as Net.NetConnectOpts & { autoSelectFamily?: boolean; autoSelectFamilyAttemptTimeout?: number };
+    const delay = options?.happyEyeballsDelay;
+    if (delay !== undefined) {
+      o.autoSelectFamily = true;
+      o.autoSelectFamilyAttemptTimeout = Math.max(10, Math.ceil(delay));
+    }
+    const socket = nodeNet().connect(o);
     const sock = new TcpSocket(socket, true, this);
     this.sockets.add(sock);
     return this.fds.open(sock);

@@ -59,7 +59,7 @@ export function connectTls(host: SocketHost, hostName: string, port: number, opt
  * handshake is done (one that takes longer than `handshakeTimeoutMs` is dropped).
  */
 export function listenTls(host: SocketHost, hostName: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number {
-  const server = tls().createServer({ ...options, allowHalfOpen: true, handshakeTimeout: handshakeTimeoutMs } as Tls.TlsOptions);
+  const server = tls().createServer({ ...options, allowHalfOpen: true, noDelay: true, handshakeTimeout: handshakeTimeoutMs } as Tls.TlsOptions);
   server.on("tlsClientError", () => {}); // a failed handshake concerns that client only
   const listener = new TcpListener(server, host, "secureConnection");
   const o: Net.ListenOptions = { port, backlog };

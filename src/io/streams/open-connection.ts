@@ -1,6 +1,7 @@
 // openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
 
-import { checkConnectHost, checkPort } from "../../hosts/node/socket-host.js";
+import { checkConnectHost, checkPort, type ConnectOptions } from "../../hosts/node/socket-host.js";
+import { happyEyeballs, type HappyEyeballsOptions } from "./happy-eyeballs.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { socketError } from "./socket-errors.js";
@@ -11,7 +12,7 @@ import { StreamWriter } from "./stream-writer.js";
 import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
 import { connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
-export interface OpenConnectionOptions extends TlsCallOptions {
+export interface OpenConnectionOptions extends TlsCallOptions, HappyEyeballsOptions {
   /** The reader's buffer limit in bytes (default 64 KiB). */
   limit?: number;
 }
@@ -26,8 +27,9 @@ export function openConnection(host: string, port: number, options: OpenConnecti
   checkPort(port);
   const limit = checkLimit(options?.limit);
   const tls = tlsArgs(options, false);
+  const eyeballs = happyEyeballs(options);
   if (tls !== null) return connectTls(host, port, limit, tls);
-  return connect(host, port, limit);
+  return connect(host, port, limit, eyeballs);
 }
 
 function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): Coroutine<[StreamReader, StreamWriter]> {
@@ -38,10 +40,10 @@ function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): C
   return [reader, new StreamWriter(transport, reader)];
 }
 
-function* connect(host: string, port: number, limit: number): Coroutine<[StreamReader, StreamWriter]> {
+function* connect(host: string, port: number, limit: number, eyeballs?: ConnectOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
-  const fd = sockets.connect(host, port);
+  const fd = sockets.connect(host, port, eyeballs);
   let connected = false;
   try {
     yield* waitWritable(loop, fd);

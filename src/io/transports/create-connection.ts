@@ -13,10 +13,11 @@ import { settledFd } from "./connect-fd.js";
 import { checkProtocolFactory, makeStreamProtocol, type StreamProtocolLike } from "./protocols.js";
 import { Transport, type ExtraInfo } from "./transport.js";
 import type { TlsOptions } from "../../hosts/node/tls-socket.js";
+import { happyEyeballs, type HappyEyeballsOptions } from "../streams/happy-eyeballs.js";
 import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
 import { boundTlsFd, connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
-export interface CreateConnectionOptions extends TlsCallOptions {}
+export interface CreateConnectionOptions extends TlsCallOptions, HappyEyeballsOptions {}
 
 export interface CreateServerOptions {
   /** The listen backlog (default 511). */
@@ -35,8 +36,9 @@ export function createConnection<P extends StreamProtocolLike>(
   checkConnectHost(host);
   checkPort(port);
   const tls = tlsArgs(options, false);
+  const eyeballs = happyEyeballs(options);
   if (tls !== null) return connectTlsProtocol(loop, protocolFactory, host, port, tls);
-  return connectProtocol(loop, protocolFactory, (sockets) => sockets.connect(host, port), host, port);
+  return connectProtocol(loop, protocolFactory, (sockets) => sockets.connect(host, port, eyeballs), host, port);
 }
 
 function* connectTlsProtocol<P extends StreamProtocolLike>(loop: EventLoop, protocolFactory: () => P, host: string, port: number, tls: TlsArgs): Coroutine<[Transport, P]> {
