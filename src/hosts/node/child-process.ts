@@ -15,6 +15,7 @@ import type * as Os from "node:os";
 import type { Resource } from "../fd-table.js";
 import { ERRNO_SUCCESS, describeHostError } from "./errno.js";
 import { nodeBuiltin, requireBuiltin } from "./node-modules.js";
+import { checkPermission } from "./deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import { TcpSocket } from "./tcp-socket.js";
 
@@ -117,6 +118,7 @@ export function signalNumber(name: string | null): number {
 /** Starts `file` with `args`; the child's pipes and its exit become fds of `host`. */
 export function spawnChild(host: SocketHost, file: string, args: readonly string[], opts: SpawnOptions): SpawnedChild {
   const cp = requireBuiltin<typeof ChildProcess>("node:child_process", "child processes");
+  checkPermission({ name: "run", command: opts.stderr === "stdout" || opts.shell ? "/bin/sh" : file }, "spawn");
   let argv: string[] = [...args];
   let program = file;
   let shell = opts.shell === true;

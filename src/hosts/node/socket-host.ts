@@ -29,6 +29,7 @@ import {
   ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_SUCCESS, errnoName,
 } from "./errno.js";
 import { nodeNet } from "./node-modules.js";
+import { checkPermission, netTarget } from "./deno-permissions.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket, type SockAddr } from "./tcp-socket.js";
 
@@ -121,6 +122,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
   connect(host: string, port: number, options?: ConnectOptions): number {
     checkConnectHost(host);
     checkPort(port);
+    checkPermission({ name: "net", host: netTarget(host, port) }, "connect");
     const o = { host, port, allowHalfOpen: true, noDelay: true } as Net.NetConnectOpts & { autoSelectFamily?: boolean; autoSelectFamilyAttemptTimeout?: number };
     const delay = options?.happyEyeballsDelay;
     if (delay !== undefined) {
@@ -142,6 +144,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
     checkListenHost(host);
     checkPort(port);
     checkBacklog(backlog);
+    checkPermission({ name: "net", host: netTarget(host, port) }, "listen");
     const server = nodeNet().createServer({ allowHalfOpen: true, noDelay: true } as Net.ServerOpts);
     const listener = new TcpListener(server, this);
     const options: Net.ListenOptions = { port, backlog };

@@ -14,6 +14,7 @@ import type * as Net from "node:net";
 import type * as Tls from "node:tls";
 import { ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTSOCK } from "./errno.js";
 import { requireBuiltin } from "./node-modules.js";
+import { checkPermission, netTarget } from "./deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
@@ -46,6 +47,7 @@ function clientOptions(options: TlsOptions, name: string | undefined): Tls.Conne
 
 /** Starts a TLS connection to `hostName`:`port`; the fd becomes writable once the handshake is done. */
 export function connectTls(host: SocketHost, hostName: string, port: number, options: TlsOptions, client: TlsClientOptions): number {
+  checkPermission({ name: "net", host: netTarget(hostName, port) }, "connect");
   const o = clientOptions(options, client.serverHostname ?? (isIp(hostName) ? undefined : hostName));
   const socket = tls().connect({ ...o, host: hostName, port, allowHalfOpen: true } as Tls.ConnectionOptions);
   socket.setNoDelay(true);
@@ -59,6 +61,7 @@ export function connectTls(host: SocketHost, hostName: string, port: number, opt
  * handshake is done (one that takes longer than `handshakeTimeoutMs` is dropped).
  */
 export function listenTls(host: SocketHost, hostName: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number {
+  checkPermission({ name: "net", host: netTarget(hostName, port) }, "listen");
   const server = tls().createServer({ ...options, allowHalfOpen: true, noDelay: true, handshakeTimeout: handshakeTimeoutMs } as Tls.TlsOptions);
   server.on("tlsClientError", () => {}); // a failed handshake concerns that client only
   const listener = new TcpListener(server, host, "secureConnection");

@@ -15,6 +15,7 @@ import type * as Dgram from "node:dgram";
 import type { Resource } from "../fd-table.js";
 import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./errno.js";
 import { requireBuiltin } from "./node-modules.js";
+import { checkPermission, netTarget } from "./deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import type { SockAddr } from "./tcp-socket.js";
 
@@ -178,6 +179,9 @@ export class UdpSocket implements Resource {
 /** Opens a UDP socket on `host`: an fd that becomes writable once bound (and connected). */
 export function udpOpen(host: SocketHost, opts: UdpOpenOptions): number {
   const dgram = requireBuiltin<typeof Dgram>("node:dgram", "UDP sockets");
+  const where = opts.local ?? opts.remote ?? null;
+  checkPermission({ name: "net", host: where === null ? undefined : netTarget(where[0], where[1]) }, opts.local ? "bind" : "connect");
+  if (opts.local && opts.remote) checkPermission({ name: "net", host: netTarget(opts.remote[0], opts.remote[1]) }, "connect");
   const addr = opts.local?.[0] ?? opts.remote?.[0] ?? "";
   const type = opts.type ?? (addr.includes(":") ? "udp6" : "udp4");
   const socket = dgram.createSocket({ type, reuseAddr: opts.reuseAddress === true });

@@ -10,6 +10,7 @@
 import type * as Fs from "node:fs";
 import type * as Net from "node:net";
 import { requireBuiltin } from "./node-modules.js";
+import { checkPermission } from "./deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
@@ -29,6 +30,7 @@ export function unixPathProblem(path: unknown): { code: string; message: string 
 
 /** Starts connecting to the Unix socket at `path`; the fd becomes writable when connected. */
 export function connectUnix(host: SocketHost, path: string): number {
+  checkPathPermissions(path, "connect");
   const socket = requireBuiltin<typeof Net>("node:net", "Unix sockets").connect({ path, allowHalfOpen: true } as Net.NetConnectOpts);
   const sock = new TcpSocket(socket, true, host);
   sock.resettable = false;
@@ -42,6 +44,7 @@ export function connectUnix(host: SocketHost, path: string): number {
  */
 export function listenUnix(host: SocketHost, path: string, backlog: number): number {
   const fs = requireBuiltin<typeof Fs>("node:fs", "Unix sockets");
+  checkPathPermissions(path, "listen");
   try {
     if (fs.lstatSync(path).isSocket()) fs.unlinkSync(path);
   } catch {
@@ -52,6 +55,12 @@ export function listenUnix(host: SocketHost, path: string, backlog: number): num
   listener.pipe = true;
   server.listen({ path, backlog });
   return host.fds.open(listener);
+}
+
+/** Deno needs read and write access to a Unix socket's path. */
+function checkPathPermissions(path: string, what: string): void {
+  checkPermission({ name: "read", path }, what);
+  checkPermission({ name: "write", path }, what);
 }
 
 /** A short note on what is at `path` when a bind there failed with EADDRINUSE, or "". */
