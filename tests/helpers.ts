@@ -18,6 +18,8 @@ import type { Awaitable, Coroutine } from "../src/tasks/coroutine.js";
 import { currentTask } from "../src/tasks/current.js";
 import type { Future } from "../src/tasks/future.js";
 import { sleep } from "../src/tasks/sleep.js";
+import type { StreamReader } from "../src/io/streams/stream-reader.js";
+import type { StreamWriter } from "../src/io/streams/stream-writer.js";
 
 // ---------------------------------------------------------------------------------------------
 // Loops and time
@@ -183,4 +185,37 @@ export function runScript(source: string, ms = 10_000): Promise<ScriptResult> {
       resolve({ code, timedOut, stdout, stderr });
     });
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sockets, pipes and their fds
+
+/** Echoes lines until EOF, then closes: a clientConnected for startServer-like calls. */
+export function* echoLines(r: StreamReader, w: StreamWriter): Coroutine<void> {
+  for (;;) {
+    const line = yield* r.readline();
+    if (line.length === 0) break;
+    w.write(line);
+    yield* w.drain();
+  }
+  w.close();
+}
+
+/** Awaits `body`: [the error's `code`, its message], or [undefined, "no error"]. */
+export function* codeOf(body: Coroutine<unknown>): Coroutine<[string | undefined, string]> {
+  try {
+    yield* body;
+  } catch (e) {
+    return [(e as { code?: string }).code, (e as Error).message];
+  }
+  return [undefined, "no error"];
+}
+
+/** Asserts that the running loop's host has no fd open but its wake-up fd, once pending closes ran. */
+export function* noFdsLeft(): Coroutine<void> {
+  for (let i = 0; i < 3; i++) yield; // a transport closes its fd on the pass after close(), as asyncio
+  const host = socketHost();
+  const open: number[] = [];
+  for (let fd = 3; fd < 4096; fd++) if (fd !== host.wakeupFd && host.fds.get(fd) !== undefined) open.push(fd);
+  assert.equal(open, [], "open fds");
 }

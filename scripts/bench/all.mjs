@@ -27,6 +27,10 @@ const WORKLOADS = [
   "heap", // the core's timer heap (wasm) against the same heap in plain JS: ratio wasm/JS
   "w6-echo", // TCP echo, wasio streams server vs Node net server, one Node load client
   "fd-scaling", // one busy connection beside 10 / 1,000 / 10,000 idle registered fds
+  "protocol-echo", // TCP echo through loop.createServer protocols vs Node net, W6's load client
+  "subprocess", // spawn + read a line + wait, 200 children 8 at a time, vs child_process
+  "udp-echo", // 50,000 datagrams through an echo endpoint, window 32, vs node:dgram
+  "tls-echo", // 20 TLS connections × 500 round trips of 256 B, vs node:tls
 ];
 const CHILD_TIMEOUT_MS = 15 * 60_000;
 

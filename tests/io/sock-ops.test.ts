@@ -8,18 +8,10 @@ import { run } from "../../src/run.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { CancelledError } from "../../src/errors.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { openConnection, startServer } from "../../src/io/streams/index.js";
 import { NI_NUMERICHOST, NI_NUMERICSERV } from "../../src/io/dns/getnameinfo.js";
-import { socketHost, text, throwsA } from "../helpers.js";
+import { noFdsLeft, socketHost, text, throwsA } from "../helpers.js";
 
-function* noFdsLeft(): Coroutine<void> {
-  yield;
-  const host = socketHost();
-  const open: number[] = [];
-  for (let fd = 3; fd < 1024; fd++) if (fd !== host.wakeupFd && host.fds.get(fd) !== undefined) open.push(fd);
-  assert.equal(open, [], "open fds");
-}
 
 test("sockListen, sockConnect and sockAccept make fds that sockSendall, sockRecv and sockRecvInto move bytes over", async () => {
   await run(function* () {

@@ -7,11 +7,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { run } from "../../src/run.js";
 import { getRunningLoop } from "../../src/loop/running.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
-import { openConnection, startServer, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
+import { openConnection, startServer } from "../../src/io/streams/index.js";
 import { Protocol, type Transport } from "../../src/io/transports/index.js";
-import { recordErrors, socketHost, text, throwsA } from "../helpers.js";
+import { codeOf, echoLines, noFdsLeft, recordErrors, text, throwsA } from "../helpers.js";
 import { makeCerts } from "../tls-certs.js";
 
 const certs = makeCerts();
@@ -19,32 +18,8 @@ const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 const serverSsl = { key: certs.key, cert: certs.cert };
 const clientSsl = { ca: certs.ca };
 
-function* echoLines(r: StreamReader, w: StreamWriter): Coroutine<void> {
-  for (;;) {
-    const line = yield* r.readline();
-    if (line.length === 0) break;
-    w.write(line);
-    yield* w.drain();
-  }
-  w.close();
-}
 
-function* codeOf(body: Coroutine<unknown>): Coroutine<[string | undefined, string]> {
-  try {
-    yield* body;
-  } catch (e) {
-    return [(e as { code?: string }).code, (e as Error).message];
-  }
-  return [undefined, "no error"];
-}
 
-function* noFdsLeft(): Coroutine<void> {
-  for (let i = 0; i < 3; i++) yield;
-  const host = socketHost();
-  const open: number[] = [];
-  for (let fd = 3; fd < 1024; fd++) if (fd !== host.wakeupFd && host.fds.get(fd) !== undefined) open.push(fd);
-  assert.equal(open, [], "open fds");
-}
 
 function* tlsEchoServer(ssl: object = serverSsl) {
   const server = yield* startServer(echoLines, "127.0.0.1", 0, { ssl });

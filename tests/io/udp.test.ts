@@ -9,7 +9,7 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
 import { DatagramProtocol, type DatagramTransport } from "../../src/io/transports/index.js";
-import { recordErrors, socketHost, text } from "../helpers.js";
+import { noFdsLeft, recordErrors, text } from "../helpers.js";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 
@@ -39,14 +39,6 @@ class Echo extends DatagramProtocol {
   override datagramReceived(d: Uint8Array, addr: [string, number]): void { this.t.sendto(d, addr); }
 }
 
-function* noFdsLeft(): Coroutine<void> {
-  yield;
-  yield;
-  const host = socketHost();
-  const open: number[] = [];
-  for (let fd = 3; fd < 1024; fd++) if (fd !== host.wakeupFd && host.fds.get(fd) !== undefined) open.push(fd);
-  assert.equal(open, [], "open fds");
-}
 
 test("a connected endpoint exchanges datagrams with an echo endpoint and knows both addresses", async () => {
   await run(function* () {

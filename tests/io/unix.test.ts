@@ -10,44 +10,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../src/run.js";
 import { getRunningLoop } from "../../src/loop/running.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
 import { openUnixConnection, startUnixServer } from "../../src/io/unix/index.js";
 import { Protocol, type Transport } from "../../src/io/transports/index.js";
-import type { StreamReader, StreamWriter } from "../../src/io/streams/index.js";
-import { recordErrors, socketHost, text } from "../helpers.js";
+import { codeOf, echoLines, noFdsLeft, recordErrors, text } from "../helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasio-unix-"));
 let n = 0;
 const freshPath = () => join(dir, `s${n++}.sock`);
 
-function* echoLines(r: StreamReader, w: StreamWriter): Coroutine<void> {
-  for (;;) {
-    const line = yield* r.readline();
-    if (line.length === 0) break;
-    w.write(line);
-    yield* w.drain();
-  }
-  w.close();
-}
 
-function* codeOf(body: Coroutine<unknown>): Coroutine<[string | undefined, string]> {
-  try {
-    yield* body;
-  } catch (e) {
-    return [(e as { code?: string }).code, (e as Error).message];
-  }
-  return [undefined, "no error"];
-}
 
-function* noFdsLeft(): Coroutine<void> {
-  yield;
-  yield;
-  const host = socketHost();
-  const open: number[] = [];
-  for (let fd = 3; fd < 1024; fd++) if (fd !== host.wakeupFd && host.fds.get(fd) !== undefined) open.push(fd);
-  assert.equal(open, [], "open fds");
-}
 
 test("streams over a Unix socket: echo, then the socket file and every fd are gone after close", async () => {
   const path = freshPath();
