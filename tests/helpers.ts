@@ -219,3 +219,26 @@ export function* noFdsLeft(): Coroutine<void> {
   for (let fd = 3; fd < 4096; fd++) if (fd !== host.wakeupFd && host.fds.get(fd) !== undefined) open.push(fd);
   assert.equal(open, [], "open fds");
 }
+
+/** The runtime's open handles of the given kinds ("ProcessWrap", "PipeWrap", "UDPWrap"…), from process.getActiveResourcesInfo (Node and Deno). */
+export function activeHandles(kinds: string[]): string[] {
+  const info = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo;
+  assert.type(info, "function", "process.getActiveResourcesInfo is missing");
+  return info!().filter((k) => kinds.includes(k)).sort();
+}
+
+/**
+ * Handles of `kinds` open beyond `before` (a list from activeHandles), once the runtime has
+ * finished the closes already started (a few turns of its loop, at most ~1 s).
+ */
+export async function handlesLeft(kinds: string[], before: string[]): Promise<string[]> {
+  let extra: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const now = activeHandles(kinds);
+    for (const k of before) { const j = now.indexOf(k); if (j >= 0) now.splice(j, 1); }
+    extra = now;
+    if (extra.length === 0) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return extra;
+}

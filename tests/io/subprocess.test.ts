@@ -13,7 +13,7 @@ import { createTask } from "../../src/tasks/create-task.js";
 import { CancelledError } from "../../src/errors.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createSubprocessExec, createSubprocessShell, DEVNULL, PIPE, STDOUT } from "../../src/io/subprocess/index.js";
-import { recordErrors, socketHost, text, throwsA } from "../helpers.js";
+import { activeHandles, handlesLeft, recordErrors, socketHost, text, throwsA } from "../helpers.js";
 
 /** Open fds of the running loop's host, beyond the wake-up fd, once pending closes have run. */
 function* openFds(): Coroutine<number> {
@@ -197,6 +197,24 @@ test("a bad stdio value throws inside the coroutine", async () => {
       assert.match((e as Error).message, "stdout must be PIPE, DEVNULL or null");
     }
   });
+});
+
+test("after a kill mid-read, EPIPE and a cancelled communicate, the runtime holds no more process or pipe handles than before", async () => {
+  const kinds = ["ProcessWrap", "PipeWrap"];
+  const before = activeHandles(kinds); // this process's own stdout and stderr may be pipes
+  await run(function* () {
+    const p = yield* createSubprocessShell("head -c 300000 /dev/zero; exec sleep 30", { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+    yield* p.stdout!.readexactly(1000);
+    p.kill();
+    yield* p.wait();
+    const q = yield* createSubprocessShell("exec 0<&-; exec sleep 30", { stdin: PIPE, stdout: PIPE, stderr: DEVNULL });
+    const t = createTask(q.communicate(new Uint8Array(1 << 20)));
+    yield* sleepMs(20);
+    t.cancel();
+    try { yield* t; } catch { /* cancelled */ }
+    // q still runs with its pipes open: closing the loop closes them and lets the child go
+  });
+  assert.equal(await handlesLeft(kinds, before), [], "handles left");
 });
 
 function* sleepMs(ms: number): Coroutine<void> {

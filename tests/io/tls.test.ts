@@ -10,7 +10,7 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { Future } from "../../src/tasks/future.js";
 import { openConnection, startServer } from "../../src/io/streams/index.js";
 import { Protocol, type Transport } from "../../src/io/transports/index.js";
-import { codeOf, echoLines, noFdsLeft, recordErrors, text, throwsA } from "../helpers.js";
+import { activeHandles, codeOf, echoLines, handlesLeft, noFdsLeft, recordErrors, text, throwsA } from "../helpers.js";
 import { makeCerts } from "../tls-certs.js";
 
 const certs = makeCerts();
@@ -196,6 +196,23 @@ test("protocols over TLS (createServer/createConnection with ssl), and loop.star
     for (const s of [server, plain]) { s.close(); (s as any).closeClients(); yield* s.waitClosed(); }
     yield* noFdsLeft();
   });
+});
+
+test("after failed handshakes (mismatch, expired, timeout, hang-up) the runtime holds no more socket handles than before", async () => {
+  const kinds = ["TCPSocketWrap", "TCPServerWrap"];
+  const before = activeHandles(kinds);
+  await run(function* () {
+    const [server, port] = yield* tlsEchoServer();
+    yield* codeOf(openConnection("127.0.0.1", port, { ssl: clientSsl, serverHostname: "example.com" }));
+    const [expired, p1] = yield* tlsEchoServer({ key: certs.expiredKey, cert: certs.expiredCert });
+    yield* codeOf(openConnection("localhost", p1, { ssl: clientSsl }));
+    const silent = yield* startServer(function* (r) { yield* r.read(); }, "127.0.0.1", 0);
+    yield* codeOf(openConnection("127.0.0.1", silent.address()!.port, { ssl: clientSsl, sslHandshakeTimeout: 50 }));
+    const rude = yield* startServer(function* (r, w) { yield* r.read(1); w.transport.abort(); }, "127.0.0.1", 0);
+    yield* codeOf(openConnection("127.0.0.1", rude.address()!.port, { ssl: clientSsl }));
+    for (const s of [server, expired, silent, rude]) { s.close(); (s as any).abortClients(); yield* s.waitClosed(); }
+  });
+  assert.equal(await handlesLeft(kinds, before), [], "handles left");
 });
 
 test("TLS options are checked eagerly", async () => {

@@ -9,7 +9,7 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
 import { DatagramProtocol, type DatagramTransport } from "../../src/io/transports/index.js";
-import { noFdsLeft, recordErrors, text } from "../helpers.js";
+import { activeHandles, handlesLeft, noFdsLeft, recordErrors, text } from "../helpers.js";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 
@@ -141,6 +141,24 @@ test("binding a port already bound fails with EADDRINUSE and leaves no fd", asyn
     a.close();
     yield* noFdsLeft();
   });
+});
+
+test("after an oversized datagram, a refusal and a failed bind, the runtime holds no more UDP handles than before", async () => {
+  const before = activeHandles(["UDPWrap"]);
+  await run(function* () {
+    const loop = getRunningLoop();
+    const [a, p] = yield* loop.createDatagramEndpoint(() => new Recorder(), { localAddr: ["127.0.0.1", 0] });
+    const port = (a.getExtraInfo("sockname") as { port: number }).port;
+    a.sendto(new Uint8Array(70_000), ["127.0.0.1", port]);
+    yield* p.next(1);
+    try { yield* loop.createDatagramEndpoint(() => new Recorder(), { localAddr: ["127.0.0.1", port] }); } catch { /* EADDRINUSE */ }
+    const [b] = yield* loop.createDatagramEndpoint(() => new Recorder(), { remoteAddr: ["127.0.0.1", port] });
+    a.close(); // b's peer is gone: its sends are refused
+    b.sendto("x");
+    if (!isDeno) assert.ok(activeHandles(["UDPWrap"]).length > before.length, "Node lists open UDP handles (Deno lists none)");
+    // b is left open: closing the loop closes it
+  });
+  assert.equal(await handlesLeft(["UDPWrap"], before), [], "UDP handles left");
 });
 
 test("createDatagramEndpoint checks its arguments eagerly", async () => {
