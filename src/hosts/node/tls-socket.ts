@@ -7,6 +7,10 @@
 // fail are dropped by Node. An upgrade in place (STARTTLS) moves Node's plain socket out of its
 // TcpSocket into a TLSSocket under a new fd.
 //
+// TLS connections are not half-open: an EOF from the peer ends both directions, as asyncio's SSL
+// transports (canWriteEof() is false). With half-open sockets Node leaves the server's socket of
+// a client that hung up mid-handshake open until the handshake timeout.
+//
 // Limits: Node may not report a peer's certificate problem with a code when the peer aborts the
 // handshake (then it is ECONNRESET); SNI is sent for names, never for IP addresses (RFC 6066).
 
@@ -49,7 +53,7 @@ function clientOptions(options: TlsOptions, name: string | undefined): Tls.Conne
 export function connectTls(host: SocketHost, hostName: string, port: number, options: TlsOptions, client: TlsClientOptions): number {
   checkPermission({ name: "net", host: netTarget(hostName, port) }, "connect");
   const o = clientOptions(options, client.serverHostname ?? (isIp(hostName) ? undefined : hostName));
-  const socket = tls().connect({ ...o, host: hostName, port, allowHalfOpen: true } as Tls.ConnectionOptions);
+  const socket = tls().connect({ ...o, host: hostName, port } as Tls.ConnectionOptions);
   socket.setNoDelay(true);
   const sock = new TcpSocket(socket, true, host, "secureConnect");
   host._track(sock);
@@ -62,8 +66,8 @@ export function connectTls(host: SocketHost, hostName: string, port: number, opt
  */
 export function listenTls(host: SocketHost, hostName: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number {
   checkPermission({ name: "net", host: netTarget(hostName, port) }, "listen");
-  const server = tls().createServer({ ...options, allowHalfOpen: true, noDelay: true, handshakeTimeout: handshakeTimeoutMs } as Tls.TlsOptions);
-  server.on("tlsClientError", () => {}); // a failed handshake concerns that client only
+  const server = tls().createServer({ ...options, noDelay: true, handshakeTimeout: handshakeTimeoutMs } as Tls.TlsOptions);
+  server.on("tlsClientError", (_err: Error, s: Tls.TLSSocket) => s.destroy()); // that client only
   const listener = new TcpListener(server, host, "secureConnection");
   const o: Net.ListenOptions = { port, backlog };
   if (hostName !== null) o.host = hostName;

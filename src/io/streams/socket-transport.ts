@@ -154,12 +154,14 @@ export class SocketTransport implements ReadingControl {
     this.maybePauseProtocol();
   }
 
+  /** False for TLS (as asyncio's SSL transports): it has no half-close. */
   canWriteEof(): boolean {
-    return true;
+    return this.extra.sslObject === undefined;
   }
 
   /** Closes the write side (FIN) once the buffered bytes are sent; reading goes on. */
   writeEof(): void {
+    if (!this.canWriteEof()) throw new Error("TLS transports cannot write EOF (no half-close)");
     if (this.closing || this.eofRequested) return;
     this.eofRequested = true;
     if (this.pendingBytes === 0) this._host.sockShutdown(this._fd, SHUT_WR);
