@@ -1,0 +1,44 @@
+// The browser test (run by .ci/run): the shipped bundle in a page of headless Chromium (Debian's
+// /usr/bin/chromium, driven by playwright-core, which never downloads a browser here), running
+// tests/browser/checks.js. Prints "ok …" / "FAIL …" per check and one "N passed, N failed" line.
+
+import { existsSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { serve } from "../../scripts/serve.mjs";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
+
+/** Opens `path` of the served repository in headless Chromium; returns { page, close }. */
+export async function openPage(path) {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${server.url}${path}`);
+  return { page, errors, close: async () => { await browser.close(); await server.close(); } };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let passed = 0, failed = 0;
+  let session;
+  try {
+    session = await openPage("/tests/browser/index.html");
+    await session.page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60_000 });
+    const results = await session.page.evaluate(() => window.__results);
+    for (const r of results) {
+      if (r.ok) { passed++; console.log(`ok   browser: ${r.name}`); }
+      else { failed++; console.log(`FAIL browser: ${r.name}\n${r.error}`); }
+    }
+    if (results.length === 0) failed++;
+  } catch (e) {
+    failed++;
+    console.log(`FAIL browser test: ${e?.stack ?? e}${session?.errors.length ? `\npage errors: ${session.errors.join("\n")}` : ""}`);
+  } finally {
+    await session?.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
