@@ -1,6 +1,6 @@
 // The browser test (run by .ci/run): the shipped bundle in a page of headless Chromium (Debian's
 // /usr/bin/chromium, driven by playwright-core, which never downloads a browser here), running
-// tests/browser/checks.js. Prints "ok …" / "FAIL …" per check and one "N passed, N failed" line.
+// tests/browser/checks.js (twice, see PAGES). Prints "ok …" / "FAIL …" per check and one "N passed, N failed" line.
 
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -21,23 +21,29 @@ export async function openPage(path) {
   return { page, errors, close: async () => { await browser.close(); await server.close(); } };
 }
 
+// The page runs twice: with scheduler.postTask (Chromium's own), and without it (the MessageChannel
+// path other browsers take).
+const PAGES = [["", "/tests/browser/index.html"], [" (no postTask)", "/tests/browser/index.html?no-postTask"]];
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   let passed = 0, failed = 0;
-  let session;
-  try {
-    session = await openPage("/tests/browser/index.html");
-    await session.page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60_000 });
-    const results = await session.page.evaluate(() => window.__results);
-    for (const r of results) {
-      if (r.ok) { passed++; console.log(`ok   browser: ${r.name}`); }
-      else { failed++; console.log(`FAIL browser: ${r.name}\n${r.error}`); }
+  for (const [label, path] of PAGES) {
+    let session;
+    try {
+      session = await openPage(path);
+      await session.page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60_000 });
+      const results = await session.page.evaluate(() => window.__results);
+      for (const r of results) {
+        if (r.ok) { passed++; console.log(`ok   browser${label}: ${r.name}`); }
+        else { failed++; console.log(`FAIL browser${label}: ${r.name}\n${r.error}`); }
+      }
+      if (results.length === 0) failed++;
+    } catch (e) {
+      failed++;
+      console.log(`FAIL browser test${label}: ${e?.stack ?? e}${session?.errors.length ? `\npage errors: ${session.errors.join("\n")}` : ""}`);
+    } finally {
+      await session?.close();
     }
-    if (results.length === 0) failed++;
-  } catch (e) {
-    failed++;
-    console.log(`FAIL browser test: ${e?.stack ?? e}${session?.errors.length ? `\npage errors: ${session.errors.join("\n")}` : ""}`);
-  } finally {
-    await session?.close();
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed === 0 ? 0 : 1;
