@@ -45,6 +45,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       await session?.close();
     }
   }
+  // The example page runs to its end with no page error.
+  let example;
+  try {
+    example = await openPage("/examples/browser.html");
+    await example.page.waitForFunction(() => document.getElementById("log").textContent.includes("fib(27) on a Web Worker: 196418"), null, { timeout: 60_000 });
+    if (example.errors.length > 0) throw new Error(example.errors.join("\n"));
+    passed++; console.log("ok   browser: the example page (examples/browser.html) runs to its end");
+  } catch (e) {
+    failed++; console.log(`FAIL browser: the example page: ${e?.stack ?? e}`);
+  } finally {
+    await example?.close();
+  }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed === 0 ? 0 : 1;
 }
