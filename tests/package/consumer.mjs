@@ -50,6 +50,9 @@ for (const [name, compilerOptions] of Object.entries(configs)) {
 check("tsc emits the program (nodenext)", tsc,
   ["-p", "tsconfig.nodenext.good.json", "--noEmit", "false", "--outDir", "out"]);
 check("the compiled program runs under Node", process.execPath, ["out/good.js"], (r, out) => r.status === 0 && out.includes("consumer ok"));
+check("esbuild bundles the compiled program with the installed package (sideEffects honoured)", join(root, "node_modules/.bin/esbuild"),
+  ["out/good.js", "--bundle", "--format=esm", "--platform=node", "--outfile=out/bundled.mjs", "--log-level=warning"]);
+check("the esbuild bundle runs under Node", process.execPath, ["out/bundled.mjs"], (r, out) => r.status === 0 && out.includes("consumer ok"));
 check("require(\"wasio\") from CommonJS, require.resolve(\"wasio/core.wasm\") instantiates", process.execPath, ["require.cjs"],
   (r, out) => r.status === 0 && out.includes("require ok: true"));
 check("import.meta.resolve(\"wasio/core.wasm\") names the core", process.execPath, ["resolve.mjs"], (r, out) => r.status === 0 && out.includes("resolve ok"));

@@ -7,6 +7,7 @@ const attempts: [string, () => Coroutine<unknown>, RegExp][] = [
   ["openConnection", () => openConnection("127.0.0.1", 9), /--allow-net=127\.0\.0\.1/],
   ["getaddrinfo", () => getaddrinfo("localhost", 80), /--allow-net=localhost/],
   ["toThread", () => toThread("node:os", "cpus"), /--allow-sys/],
+  ["toThread of a file module", () => toThread(new URL("./job.mjs", import.meta.url), "twice", 1), /--allow-read/],
 ];
 const seen: string[] = [];
 await run(function* () {
