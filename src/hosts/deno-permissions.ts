@@ -24,8 +24,13 @@ export function deniedNet(host: string): string | null {
   const perms = denoPermissions();
   if (perms === null) return null;
   const desc = { name: "net", host };
-  let state = perms.querySync(desc).state;
-  if (state === "prompt" && typeof perms.requestSync === "function") state = perms.requestSync(desc).state;
+  let state: string;
+  try {
+    state = perms.querySync(desc).state;
+    if (state === "prompt" && typeof perms.requestSync === "function") state = perms.requestSync(desc).state;
+  } catch {
+    return null; // a host Deno cannot parse: let the call itself report it
+  }
   if (state === "granted") return null;
   const bare = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d+$/, "");
   return `--allow-net=${bare}`;
