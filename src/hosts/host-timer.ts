@@ -72,6 +72,8 @@ export function startHostTimer(ms: number, fire: () => void): () => void {
   }
   if (mode === "postTask") {
     const abort = new AbortController();
+    // The delay is truncated to whole ms: an early wake-up only makes the loop poll again for the
+    // remainder (timers never fire early), where rounding up would make every short sleep late.
     scheduler()!.postTask(fire, { delay: ms, signal: abort.signal }).catch(() => {}); // aborted
     return () => abort.abort();
   }
