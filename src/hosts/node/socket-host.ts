@@ -29,7 +29,7 @@ import {
   ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_SUCCESS, errnoName,
 } from "./errno.js";
 import { nodeNet } from "./node-modules.js";
-import { checkPermission, netTarget } from "./deno-permissions.js";
+import { checkPermission, netTarget } from "../deno-permissions.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket, type SockAddr } from "./tcp-socket.js";
 

@@ -18,13 +18,33 @@ import type * as Net from "node:net";
 import type * as Tls from "node:tls";
 import { ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTSOCK } from "./errno.js";
 import { requireBuiltin } from "./node-modules.js";
-import { checkPermission, netTarget } from "./deno-permissions.js";
+import { checkPermission, netTarget } from "../deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
 
-/** node:tls's secure-context and connection options (key, cert, ca, rejectUnauthorized, …). */
-export type TlsOptions = Tls.ConnectionOptions & Tls.TlsOptions;
+type Pem = string | Uint8Array;
+
+/**
+ * node:tls's secure-context and connection options: the common ones typed here (PEM text or
+ * bytes), any other node:tls option passed through as given.
+ */
+export interface TlsOptions {
+  key?: Pem | Pem[];
+  cert?: Pem | Pem[];
+  ca?: Pem | Pem[];
+  pfx?: Pem | Pem[];
+  passphrase?: string;
+  ciphers?: string;
+  minVersion?: string;
+  maxVersion?: string;
+  /** Verify the peer's certificate (default true for clients). */
+  rejectUnauthorized?: boolean;
+  /** A server asks clients for a certificate. */
+  requestCert?: boolean;
+  ALPNProtocols?: string[];
+  [option: string]: unknown;
+}
 
 export interface TlsClientOptions {
   /** The name to verify the server's certificate against and to send as SNI ("" skips the check). */
@@ -41,7 +61,7 @@ function isIp(name: string): boolean {
 
 /** Client options for node:tls: SNI only for names; the identity check against `name` ("" = none). */
 function clientOptions(options: TlsOptions, name: string | undefined): Tls.ConnectionOptions {
-  const o: Tls.ConnectionOptions = { ...options };
+  const o = { ...options } as Tls.ConnectionOptions;
   if (name === undefined) return o;
   if (name === "") { o.checkServerIdentity = () => undefined; return o; }
   if (isIp(name)) o.checkServerIdentity = (_host, cert) => tls().checkServerIdentity(name, cert);
@@ -89,7 +109,7 @@ export function upgradeTls(host: SocketHost, fd: number, options: TlsOptions, se
   let socket: Tls.TLSSocket;
   let event: string;
   if (serverSide) {
-    socket = new (tls().TLSSocket)(raw, { ...options, isServer: true, secureContext: tls().createSecureContext(options) } as Tls.TLSSocketOptions);
+    socket = new (tls().TLSSocket)(raw, { ...options, isServer: true, secureContext: tls().createSecureContext(options as Tls.SecureContextOptions) } as Tls.TLSSocketOptions);
     event = "secure";
   } else {
     const name = client.serverHostname ?? (res.peerName()?.address ?? "");

@@ -10,7 +10,7 @@
 import type * as Fs from "node:fs";
 import type * as Net from "node:net";
 import { requireBuiltin } from "./node-modules.js";
-import { checkPermission } from "./deno-permissions.js";
+import { checkPermission } from "../deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";

@@ -4,7 +4,8 @@ import { checkConnectHost, checkPort, type ConnectOptions } from "../../hosts/no
 import { happyEyeballs, type HappyEyeballsOptions } from "./happy-eyeballs.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { socketError } from "./socket-errors.js";
+import { checkNetPermission } from "../permission-error.js";
+import { formatHostPort, socketError } from "./socket-errors.js";
 import { socketHostOf, waitWritable } from "./socket-host-of.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
@@ -43,6 +44,7 @@ function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): C
 function* connect(host: string, port: number, limit: number, eyeballs?: ConnectOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
+  checkNetPermission("connect", formatHostPort(host, port));
   const fd = sockets.connect(host, port, eyeballs);
   let connected = false;
   try {
