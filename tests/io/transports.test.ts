@@ -8,7 +8,7 @@ import { run } from "../../src/run.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
-import { BufferedProtocol, Protocol, Transport } from "../../src/io/transports/index.js";
+import { BaseTransport, BufferedProtocol, Protocol, ReadTransport, Transport, WriteTransport } from "../../src/io/transports/index.js";
 import { recordErrors, socketHost, text, throwsA } from "../helpers.js";
 
 /** Records every callback as a string and settles `lost` on connectionLost. */
@@ -57,6 +57,7 @@ test("createConnection runs connectionMade before returning, echoes through a pr
     const [t, p] = yield* getRunningLoop().createConnection(() => new Recorder(), "127.0.0.1", port);
     assert.equal(p.events, ["made"]);
     assert.is(p.transport, t);
+    for (const cls of [BaseTransport, ReadTransport, WriteTransport]) assert.instance(t, cls);
     assert.equal((t.getExtraInfo("peername") as { port: number }).port, port);
     t.write("hello ");
     t.writelines(["wor", new TextEncoder().encode("ld")]);

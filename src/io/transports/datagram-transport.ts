@@ -13,6 +13,7 @@ import type { UdpSocket } from "../../hosts/node/udp-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
+import { BaseTransport } from "./base-transport.js";
 
 const encoder = new TextEncoder();
 
@@ -24,7 +25,7 @@ export interface DatagramProtocolLike {
   errorReceived(exc: Error): void;
 }
 
-export class DatagramTransport {
+export class DatagramTransport extends BaseTransport {
   private readonly loop: EventLoop;
   private readonly host: SocketHost;
   private readonly fd: number;
@@ -38,6 +39,7 @@ export class DatagramTransport {
 
   /** @internal */
   constructor(loop: EventLoop, host: SocketHost, fd: number, udp: UdpSocket, protocol: DatagramProtocolLike, waiter: Future<void>) {
+    super();
     this.loop = loop;
     this.host = host;
     this.fd = fd;
@@ -108,7 +110,7 @@ export class DatagramTransport {
     this.close();
   }
 
-  toString(): string {
+  override toString(): string {
     const a = this.extra.sockname;
     return `<DatagramTransport ${a ? `${a.address}:${a.port}` : "?"}${this.closing ? " closing" : ""}>`;
   }

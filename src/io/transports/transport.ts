@@ -20,6 +20,7 @@ import type { EventLoop } from "../../loop/event-loop.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
 import type { StreamProtocolLike } from "./protocols.js";
+import { WriteTransport } from "./base-transport.js";
 
 const RECV_CHUNK = 64 * 1024;
 const DEFAULT_HIGH_WATER = 64 * 1024;
@@ -29,7 +30,7 @@ let scratch: Uint8Array | null = null; // shared: every read copies out of it at
 /** Extra information a transport answers in getExtraInfo (beyond peername/sockname/fd). */
 export type ExtraInfo = Record<string, unknown>;
 
-export class Transport {
+export class Transport extends WriteTransport {
   /** @internal */ readonly _loop: EventLoop;
   /** @internal */ readonly _host: SocketHostApi;
   /** @internal */ readonly _fd: number;
@@ -66,6 +67,7 @@ export class Transport {
     loop: EventLoop, host: SocketHostApi, fd: number, protocol: StreamProtocolLike, waiter: Future<void> | null = null, extra: ExtraInfo = {},
     callConnectionMade = true,
   ) {
+    super();
     this.callMade = callConnectionMade;
     this._loop = loop;
     this._host = host;
@@ -90,7 +92,7 @@ export class Transport {
   }
 
   /** Switches the protocol callbacks go to (no connectionMade is called on it). */
-  setProtocol(protocol: StreamProtocolLike): void {
+  setProtocol(protocol: StreamProtocolLike | never): void {
     this.protocol = protocol;
   }
 
@@ -200,7 +202,7 @@ export class Transport {
     if (this.pendingBytes === 0) this._host.sockShutdown(this._fd, SHUT_WR);
   }
 
-  toString(): string {
+  override toString(): string {
     const state = this.lostCalled ? "closed" : this.closing ? "closing" : "open";
     return `<Transport fd=${this._fd} ${state} buffered=${this.pendingBytes}>`;
   }
