@@ -131,14 +131,14 @@ test("writer.startTls upgrades a plain connection in place on both sides (STARTT
     const server = yield* startServer(function* (r, w) {
       assert.is(text(yield* r.readline()), "STARTTLS\n");
       w.write("GO\n");
-      yield* w.startTls(serverSsl, { serverSide: true });
+      yield* w.startTls({ ...serverSsl, serverSide: true });
       yield* echoLines(r, w);
     }, "127.0.0.1", 0);
     const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
     w.write("STARTTLS\n");
     assert.is(text(yield* r.readline()), "GO\n");
     assert.is(w.getExtraInfo("peercert"), null);
-    yield* w.startTls(clientSsl, { serverHostname: "localhost" });
+    yield* w.startTls({ ...clientSsl, serverHostname: "localhost" });
     assert.is((w.getExtraInfo("peercert") as { subject: { CN: string } }).subject.CN, "localhost");
     w.write("now encrypted\n");
     assert.is(text(yield* r.readline()), "now encrypted\n");

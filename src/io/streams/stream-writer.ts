@@ -83,10 +83,11 @@ export class StreamWriter {
 
   /**
    * Upgrades the connection to TLS in place (STARTTLS): waits until buffered bytes are sent, runs
-   * the handshake, then the reader and this writer go on over TLS. `ssl` as for openConnection.
+   * the handshake, then the reader and this writer go on over TLS. `options`: node:tls options
+   * (ca, key, cert…) plus `serverHostname`, `sslHandshakeTimeout` and `serverSide`.
    */
-  startTls(ssl: true | TlsOptions, options: StartTlsOptions = {}): Coroutine<void> {
-    return writerStartTls(this, this.reader, ssl, options);
+  startTls(options: TlsOptions & StartTlsOptions = {}): Coroutine<void> {
+    return writerStartTls(this, this.reader, options);
   }
 
   /** `"peername"`, `"sockname"` ({ address, port, family }) or `"fd"`; `dflt` for others. */

@@ -27,6 +27,14 @@ export interface StartTlsOptions {
   sslHandshakeTimeout?: number | null;
 }
 
+/** Checks the options before anything is given up: a server side needs its key. */
+function checkStartTls(ssl: true | TlsOptions, options: StartTlsOptions): void {
+  tlsArgs({ ssl, serverHostname: options.serverHostname, sslHandshakeTimeout: options.sslHandshakeTimeout }, false);
+  if (options.serverSide === true && (ssl === true || (ssl.key === undefined && ssl.pfx === undefined))) {
+    throw new TypeError("the server side of startTls needs options with its key and certificate");
+  }
+}
+
 function* upgraded(loop: EventLoop, host: SocketHost, fd: number, ssl: true | TlsOptions, options: StartTlsOptions): Coroutine<number> {
   const args = tlsArgs({ ssl, serverHostname: options.serverHostname, sslHandshakeTimeout: options.sslHandshakeTimeout }, false)!;
   const tfd = upgradeTls(host, fd, args.options, options.serverSide === true, { serverHostname: args.serverHostname });
@@ -35,11 +43,14 @@ function* upgraded(loop: EventLoop, host: SocketHost, fd: number, ssl: true | Tl
 }
 
 /** StreamWriter.startTls: the reader and writer go on over TLS. */
-export function* writerStartTls(writer: StreamWriter, reader: StreamReader | null, ssl: true | TlsOptions, options: StartTlsOptions = {}): Coroutine<void> {
+export function* writerStartTls(writer: StreamWriter, reader: StreamReader | null, all: TlsOptions & StartTlsOptions): Coroutine<void> {
+  if (all === null || typeof all !== "object") throw new TypeError(`startTls() takes an object of options, got ${all === null ? "null" : typeof all}`);
+  const { serverSide, serverHostname, sslHandshakeTimeout, ...ssl } = all;
+  const options: StartTlsOptions = { serverSide, serverHostname, sslHandshakeTimeout };
   const old = writer.transport;
   const loop = old._loop;
   const host = tlsHost(loop);
-  tlsArgs({ ssl, serverHostname: options.serverHostname, sslHandshakeTimeout: options.sslHandshakeTimeout }, false);
+  checkStartTls(ssl, options);
   // Wait until nothing is left to send: with both marks at 0, drain() waits for an empty buffer.
   const [low, high] = old.getWriteBufferLimits();
   old.setWriteBufferLimits(0, 0);
@@ -68,7 +79,7 @@ function handOver(old: { _onLost: unknown }, next: { _onLost: unknown }): void {
  */
 export function* loopStartTls(loop: EventLoop, transport: Transport, protocol: StreamProtocolLike, ssl: true | TlsOptions, options: StartTlsOptions = {}): Coroutine<Transport> {
   if (!(transport instanceof Transport)) throw new TypeError("startTls() needs a Transport from createConnection or createServer");
-  tlsArgs({ ssl, serverHostname: options.serverHostname, sslHandshakeTimeout: options.sslHandshakeTimeout }, false);
+  checkStartTls(ssl, options);
   const host = tlsHost(loop);
   yield* transport._flushed();
   const fd = transport._detach();
