@@ -10,3 +10,4 @@ export * from "./transports/index.js"; // Protocol, BufferedProtocol, DatagramPr
 export * from "./subprocess/index.js"; // createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL
 export * from "./unix/index.js"; // openUnixConnection, startUnixServer
 export * from "./tls/index.js"; // TlsOptions, TlsCallOptions, StartTlsOptions
+export type { SockAddr, ConnectOptions } from "../hosts/node/socket-host.js"; // addresses in Node's shape, connect options

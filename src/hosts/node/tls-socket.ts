@@ -23,7 +23,8 @@ import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
 
-type Pem = string | Uint8Array;
+/** PEM text or its bytes. */
+export type Pem = string | Uint8Array;
 
 /**
  * node:tls's secure-context and connection options: the common ones typed here (PEM text or
