@@ -15,6 +15,9 @@ export interface TestCerts {
   expiredCert: string;
   selfKey: string;
   selfCert: string;
+  /** A client certificate (CN "wasio client") signed by the CA. */
+  clientKey: string;
+  clientCert: string;
 }
 
 const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
@@ -29,6 +32,8 @@ export function makeCerts(): TestCerts {
     writeFileSync(f("ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
     ssl("req", ...EC, "-keyout", f("server.key"), "-out", f("server.csr"), "-subj", "/CN=localhost");
     ssl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-set_serial", "2", "-out", f("server.pem"), "-days", "2", "-extfile", f("ext"));
+    ssl("req", ...EC, "-keyout", f("client.key"), "-out", f("client.csr"), "-subj", "/CN=wasio client");
+    ssl("x509", "-req", "-in", f("client.csr"), "-CA", f("ca.pem"), "-CAkey", f("ca.key"), "-set_serial", "9", "-out", f("client.pem"), "-days", "2");
     // An expired certificate: `openssl ca` takes explicit dates.
     writeFileSync(f("index.txt"), "");
     writeFileSync(f("ca.cnf"), [
@@ -46,6 +51,7 @@ export function makeCerts(): TestCerts {
     return {
       ca: r("ca.pem"), key: r("server.key"), cert: r("server.pem"),
       expiredKey: r("expired.key"), expiredCert: r("expired.pem"), selfKey: r("self.key"), selfCert: r("self.pem"),
+      clientKey: r("client.key"), clientCert: r("client.pem"),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
