@@ -66,8 +66,9 @@ test("an IP address is verified against the certificate's IP entry; a plain conn
   });
 });
 
-// Deno's node:tls server does not complete a handshake that asks for a client certificate.
-(isDeno ? test.skip : test)("a server asking for client certificates sees the client's in peercert, and refuses a client without one", async () => {
+// Deno's node:tls server does not complete a handshake that asks for a client certificate, so
+// this one runs on Node only (the test runner does not count uvu's skipped tests).
+if (!isDeno) test("a server asking for client certificates sees the client's in peercert, and refuses a client without one", async () => {
   await run(function* () {
     let seen: { subject: { CN: string } } | null = null;
     const server = yield* startServer(function* (r, w) {
