@@ -52,6 +52,8 @@ import type { DatagramProtocolLike, DatagramTransport } from "../io/transports/d
 import { loopStartTls, type StartTlsOptions } from "../io/tls/start-tls.js";
 import { sockAccept, sockClose, sockConnect, sockListen, sockRecv, sockRecvInto, sockSendall } from "../io/sock/sock-ops.js";
 import type { SockAddr } from "../hosts/node/tcp-socket.js";
+import { subprocessSpawn, type SubprocessProtocol, type SubprocessTransport } from "../io/subprocess/subprocess-transport.js";
+import type { SubprocessOptions } from "../io/subprocess/create-subprocess.js";
 import type { TlsOptions } from "../hosts/node/tls-socket.js";
 
 export type { ExceptionContext };
@@ -728,6 +730,16 @@ export class EventLoop {
    */
   startTls(transport: Transport, protocol: StreamProtocolLike, ssl: true | TlsOptions, options?: StartTlsOptions): Coroutine<Transport> {
     return loopStartTls(this, transport, protocol, ssl, options);
+  }
+
+  /** Starts `program` with `args`; its pipes and exit drive `protocolFactory()`'s SubprocessProtocol (stdio default: PIPE). */
+  subprocessExec<P extends SubprocessProtocol>(protocolFactory: () => P, program: string, args: readonly string[] = [], options?: SubprocessOptions): Coroutine<[SubprocessTransport, P]> {
+    return subprocessSpawn(this, protocolFactory, program, args, false, options);
+  }
+
+  /** Runs `cmd` through /bin/sh; as subprocessExec. */
+  subprocessShell<P extends SubprocessProtocol>(protocolFactory: () => P, cmd: string, options?: SubprocessOptions): Coroutine<[SubprocessTransport, P]> {
+    return subprocessSpawn(this, protocolFactory, cmd, [], true, options);
   }
 
   // Low-level socket calls over host fds (asyncio's sock_*; see src/io/sock).

@@ -12,7 +12,8 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { CancelledError } from "../../src/errors.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-import { createSubprocessExec, createSubprocessShell, DEVNULL, PIPE, STDOUT } from "../../src/io/subprocess/index.js";
+import { createSubprocessExec, createSubprocessShell, DEVNULL, PIPE, STDOUT, SubprocessProtocol, type SubprocessTransport } from "../../src/io/subprocess/index.js";
+import { Future } from "../../src/tasks/future.js";
 import { activeHandles, handlesLeft, recordErrors, socketHost, text, throwsA } from "../helpers.js";
 
 /** Open fds of the running loop's host, beyond the wake-up fd, once pending closes have run. */
@@ -177,6 +178,48 @@ test("cancelling communicate() leaves the child running and usable; killed and w
     assert.is(yield* p.wait(), -9);
     assert.not.ok(alive(p.pid), "no zombie");
     assert.equal(yield* p.communicate(), [new Uint8Array(0), new Uint8Array(0)]);
+    assert.is(yield* openFds(), 0);
+  });
+});
+
+class Recorder extends SubprocessProtocol {
+  events: string[] = [];
+  out: Record<number, string> = { 1: "", 2: "" };
+  done = new Future<void>(getRunningLoop());
+  override connectionMade(): void { this.events.push("made"); }
+  override pipeDataReceived(fd: number, d: Uint8Array): void { this.out[fd] += text(d); }
+  override pipeConnectionLost(fd: number): void { this.events.push(`pipe ${fd} lost`); }
+  override processExited(): void { this.events.push("exited"); }
+  override connectionLost(): void { this.events.push("lost"); this.done.setResult(undefined); }
+}
+
+test("loop.subprocessExec drives a SubprocessProtocol: pipe data by fd, then the exit, then connectionLost last", async () => {
+  await run(function* () {
+    const loop = getRunningLoop();
+    const errors = recordErrors();
+    const [t, p] = yield* loop.subprocessExec(() => new Recorder(), "sh", ["-c", "read x; echo got $x; echo err >&2; exit 4"]);
+    assert.equal(p.events, ["made"]);
+    assert.ok(t.getPid() > 0);
+    t.getPipeTransport(0)!.write("hi\n");
+    t.getPipeTransport(0)!.close();
+    yield* p.done;
+    assert.is(p.out[1], "got hi\n");
+    assert.is(p.out[2], "err\n");
+    assert.is(t.getReturncode(), 4);
+    assert.is(p.events[p.events.length - 1], "lost");
+    for (const e of ["pipe 0 lost", "pipe 1 lost", "pipe 2 lost", "exited"]) assert.ok(p.events.includes(e), e);
+    assert.equal(errors, []);
+    assert.is(yield* openFds(), 0);
+  });
+});
+
+test("closing a SubprocessTransport kills a child that still runs", async () => {
+  await run(function* () {
+    const loop = getRunningLoop();
+    const [t, p] = yield* loop.subprocessShell(() => new Recorder(), "exec sleep 30", { stdin: DEVNULL, stderr: DEVNULL });
+    t.close();
+    yield* p.done;
+    assert.is(t.getReturncode(), -9);
     assert.is(yield* openFds(), 0);
   });
 });
