@@ -50,7 +50,8 @@ export function createSubprocessShell(cmd: string, options: SubprocessOptions = 
   return spawnProcess(cmd, [], options, true);
 }
 
-function stdioMode(v: number | null | undefined, which: string): StdioMode {
+/** The host's stdio mode for PIPE / DEVNULL / STDOUT (stderr only) / null (inherit). */
+export function stdioMode(v: number | null | undefined, which: string): StdioMode {
   if (v === undefined || v === null) return "inherit";
   if (v === PIPE) return "pipe";
   if (v === DEVNULL) return "ignore";

@@ -14,7 +14,7 @@ import { socketHostOf } from "../streams/socket-host-of.js";
 import { BaseTransport } from "../transports/base-transport.js";
 import { BaseProtocol } from "../transports/protocols.js";
 import { Transport } from "../transports/transport.js";
-import { DEVNULL, PIPE, STDOUT, type SubprocessOptions } from "./create-subprocess.js";
+import { PIPE, stdioMode, type SubprocessOptions } from "./create-subprocess.js";
 
 /** asyncio.SubprocessProtocol: callbacks for a child's pipes and exit. */
 export class SubprocessProtocol extends BaseProtocol {
@@ -158,14 +158,6 @@ function exitReadable(t: SubprocessTransport): void {
   t._exited();
 }
 
-function mode(v: number | null | undefined, which: string): StdioMode {
-  if (v === undefined || v === null) return "inherit";
-  if (v === PIPE) return "pipe";
-  if (v === DEVNULL) return "ignore";
-  if (v === STDOUT && which === "stderr") return "stdout";
-  throw new RangeError(`${which} must be PIPE, DEVNULL${which === "stderr" ? ", STDOUT" : ""} or null, got ${String(v)}`);
-}
-
 /** loop.subprocessExec / subprocessShell: [transport, protocol] once connectionMade has run. */
 export function subprocessSpawn<P extends SubprocessProtocol>(
   loop: EventLoop, protocolFactory: () => P, file: string, args: readonly string[], shell: boolean, options: SubprocessOptions = {},
@@ -174,7 +166,7 @@ export function subprocessSpawn<P extends SubprocessProtocol>(
   if (typeof file !== "string" || file === "") throw new TypeError(`${shell ? "cmd" : "program"} must be a non-empty string`);
   if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError("args must be an array of strings");
   const o = options ?? {};
-  const modes = { stdin: mode(o.stdin === undefined ? PIPE : o.stdin, "stdin"), stdout: mode(o.stdout === undefined ? PIPE : o.stdout, "stdout"), stderr: mode(o.stderr === undefined ? PIPE : o.stderr, "stderr") };
+  const modes = { stdin: stdioMode(o.stdin === undefined ? PIPE : o.stdin, "stdin"), stdout: stdioMode(o.stdout === undefined ? PIPE : o.stdout, "stdout"), stderr: stdioMode(o.stderr === undefined ? PIPE : o.stderr, "stderr") };
   return spawnIt(loop, protocolFactory, file, args, shell, { ...modes, cwd: o.cwd, env: o.env });
 }
 
