@@ -16,9 +16,10 @@ import { init, WASI } from "@wasmer/wasi";
 import * as fs from "node:fs";
 import { parentPort } from "node:worker_threads";
 import {
-  ALWAYS_READY, ARG0, BAD_FD, CONTROL_INTS, DATA_BYTES, IDLE, KIND_CLOCK, KIND_READ, KIND_WRITE, OP, OP_ACCEPT,
-  OP_CLOSE, OP_EXIT, OP_FAIL, OP_POLL, OP_READ, OP_SEND, OP_SHUTDOWN, OP_TRAP, RECORD_BYTES, REPLY, REQUEST, RESULT,
-  STATE, STDIN_FD, sharedNow, type GuestStart,
+  ALWAYS_READY, ARG0, BACKLOG_AT, BACKLOG_INTS, BAD_FD, CONTROL_INTS, DATA_AT, DATA_BYTES, IDLE, KIND_CLOCK,
+  KIND_READ, KIND_WRITE, OP, OP_ACCEPT, OP_CLOSE, OP_EXIT, OP_FAIL, OP_FLUSH, OP_POLL, OP_READ, OP_SEND, OP_SHUTDOWN, OP_TRAP,
+  OUTBOX, OUTBOX_AT, OUTBOX_BYTES, RECORD_BYTES, REPLY, REQUEST, RESULT, SLEEP, STATE, STDIN_FD, sharedNow,
+  type GuestStart,
 } from "./channel.js";
 import { GuestFiles, type FileEntry } from "./guest-files.js";
 
@@ -26,9 +27,18 @@ const E_AGAIN = 6, E_BADF = 8, E_INVAL = 28, E_NOTSOCK = 57, E_SPIPE = 70, E_NOT
 const FDFLAG_NONBLOCK = 4;
 const FILETYPE_CHAR = 2, FILETYPE_SOCKET_STREAM = 6;
 
-type Entry =
-  | { kind: "stdin" | "stdout" | "socket" | "listener"; host: number; nonblock: boolean; fdFlags: number }
-  | FileEntry;
+interface StreamEntry {
+  kind: "stdin" | "stdout" | "socket" | "listener";
+  host: number;
+  nonblock: boolean;
+  fdFlags: number;
+  /** Read-ahead bytes from the last poll reply, not read yet (sockets only). */
+  ahead: Uint8Array | null;
+}
+
+type Entry = StreamEntry | FileEntry;
+
+const stream = (kind: StreamEntry["kind"], host: number): StreamEntry => ({ kind, host, nonblock: false, fdFlags: 0, ahead: null });
 
 class ProcExit {
   constructor(readonly code: number) {}
@@ -37,17 +47,27 @@ class ProcExit {
 class Guest {
   readonly ctl: Int32Array;
   readonly data: Uint8Array;
+  readonly outbox: Uint8Array;
+  readonly outboxView: DataView;
+  readonly backlogList: Int32Array;
+  /** Host fds with sends waiting on the loop side: sends to them are not deferred. */
+  readonly backlogged = new Set<number>();
+  readonly sockets = new Map<number, StreamEntry>(); // by host fd
+  outUsed = 0;
   readonly fds: (Entry | undefined)[] = [];
   memory!: WebAssembly.Memory;
   readonly files: GuestFiles;
 
   constructor(readonly start: GuestStart) {
     this.ctl = new Int32Array(start.sab, 0, CONTROL_INTS);
-    this.data = new Uint8Array(start.sab, CONTROL_INTS * 4, DATA_BYTES);
-    this.fds[0] = { kind: "stdin", host: STDIN_FD, nonblock: false, fdFlags: 0 };
-    this.fds[1] = { kind: "stdout", host: 1, nonblock: false, fdFlags: 0 };
-    this.fds[2] = { kind: "stdout", host: 2, nonblock: false, fdFlags: 0 };
-    for (const l of start.listeners) this.fds.push({ kind: "listener", host: l, nonblock: false, fdFlags: 0 });
+    this.data = new Uint8Array(start.sab, DATA_AT, DATA_BYTES);
+    this.outbox = new Uint8Array(start.sab, OUTBOX_AT, OUTBOX_BYTES);
+    this.outboxView = new DataView(start.sab, OUTBOX_AT, OUTBOX_BYTES);
+    this.backlogList = new Int32Array(start.sab, BACKLOG_AT, BACKLOG_INTS);
+    this.fds[0] = stream("stdin", STDIN_FD);
+    this.fds[1] = stream("stdout", 1);
+    this.fds[2] = stream("stdout", 2);
+    for (const l of start.listeners) this.fds.push(stream("listener", l));
     this.files = new GuestFiles(this.fds as (FileEntry | undefined)[], () => this.view());
     for (const [hostPath, guestPath] of start.dirs) this.files.preopen(hostPath, guestPath);
   }
@@ -63,11 +83,17 @@ class Guest {
   /** Sends one request and sleeps until its reply; returns RESULT. */
   call(op: number, a0 = 0, a1 = 0, a2 = 0): number {
     const c = this.ctl;
-    c[OP] = op; c[ARG0] = a0; c[ARG0 + 1] = a1; c[ARG0 + 2] = a2;
+    c[OP] = op; c[ARG0] = a0; c[ARG0 + 1] = a1; c[ARG0 + 2] = a2; c[OUTBOX] = this.outUsed;
+    this.outUsed = 0;
     Atomics.store(c, STATE, REQUEST);
     Atomics.notify(c, STATE);
     while (Atomics.load(c, STATE) === REQUEST) Atomics.wait(c, STATE, REQUEST);
     const r = c[RESULT];
+    const list = this.backlogList, n = list[0];
+    if (n > 0 || this.backlogged.size > 0) {
+      this.backlogged.clear();
+      for (let i = 1; i <= n; i++) this.backlogged.add(list[i]);
+    }
     Atomics.store(c, STATE, IDLE);
     return r;
   }
@@ -76,7 +102,7 @@ class Guest {
   post(op: number, a0: number, text = ""): void {
     const enc = new TextEncoder().encodeInto(text, this.data);
     const c = this.ctl;
-    c[OP] = op; c[ARG0] = a0; c[ARG0 + 1] = enc.written;
+    c[OP] = op; c[ARG0] = a0; c[ARG0 + 1] = enc.written; c[OUTBOX] = this.outUsed;
     Atomics.store(c, STATE, REQUEST);
     Atomics.notify(c, STATE);
   }
@@ -90,19 +116,27 @@ class Guest {
   }
 
   /** Reads from a loop-side fd into the iovecs (one request, at most DATA_BYTES). */
-  readInto(e: Entry & { host: number }, iovs: number, n: number, out: number): number {
+  readInto(e: StreamEntry, iovs: number, n: number, out: number): number {
     const vecs = this.iovecs(iovs, n);
     let want = 0;
     for (const [, len] of vecs) want += len;
     if (want === 0) { this.view().setUint32(out, 0, true); return 0; }
-    const r = this.call(OP_READ, e.host, Math.min(want, DATA_BYTES), e.nonblock ? 0 : 1);
-    if (r < 0) return -r;
+    let src: Uint8Array, r: number;
+    if (e.ahead !== null) {
+      src = e.ahead;
+      r = Math.min(want, src.length);
+      e.ahead = r === src.length ? null : src.subarray(r);
+    } else {
+      r = this.call(OP_READ, e.host, Math.min(want, DATA_BYTES), e.nonblock ? 0 : 1);
+      if (r < 0) return -r;
+      src = this.data;
+    }
     const mem = this.bytes();
     let at = 0;
     for (const [ptr, len] of vecs) {
       if (at >= r) break;
       const k = Math.min(len, r - at);
-      mem.set(this.data.subarray(at, at + k), ptr);
+      mem.set(src.subarray(at, at + k), ptr);
       at += k;
     }
     this.view().setUint32(out, r, true);
@@ -122,7 +156,24 @@ class Guest {
     return at;
   }
 
-  sendFrom(e: Entry & { host: number }, iovs: number, n: number, out: number): number {
+  sendFrom(e: StreamEntry, iovs: number, n: number, out: number): number {
+    if (!this.backlogged.has(e.host)) {
+      // Deferred: into the outbox, sent by the loop side at the start of the next request.
+      const vecs = this.iovecs(iovs, n);
+      let len = 0;
+      for (const [, l] of vecs) len += l;
+      if (len <= OUTBOX_BYTES - 8) {
+        if (this.outUsed + 8 + len > OUTBOX_BYTES) this.call(OP_FLUSH); // makes room: sends the outbox
+        const mem = this.bytes(), at = this.outUsed;
+        this.outboxView.setInt32(at, e.host, true);
+        this.outboxView.setUint32(at + 4, len, true);
+        let k = at + 8;
+        for (const [ptr, l] of vecs) { this.outbox.set(mem.subarray(ptr, ptr + l), k); k += l; }
+        this.outUsed = at + 8 + ((len + 3) & ~3);
+        this.view().setUint32(out, len, true);
+        return 0;
+      }
+    }
     const len = this.gather(iovs, n);
     const r = this.call(OP_SEND, e.host, len, e.nonblock ? 0 : 1);
     if (r < 0) return -r;
@@ -141,7 +192,7 @@ class Guest {
         } catch (err) {
           // A non-blocking pipe that is full: wait a little on this thread (never the loop's).
           if ((err as { code?: string }).code !== "EAGAIN") throw err;
-          Atomics.wait(this.ctl, CONTROL_INTS - 1, 0, 1);
+          Atomics.wait(this.ctl, SLEEP, 0, 1);
         }
       }
       total += len;
@@ -153,6 +204,21 @@ class Guest {
   poll(subs: number, events: number, nsubs: number, nout: number): number {
     if (nsubs === 0) return E_INVAL;
     const v = this.view();
+    // Sockets with read-ahead bytes are readable now: answered here, without a request.
+    let local = 0;
+    for (let i = 0; i < nsubs; i++) {
+      const s = subs + i * 48;
+      if (v.getUint8(s + 8) !== 1) continue;
+      const e = this.fds[v.getUint32(s + 16, true)];
+      if (e === undefined || e.kind !== "socket" || e.ahead === null) continue;
+      const o = events + local++ * 32;
+      v.setBigUint64(o, v.getBigUint64(s, true), true);
+      v.setUint32(o + 8, 0, true);
+      v.setUint8(o + 10, 1);
+      v.setBigUint64(o + 16, BigInt(e.ahead.length), true);
+      v.setBigUint64(o + 24, 0n, true);
+    }
+    if (local > 0) { v.setUint32(nout, local, true); return 0; }
     const d = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
     const max = Math.min(nsubs, Math.floor(DATA_BYTES / RECORD_BYTES));
     for (let i = 0; i < max; i++) {
@@ -185,10 +251,19 @@ class Guest {
     if (n < 0) return -n;
     this.bytes().set(this.data.subarray(0, n * 32), events);
     v.setUint32(nout, n, true);
+    let at = n * 32;
+    const count = d.getUint32(at, true);
+    at += 4;
+    for (let i = 0; i < count; i++) {
+      const host = d.getInt32(at, true), len = d.getUint32(at + 4, true);
+      const e = this.sockets.get(host);
+      if (e !== undefined) e.ahead = this.data.slice(at + 8, at + 8 + len);
+      at += 8 + ((len + 3) & ~3);
+    }
     return 0;
   }
 
-  socketEntry(fd: number): (Entry & { host: number }) | number {
+  socketEntry(fd: number): StreamEntry | number {
     const e = this.fds[fd];
     if (e === undefined) return E_BADF;
     if (e.kind !== "socket" && e.kind !== "listener") return E_NOTSOCK;
@@ -237,7 +312,11 @@ class Guest {
         const e = this.fds[fd];
         if (e === undefined) return E_BADF;
         this.fds[fd] = undefined;
-        if (e.kind === "socket" || e.kind === "listener") { const r = this.call(OP_CLOSE, e.host); return r < 0 ? -r : 0; }
+        if (e.kind === "socket" || e.kind === "listener") {
+          this.sockets.delete(e.host);
+          const r = this.call(OP_CLOSE, e.host);
+          return r < 0 ? -r : 0;
+        }
         if (e.kind === "file" || e.kind === "dir") return this.files.close(e);
         return 0;
       },
@@ -315,7 +394,10 @@ class Guest {
         if (e.kind !== "listener") return E_NOTSUP;
         const r = this.call(OP_ACCEPT, e.host, e.nonblock ? 0 : 1);
         if (r < 0) return -r;
-        const gfd = this.newFd({ kind: "socket", host: r, nonblock: (flags & FDFLAG_NONBLOCK) !== 0, fdFlags: 0 });
+        const sock = stream("socket", r);
+        sock.nonblock = (flags & FDFLAG_NONBLOCK) !== 0;
+        this.sockets.set(r, sock);
+        const gfd = this.newFd(sock);
         this.view().setUint32(out, gfd, true);
         return 0;
       },

@@ -13,7 +13,7 @@ import { getRunningLoop } from "../../loop/running.js";
 import type { Future } from "../../tasks/future.js";
 import { isSocketHost, type SocketHost } from "../../hosts/node/socket-host.js";
 import { nodeBuiltin } from "../../hosts/node/node-modules.js";
-import { CONTROL_INTS, DATA_BYTES, type GuestStart } from "./channel.js";
+import { SHARED_BYTES, type GuestStart } from "./channel.js";
 import { GuestSession, type GuestEnd } from "./guest-session.js";
 import { checkModule } from "./check-module.js";
 
@@ -92,7 +92,7 @@ function start(
     fut.setException(err);
     return;
   }
-  const sab = new SharedArrayBuffer(CONTROL_INTS * 4 + DATA_BYTES);
+  const sab = new SharedArrayBuffer(SHARED_BYTES);
   let worker: WorkerLike | null = null;
   const session = new GuestSession(sab, loop, host, (end: GuestEnd) => {
     if (worker !== null) void worker.terminate();
