@@ -51,6 +51,9 @@ const common = {
 };
 await esbuild.build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/wasio.js", platform: "neutral", external: ["node:*"] });
 log("esbuild: src/ -> dist/wasio.js");
+// The worker that runs WASI commands for runWasi (with @wasmer/wasi inside), beside the bundle.
+await esbuild.build({ ...common, entryPoints: ["src/io/wasi/guest-worker.ts"], outfile: "dist/wasi-worker.js", platform: "node", external: ["node:*"] });
+log("esbuild: src/io/wasi/guest-worker.ts -> dist/wasi-worker.js");
 
 if (types) {
   execFileSync(bin("tsc"), ["-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
