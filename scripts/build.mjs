@@ -41,7 +41,7 @@ for (const name of ["ticker", "echo"]) {
   if (newerThan(out, ["assembly"])) continue;
   log(`asc: assembly/examples/${name}.ts -> build/examples/${name}.wasm`);
   execFileSync(bin("asc"), [`assembly/examples/${name}.ts`, "--outFile", out, "-O3", "--noAssert",
-    "--runtime", "incremental", "--exportStart", "_start", "--use", "abort=assembly/wasi/abort/abortCommand"],
+    "--runtime", "incremental", "--exportStart", "_start", "--use", "abort=assembly/wasi/index/abortCommand"],
   { cwd: root, stdio: "inherit" });
 }
 

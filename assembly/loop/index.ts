@@ -1,6 +1,6 @@
-// wasio's event loop for WASI commands written in AssemblyScript. Import it as "wasio/loop" (asc
-// resolves it to this package's assembly/loop/), and the WASI calls that go with it as "wasio/wasi".
-// See docs/wasi.md.
+// wasio's event loop for WASI commands written in AssemblyScript. An asc user imports it as
+// "wasio/assembly/loop" (asc resolves a package's files from its root in node_modules), and the
+// WASI calls that go with it as "wasio/assembly/wasi". See docs/wasi.md.
 
 export { Callback, FdCallback, Handle } from "./handle";
 export {

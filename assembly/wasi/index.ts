@@ -127,3 +127,15 @@ export function args(): string[] {
 export function exit(code: i32): void {
   proc_exit(code);
 }
+
+/**
+ * An abort handler for commands: writes the message to stderr and exits with status 134 (what
+ * wasmtime gives a trapping command on Unix). Select it with `asc --use
+ * abort=~lib/wasio/assembly/wasi/index/abortCommand` (inside this repository:
+ * `abort=assembly/wasi/index/abortCommand`).
+ */
+export function abortCommand(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  print(2, "abort: " + (message !== null ? message : "") + " at " +
+    (fileName !== null ? fileName : "?") + ":" + line.toString() + ":" + column.toString() + "\n");
+  exit(134);
+}
