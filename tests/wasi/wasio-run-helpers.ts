@@ -43,15 +43,25 @@ export interface Run {
  * Runs `wasio ARGS`. `stdin`: "ignore" (/dev/null), a string written then closed, or a function
  * given each stdout line and the child's stdin to drive it.
  */
-export function wasio(
-  args: string[],
-  options: { stdin?: "ignore" | { file: string } | string | ((line: string, stdin: NodeJS.WritableStream) => void); timeoutMs?: number; onStdout?: (line: string) => void } = {},
-): Promise<Run> {
+export function wasio(args: string[], options: RunOptions = {}): Promise<Run> {
   const [cmd, argv] = wasioCommand(args);
+  return runCommand(cmd, argv, options);
+}
+
+export interface RunOptions {
+  stdin?: "ignore" | { file: string } | string | ((line: string, stdin: NodeJS.WritableStream) => void);
+  timeoutMs?: number;
+  onStdout?: (line: string) => void;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+}
+
+/** Runs any command the way `wasio` runs the bin (same options, same result). */
+export function runCommand(cmd: string, argv: string[], options: RunOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const input = options.stdin;
     const fileFd = typeof input === "object" ? openSync(input.file, "r") : -1;
-    const child = spawn(cmd, argv, { cwd: ROOT, stdio: [input === "ignore" ? "ignore" : fileFd >= 0 ? fileFd : "pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: [input === "ignore" ? "ignore" : fileFd >= 0 ? fileFd : "pipe", "pipe", "pipe"] });
     if (fileFd >= 0) closeSync(fileFd);
     const run: Run = { code: null, stdout: "", stderr: "", timedOut: false };
     const timer = setTimeout(() => { run.timedOut = true; child.kill("SIGKILL"); }, options.timeoutMs ?? 30_000);
