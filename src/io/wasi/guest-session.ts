@@ -22,6 +22,8 @@ import {
   OUTBOX_BYTES, PREFETCH_BYTES, RECORD_BYTES, REPLY, REQUEST, RESULT, STATE, STDIN_FD, sharedNow,
 } from "./channel.js";
 
+/** How long the sockets of an ended guest may take to flush before they are reset. */
+const CLOSE_GRACE_MS = 5000;
 const ERRNO_AGAIN = 6, ERRNO_BADF = 8, ERRNO_NOSYS = 52;
 const EVENT_FD_READ = 1, EVENT_FD_WRITE = 2, EVENT_CLOCK = 0, HANGUP = 1;
 
@@ -340,10 +342,22 @@ export class GuestSession {
     this.watchedReaders.clear();
     this.watchedWriters.clear();
     for (const fd of [...this.backlog.keys()]) this.surrenderBacklog(fd);
-    for (const fd of this.owned) this.host.fdClose(fd);
+    // Closed sockets flush what they were given before they go (some runtimes write
+    // asynchronously): the end is reported once they are all gone, or after CLOSE_GRACE_MS.
+    let flushing = 0;
+    const gone = (): void => { if (--flushing === 0) { clearTimeout(grace); this.onEnd(end); } };
+    const sockets: { destroyed: boolean; once(ev: string, f: () => void): unknown; destroy(): unknown }[] = [];
+    for (const fd of this.owned) {
+      const res = this.host.fds.get(fd);
+      if (res instanceof TcpSocket) sockets.push(res.socket);
+      this.host.fdClose(fd);
+    }
     this.owned.clear();
     this.stdin = null;
     Atomics.notify(this.ctl, STATE); // settles the pending waitAsync, which then sees `ended`
-    this.onEnd(end);
+    flushing = 1;
+    const grace = setTimeout(() => { for (const s of sockets) s.destroy(); }, CLOSE_GRACE_MS);
+    for (const s of sockets) if (!s.destroyed) { flushing++; s.once("close", gone); }
+    gone();
   }
 }

@@ -423,7 +423,13 @@ class Guest {
 }
 
 async function main(start: GuestStart): Promise<void> {
-  const guest = new Guest(start);
+  let guest: Guest;
+  try {
+    guest = new Guest(start);
+  } catch (err) {
+    new Guest({ ...start, dirs: [] }).post(OP_FAIL, 0, (err as Error).message);
+    return;
+  }
   try {
     await init();
     const module = (start as GuestStart & { module: WebAssembly.Module | null }).module ?? await WebAssembly.compile(start.bytes as Uint8Array<ArrayBuffer>);

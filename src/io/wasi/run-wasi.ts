@@ -92,31 +92,52 @@ function start(
     fut.setException(err);
     return;
   }
-  const sab = new SharedArrayBuffer(SHARED_BYTES);
   let worker: WorkerLike | null = null;
-  const session = new GuestSession(sab, loop, host, (end: GuestEnd) => {
+  const session = new GuestSession(new SharedArrayBuffer(SHARED_BYTES), loop, host, (end: GuestEnd) => {
     if (worker !== null) void worker.terminate();
     worker = null;
     if (end.message !== undefined) (options.onMessage ?? writeStderr)(end.message);
     if (!fut.done()) fut.setResult(end.code);
   });
   fut.addDoneCallback(() => session.end({ code: 1 })); // cancelled: stop the worker, close the fds
-  const listeners: number[] = [];
-  for (const spec of options.tcpListen ?? []) {
-    const [h, p] = parseHostPort(spec);
-    const fd = host.listen(h, p);
+  const specs = options.tcpListen ?? [];
+  const listeners = specs.map((spec) => {
+    const fd = host.listen(...parseHostPort(spec));
     session.own(fd);
-    listeners.push(fd);
-  }
-  const bytes = source instanceof WebAssembly.Module ? null : new Uint8Array(ArrayBuffer.isView(source) ? source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength) : (source as ArrayBuffer).slice(0));
-  const msg: GuestStart & { module: WebAssembly.Module | null } = {
-    sab, bytes: bytes ?? new Uint8Array(0), module: bytes === null ? mod : null,
-    args: [options.programName ?? "main.wasm", ...(options.args ?? [])], env: { ...(options.env ?? {}) },
-    listeners, dirs: options.dirs ?? [],
+    return fd;
+  });
+  const launch = (): void => {
+    const bytes = source instanceof WebAssembly.Module ? null : copyBytes(source);
+    const msg: GuestStart & { module: WebAssembly.Module | null } = {
+      sab: session.sab, bytes: bytes ?? new Uint8Array(0), module: bytes === null ? mod : null,
+      args: [options.programName ?? "main.wasm", ...(options.args ?? [])], env: { ...(options.env ?? {}) },
+      listeners, dirs: options.dirs ?? [],
+    };
+    worker = new Worker(workerUrl());
+    worker.on("error", (err: unknown) => session.end({ code: 1, message: `wasio: the WASI worker failed: ${(err as Error)?.message ?? String(err)}` }));
+    worker.on("exit", () => session.end({ code: 1, message: "wasio: the WASI worker exited without an exit status" }));
+    session.start();
+    worker.postMessage(msg);
   };
-  worker = new Worker(workerUrl());
-  worker.on("error", (err: unknown) => session.end({ code: 1, message: `wasio: the WASI worker failed: ${(err as Error)?.message ?? String(err)}` }));
-  worker.on("exit", () => session.end({ code: 1, message: "wasio: the WASI worker exited without an exit status" }));
-  session.start();
-  worker.postMessage(msg);
+  // The module starts once every listener is bound (a listener becomes writable then), or not
+  // at all when one could not be.
+  let unbound = listeners.length;
+  const bound = (i: number): void => {
+    loop.removeWriter(listeners[i]);
+    const error = host.sockError(listeners[i]);
+    if (error !== null) {
+      for (const fd of listeners) loop.removeWriter(fd);
+      if (!fut.done()) fut.setException(new Error(`cannot listen on ${specs[i]}: ${error}`));
+    } else if (--unbound === 0 && !fut.done()) launch();
+  };
+  if (unbound === 0) launch();
+  else {
+    listeners.forEach((fd, i) => loop.addWriter(fd, bound, i));
+    host.wakeup(); // this may run outside the loop's passes (after the compile)
+  }
+}
+
+function copyBytes(source: BufferSource): Uint8Array {
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength) as ArrayBuffer);
+  return new Uint8Array((source as ArrayBuffer).slice(0));
 }
