@@ -33,6 +33,18 @@ if (!newerThan(join(root, "build/core.wasm"), ["assembly"]) || !newerThan(join(r
   }
 }
 
+// The example WASI commands (assembly/examples/*.ts -> build/examples/*.wasm): `_start` runs the
+// program's top level; an abort prints to stderr and exits 134.
+mkdirSync(join(root, "build/examples"), { recursive: true });
+for (const name of ["ticker", "echo"]) {
+  const out = join(root, "build/examples", `${name}.wasm`);
+  if (newerThan(out, ["assembly"])) continue;
+  log(`asc: assembly/examples/${name}.ts -> build/examples/${name}.wasm`);
+  execFileSync(bin("asc"), [`assembly/examples/${name}.ts`, "--outFile", out, "-O3", "--noAssert",
+    "--runtime", "incremental", "--exportStart", "_start", "--use", "abort=assembly/wasi/index/abortCommand"],
+  { cwd: root, stdio: "inherit" });
+}
+
 const common = {
   bundle: true, format: "esm", target: "es2022", loader: { ".wasm": "binary" },
   logLevel: quiet ? "error" : "warning", absWorkingDir: root,
