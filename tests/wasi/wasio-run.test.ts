@@ -177,4 +177,39 @@ test("a listener that cannot be bound (port in use, bad address) is a clear erro
   }
 });
 
+const EXAMPLE = (name: string): string => join(ROOT, "build", "examples", `${name}.wasm`);
+
+test("the AssemblyScript ticker example: ticks while stdin is quiet, echoes a line, ends at end of input", async () => {
+  let ticks = 0;
+  const r = await wasio(["run", EXAMPLE("ticker")], {
+    stdin: (line, stdin) => {
+      if (line.startsWith("tick ") && ++ticks === 2) stdin.write("hello ticker\n");
+      if (line === "line: hello ticker") stdin.end();
+    },
+  });
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.slice(0, 2), ["tick 1", "tick 2"], r.stdout + r.stderr);
+  assert.ok(lines.includes("line: hello ticker"), r.stdout);
+  assert.is(lines[lines.length - 1], "eof");
+  assert.is(r.code, 0);
+});
+
+test("the AssemblyScript ticker example says idle and exits 3 when no input comes", async () => {
+  const r = await wasio(["run", EXAMPLE("ticker")], { stdin: () => {} });
+  assert.ok(r.stdout.startsWith("tick 1\n"), r.stdout + r.stderr);
+  assert.ok(r.stdout.endsWith("idle\n"), r.stdout);
+  assert.is(r.code, 3);
+});
+
+test("the AssemblyScript echo example serves 32 clients at once and exits with done 32", async () => {
+  const port = await freePort();
+  let clients: Promise<number> | null = null;
+  const r = await wasio(["run", "--tcplisten", `127.0.0.1:${port}`, EXAMPLE("echo"), "32"], {
+    onStdout: (line) => { if (line === "listening") clients = echoClients(port, 32, 10, 200); },
+  });
+  assert.is(r.stdout, "listening\ndone 32\n", r.stderr);
+  assert.is(r.code, 0);
+  assert.is(await clients, 32);
+});
+
 test.run();
