@@ -151,6 +151,13 @@ test("bad input: a file that is not wasm, a module without _start, an unknown im
   }
 });
 
+test("Ctrl-C (SIGINT) stops the module: exit status 130 (Node) or death by SIGINT (Deno), no message", async () => {
+  const r = await wasio(["run", cProgram("poll_stdin"), "30", "100000"], { stdin: () => {}, signalOn: { line: "timeout", signal: "SIGINT" } });
+  assert.not.ok(r.timedOut);
+  assert.ok(r.code === 130 || r.signal === "SIGINT", `code ${r.code}, signal ${r.signal}: ${r.stdout}${r.stderr}`);
+  assert.is(r.stderr, "");
+});
+
 test("bad command lines exit 2 with a usage message", async () => {
   for (const args of [["run", "--frobnicate", "x.wasm"], ["run"], ["jump"], ["run", "--env", "NOEQUALS", "x.wasm"], ["run", "-S", "inherit-network", "x.wasm"]]) {
     const r = await wasio(args);
