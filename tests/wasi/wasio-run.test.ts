@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connect } from "node:net";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cProgram, echoClients, freePort, wasio, ROOT } from "./wasio-run-helpers.js";
@@ -107,6 +107,18 @@ test("--dir HOST::GUEST gives the program a host directory it can write, read an
     assert.is(r.code, 0);
     assert.is(readFileSync(join(dir, "out.txt"), "utf8"), "hello, host");
     assert.is(readFileSync(join(dir, "log.txt"), "utf8"), "old\nline\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--dir: mkdir, create, rename, stat, seek, unlink and rmdir act on the host directory", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wasio-dir-"));
+  try {
+    const r = await wasio(["run", "--dir", `${dir}::/d`, cProgram("dirops"), "/d"]);
+    assert.is(r.stdout, ["mkdir", "create", "rename", "stat", "seek+read", "old name gone", "unlink", "rmdir"].map((s) => `ok ${s}\n`).join(""), r.stderr);
+    assert.is(r.code, 0);
+    assert.equal(readdirSync(dir), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
