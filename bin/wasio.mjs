@@ -3,11 +3,11 @@
 //           MODULE.wasm [ARGS…]
 // Runs a WASI preview1 command on wasio's loop (Node ≥ 20, or `deno run -A bin/wasio.mjs run …`).
 // Exit status: the module's proc_exit code (0 when _start returns), 134 after a trap, 1 when the
-// module cannot run, 2 for a bad command line.
+// module cannot run, 2 for a bad command line, 130 after Ctrl-C (SIGINT stops the module).
 
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { run, runWasi } from "../dist/wasio.js";
+import { KeyboardInterrupt, run, runWasi } from "../dist/wasio.js";
 
 const USAGE = "usage: wasio run [--env NAME=VALUE]... [--dir HOST::GUEST]... [--tcplisten HOST:PORT]... MODULE.wasm [ARGS...]";
 
@@ -77,7 +77,9 @@ else if (opts !== undefined) {
       });
       process.exitCode = code;
     } catch (err) {
-      fail(`${opts.module}: ${err.message}`, 1);
+      // Ctrl-C cancels the module (run() turns SIGINT into cancellation): 130, as a shell reports.
+      if (err instanceof KeyboardInterrupt) process.exitCode = 130;
+      else fail(`${opts.module}: ${err.message}`, 1);
     }
     // Everything the guest held is closed; a stray handle must not keep the process alive.
     setTimeout(() => process.exit(), 2000).unref();

@@ -13,7 +13,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES, repoRoot } from "./children.js";
-import { describe, nodeWasi, runCommand, wasmtimeMissing, wasmtimePython, type Runtime } from "./commands.js";
+import { describe, linesOf, nodeWasi, wasmtimeMissing, wasmtimePython, type Runtime } from "./commands.js";
+import { runCommand } from "./wasio-run-helpers.js";
 
 const root = repoRoot();
 const work = mkdtempSync(join(tmpdir(), "wasio-as-user-"));
@@ -43,8 +44,8 @@ test("docs/wasi.md's complete program compiles against the package and runs as w
   writeFileSync(join(work, "doc.ts"), m![1]);
   asc("doc.ts", join(work, "doc.wasm"));
   const [cmd, args] = nodeWasi.command(join(work, "doc.wasm"), []);
-  const run = await runCommand(cmd, args, { onStart: (stdin) => stdin.end("hey\n") });
-  assert.equal([...run.lines].sort(), ["later 10", "stdin 0 error 0", "stdin 4 error 0"], describe(run));
+  const run = await runCommand(cmd, args, { stdin: "hey\n" });
+  assert.equal(linesOf(run).sort(), ["later 10", "stdin 0 error 0", "stdin 4 error 0"], describe(run));
   assert.is(run.code, 0, describe(run));
 });
 
@@ -53,8 +54,8 @@ function defineUserTests(rt: Runtime): void {
     const input = join(work, "input.txt");
     writeFileSync(input, "hi");
     const [cmd, args] = rt.command(wasm, []);
-    const run = await runCommand(cmd, args, { stdin: input });
-    const lines = run.lines;
+    const run = await runCommand(cmd, args, { stdin: { file: input } });
+    const lines = linesOf(run);
     const why = describe(run);
     assert.equal(lines.filter((l) => /^(soon|nested)/.test(l)), ["soon 1", "nested 2", "soon 3", "soon 99"], why);
     assert.equal(lines.filter((l) => l.startsWith("later")), ["later 10", "later 11", "later 30", "later 50"], why);

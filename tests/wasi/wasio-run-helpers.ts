@@ -34,6 +34,8 @@ export function wasioCommand(args: string[]): [string, string[]] {
 
 export interface Run {
   code: number | null;
+  /** The signal that ended the child, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   timedOut: boolean;
@@ -54,6 +56,8 @@ export interface RunOptions {
   onStdout?: (line: string) => void;
   /** Added to this process's environment. */
   env?: Record<string, string>;
+  /** Sends `signal` to the child when it prints the line `line` (the first time). */
+  signalOn?: { line: string; signal: NodeJS.Signals };
 }
 
 /** Runs any command the way `wasio` runs the bin (same options, same result). */
@@ -63,9 +67,9 @@ export function runCommand(cmd: string, argv: string[], options: RunOptions = {}
     const fileFd = typeof input === "object" ? openSync(input.file, "r") : -1;
     const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: [input === "ignore" ? "ignore" : fileFd >= 0 ? fileFd : "pipe", "pipe", "pipe"] });
     if (fileFd >= 0) closeSync(fileFd);
-    const run: Run = { code: null, stdout: "", stderr: "", timedOut: false };
+    const run: Run = { code: null, signal: null, stdout: "", stderr: "", timedOut: false };
     const timer = setTimeout(() => { run.timedOut = true; child.kill("SIGKILL"); }, options.timeoutMs ?? 30_000);
-    let partial = "";
+    let partial = "", signalled = false;
     child.on("error", (e) => { clearTimeout(timer); reject(e); });
     child.stderr!.on("data", (d) => { run.stderr += d; });
     child.stdout!.on("data", (d) => {
@@ -76,11 +80,12 @@ export function runCommand(cmd: string, argv: string[], options: RunOptions = {}
         const line = partial.slice(0, nl);
         partial = partial.slice(nl + 1);
         options.onStdout?.(line);
+        if (options.signalOn?.line === line && !signalled) { signalled = true; child.kill(options.signalOn.signal); }
         if (typeof options.stdin === "function") options.stdin(line, child.stdin!);
       }
     });
     if (typeof input === "string" && input !== "ignore") child.stdin!.end(input);
-    child.on("close", (code) => { clearTimeout(timer); run.code = code; resolve(run); });
+    child.on("close", (code, signal) => { clearTimeout(timer); run.code = code; run.signal = signal; resolve(run); });
   });
 }
 

@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { connect } from "node:net";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cProgram, echoClients, freePort, wasio, ROOT } from "./wasio-run-helpers.js";
@@ -78,7 +78,7 @@ test("-S tcplisten=HOST:PORT is accepted as wasmtime spells it", async () => {
   assert.is(await clients, 3);
 });
 
-test("a module that exits with a connection open closes it (the client sees the end) and the process exits", async () => {
+test("read()/write() on an accepted socket work, and a module that exits with the connection open closes it (the client sees the end)", async () => {
   const port = await freePort();
   let seen: Promise<string> | null = null;
   const r = await wasio(["run", "--tcplisten", `127.0.0.1:${port}`, cProgram("accept_exit")], {
@@ -86,6 +86,7 @@ test("a module that exits with a connection open closes it (the client sees the 
       if (line !== "listening") return;
       seen = new Promise((resolve) => {
         const s = connect(port, "127.0.0.1");
+        s.write("see you\n");
         let got = "";
         s.on("data", (d) => { got += d; });
         s.on("end", () => { resolve(got + "<end>"); s.end(); });
@@ -94,7 +95,7 @@ test("a module that exits with a connection open closes it (the client sees the 
     },
   });
   assert.is(r.code, 5, r.stderr);
-  assert.is(await seen, "bye\n<end>");
+  assert.is(await seen, "bye see you\n<end>");
 });
 
 test("--dir HOST::GUEST gives the program a host directory it can write, read and list", async () => {
@@ -107,6 +108,18 @@ test("--dir HOST::GUEST gives the program a host directory it can write, read an
     assert.is(r.code, 0);
     assert.is(readFileSync(join(dir, "out.txt"), "utf8"), "hello, host");
     assert.is(readFileSync(join(dir, "log.txt"), "utf8"), "old\nline\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("--dir: mkdir, create, rename, stat, seek, unlink and rmdir act on the host directory", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wasio-dir-"));
+  try {
+    const r = await wasio(["run", "--dir", `${dir}::/d`, cProgram("dirops"), "/d"]);
+    assert.is(r.stdout, ["mkdir", "create", "rename", "stat", "seek+read", "old name gone", "unlink", "rmdir"].map((s) => `ok ${s}\n`).join(""), r.stderr);
+    assert.is(r.code, 0);
+    assert.equal(readdirSync(dir), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -151,6 +164,13 @@ test("bad input: a file that is not wasm, a module without _start, an unknown im
   }
 });
 
+test("Ctrl-C (SIGINT) stops the module: exit status 130 (Node) or death by SIGINT (Deno), no message", async () => {
+  const r = await wasio(["run", cProgram("poll_stdin"), "30", "100000"], { stdin: () => {}, signalOn: { line: "timeout", signal: "SIGINT" } });
+  assert.not.ok(r.timedOut);
+  assert.ok(r.code === 130 || r.signal === "SIGINT", `code ${r.code}, signal ${r.signal}: ${r.stdout}${r.stderr}`);
+  assert.is(r.stderr, "");
+});
+
 test("bad command lines exit 2 with a usage message", async () => {
   for (const args of [["run", "--frobnicate", "x.wasm"], ["run"], ["jump"], ["run", "--env", "NOEQUALS", "x.wasm"], ["run", "-S", "inherit-network", "x.wasm"]]) {
     const r = await wasio(args);
@@ -175,6 +195,41 @@ test("a listener that cannot be bound (port in use, bad address) is a clear erro
   } finally {
     srv.close();
   }
+});
+
+const EXAMPLE = (name: string): string => join(ROOT, "build", "examples", `${name}.wasm`);
+
+test("the AssemblyScript ticker example: ticks while stdin is quiet, echoes a line, ends at end of input", async () => {
+  let ticks = 0;
+  const r = await wasio(["run", EXAMPLE("ticker")], {
+    stdin: (line, stdin) => {
+      if (line.startsWith("tick ") && ++ticks === 2) stdin.write("hello ticker\n");
+      if (line === "line: hello ticker") stdin.end();
+    },
+  });
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.slice(0, 2), ["tick 1", "tick 2"], r.stdout + r.stderr);
+  assert.ok(lines.includes("line: hello ticker"), r.stdout);
+  assert.is(lines[lines.length - 1], "eof");
+  assert.is(r.code, 0);
+});
+
+test("the AssemblyScript ticker example says idle and exits 3 when no input comes", async () => {
+  const r = await wasio(["run", EXAMPLE("ticker")], { stdin: () => {} });
+  assert.ok(r.stdout.startsWith("tick 1\n"), r.stdout + r.stderr);
+  assert.ok(r.stdout.endsWith("idle\n"), r.stdout);
+  assert.is(r.code, 3);
+});
+
+test("the AssemblyScript echo example serves 32 clients at once and exits with done 32", async () => {
+  const port = await freePort();
+  let clients: Promise<number> | null = null;
+  const r = await wasio(["run", "--tcplisten", `127.0.0.1:${port}`, EXAMPLE("echo"), "32"], {
+    onStdout: (line) => { if (line === "listening") clients = echoClients(port, 32, 10, 200); },
+  });
+  assert.is(r.stdout, "listening\ndone 32\n", r.stderr);
+  assert.is(r.code, 0);
+  assert.is(await clients, 32);
 });
 
 test.run();

@@ -23,7 +23,7 @@ import {
 } from "./channel.js";
 import { GuestFiles, type FileEntry } from "./guest-files.js";
 
-const E_AGAIN = 6, E_BADF = 8, E_INVAL = 28, E_NOTSOCK = 57, E_SPIPE = 70, E_NOTSUP = 58;
+const E_AGAIN = 6, E_BADF = 8, E_IO = 29, E_PIPE = 64, E_INVAL = 28, E_NOTSOCK = 57, E_SPIPE = 70, E_NOTSUP = 58;
 const FDFLAG_NONBLOCK = 4;
 const FILETYPE_CHAR = 2, FILETYPE_SOCKET_STREAM = 6;
 
@@ -191,7 +191,9 @@ class Guest {
           at += fs.writeSync(fd, mem, ptr + at, len - at);
         } catch (err) {
           // A non-blocking pipe that is full: wait a little on this thread (never the loop's).
-          if ((err as { code?: string }).code !== "EAGAIN") throw err;
+          const code = (err as { code?: string }).code;
+          if (code === "EPIPE") return E_PIPE;
+          if (code !== "EAGAIN") return E_IO;
           Atomics.wait(this.ctl, SLEEP, 0, 1);
         }
       }
