@@ -14,8 +14,6 @@
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { TimerHandle } from "../../loop/handle.js";
 import type { SocketHost } from "../../hosts/node/socket-host.js";
-import { StdinReader } from "../../hosts/node/stdin-reader.js";
-import { TcpSocket } from "../../hosts/node/tcp-socket.js";
 import {
   ALWAYS_READY, ARG0, BACKLOG_AT, BACKLOG_INTS, BAD_FD, CONTROL_INTS, DATA_AT, DATA_BYTES, KIND_CLOCK, KIND_READ,
   OP, OP_ACCEPT, OP_CLOSE, OP_EXIT, OP_FAIL, OP_FLUSH, OP_POLL, OP_READ, OP_SEND, OP_SHUTDOWN, OP_TRAP, OUTBOX, OUTBOX_AT,
@@ -38,7 +36,8 @@ export class GuestSession {
   private readonly outboxView: DataView;
   private readonly backlogList: Int32Array;
   private readonly owned = new Set<number>();
-  private stdin: StdinReader | null = null;
+  /** The host fd of the process's stdin, once the guest has used its fd 0. */
+  private stdin = -1;
   /** Bytes of deferred sends a socket has not taken yet, by host fd. */
   private readonly backlog = new Map<number, Uint8Array[]>();
   private readonly pollReaders = new Set<number>();
@@ -193,20 +192,16 @@ export class GuestSession {
   // ------------------------------------------------------------------ requests
 
   private stdinFd(): number {
-    if (this.stdin === null) {
-      this.stdin = new StdinReader((res) => this.host._readinessChanged(res));
-      this.owned.add(this.host.fds.open(this.stdin));
+    if (this.stdin < 0) {
+      this.stdin = this.host.openStdin();
+      this.owned.add(this.stdin);
     }
-    return this.stdin.fd;
-  }
-
-  private recv(fd: number, into: Uint8Array): number {
-    return fd === this.stdin?.fd ? this.stdin.recv(into) : this.host.sockRecv(fd, into);
+    return this.stdin;
   }
 
   private read(fd: number, max: number, block: boolean): void {
     const h = fd === STDIN_FD ? this.stdinFd() : fd;
-    const n = this.recv(h, this.data.subarray(0, max));
+    const n = this.host.fdRead(h, this.data.subarray(0, max));
     if (n === -ERRNO_AGAIN && block) this.waitFor(h, false, () => this.read(fd, max, block));
     else this.reply(n);
   }
@@ -232,8 +227,7 @@ export class GuestSession {
     const queued = this.backlog.get(fd);
     if (queued === undefined) return;
     this.backlog.delete(fd);
-    const res = this.host.fds.get(fd);
-    if (res instanceof TcpSocket && !res.socket.destroyed) for (const b of queued) res.socket.write(b);
+    for (const b of queued) this.host.sockSendAll(fd, b);
   }
 
   private close(fd: number): void {
@@ -270,7 +264,7 @@ export class GuestSession {
       const ready = type === EVENT_FD_READ ? res.readReady() : res.writeReady() && !this.backlog.has(h);
       if (ready) {
         const bytes = type === EVENT_FD_READ ? res.readableBytes() : 0;
-        events.push([userdata, res.takeError(), type, bytes, res.hungUp() ? HANGUP : 0, bytes > 0 && res !== this.stdin ? h : -1]);
+        events.push([userdata, res.takeError(), type, bytes, res.hungUp() ? HANGUP : 0, bytes > 0 && h !== this.stdin ? h : -1]);
       } else if (type === EVENT_FD_READ) this.pollReaders.add(h);
       else this.pollWriters.add(h);
     }
@@ -344,20 +338,12 @@ export class GuestSession {
     for (const fd of [...this.backlog.keys()]) this.surrenderBacklog(fd);
     // Closed sockets flush what they were given before they go (some runtimes write
     // asynchronously): the end is reported once they are all gone, or after CLOSE_GRACE_MS.
-    let flushing = 0;
-    const gone = (): void => { if (--flushing === 0) { clearTimeout(grace); this.onEnd(end); } };
-    const sockets: { destroyed: boolean; once(ev: string, f: () => void): unknown; destroy(): unknown }[] = [];
-    for (const fd of this.owned) {
-      const res = this.host.fds.get(fd);
-      if (res instanceof TcpSocket) sockets.push(res.socket);
-      this.host.fdClose(fd);
-    }
+    let open = this.owned.size + 1;
+    const gone = (): void => { if (--open === 0) this.onEnd(end); };
+    for (const fd of this.owned) this.host.fdCloseThen(fd, gone, CLOSE_GRACE_MS);
     this.owned.clear();
-    this.stdin = null;
+    this.stdin = -1;
     Atomics.notify(this.ctl, STATE); // settles the pending waitAsync, which then sees `ended`
-    flushing = 1;
-    const grace = setTimeout(() => { for (const s of sockets) s.destroy(); }, CLOSE_GRACE_MS);
-    for (const s of sockets) if (!s.destroyed) { flushing++; s.once("close", gone); }
     gone();
   }
 }

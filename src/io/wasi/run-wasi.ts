@@ -16,6 +16,7 @@ import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 import { SHARED_BYTES, type GuestStart } from "./channel.js";
 import { GuestSession, type GuestEnd } from "./guest-session.js";
 import { checkModule } from "./check-module.js";
+import { describe as describeValue } from "../../loop/validate.js";
 
 export interface RunWasiOptions {
   /** argv[1…] of the program (argv[0] is `programName`). */
@@ -55,8 +56,12 @@ function checkOptions(o: RunWasiOptions): void {
   for (const t of o.tcpListen ?? []) parseHostPort(t);
 }
 
+/** dist/wasi-worker.js, beside the bundle this code is in (the ES module or the CommonJS one). */
 function workerUrl(): URL {
-  return new URL("./wasi-worker.js", import.meta.url);
+  const here = (import.meta as { url?: string }).url;
+  if (typeof here === "string") return new URL("./wasi-worker.js", here);
+  const url = nodeBuiltin<{ pathToFileURL(p: string): URL }>("node:url")!;
+  return url.pathToFileURL(`${typeof __dirname === "string" ? __dirname : "."}/wasi-worker.js`);
 }
 
 function writeStderr(text: string): void {
@@ -65,16 +70,25 @@ function writeStderr(text: string): void {
   else console.error(text);
 }
 
+/**
+ * A WASI command: its bytes, or a compiled WebAssembly module (typed as `object` so that the
+ * declarations need no WebAssembly lib).
+ */
+export type WasiModule = ArrayBuffer | ArrayBufferView | object;
+
 /** Runs the WASI command `module` (its bytes, or a compiled module) on the running loop. */
-export function runWasi(module: BufferSource | WebAssembly.Module, options: RunWasiOptions = {}): Future<number> {
+export function runWasi(module: WasiModule, options: RunWasiOptions = {}): Future<number> {
   const loop = getRunningLoop();
+  if (!(module instanceof WebAssembly.Module || module instanceof ArrayBuffer || ArrayBuffer.isView(module))) {
+    throw new TypeError(`runWasi() needs a module's bytes (Uint8Array, ArrayBuffer) or a WebAssembly.Module, got ${describeValue(module)}`);
+  }
   checkOptions(options);
   const host = loop.host;
   if (!isSocketHost(host)) throw new Error(`runWasi() needs a loop on a socket host (Node or Deno), not ${host.name}`);
   const wt = nodeBuiltin<{ Worker: new (url: URL) => WorkerLike }>("node:worker_threads");
   if (wt === null) throw new Error("runWasi() needs worker threads (Node ≥ 20.16 or Deno 2)");
   const fut = loop.createFuture<number>();
-  const compiled = module instanceof WebAssembly.Module ? Promise.resolve(module) : WebAssembly.compile(module as BufferSource);
+  const compiled = module instanceof WebAssembly.Module ? Promise.resolve(module) : WebAssembly.compile(module as Uint8Array<ArrayBuffer>);
   compiled.then(
     (mod) => { if (!fut.done()) start(loop, host as SocketHost, wt.Worker, mod, module, options, fut); },
     (err) => { if (!fut.done()) fut.setException(new Error(`not a WebAssembly module: ${(err as Error).message}`)); },
@@ -84,7 +98,7 @@ export function runWasi(module: BufferSource | WebAssembly.Module, options: RunW
 
 function start(
   loop: EventLoop, host: SocketHost, Worker: new (url: URL) => WorkerLike, mod: WebAssembly.Module,
-  source: BufferSource | WebAssembly.Module, options: RunWasiOptions, fut: Future<number>,
+  source: WasiModule, options: RunWasiOptions, fut: Future<number>,
 ): void {
   try {
     checkModule(mod);
@@ -137,7 +151,7 @@ function start(
   }
 }
 
-function copyBytes(source: BufferSource): Uint8Array {
+function copyBytes(source: WasiModule): Uint8Array {
   if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength) as ArrayBuffer);
   return new Uint8Array((source as ArrayBuffer).slice(0));
 }
