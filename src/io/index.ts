@@ -11,3 +11,4 @@ export * from "./subprocess/index.js"; // createSubprocessExec, createSubprocess
 export * from "./unix/index.js"; // openUnixConnection, startUnixServer
 export * from "./tls/index.js"; // TlsOptions, TlsCallOptions, StartTlsOptions
 export type { SockAddr, ConnectOptions } from "../hosts/node/socket-host.js"; // addresses in Node's shape, connect options
+export { runWasi, type RunWasiOptions, type WasiModule } from "./wasi/run-wasi.js";
