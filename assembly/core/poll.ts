@@ -16,7 +16,8 @@
 //
 // A provider that rounds clock timeouts down (node:wasi truncates them to whole ms) wakes before
 // the deadline it was given. The first time a timer wait ends early with only the clock event,
-// later timeouts are rounded up to whole ms, so a timer costs at most one extra poll, not a spin.
+// later timeouts are rounded up to whole ms plus one, so a timer costs at most one extra poll
+// (once), not a spin, at the price of up to 2 ms of lateness on that provider.
 //
 // Limits: zero subscriptions (no fd of interest and no deadline, infinite timeout) cannot wait;
 // poll returns -16 (WASI EDEADLK-like "would block forever") without calling the provider.
@@ -93,9 +94,9 @@ export function poll(timeoutMs: f64): i32 {
     let first = subsPtr + SUBSCRIPTION;
     if (clock) {
       first = subsPtr;
-      // Rounded up: a wait never ends before its deadline (to whole ms for a provider that
-      // truncates the timeout to whole ms).
-      const ns = roundsDown ? Math.ceil(wait) * 1e6 : Math.ceil(wait * 1e6);
+      // Rounded up: a wait never ends before its deadline. For a provider that rounds down to
+      // whole ms, one ms more: node:wasi also starts its timer on a clock truncated to whole ms.
+      const ns = roundsDown ? (wait > 0 ? (Math.ceil(wait) + 1) * 1e6 : 0) : Math.ceil(wait * 1e6);
       writeClock(subsPtr, ns);
     }
     store<u32>(neventsScratch, 0);

@@ -2,22 +2,28 @@
 // node_modules/wasio, a program importing "wasio/assembly/loop" and "wasio/assembly/wasi"
 // compiled by asc with the package's abort handler, and run under node:wasi (and wasmtime's
 // Python embedding when it is here): callSoon order, timers with cancel, callAt, errors on a bad
-// fd reaching its callback, stdin readiness and EOF, run() returning when nothing is left, stop().
+// fd reaching its callback, stdin readiness and EOF, run() returning when nothing is left, stop();
+// and docs/wasi.md's complete program, compiled and run as written.
 // deno: skip — it packs and compiles in Node children whatever runs this suite; once is enough.
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES, repoRoot } from "./children.js";
-import { describe, nodeWasi, runCommand, wasmtimeMissing, wasmtimePython, type Runtime } from "./commands.js";
+import { describe, linesOf, nodeWasi, wasmtimeMissing, wasmtimePython, type Runtime } from "./commands.js";
+import { runCommand } from "./wasio-run-helpers.js";
 
 const root = repoRoot();
 const work = mkdtempSync(join(tmpdir(), "wasio-as-user-"));
 let wasm = "";
 test.after(() => rmSync(work, { recursive: true, force: true }));
+
+const asc = (source: string, out: string) => execFileSync(join(root, "node_modules", ".bin", "asc"), [source, "--outFile", out,
+  "--runtime", "incremental", "--exportStart", "_start", "--use", "abort=~lib/wasio/assembly/wasi/index/abortCommand"],
+{ cwd: work, stdio: "inherit" });
 
 test("the packed package's AssemblyScript loop compiles into a user's WASI command", () => {
   execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
@@ -27,8 +33,20 @@ test("the packed package's AssemblyScript loop compiles into a user's WASI comma
   execFileSync("tar", ["xzf", join(work, tarball), "-C", pkg, "--strip-components", "1"]);
   copyFileSync(join(FIXTURES, "as-user", "main.ts"), join(work, "main.ts"));
   wasm = join(work, "main.wasm");
-  execFileSync(join(root, "node_modules", ".bin", "asc"), ["main.ts", "--outFile", wasm, "--runtime", "incremental",
-    "--exportStart", "_start", "--use", "abort=~lib/wasio/assembly/wasi/index/abortCommand"], { cwd: work, stdio: "inherit" });
+  asc("main.ts", wasm);
+});
+
+
+test("docs/wasi.md's complete program compiles against the package and runs as written", async () => {
+  const doc = readFileSync(join(root, "docs", "wasi.md"), "utf8");
+  const m = /^A complete program[\s\S]*?^```ts\n([\s\S]*?)^```$/m.exec(doc);
+  assert.ok(m !== null, "docs/wasi.md has the program");
+  writeFileSync(join(work, "doc.ts"), m![1]);
+  asc("doc.ts", join(work, "doc.wasm"));
+  const [cmd, args] = nodeWasi.command(join(work, "doc.wasm"), []);
+  const run = await runCommand(cmd, args, { stdin: "hey\n" });
+  assert.equal(linesOf(run).sort(), ["later 10", "stdin 0 error 0", "stdin 4 error 0"], describe(run));
+  assert.is(run.code, 0, describe(run));
 });
 
 function defineUserTests(rt: Runtime): void {
@@ -36,8 +54,8 @@ function defineUserTests(rt: Runtime): void {
     const input = join(work, "input.txt");
     writeFileSync(input, "hi");
     const [cmd, args] = rt.command(wasm, []);
-    const run = await runCommand(cmd, args, { stdin: input });
-    const lines = run.lines;
+    const run = await runCommand(cmd, args, { stdin: { file: input } });
+    const lines = linesOf(run);
     const why = describe(run);
     assert.equal(lines.filter((l) => /^(soon|nested)/.test(l)), ["soon 1", "nested 2", "soon 3", "soon 99"], why);
     assert.equal(lines.filter((l) => l.startsWith("later")), ["later 10", "later 11", "later 30", "later 50"], why);

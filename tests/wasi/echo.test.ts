@@ -1,87 +1,93 @@
 // build/examples/echo.wasm, the AssemblyScript TCP echo command on wasio's loop, run by
-// `wasio run --tcplisten` on Node (real sockets on 127.0.0.1): `listening`, every byte of many
-// concurrent clients echoed, messages larger than the socket buffers echoed whole (sends that do
-// not fit wait for writability), then `done N` and exit 0 after N connections closed. node:wasi
-// and wasmtime's Python embedding have no sockets, so this is the runtime the echo cells of
-// docs/wasi.md come from.
-// deno: skip — the command runs in a Node child whatever runs this suite; once is enough.
+// `wasio run --tcplisten` under the runtime that runs this suite (Node, and Deno), on real sockets
+// on 127.0.0.1: `listening`, every byte of 256 concurrent clients echoed, 1 MiB messages echoed
+// whole, a client that stops reading for a while (so echo's sends stop fitting and it waits for
+// writability) still gets every byte in order, then `done N` and exit 0 after N connections
+// closed (N defaults to 1). node:wasi and
+// wasmtime's Python embedding have no sockets, so this is where the echo cells of docs/wasi.md
+// come from.
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { join } from "node:path";
-import { repoRoot } from "./children.js";
-import { EXAMPLES, describe, runCommand } from "./commands.js";
+import { EXAMPLES, describe, linesOf } from "./commands.js";
+import { echoClients, freePort, wasio } from "./wasio-run-helpers.js";
 
 const ECHO = join(EXAMPLES, "echo.wasm");
-const BIN = join(repoRoot(), "bin", "wasio.mjs");
 
-/** A port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** One client: `rounds` round trips of `size` bytes (its own byte value), checked byte by byte. */
-function client(port: number, id: number, rounds: number, size: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const byte = 32 + (id % 90);
-    const message = Buffer.alloc(size, byte);
-    const s = connect(port, "127.0.0.1");
-    let got = 0;
-    let done = 0;
-    s.on("connect", () => s.write(message));
-    s.on("data", (d: Buffer) => {
-      if (d.some((b) => b !== byte)) { s.destroy(); reject(new Error(`client ${id}: a foreign byte came back`)); return; }
-      got += d.length;
-      while (got >= size) {
-        got -= size;
-        if (++done === rounds) { s.end(); return; }
-        s.write(message);
-      }
-    });
-    s.on("close", () => resolve(done));
-    s.on("error", reject);
-  });
-}
-
-async function serve(args: string[], clients: (port: number) => Promise<number[]>) {
+/** Runs echo.wasm with `args`; once it says `listening`, runs `load(port)` against it. */
+async function serveWith<T>(args: string[], load: (port: number) => Promise<T>) {
   const port = await freePort();
-  let results: Promise<number[]> | null = null;
-  const run = await runCommand(process.execPath, [BIN, "run", "--tcplisten", `127.0.0.1:${port}`, ECHO, ...args], {
+  let served: Promise<T> | null = null;
+  const run = await wasio(["run", "--tcplisten", `127.0.0.1:${port}`, ECHO, ...args], {
     timeoutMs: 60_000,
-    onLine: (line) => { if (line.text === "listening") results = clients(port); },
+    stdin: "ignore",
+    onStdout: (line) => { if (line === "listening") served = load(port); },
   });
-  return { run, results: results === null ? null : await results };
+  return { run, result: served === null ? null : await served };
 }
 
-test("echo under wasio run: 256 concurrent clients get every byte back, then `done 256` and exit 0", async () => {
-  const { run, results } = await serve(["256"], (port) =>
-    Promise.all(Array.from({ length: 256 }, (_, i) => client(port, i, 20, 64))));
-  assert.equal(run.lines, ["listening", "done 256"], describe(run));
+async function serve(args: string[], clients: number, rounds: number, size: number) {
+  const { run, result } = await serveWith(args, (port) => echoClients(port, clients, rounds, size));
+  return { run, ok: result ?? -1 };
+}
+
+/**
+ * Sends `total` bytes (a counting pattern) without reading for the first `stallMs`, so the echo
+ * fills the socket buffers both ways; then reads everything. Resolves with the bytes that came
+ * back and how many of them were out of place.
+ */
+function stalledClient(port: number, total: number, stallMs: number): Promise<{ got: number; misplaced: number }> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, "127.0.0.1");
+    const chunk = new Uint8Array(1 << 16).map((_, i) => i & 255);
+    let sent = 0, got = 0, misplaced = 0;
+    s.pause();
+    const pump = (): void => {
+      while (sent < total) {
+        sent += chunk.length;
+        if (!s.write(chunk)) { s.once("drain", pump); return; }
+      }
+    };
+    s.on("connect", () => { pump(); setTimeout(() => s.resume(), stallMs); });
+    s.on("data", (d: Uint8Array) => {
+      for (let i = 0; i < d.length; i++) if (d[i] !== ((got + i) & 255)) misplaced++;
+      got += d.length;
+      if (got === total) s.end();
+    });
+    s.on("close", () => resolve({ got, misplaced }));
+    s.on("error", reject);
+  });
+}
+
+test("echo: 256 concurrent clients get every byte back, then `done 256` and exit 0", async () => {
+  const { run, ok } = await serve(["256"], 256, 20, 64);
+  assert.equal(linesOf(run), ["listening", "done 256"], describe(run));
   assert.is(run.code, 0, describe(run));
-  assert.equal(results, Array(256).fill(20));
+  assert.is(ok, 256, "clients whose every echo matched");
 });
 
-test("echo under wasio run: 4 MiB messages, far past the socket buffers, come back whole", async () => {
-  const { run, results } = await serve(["3"], (port) =>
-    Promise.all(Array.from({ length: 3 }, (_, i) => client(port, i, 2, 4 << 20))));
-  assert.equal(run.lines, ["listening", "done 3"], describe(run));
+test("echo: 1 MiB messages come back whole", async () => {
+  const { run, ok } = await serve(["3"], 3, 2, 1 << 20);
+  assert.equal(linesOf(run), ["listening", "done 3"], describe(run));
   assert.is(run.code, 0, describe(run));
-  assert.equal(results, [2, 2, 2]);
+  assert.is(ok, 3);
 });
 
-test("echo under wasio run: N defaults to 1", async () => {
-  const { run, results } = await serve([], (port) => Promise.all([client(port, 0, 3, 10)]));
-  assert.equal(run.lines, ["listening", "done 1"], describe(run));
+test("echo: a client that stops reading makes echo wait for writability, and still gets every byte in order", async () => {
+  const total = 16 << 20; // far past both sockets' buffers on loopback
+  const { run, result } = await serveWith(["1"], (port) => stalledClient(port, total, 1000));
+  assert.equal(linesOf(run), ["listening", "done 1"], describe(run));
   assert.is(run.code, 0, describe(run));
-  assert.equal(results, [3]);
+  assert.equal(result, { got: total, misplaced: 0 });
+});
+
+test("echo: N defaults to 1", async () => {
+  const { run, ok } = await serve([], 1, 3, 10);
+  assert.equal(linesOf(run), ["listening", "done 1"], describe(run));
+  assert.is(run.code, 0, describe(run));
+  assert.is(ok, 1);
 });
 
 test.run();

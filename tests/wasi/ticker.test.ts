@@ -9,7 +9,8 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EXAMPLES, describe, nodeWasi, runCommand, wasmtimeMissing, wasmtimePython, type Runtime } from "./commands.js";
+import { EXAMPLES, describe, linesOf, nodeWasi, wasmtimeMissing, wasmtimePython, type Runtime } from "./commands.js";
+import { runCommand } from "./wasio-run-helpers.js";
 
 const TICKER = join(EXAMPLES, "ticker.wasm");
 
@@ -31,20 +32,18 @@ function defineTickerTests(rt: Runtime): void {
   const [cmd, args] = rt.command(TICKER, []);
 
   test(`${rt.name}: ticker prints "line: TEXT" per input line, "eof" at end of input, and exits 0`, async () => {
-    const run = await runCommand(cmd, args, { onStart: (stdin) => stdin.end("alpha\nbeta\r\n\ngamma") });
-    const { ticks, other } = split(run.lines);
+    const run = await runCommand(cmd, args, { stdin: "alpha\nbeta\r\n\ngamma" });
+    const { ticks, other } = split(linesOf(run));
     assert.equal(other, ["line: alpha", "line: beta", "line: ", "line: gamma", "eof"], describe(run));
     assert.ok(consecutiveFrom(1, ticks), describe(run));
     assert.is(run.code, 0, describe(run));
   });
 
   test(`${rt.name}: ticker ticks from 1 while stdin is quiet, then prints "idle" and exits 3`, async () => {
-    let input: NodeJS.WritableStream | null = null;
-    const run = await runCommand(cmd, args, { onStart: (stdin) => { input = stdin; } });
-    input!.end();
-    const { ticks, other } = split(run.lines);
+    const run = await runCommand(cmd, args, { stdin: (line, stdin) => { if (line === "idle") stdin.end(); } });
+    const { ticks, other } = split(linesOf(run));
     assert.equal(other, ["idle"], describe(run));
-    assert.is(run.lines.at(-1), "idle", describe(run));
+    assert.is(linesOf(run).at(-1), "idle", describe(run));
     // Ticks re-arm 50 ms after they fire, so the 8th cannot come before the 400 ms idle deadline.
     assert.ok(ticks.length >= 1 && ticks.length <= 7 && consecutiveFrom(1, ticks), describe(run));
     assert.is(run.code, 3, describe(run));
@@ -54,15 +53,16 @@ function defineTickerTests(rt: Runtime): void {
     let wroteAt = 0;
     let idleAt = 0;
     const run = await runCommand(cmd, args, {
-      onLine: (line, stdin) => {
-        if (line.text === "tick 2") { wroteAt = performance.now(); stdin.write("hello\n"); }
-        if (line.text === "idle") { idleAt = line.at; stdin.end(); }
+      stdin: (line, stdin) => {
+        if (line === "tick 2") { wroteAt = performance.now(); stdin.write("hello\n"); }
+        if (line === "idle") { idleAt = performance.now(); stdin.end(); }
       },
     });
-    const at = run.lines.indexOf("line: hello");
+    const lines = linesOf(run);
+    const at = lines.indexOf("line: hello");
     assert.ok(at >= 2, describe(run));
-    const before = split(run.lines.slice(0, at));
-    const after = split(run.lines.slice(at + 1));
+    const before = split(lines.slice(0, at));
+    const after = split(lines.slice(at + 1));
     assert.equal(before.other, [], describe(run));
     assert.equal(after.other, ["idle"], describe(run));
     assert.ok(consecutiveFrom(1, [...before.ticks, ...after.ticks]), describe(run));
@@ -72,16 +72,16 @@ function defineTickerTests(rt: Runtime): void {
   });
 
   test(`${rt.name}: ticker with stdin from /dev/null prints "eof" and exits 0`, async () => {
-    const run = await runCommand(cmd, args, { stdin: "/dev/null" });
-    assert.equal(split(run.lines).other, ["eof"], describe(run));
+    const run = await runCommand(cmd, args, { stdin: "ignore" });
+    assert.equal(split(linesOf(run)).other, ["eof"], describe(run));
     assert.is(run.code, 0, describe(run));
   });
 
   test(`${rt.name}: ticker with stdin from a regular file prints its lines, then "eof", and exits 0`, async () => {
     const file = join(mkdtempSync(join(tmpdir(), "wasio-ticker-")), "input.txt");
     writeFileSync(file, "one\ntwo\n");
-    const run = await runCommand(cmd, args, { stdin: file });
-    assert.equal(split(run.lines).other, ["line: one", "line: two", "eof"], describe(run));
+    const run = await runCommand(cmd, args, { stdin: { file } });
+    assert.equal(split(linesOf(run)).other, ["line: one", "line: two", "eof"], describe(run));
     assert.is(run.code, 0, describe(run));
   });
 }
