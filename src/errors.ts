@@ -3,8 +3,27 @@
 /** The operation was cancelled (asyncio.CancelledError). */
 export class CancelledError extends Error {
   override name = "CancelledError";
-  constructor(message?: string) {
-    super(message ?? "");
+  constructor(message?: unknown) {
+    super(messageText(message));
+  }
+}
+
+/**
+ * A cancel message as text: asyncio accepts any object as one, so a value whose string
+ * conversion fails (a Symbol, a throwing `toString`) is described instead of breaking the cancel.
+ */
+export function messageText(message: unknown): string {
+  if (message === undefined || message === null) return "";
+  if (typeof message === "string") return message;
+  if (typeof message === "symbol") return message.toString();
+  try {
+    return String(message);
+  } catch {
+    try {
+      return `<unprintable ${Object.prototype.toString.call(message)}>`;
+    } catch {
+      return "<unprintable>";
+    }
   }
 }
 
@@ -76,7 +95,7 @@ export class ExceptionGroup extends AggregateError {
 }
 
 /** Makes a CancelledError without capturing a stack trace (cancellation is a hot path). */
-export function cheapCancelledError(message: string | null | undefined): CancelledError {
+export function cheapCancelledError(message: unknown): CancelledError {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

@@ -17,9 +17,14 @@ export function checkFd(fd: unknown): void {
   if (!Number.isInteger(fd) || fd < 0) throw new RangeError(`fd must be a non-negative integer, got ${fd}`);
 }
 
+/** A short description of a value for messages ("number 3", "Map", "function f"); never throws. */
 export function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (typeof x === "function") return `function ${x.name || "(anonymous)"}`;
-  if (typeof x === "object") return (x as object).constructor?.name ?? "object";
-  return `${typeof x} ${String(x)}`;
+  try {
+    if (x === null) return "null";
+    if (typeof x === "function") return `function ${x.name || "(anonymous)"}`;
+    if (typeof x === "object") return String((x as object).constructor?.name ?? "object");
+    return `${typeof x} ${String(x)}`;
+  } catch {
+    return typeof x;
+  }
 }

@@ -58,6 +58,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
    */
   _owner: object | null = null;
   /** @internal */ readonly _loop: EventLoop;
+  /** @internal The loop's step count when this future last yielded itself while pending. */
+  _yieldedAt = -1;
   /** @internal True for a CallFuture (a prototype property: cheaper to test than instanceof). */
   declare readonly _isCall: boolean;
 
@@ -202,9 +204,22 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
     return this as unknown as Iterator<Future<unknown> | undefined, T, unknown>;
   }
 
-  /** @internal Iterator protocol for `yield*`: yields this future while pending, then its result. */
+  /**
+   * @internal Iterator protocol for `yield*`: yields this future while pending, then its result.
+   * As asyncio's `Future.__await__`, a pending future yields once per await: asked again with no
+   * task step in between (spreading it, `Promise.all(fut)`, a loop over it), it throws instead
+   * of yielding forever. A task only resumes an await once the future is done.
+   */
   next(): IteratorResult<Future<unknown> | undefined, T> {
-    if (this._state === PENDING) return { value: this, done: false };
+    if (this._state === PENDING) {
+      const steps = this._loop._steps;
+      if (this._yieldedAt === steps) {
+        this._yieldedAt = -1; // a later, real await in this same step still yields
+        throw new Error("await wasn't used with future");
+      }
+      this._yieldedAt = steps;
+      return { value: this, done: false };
+    }
     return { value: this.result(), done: true };
   }
 
@@ -255,8 +270,12 @@ function scheduleOne(loop: EventLoop, cb: DoneCallback | object, fut: Future<unk
 }
 
 function describeValue(v: unknown): string {
-  if (v instanceof Error) return `${v.name}(${JSON.stringify(v.message)})`;
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
-  if (typeof v === "object" && v !== null) return v.constructor?.name ?? "object";
-  return String(v);
+  try { // never throws: a hostile value (a Proxy, a throwing getter) is described by its type
+    if (v instanceof Error) return `${v.name}(${JSON.stringify(v.message)})`;
+    if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+    if (typeof v === "object" && v !== null) return String(v.constructor?.name ?? "object");
+    return String(v);
+  } catch {
+    return typeof v;
+  }
 }
