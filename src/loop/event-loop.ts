@@ -33,7 +33,7 @@ import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
-import { checkCallback, checkFd, checkTime, describe } from "./validate.js";
+import { checkCallback, checkFd, checkHost, checkTime, describe } from "./validate.js";
 // Issue 5 (executors, DNS, signals): the thin methods at the end of the class delegate to these.
 import { runInExecutor, shutdownDefaultExecutor } from "../io/executor/run-in-executor.js";
 import type { ThreadPoolExecutor } from "../io/executor/thread-pool-executor.js";
@@ -101,6 +101,7 @@ export class EventLoop {
 
   constructor(options: EventLoopOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+    if (options.host !== undefined) checkHost(options.host);
     this.ownsHost = options.host === undefined;
     this.host = options.host ?? defaultHost();
     this.debug = Boolean(options.debug);

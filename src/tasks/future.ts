@@ -14,7 +14,7 @@
 import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
 import type { EventLoop, Step } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
-import { checkCallback } from "../loop/validate.js";
+import { checkCallback, checkLoopArg } from "../loop/validate.js";
 
 export const PENDING = 0;
 export const CANCELLED = 1;
@@ -64,6 +64,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   declare readonly _isCall: boolean;
 
   constructor(loop?: EventLoop) {
+    checkLoopArg(loop);
     this._loop = loop ?? getRunningLoop();
   }
 
@@ -116,6 +117,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 
   setException(exception: unknown): void {
+    if (exception === undefined || exception === null) throw new TypeError(`setException() needs an exception, got ${exception}`);
+    this._fail(exception);
+  }
+
+  /**
+   * @internal setException without the argument check: for thrown values handed on as they are
+   * (a coroutine may `throw undefined`, a promise may reject with nothing).
+   */
+  _fail(exception: unknown): void {
     if (this._state !== PENDING) throw new InvalidStateError(`invalid state: ${this}`);
     this._exception = exception;
     this._failed = true;

@@ -70,7 +70,13 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   setName(name: string): void {
-    this._name = String(name);
+    let text: string;
+    try {
+      text = String(name);
+    } catch {
+      throw new TypeError("a task name must convert to a string");
+    }
+    this._name = text;
   }
 
   getCoro(): Coroutine<T> {
@@ -150,7 +156,7 @@ export class Task<T = unknown> extends Future<T> {
           this._cancelledExc = e;
           Future.prototype.cancel.call(this);
         } else {
-          Future.prototype.setException.call(this, e);
+          Future.prototype._fail.call(this, e);
         }
         return;
       }
@@ -273,7 +279,7 @@ export function failStrandedTask(fn: unknown, arg: unknown, exception: unknown):
   if (task._state !== PENDING || task._futWaiter !== null) return false;
   if (task._loop._currentTask === task) task._loop._currentTask = null;
   task._mustCancel = false;
-  Future.prototype.setException.call(task, exception);
+  Future.prototype._fail.call(task, exception);
   return true;
 }
 

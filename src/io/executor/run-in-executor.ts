@@ -76,7 +76,7 @@ function settle([fut, status, value]: [Future<unknown>, JobStatus, unknown]): vo
   if (fut.done()) return;
   if (status === JOB_OK) fut.setResult(value);
   else if (status === JOB_CANCELLED) fut.cancel();
-  else fut.setException(value);
+  else fut._fail(value);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 } from "../../hosts/node/socket-host.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { checkCallback } from "../../loop/validate.js";
+import { checkCallback, checkLoopArg } from "../../loop/validate.js";
 import { isCoroutine, type Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import type { Task } from "../../tasks/task.js";
@@ -51,6 +51,10 @@ export class Server {
 
   /** @internal Use startServer(). */
   constructor(loop: EventLoop, host: SocketHostApi, fd: number, clientConnected: ClientConnected, limit: number, backlog: number) {
+    checkLoopArg(loop);
+    if (typeof host !== "object" || host === null || typeof host.sockAccept !== "function") throw new TypeError("a Server needs a socket host (use startServer())");
+    if (!Number.isInteger(fd) || fd < 0) throw new TypeError("a Server needs a listening fd (use startServer())");
+    checkCallback(clientConnected, "clientConnected");
     this.loop = loop;
     this.host = host;
     this.fd = fd;
