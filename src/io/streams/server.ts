@@ -36,6 +36,8 @@ export interface StartServerOptions {
 }
 
 const ACCEPT_RETRY_DELAY_MS = 1000;
+/** accept() errors that mean "out of fds or memory" (asyncio's "out of system resource"). */
+const OUT_OF_RESOURCES = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
 export class Server {
   private readonly loop: EventLoop;
@@ -171,7 +173,8 @@ export class Server {
       if (cfd === -ERRNO_AGAIN) return;
       if (cfd < 0) {
         const code = this.host.sockError(this.fd) ?? errnoName(-cfd);
-        this.loop.callExceptionHandler({ message: "accept() failed; pausing accepting for 1 s", exception: socketError(code, "accept"), server: this });
+        const why = OUT_OF_RESOURCES.has(code) ? "accept() out of system resource" : "accept() failed";
+        this.loop.callExceptionHandler({ message: `${why} (${code}); pausing accepting for 1 s`, exception: socketError(code, "accept"), server: this });
         this.loop.removeReader(this.fd);
         this.serving = false;
         this.loop.callLater(ACCEPT_RETRY_DELAY_MS, () => this.startAccepting());
