@@ -54,6 +54,11 @@ export class FdTable {
     return true;
   }
 
+  /** How many fd numbers the table spans (its size grows with the most fds open at once). */
+  slotCount(): number {
+    return this.slots.length;
+  }
+
   /** Closes every open fd. */
   closeAll(): void {
     for (let i = 0; i < this.slots.length; i++) if (this.slots[i]) this.close(i + 3);
