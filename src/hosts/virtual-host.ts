@@ -49,7 +49,10 @@ export class VirtualHost extends HostBase {
 
   protected onNothingReady(clockMs: number): boolean {
     if (clockMs < 0) return false;
-    this.timeNs += Math.ceil(clockMs * 1e6);
+    const to = this.timeNs + Math.ceil(clockMs * 1e6);
+    // Past 2^53 ns a short wait can be below the clock's resolution: move by one step anyway, so
+    // that a due timer is reached rather than polled for forever.
+    this.timeNs = to > this.timeNs || clockMs === 0 ? to : this.timeNs + 2 ** (Math.floor(Math.log2(this.timeNs)) - 52);
     return true;
   }
 

@@ -35,6 +35,15 @@ test("run() on a VirtualHost settles after a 5e12 ms sleep", async () => {
   assert.ok(at >= 5e12);
 });
 
+test("a short sleep after a very far one still ends (the simulated clock moves past its resolution)", () => {
+  const at = runVirtual(function* () {
+    yield* sleep(1e13); // 1e19 ns: the nanosecond clock's steps are 2048 ns here
+    yield* sleep(0.002); // a deadline 1953 ns ahead
+    return now();
+  });
+  assert.ok(at > 1e13);
+});
+
 test("a blocking host whose poll returns early with no event is polled again, not declared deadlocked", () => {
   class EarlyHost extends VirtualHost {
     early = 3; // the first three waits end after 1 ms, whatever was asked
