@@ -52,6 +52,7 @@ export abstract class HostBase implements Host {
   }
 
   setInterest(fd: number, mask: number): void {
+    if (!Number.isInteger(fd) || fd < 0) return; // not an fd: nothing to track
     this.readyList?.setInterest(fd, mask);
   }
 

@@ -25,15 +25,15 @@ import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } 
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
 import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
-import { Task, type TaskOptions } from "../tasks/task.js";
+import { Task, failStrandedTask, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
-import { formatContext, type ExceptionContext } from "./exception-context.js";
+import { formatContext, safeString, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
-import { checkCallback, checkFd, checkTime } from "./validate.js";
+import { checkCallback, checkFd, checkHost, checkTime, describe } from "./validate.js";
 // Issue 5 (executors, DNS, signals): the thin methods at the end of the class delegate to these.
 import { runInExecutor, shutdownDefaultExecutor } from "../io/executor/run-in-executor.js";
 import type { ThreadPoolExecutor } from "../io/executor/thread-pool-executor.js";
@@ -109,11 +109,14 @@ export class EventLoop {
   readonly _tasks: { _nextTask: Task<unknown> | null } = { _nextTask: null };
   /** @internal The task whose step is running, if any. */
   _currentTask: Task<unknown> | null = null;
+  /** @internal Task steps so far (a pending Future's iterator tells a new await by it). */
+  _steps = 0;
   /** @internal Hooks run by close() (executors, signal handlers…), newest first. */
   readonly _closeHooks: (() => void)[] = [];
 
   constructor(options: EventLoopOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+    if (options.host !== undefined) checkHost(options.host);
     this.ownsHost = options.host === undefined;
     this.host = options.host ?? defaultHost();
     this.debug = Boolean(options.debug);
@@ -329,7 +332,10 @@ export class EventLoop {
     } else if (n < 0 && n !== POLL_WOULD_BLOCK_FOREVER) throw new Error(`poll_oneoff failed: WASI errno ${-n}`);
     if (this.debug) this.runPassDebug();
     else this.runPass();
-    return wait && n <= 0;
+    // A blocking provider may end a wait before the deadline it was given (the core also caps
+    // one wait, at ~127 years): with timers still pending, that is a reason to poll again, not
+    // idleness. A non-blocking host's empty poll only recorded the wait: it is idle.
+    return wait && n <= 0 && !(this.liveTimers > 0 && this.host.canBlock);
   }
 
   /** Queues the callbacks of `n` ready entries; returns how many of them were timers. */
@@ -453,6 +459,7 @@ export class EventLoop {
   }
 
   private reportCallbackError(exception: unknown, fn: Step, arg: unknown): void {
+    if (failStrandedTask(fn, arg, exception)) return; // the failed task carries the report
     const ctx: ExceptionContext = { message: `Exception in callback ${describeEntry(fn, arg)}`, exception };
     if (arg instanceof Handle) ctx.handle = arg;
     this.callExceptionHandler(ctx);
@@ -630,22 +637,31 @@ export class EventLoop {
 
   /** Reports `context` through the exception handler (the default one if none is set). */
   callExceptionHandler(context: ExceptionContext): void {
+    checkContext(context);
     const handler = this.exceptionHandler;
-    if (handler === null) {
-      this.defaultExceptionHandler(context);
-      return;
+    if (handler !== null) {
+      try {
+        handler(this, context);
+        return;
+      } catch (exception) {
+        context = { message: "Unhandled error in exception handler", exception, context };
+      }
     }
+    // Reporting never throws into the loop: a console that fails has nothing left to tell.
     try {
-      handler(this, context);
-    } catch (exception) {
-      this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception, context });
-    }
+      this.defaultExceptionHandler(context);
+    } catch { /* nothing more can be done */ }
   }
 
   /** Prints `context`: console.error when it carries an exception, console.warn otherwise. */
   defaultExceptionHandler(context: ExceptionContext): void {
+    checkContext(context);
     const text = formatContext(context);
-    if (context.exception !== undefined) console.error(text);
+    let failed = false;
+    try {
+      failed = context.exception !== undefined;
+    } catch { /* an unreadable context: print it as an error */ failed = true; }
+    if (failed) console.error(text);
     else console.warn(text);
   }
 
@@ -789,8 +805,12 @@ function stopLoopWhenDone(fut: Future<unknown>): void {
 }
 
 function describeEntry(fn: Step, arg: unknown): string {
-  if (arg instanceof Task || arg instanceof Handle || arg instanceof Future) return String(arg);
+  if (arg instanceof Task || arg instanceof Handle || arg instanceof Future) return safeString(arg);
   return `${fn.name || "callback"}()`;
+}
+
+function checkContext(context: unknown): void {
+  if (typeof context !== "object" || context === null) throw new TypeError(`an exception context must be an object with a message, got ${describe(context)}`);
 }
 
 function newShapeLoop(): EventLoop {

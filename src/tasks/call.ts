@@ -76,7 +76,7 @@ function copyOutcome<T>(from: Future<T>, to: Future<T>): void {
   try {
     to.setResult(from.result());
   } catch (e) {
-    to.setException(e);
+    to._fail(e);
   }
 }
 

@@ -69,5 +69,5 @@ function deliver(link: PromiseLink): void {
   link.value = undefined;
   if (fut === null || fut._state !== PENDING) return;
   if (link.ok) fut.setResult(value);
-  else fut.setException(value);
+  else fut._fail(value);
 }

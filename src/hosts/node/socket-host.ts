@@ -32,6 +32,7 @@ import {
 } from "./errno.js";
 import { nodeBuffer, nodeNet } from "./node-modules.js";
 import { checkPermission, netTarget } from "../deno-permissions.js";
+import { show } from "../show.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket, type SockAddr } from "./tcp-socket.js";
 import { StdinReader } from "./stdin-reader.js";
@@ -210,6 +211,8 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
    * the runtime has closed it (at once for anything else); after `graceMs` it is reset instead.
    */
   fdCloseThen(fd: number, done: () => void, graceMs: number): number {
+    if (typeof done !== "function") throw new TypeError(`fdCloseThen() needs a callback, got ${show(done)}`);
+    if (typeof graceMs !== "number" || !(graceMs >= 0)) throw new TypeError(`fdCloseThen() needs a grace period in ms (a number >= 0), got ${show(graceMs)}`);
     const res = this.fds.get(fd);
     const r = this.fdClose(fd);
     if (!(res instanceof TcpSocket) || res.socket.destroyed) { done(); return r; }
@@ -308,22 +311,22 @@ const deferToCheckPhase: (cb: (host: SocketHost) => void, host: SocketHost) => v
 
 /** Checks a host name or address for connect(): a non-empty string. */
 export function checkConnectHost(host: string): void {
-  if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${String(host)}`);
+  if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${show(host)}`);
 }
 
 /** Checks a host address for listen(): a non-empty string, or null for every interface. */
 export function checkListenHost(host: string | null): void {
-  if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${String(host)}`);
+  if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${show(host)}`);
 }
 
 /** Checks a port: an integer in [0, 65535]. */
 export function checkPort(port: number): void {
-  if (typeof port !== "number") throw new TypeError(`port must be an integer in [0, 65535], got ${typeof port} ${String(port)}`);
+  if (typeof port !== "number") throw new TypeError(`port must be an integer in [0, 65535], got ${typeof port} ${show(port)}`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${port}`);
 }
 
 /** Checks a listen backlog: a non-negative integer. */
 export function checkBacklog(backlog: number): void {
-  if (typeof backlog !== "number") throw new TypeError(`backlog must be a non-negative integer, got ${typeof backlog} ${String(backlog)}`);
+  if (typeof backlog !== "number") throw new TypeError(`backlog must be a non-negative integer, got ${typeof backlog} ${show(backlog)}`);
   if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
 }

@@ -5,10 +5,15 @@
 // Readiness: readable while a connection waits (or an error is pending); writable once the bind
 // has finished, successfully or not — Node binds asynchronously, so `listen` returns an fd at
 // once and a caller that needs the address waits for writability as after a non-blocking connect.
+//
+// Out of fds: the listener keeps Node's `maxConnections` under the process's fd budget
+// (fd-budget.ts), so past it Node drops connections itself ('drop') instead of libuv closing them
+// unseen; each drop becomes a one-shot EMFILE from `accept`, which the server reports.
 
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
-import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./errno.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_MFILE, ERRNO_SUCCESS, describeHostError } from "./errno.js";
+import { FD_RESERVE, fdHeadroom } from "./fd-budget.js";
 import { TcpSocket, type ReadinessOwner, type SockAddr } from "./tcp-socket.js";
 
 export class TcpListener implements Resource {
@@ -29,16 +34,49 @@ export class TcpListener implements Resource {
   closed = false;
   /** True for a Unix socket listener: its connections cannot be reset (see TcpSocket.resettable). */
   pipe = false;
+  /** Connections Node dropped for want of fds. */
+  dropped = 0;
 
   /** `connectionEvent`: "connection" for TCP, "secureConnection" for a TLS server (handshake done). */
   constructor(readonly server: Net.Server, private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void }, connectionEvent = "connection") {
     server.on(connectionEvent, (socket: Net.Socket) => this.onConnection(socket));
     server.on("listening", () => this.onListening());
     server.on("error", (err: Error) => this.onError(err));
+    server.on("drop", () => this.onDrop());
+  }
+
+  /** Keeps Node's accepting under the fd budget (when it can be known) with a reserve to spare. */
+  private budget(): void {
+    const room = fdHeadroom();
+    if (room === null) return;
+    const s = this.server as Net.Server & { _connections?: number };
+    s.maxConnections = Math.max(1, (s._connections ?? 0) + room - FD_RESERVE);
+  }
+
+  /** Node dropped a connection at `maxConnections`: out of fds; the next accept says so. */
+  private onDrop(): void {
+    this.dropped++;
+    this.budget(); // fds may have been freed meanwhile
+    this.outOfFds();
+  }
+
+  /** The next `accept` (after the waiting connections) fails with EMFILE. */
+  private outOfFds(): void {
+    if (this.closed) return;
+    this.acceptErrno = ERRNO_MFILE;
+    this.reportErrno = ERRNO_MFILE;
+    this.owner._readinessChanged(this);
   }
 
   private onConnection(socket: Net.Socket): void {
     if (this.closed) { socket.destroy(); return; }
+    const s = this.server as Net.Server & { _connections?: number };
+    if (s.maxConnections !== undefined && s.maxConnections - (s._connections ?? 0) <= FD_RESERVE) {
+      this.budget();
+      // At the budget, the next connections are dropped; Deno's Node layer drops them without a
+      // 'drop' event, so say it now (Node's 'drop' then repeats it per connection).
+      if ((s._connections ?? 0) >= s.maxConnections) this.outOfFds();
+    }
     const wasEmpty = this.waiting.length === this.waitingHead;
     const sock = new TcpSocket(socket, false, this.owner);
     sock.resettable = !this.pipe;
@@ -49,6 +87,7 @@ export class TcpListener implements Resource {
 
   private onListening(): void {
     this.bound = true;
+    this.budget();
     const a = this.server.address();
     if (a !== null && typeof a === "object") this.local = { address: a.address, port: a.port, family: a.family };
     if (!this.closed) this.owner._readinessChanged(this);

@@ -15,7 +15,7 @@ import {
 } from "../../hosts/node/socket-host.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { checkCallback } from "../../loop/validate.js";
+import { checkCallback, checkLoopArg } from "../../loop/validate.js";
 import { isCoroutine, type Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import type { Task } from "../../tasks/task.js";
@@ -54,6 +54,8 @@ export interface StartServerOptions {
 }
 
 const ACCEPT_RETRY_DELAY_MS = 1000;
+/** accept() errors that mean "out of fds or memory" (asyncio's "out of system resource"). */
+const OUT_OF_RESOURCES = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
 export class Server {
   private readonly loop: EventLoop;
@@ -68,6 +70,10 @@ export class Server {
 
   /** @internal Use startServer(). */
   constructor(loop: EventLoop, host: SocketHostApi, fd: number, accepted: AcceptedFd, backlog: number) {
+    checkLoopArg(loop);
+    if (typeof host !== "object" || host === null || typeof host.sockAccept !== "function") throw new TypeError("a Server needs a socket host (use startServer())");
+    if (!Number.isInteger(fd) || fd < 0) throw new TypeError("a Server needs a listening fd (use startServer())");
+    checkCallback(accepted, "accepted");
     this.loop = loop;
     this.host = host;
     this.fd = fd;
@@ -183,7 +189,8 @@ export class Server {
       if (cfd === -ERRNO_AGAIN) return;
       if (cfd < 0) {
         const code = this.host.sockError(this.fd) ?? errnoName(-cfd);
-        this.loop.callExceptionHandler({ message: "accept() failed; pausing accepting for 1 s", exception: socketError(code, "accept"), server: this });
+        const why = OUT_OF_RESOURCES.has(code) ? "accept() out of system resource" : "accept() failed";
+        this.loop.callExceptionHandler({ message: `${why} (${code}); pausing accepting for 1 s`, exception: socketError(code, "accept"), server: this });
         this.loop.removeReader(this.fd);
         this.serving = false;
         this.loop.callLater(ACCEPT_RETRY_DELAY_MS, () => this.startAccepting());

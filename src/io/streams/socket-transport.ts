@@ -120,6 +120,10 @@ export class SocketTransport implements ReadingControl {
   }
 
   setWriteBufferLimits(high?: number, low?: number): void {
+    for (const [v, what] of [[high, "high"], [low, "low"]] as const) {
+      if (v !== undefined && v !== null && typeof v !== "number") throw new TypeError(`${what} must be a number of bytes, got ${typeof v}`);
+      if (typeof v === "number" && !Number.isFinite(v)) throw new RangeError(`${what} must be finite, got ${v}`);
+    }
     const hi = high ?? (low !== undefined ? 4 * low : DEFAULT_HIGH_WATER);
     const lo = low ?? Math.floor(hi / 4);
     if (!(hi >= lo && lo >= 0)) throw new RangeError(`high (${hi}) must be >= low (${lo}) must be >= 0`);
@@ -339,9 +343,9 @@ export class SocketTransport implements ReadingControl {
         if (exc === null) w.setResult(undefined);
         else w.setException(exc);
       }
-      if (exc === null) this.closedFut.setResult(undefined);
+      if (this.closedFut.done()) { /* never set twice */ } else if (exc === null) this.closedFut.setResult(undefined);
       else {
-        this.closedFut.setException(exc);
+        this.closedFut._fail(exc);
         this.closedFut.exception(); // seen here: only waitClosed() callers rethrow it
       }
     } finally {
