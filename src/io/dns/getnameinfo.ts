@@ -5,6 +5,7 @@
 // Node's (an Error with `code`, e.g. "ENOTFOUND").
 
 import type * as NodeDns from "node:dns";
+import { describe } from "../../loop/validate.js";
 import type * as NodeNet from "node:net";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Future } from "../../tasks/future.js";
@@ -18,7 +19,7 @@ export const NI_NAMEREQD = 0x8;
 /** Resolves `[address, port]` to `[host, service]`; the Future belongs to `loop`. */
 export function loopGetnameinfo(loop: EventLoop, sockaddr: [string, number], flags = 0): Future<[string, string]> {
   if (!Array.isArray(sockaddr) || typeof sockaddr[0] !== "string" || typeof sockaddr[1] !== "number") {
-    throw new TypeError(`sockaddr must be [address, port], got ${JSON.stringify(sockaddr)}`);
+    throw new TypeError(`sockaddr must be [address, port], got ${describe(sockaddr)}`);
   }
   const [address, port] = sockaddr;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${port}`);

@@ -10,7 +10,7 @@
 import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
 import { checkBacklog, checkConnectHost, checkListenHost, checkPort, DEFAULT_BACKLOG, type SocketHostApi, type SockAddr } from "../../hosts/node/socket-host.js";
 import type { EventLoop } from "../../loop/event-loop.js";
-import { checkFd } from "../../loop/validate.js";
+import { checkFd, describe } from "../../loop/validate.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
@@ -38,7 +38,7 @@ function fail(host: SocketHostApi, fd: number, errno: number, syscall: string): 
 }
 
 function checkAddress(address: unknown, listen: boolean): [string, number] {
-  if (!Array.isArray(address) || address.length !== 2) throw new TypeError(`address must be [host, port], got ${JSON.stringify(address)}`);
+  if (!Array.isArray(address) || address.length !== 2) throw new TypeError(`address must be [host, port], got ${describe(address)}`);
   if (listen) checkListenHost(address[0]);
   else checkConnectHost(address[0]);
   checkPort(address[1]);
@@ -95,7 +95,7 @@ export function* sockRecvInto(loop: EventLoop, fd: number, buf: Uint8Array): Cor
 
 /** Receives up to `nbytes`: the bytes (empty at EOF). */
 export function sockRecv(loop: EventLoop, fd: number, nbytes: number): Coroutine<Uint8Array> {
-  if (typeof nbytes !== "number" || !Number.isInteger(nbytes)) throw new TypeError(`nbytes must be an integer, got ${String(nbytes)}`);
+  if (typeof nbytes !== "number" || !Number.isInteger(nbytes)) throw new TypeError(`nbytes must be an integer, got ${describe(nbytes)}`);
   if (nbytes < 0) throw new RangeError(`nbytes must be >= 0, got ${nbytes}`);
   return recv(loop, fd, nbytes);
 }

@@ -10,7 +10,8 @@
 // the child is reaped by the host once it exits, whoever waits.
 
 import { childExitOf, type ChildExit } from "../../hosts/node/child-process.js";
-import type { SocketHost } from "../../hosts/node/socket-host.js";
+import { SocketHost } from "../../hosts/node/socket-host.js";
+import { checkMadeBy } from "../transports/check-internal.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
@@ -34,9 +35,12 @@ export class Process {
 
   /** @internal Use createSubprocessExec() / createSubprocessShell(). */
   constructor(loop: EventLoop, host: SocketHost, exitFd: number, stdin: StreamWriter | null, stdout: StreamReader | null, stderr: StreamReader | null) {
+    checkMadeBy("createSubprocessExec() or createSubprocessShell()", loop, host instanceof SocketHost && Number.isInteger(exitFd) && host.fds.get(exitFd) !== undefined);
+    const exit = childExitOf(host, exitFd);
+    if (exit === null) throw new TypeError("use createSubprocessExec() or createSubprocessShell(): this object is not made directly");
     this.loop = loop;
     this.host = host;
-    this.exit = childExitOf(host, exitFd)!;
+    this.exit = exit;
     this.exitFd = exitFd;
     this.stdin = stdin;
     this.stdout = stdout;

@@ -12,6 +12,7 @@ import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { socketHostOf } from "../streams/socket-host-of.js";
 import { BaseTransport } from "../transports/base-transport.js";
+import { checkMadeBy } from "../transports/check-internal.js";
 import { BaseProtocol } from "../transports/protocols.js";
 import { Transport } from "../transports/transport.js";
 import { PIPE, stdioMode, type SubprocessOptions } from "./create-subprocess.js";
@@ -41,9 +42,13 @@ export class SubprocessTransport extends BaseTransport {
   /** @internal */
   constructor(loop: EventLoop, host: SocketHost, fds: { exitFd: number; stdinFd: number; stdoutFd: number; stderrFd: number }, protocol: SubprocessProtocol) {
     super();
+    checkMadeBy("loop.subprocessExec() or loop.subprocessShell()", loop,
+      host instanceof SocketHost && typeof fds === "object" && fds !== null && Number.isInteger(fds.exitFd) && host.fds.get(fds.exitFd) !== undefined);
+    const exit = childExitOf(host, fds.exitFd);
+    if (exit === null) throw new TypeError("use loop.subprocessExec() or loop.subprocessShell(): this object is not made directly");
     this.loop = loop;
     this.host = host;
-    this.exit = childExitOf(host, fds.exitFd)!;
+    this.exit = exit;
     this.exitFd = fds.exitFd;
     this.protocol = protocol;
     const pipe = (fd: number, n: number) => { if (fd >= 0) this.pipes.set(n, new Transport(loop, host, fd, new PipeProtocol(this, n))); };

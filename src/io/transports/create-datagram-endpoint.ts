@@ -5,6 +5,7 @@
 // `code` (EADDRINUSE…) and leaves no fd.
 
 import { checkPort, SocketHost } from "../../hosts/node/socket-host.js";
+import { describe } from "../../loop/validate.js";
 import { udpOpen, udpSocketOf } from "../../hosts/node/udp-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
@@ -27,7 +28,7 @@ export interface DatagramEndpointOptions {
 
 function checkAddr(addr: unknown, what: string): [string, number] | null {
   if (addr === undefined || addr === null) return null;
-  if (!Array.isArray(addr) || addr.length !== 2 || typeof addr[0] !== "string") throw new TypeError(`${what} must be [host, port], got ${JSON.stringify(addr)}`);
+  if (!Array.isArray(addr) || addr.length !== 2 || typeof addr[0] !== "string") throw new TypeError(`${what} must be [host, port], got ${describe(addr)}`);
   checkPort(addr[1]);
   return [addr[0], addr[1]];
 }
@@ -39,7 +40,7 @@ export function createDatagramEndpoint<P extends DatagramProtocolLike>(
   const o = options ?? {};
   const local = checkAddr(o.localAddr, "localAddr");
   const remote = checkAddr(o.remoteAddr, "remoteAddr");
-  if (o.family !== undefined && o.family !== "udp4" && o.family !== "udp6") throw new RangeError(`family must be "udp4" or "udp6", got ${String(o.family)}`);
+  if (o.family !== undefined && o.family !== "udp4" && o.family !== "udp6") throw new RangeError(`family must be "udp4" or "udp6", got ${describe(o.family)}`);
   return open(loop, protocolFactory, { local, remote, reuseAddress: o.reuseAddress, allowBroadcast: o.allowBroadcast, type: o.family });
 }
 

@@ -7,13 +7,14 @@
 // open, as in asyncio on Linux.
 
 import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
-import type { SocketHost } from "../../hosts/node/socket-host.js";
+import { SocketHost } from "../../hosts/node/socket-host.js";
 import type { SockAddr } from "../../hosts/node/tcp-socket.js";
-import type { UdpSocket } from "../../hosts/node/udp-socket.js";
+import { UdpSocket } from "../../hosts/node/udp-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
 import { BaseTransport } from "./base-transport.js";
+import { checkMadeBy } from "./check-internal.js";
 
 const encoder = new TextEncoder();
 
@@ -40,6 +41,8 @@ export class DatagramTransport extends BaseTransport {
   /** @internal */
   constructor(loop: EventLoop, host: SocketHost, fd: number, udp: UdpSocket, protocol: DatagramProtocolLike, waiter: Future<void>) {
     super();
+    checkMadeBy("loop.createDatagramEndpoint()", loop, host instanceof SocketHost, udp instanceof UdpSocket,
+      typeof (protocol as Partial<DatagramProtocolLike> | null)?.datagramReceived === "function");
     this.loop = loop;
     this.host = host;
     this.fd = fd;

@@ -21,6 +21,7 @@ import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
 import type { StreamProtocolLike } from "./protocols.js";
 import { WriteTransport } from "./base-transport.js";
+import { checkMadeBy } from "./check-internal.js";
 
 const RECV_CHUNK = 64 * 1024;
 const DEFAULT_HIGH_WATER = 64 * 1024;
@@ -68,6 +69,8 @@ export class Transport extends WriteTransport {
     callConnectionMade = true,
   ) {
     super();
+    checkMadeBy("loop.createConnection() or loop.createServer()", loop, typeof (host as Partial<SocketHostApi> | null)?.sockRecv === "function",
+      Number.isInteger(fd) && fd >= 0, typeof (protocol as Partial<StreamProtocolLike> | null)?.connectionMade === "function");
     this.callMade = callConnectionMade;
     this._loop = loop;
     this._host = host;
