@@ -4,7 +4,7 @@ export {
   CancelledError, TimeoutError, InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError,
   IncompleteReadError, LimitOverrunError, ExceptionGroup,
 } from "./errors.js";
-export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./loop/event-loop.js";
+export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./io/event-loop.js";
 export { Handle, TimerHandle } from "./loop/handle.js";
 export { getRunningLoop } from "./loop/running.js";
 export type { Host, WasiImports } from "./hosts/host.js";

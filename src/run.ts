@@ -3,7 +3,7 @@
 // closed.
 
 import type { Host } from "./hosts/host.js";
-import { EventLoop } from "./loop/event-loop.js";
+import { EventLoop } from "./io/event-loop.js";
 import { _getRunningLoop } from "./loop/running.js";
 import { describe } from "./loop/validate.js";
 import { allTasks } from "./tasks/current.js";

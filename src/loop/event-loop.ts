@@ -16,6 +16,13 @@
 // is work, awaits `host.idle()` when a poll that could wait found nothing, and gives the host one
 // turn every ~2 ms of continuous work. Work queued from host code (outside an iteration) wakes it.
 //
+// This file is the base loop (asyncio's BaseEventLoop): timers, fd callbacks, the ready queue,
+// the drivers and the exception handler. The public `EventLoop` class is this loop completed by
+// the I/O layer (src/io/event-loop.ts adds runInExecutor, getaddrinfo and signal handlers); the
+// `EventLoop` type declared here is that class's type, so every layer can name the full loop
+// without importing upwards. The upper layers use the loop's public methods and the members of
+// `LoopInternals` (loop-internals.ts), nothing else.
+//
 // Invariants: every entry of the ready queue, queue[head, queueLen), is a (function, argument)
 // pair; public callbacks are (runHandle, Handle). A timer is either in `pendingTimers` (scheduled
 // since the last poll) or, by its core id, in `timers` (in the core's heap), until it fires or is
@@ -34,18 +41,18 @@ import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
 import { checkCallback, checkFd, checkTime } from "./validate.js";
-// Issue 5 (executors, DNS, signals): the thin methods at the end of the class delegate to these.
-import { runInExecutor, shutdownDefaultExecutor } from "../io/executor/run-in-executor.js";
-import type { ThreadPoolExecutor } from "../io/executor/thread-pool-executor.js";
-import type { JobFunction } from "../io/executor/job-spec.js";
-import { loopGetaddrinfo, type AddrInfo, type GetaddrinfoOptions } from "../io/dns/getaddrinfo.js";
-import { addSignalHandler, removeSignalHandler } from "../io/signals/signal-handlers.js";
+import type { LoopInternals, Step } from "./loop-internals.js";
 
-export type { ExceptionContext };
+export type { ExceptionContext, Step };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
 
-/** An internal callback on the ready queue. */
-export type Step = (arg: any) => void;
+/**
+ * The public event loop's type: the base loop's members plus those the I/O layer declares on this
+ * interface when it completes the loop (src/io/event-loop.ts). Every loop a user can make or get
+ * (`new EventLoop()`, `getRunningLoop()`, `run()`) is of that class, which is why the base loop
+ * hands itself out as `this as unknown as EventLoop`.
+ */
+export interface EventLoop extends BaseEventLoop {}
 
 export interface EventLoopOptions {
   /** The provider of time and readiness (default: the one for this runtime). */
@@ -63,7 +70,8 @@ const FUSED_PASSES = 64;
 /** A ready queue whose run part reaches this index is moved to the front. */
 const COMPACT_AT = 1024;
 
-export class EventLoop {
+/** The base loop: use the public `EventLoop`, which extends it. */
+export class BaseEventLoop implements LoopInternals {
   /** In debug mode, a callback or task step longer than this (ms) is reported. */
   slowCallbackDuration = 100;
   /** The host this loop polls through. */
@@ -104,7 +112,7 @@ export class EventLoop {
     this.debug = Boolean(options.debug);
     this._core = new Core(this.host);
     this.watch(this.host.wakeupFd, 1);
-    keepShapes(newShapeLoop);
+    keepShapes(this.constructor as new () => EventLoop); // the public class (a twin of the same map)
   }
 
   // ---------------------------------------------------------------- time and callbacks
@@ -119,7 +127,7 @@ export class EventLoop {
   callSoon(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h = new Handle(cb, this);
+    const h = new Handle(cb, this as unknown as EventLoop);
     if (arguments.length > 1) h._setArgs(arguments, 1);
     this._soon(runHandle, h);
     return h;
@@ -130,7 +138,7 @@ export class EventLoop {
   callSoonThreadsafe(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h = new Handle(cb, this);
+    const h = new Handle(cb, this as unknown as EventLoop);
     if (arguments.length > 1) h._setArgs(arguments, 1);
     this._soonThreadsafe(runHandle, h);
     return h;
@@ -158,7 +166,7 @@ export class EventLoop {
 
   private schedule(when: number, cb: (...args: any[]) => unknown): TimerHandle {
     this.checkClosed();
-    const h = new TimerHandle(when, cb, this);
+    const h = new TimerHandle(when, cb, this as unknown as EventLoop);
     h._id = PENDING_TIMER;
     this.pendingTimers.push(h);
     this.liveTimers++;
@@ -254,7 +262,7 @@ export class EventLoop {
     this.checkClosed();
     if (fd === this.host.wakeupFd) throw new RangeError(`fd ${fd} is the loop's own wake-up fd`);
     if (!this.host.isOpen(fd)) throw new RangeError(`fd ${fd} is not open on host ${this.host.name}`);
-    const h = new Handle(cb, this);
+    const h = new Handle(cb, this as unknown as EventLoop);
     const old = table[fd];
     if (old === undefined) this.fdCallbacks++;
     else old.cancel();
@@ -285,12 +293,12 @@ export class EventLoop {
 
   createFuture<T = unknown>(): Future<T> {
     this.checkClosed();
-    return new Future<T>(this);
+    return new Future<T>(this as unknown as EventLoop);
   }
 
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
     this.checkClosed();
-    return new Task<T>(coro, this, options);
+    return new Task<T>(coro, this as unknown as EventLoop, options);
   }
 
   // ---------------------------------------------------------------- one iteration
@@ -467,7 +475,7 @@ export class EventLoop {
    * could wait found nothing: await the host) or BUDGET (time is up: give the host one turn).
    */
   private burst(): number {
-    const prev = _setRunningLoop(this);
+    const prev = _setRunningLoop(this as unknown as EventLoop);
     this.inside = true;
     try {
       const deadline = this.host.now() + BURST_MS;
@@ -488,7 +496,7 @@ export class EventLoop {
   runForeverSync(): void {
     if (!this.host.canBlock) throw new Error(`host ${this.host.name} cannot block: use runForever()`);
     this.startRunning();
-    const prev = _setRunningLoop(this);
+    const prev = _setRunningLoop(this as unknown as EventLoop);
     this.inside = true;
     try {
       for (;;) {
@@ -530,7 +538,7 @@ export class EventLoop {
   private prepareRun<T>(aw: Awaitable<T>): Future<T> {
     this.checkClosed();
     this.checkNotRunning();
-    const fut = ensureFuture(aw, this);
+    const fut = ensureFuture(aw, this as unknown as EventLoop);
     fut.addDoneCallback(stopLoopWhenDone);
     return fut;
   }
@@ -621,7 +629,7 @@ export class EventLoop {
       return;
     }
     try {
-      handler(this, context);
+      handler(this as unknown as EventLoop, context);
     } catch (exception) {
       this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception, context });
     }
@@ -642,41 +650,6 @@ export class EventLoop {
     return this.debug;
   }
 
-  // ---------------------------------------------------------------- executors, DNS, signals
-  // Issue 5: thin methods; the work is done in src/io/executor, src/io/dns and src/io/signals.
-
-  /**
-   * Runs `exportName(...args)` of module `moduleUrl` on a worker thread of `executor` (null: this
-   * loop's default pool) and returns a Future of its result (asyncio's run_in_executor, with a
-   * module export instead of a function: functions cannot cross threads). Arguments and result
-   * cross by structured clone; cancelling the Future drops the result of a job already running.
-   */
-  runInExecutor<F extends JobFunction = JobFunction>(
-    executor: ThreadPoolExecutor | null, moduleUrl: string | URL, exportName: string, ...args: Parameters<F>
-  ): Future<Awaited<ReturnType<F>>> {
-    return runInExecutor<F>(this, executor, moduleUrl, exportName, args);
-  }
-
-  /** Shuts the default executor down; the Future is done when its workers have exited. */
-  shutdownDefaultExecutor(): Future<void> {
-    return shutdownDefaultExecutor(this);
-  }
-
-  /** Resolves `host` and `port` off the loop's thread (asyncio's getaddrinfo); see src/io/dns. */
-  getaddrinfo(host: string | null, port?: number | string | null, options?: GetaddrinfoOptions): Future<AddrInfo[]> {
-    return loopGetaddrinfo(this, host, port, options);
-  }
-
-  /** Runs `cb(...args)` as a loop callback each time the process gets `sig` ("SIGINT", …); replaces a previous handler. */
-  addSignalHandler(sig: string, cb: (...args: any[]) => unknown, ...args: unknown[]): void {
-    addSignalHandler(this, sig, cb, args);
-  }
-
-  /** Removes the handler for `sig`, restoring the default behaviour; false if there was none. */
-  removeSignalHandler(sig: string): boolean {
-    return removeSignalHandler(this, sig);
-  }
-
   toString(): string {
     return `<EventLoop host=${this.host.name} running=${this.running} closed=${this.closed} debug=${this.debug}>`;
   }
@@ -689,10 +662,6 @@ function stopLoopWhenDone(fut: Future<unknown>): void {
 function describeEntry(fn: Step, arg: unknown): string {
   if (arg instanceof Task || arg instanceof Handle || arg instanceof Future) return String(arg);
   return `${fn.name || "callback"}()`;
-}
-
-function newShapeLoop(): EventLoop {
-  return new EventLoop();
 }
 
 function noop(): void {}

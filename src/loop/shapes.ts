@@ -37,12 +37,12 @@ export function addShapeMaker(make: Maker): void {
 }
 
 /** The first call (from the first EventLoop) makes and keeps the twins; later calls do nothing. */
-export function keepShapes(makeLoop: () => EventLoop): void {
+export function keepShapes(Loop: new () => EventLoop): void {
   if (kept !== null) return;
   kept = [];
   let loop: EventLoop;
   try {
-    loop = makeLoop();
+    loop = new Loop();
   } catch (error) {
     shapeErrors.push(error); // never let an optimization break making the user's loop
     return;

@@ -3,7 +3,7 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { EVENTTYPE_CLOCK, CLOCK_USERDATA, newCore, pollEntries, rng, timerIds } from "./test-provider.js";
 
