@@ -99,7 +99,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
     const waiter = this._futWaiter;
-    if (waiter !== null && waiter.cancel(msg)) return true;
+    if (waiter?.cancel(msg)) return true;
     this._mustCancel = true;
     this._cancelMessage = msg;
     return true;

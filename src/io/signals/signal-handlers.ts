@@ -76,6 +76,6 @@ function uninstall(sig: string, entry: Installed): void {
   entry.handle.cancel();
 }
 
-function isGeneratorFunction(fn: Function): boolean {
+function isGeneratorFunction(fn: unknown): boolean {
   return Object.prototype.toString.call(fn) === "[object GeneratorFunction]";
 }
