@@ -28,7 +28,9 @@
 // since the last poll) or, by its core id, in `timers` (in the core's heap), until it fires or is
 // cancelled.
 
-import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } from "../core/core.js";
+import {
+  Core, INTEREST_READ, INTEREST_WRITE, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER,
+} from "../core/core.js";
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
 import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
@@ -111,7 +113,7 @@ export class BaseEventLoop implements LoopInternals {
     this.host = options.host ?? defaultHost();
     this.debug = Boolean(options.debug);
     this._core = new Core(this.host);
-    this.watch(this.host.wakeupFd, 1);
+    this.watch(this.host.wakeupFd, INTEREST_READ);
     keepShapes(this.constructor as new () => EventLoop); // the public class (a twin of the same map)
   }
 
@@ -232,26 +234,26 @@ export class BaseEventLoop implements LoopInternals {
 
   /** Calls `cb(...args)` whenever `fd` is readable (level-triggered) until `removeReader(fd)`. */
   addReader(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
-    const h = this.addFdCallback(this.readers, 1, fd, cb);
+    const h = this.addFdCallback(this.readers, INTEREST_READ, fd, cb);
     h._setArgs(args, 0);
     return h;
   }
 
   /** Calls `cb(...args)` whenever `fd` is writable until `removeWriter(fd)`. */
   addWriter(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
-    const h = this.addFdCallback(this.writers, 2, fd, cb);
+    const h = this.addFdCallback(this.writers, INTEREST_WRITE, fd, cb);
     h._setArgs(args, 0);
     return h;
   }
 
   /** Stops watching `fd` for reading; returns false if no reader was registered. */
   removeReader(fd: number): boolean {
-    return this.removeFdCallback(this.readers, 1, fd);
+    return this.removeFdCallback(this.readers, INTEREST_READ, fd);
   }
 
   /** Stops watching `fd` for writing; returns false if no writer was registered. */
   removeWriter(fd: number): boolean {
-    return this.removeFdCallback(this.writers, 2, fd);
+    return this.removeFdCallback(this.writers, INTEREST_WRITE, fd);
   }
 
   private addFdCallback(
@@ -318,7 +320,8 @@ export class BaseEventLoop implements LoopInternals {
     if (n > 0) {
       // All timers due at this poll are queued in this iteration, even past one batch.
       let timers = this.dispatch(n);
-      while (timers === TIMER_BATCH) timers = this.dispatch(this._core.exports.poll_timers());
+      const batch = this._core.timerBatch;
+      while (timers === batch) timers = this.dispatch(this._core.exports.poll_timers());
     } else if (n < 0 && n !== POLL_WOULD_BLOCK_FOREVER) throw new Error(`poll_oneoff failed: WASI errno ${-n}`);
     if (this.debug) this.runPassDebug();
     else this.runPass();
@@ -348,7 +351,8 @@ export class BaseEventLoop implements LoopInternals {
         const h = kind === READY_READ ? this.readers[id] : this.writers[id];
         if (h === undefined) continue;
         // A reader or writer whose handle was cancelled is removed (as asyncio does), or a
-        // level-triggered ready fd would make every poll return at once.
+        // level-triggered ready fd would make every poll return at once. The kind is passed as
+        // the interest bit: READY_KIND_IS_INTEREST_BIT (core.ts) checks that they agree.
         if (h._callback === null) this.removeFdCallback(kind === READY_READ ? this.readers : this.writers, kind, id);
         else this._soon(runHandle, h);
       }

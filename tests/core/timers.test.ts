@@ -224,6 +224,12 @@ test("dead entries stay bounded after live timers fire, not only after cancels",
   assert.equal(timerIds(pollEntries(core, 0)), [late[999]]);
 });
 
+test("the core exports TIMER_BATCH and the loop's Core reads it from there", () => {
+  const { core, x } = newCore();
+  assert.is(x.TIMER_BATCH.value, TIMER_BATCH);
+  assert.is(core.timerBatch, TIMER_BATCH);
+});
+
 test("a poll hands out at most TIMER_BATCH (4096) timers and the rest, in order, on the next polls", () => {
   const { core, provider, x } = newCore();
   const r = rng(11);
