@@ -9,7 +9,7 @@ export { Handle, TimerHandle } from "./loop/handle.js";
 export { getRunningLoop } from "./loop/running.js";
 export type { Host, WasiImports } from "./hosts/host.js";
 export { VirtualHost, type VirtualHostOptions } from "./hosts/virtual-host.js";
-export { NodeHost } from "./hosts/node-host.js";
+export { NodeHost } from "./hosts/node/node-host.js";
 export { Future } from "./tasks/future.js";
 export { Task, type TaskOptions } from "./tasks/task.js";
 export type { Coroutine, Awaitable } from "./tasks/coroutine.js";

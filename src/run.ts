@@ -5,7 +5,7 @@
 import type { Host } from "./hosts/host.js";
 import { EventLoop } from "./io/event-loop.js";
 import { _getRunningLoop } from "./loop/running.js";
-import { describe } from "./loop/validate.js";
+import { describe } from "./checks.js";
 import { allTasks } from "./tasks/current.js";
 import { isCoroutine, type Coroutine } from "./tasks/coroutine.js";
 import { gatherForShutdown } from "./tasks/shutdown.js";

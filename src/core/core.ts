@@ -7,6 +7,7 @@
 
 import coreBytes from "../../build/core.wasm";
 import type { Host } from "../hosts/host.js";
+import { ERRNO_DEADLK } from "../hosts/errno.js";
 
 /** Ready entry kinds (first word of an entry; assembly/core/ready.ts). */
 export const READY_TIMER = 0;
@@ -22,10 +23,6 @@ export const INTEREST_WRITE = 2;
 export const READY_KIND_IS_INTEREST_BIT: [typeof READY_READ, typeof READY_WRITE] extends [typeof INTEREST_READ, typeof INTEREST_WRITE]
   ? true
   : never = true;
-/** WASI errno values the core returns itself (negated). */
-export const ERRNO_BADF = 8;
-export const ERRNO_DEADLK = 16;
-export const ERRNO_INVAL = 28;
 /** The poll result meaning "nothing to wait for and no deadline: this would block forever". */
 export const POLL_WOULD_BLOCK_FOREVER = -ERRNO_DEADLK;
 

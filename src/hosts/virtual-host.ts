@@ -10,7 +10,7 @@
 
 import { HostBase } from "./host-base.js";
 import { PipeBuffer, PipeReader, PipeWriter } from "./virtual-pipe.js";
-import { ERRNO_BADF } from "./wasi-abi.js";
+import { ERRNO_BADF } from "./errno.js";
 
 export interface VirtualHostOptions {
   /** Capacity in bytes of each pipe made by `pipe()` (default 65,536). */

@@ -3,9 +3,7 @@
 // inject — an error or a hang-up reported with the next event, a short read.
 
 import type { Resource } from "./fd-table.js";
-import { ERRNO_AGAIN, ERRNO_SUCCESS } from "./wasi-abi.js";
-
-export const ERRNO_PIPE = 64;
+import { ERRNO_AGAIN, ERRNO_PIPE, ERRNO_SUCCESS } from "./errno.js";
 
 /** The shared state of one pipe. */
 export class PipeBuffer {

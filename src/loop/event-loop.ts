@@ -42,7 +42,7 @@ import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
-import { checkCallback, checkFd, checkTime } from "./validate.js";
+import { checkCallback, checkFd, checkTime } from "../checks.js";
 import type { LoopInternals, Step } from "./loop-internals.js";
 
 export type { ExceptionContext, Step };

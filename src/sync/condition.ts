@@ -14,7 +14,7 @@
 // after re-acquiring the lock in turn.
 
 import { CancelledError } from "../errors.js";
-import { checkCallback, describe } from "../loop/validate.js";
+import { checkCallback, describe } from "../checks.js";
 import type { AsyncContextManager } from "../tasks/async-with.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { Future, PENDING } from "../tasks/future.js";

@@ -2,7 +2,7 @@
 // run at the call, before any task is created, so a bad argument never leaves half-started work.
 // Wrong types throw TypeError, out-of-range values RangeError (API.md's eager validation rule).
 
-import { describe, checkTime } from "../loop/validate.js";
+import { describe, checkTime } from "../checks.js";
 import { isCoroutine } from "./coroutine.js";
 import { Future } from "./future.js";
 

@@ -16,7 +16,7 @@
 
 import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";

@@ -8,8 +8,9 @@ import {
   type Subscription, type TestProvider,
 } from "./test-provider.js";
 import {
-  ERRNO_BADF, ERRNO_DEADLK, ERRNO_INVAL, INTEREST_READ, INTEREST_WRITE, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_WRITE,
+  INTEREST_READ, INTEREST_WRITE, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_WRITE,
 } from "../../src/core/core.js";
+import { ERRNO_BADF, ERRNO_DEADLK, ERRNO_INVAL } from "../../src/hosts/errno.js";
 
 const MAX_FD = 2 ** 24;
 

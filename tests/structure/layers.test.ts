@@ -10,8 +10,8 @@ import { dirname, join, relative, resolve } from "node:path";
 const root = process.cwd();
 const src = join(root, "src");
 
-/** Rank of each layer, bottom up; src/errors.ts is a leaf every layer may use. */
-const RANK: Record<string, number> = { errors: -1, hosts: 0, core: 1, loop: 2, tasks: 3, sync: 4, io: 5, top: 6 };
+/** Rank of each layer, bottom up; src/errors.ts and src/checks.ts are leaves every layer may use. */
+const RANK: Record<string, number> = { leaf: -1, hosts: 0, core: 1, loop: 2, tasks: 3, sync: 4, io: 5, top: 6 };
 /** The documented exception: the base loop creates Futures and Tasks (createFuture, createTask, runUntilComplete). */
 const ALLOWED_UP = new Set(["src/loop/event-loop.ts -> tasks", "src/loop/loop-internals.ts -> tasks"]);
 
@@ -24,7 +24,7 @@ function files(dir: string): string[] {
 
 function layerOf(file: string): string {
   const rel = relative(src, file).split(/[\\/]/);
-  if (rel.length === 1) return rel[0] === "errors.ts" ? "errors" : "top";
+  if (rel.length === 1) return rel[0] === "errors.ts" || rel[0] === "checks.ts" ? "leaf" : "top";
   return rel[0];
 }
 
@@ -39,12 +39,28 @@ function importsOf(file: string): string[] {
 
 const sources = files(src).filter((f) => !f.endsWith(".d.ts"));
 
+test("a leaf module imports nothing of the package", () => {
+  const leaves = sources.filter((f) => layerOf(f) === "leaf");
+  assert.equal(leaves.map((f) => relative(src, f)).sort(), ["checks.ts", "errors.ts"]);
+  assert.equal(leaves.flatMap(importsOf), []);
+});
+
 test("the import parser sees the tree's arrows (so the rules below can fail)", () => {
   const arrows = sources.flatMap(importsOf);
   assert.ok(arrows.length > 200, `found ${arrows.length} imports`);
   const outside = arrows.filter((a) => !a.startsWith(src) && a !== join(root, "build/core.wasm"));
   assert.equal(outside, [], "every relative import stays inside src/ (but the core's built bytes)");
   assert.ok(importsOf(join(src, "io/event-loop.ts")).includes(join(src, "loop/event-loop.ts")));
+});
+
+test("host-neutral code never imports a particular host's code (src/hosts/node/)", () => {
+  // node-modules.ts is the exception: it loads Node-compatible builtins where the runtime has them
+  // (Node, Deno), and the executor, DNS and signals use it directly.
+  const node = join(src, "hosts", "node");
+  const into = sources
+    .filter((f) => !f.startsWith(node) && !f.endsWith(join("hosts", "default-host.ts")) && layerOf(f) !== "top")
+    .flatMap((f) => importsOf(f).filter((t) => t.startsWith(node) && !t.endsWith("node-modules.ts")).map((t) => `${relative(src, f)} -> ${relative(src, t)}`));
+  assert.equal(into, []);
 });
 
 test("no layer imports a layer above it, but for the base loop's documented use of tasks", () => {

@@ -24,30 +24,14 @@ import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
 import { HostBase } from "../host-base.js";
 import { ReadyList } from "../ready-list.js";
-import type { Host } from "../host.js";
 import {
   ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_SUCCESS, errnoName,
-} from "./errno.js";
+} from "../errno.js";
+import { DEFAULT_BACKLOG, type SockAddr, type SocketHostApi } from "../socket-api.js";
+import { checkBacklog, checkConnectHost, checkListenHost, checkPort } from "../../checks.js";
 import { nodeNet } from "./node-modules.js";
 import { TcpListener } from "./tcp-listener.js";
-import { TcpSocket, type SockAddr } from "./tcp-socket.js";
-
-export type { SockAddr };
-
-/** What a host offers the streams layer: TCP through fds. */
-export interface SocketHostApi extends Host {
-  connect(host: string, port: number): number;
-  listen(host: string | null, port: number, backlog?: number): number;
-  sockRecv(fd: number, into: Uint8Array): number;
-  sockSend(fd: number, data: Uint8Array): number;
-  sockAccept(fd: number): number;
-  sockShutdown(fd: number, how: number): number;
-  sockAbort(fd: number): number;
-  fdClose(fd: number): number;
-  sockError(fd: number): string | null;
-  sockName(fd: number): SockAddr | null;
-  peerName(fd: number): SockAddr | null;
-}
+import { TcpSocket } from "./tcp-socket.js";
 
 /** Buffered bytes of the host's sockets, for tests and monitoring. */
 export interface SocketStats {
@@ -63,16 +47,6 @@ export interface SocketStats {
   /** Sockets whose reading is paused because their receive buffer is full. */
   paused: number;
 }
-
-/** True when `host` can make sockets (has the SocketHostApi methods). */
-export function isSocketHost(host: Host): host is SocketHostApi {
-  const h = host as Partial<SocketHostApi>;
-  return typeof h.connect === "function" && typeof h.listen === "function" &&
-    typeof h.sockRecv === "function" && typeof h.sockSend === "function" && typeof h.sockAccept === "function";
-}
-
-/** The listen backlog when none is given (Node's default). */
-export const DEFAULT_BACKLOG = 511;
 
 export abstract class SocketHost extends HostBase implements SocketHostApi {
   private readonly sockets = new Set<TcpSocket>();
@@ -246,25 +220,3 @@ const deferToCheckPhase: (cb: (host: SocketHost) => void, host: SocketHost) => v
   typeof (globalThis as any).setImmediate === "function"
     ? (globalThis as any).setImmediate
     : (cb, host) => { setTimeout(cb, 0, host); };
-
-/** Checks a host name or address for connect(): a non-empty string. */
-export function checkConnectHost(host: string): void {
-  if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${String(host)}`);
-}
-
-/** Checks a host address for listen(): a non-empty string, or null for every interface. */
-export function checkListenHost(host: string | null): void {
-  if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${String(host)}`);
-}
-
-/** Checks a port: an integer in [0, 65535]. */
-export function checkPort(port: number): void {
-  if (typeof port !== "number") throw new TypeError(`port must be an integer in [0, 65535], got ${typeof port} ${String(port)}`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${port}`);
-}
-
-/** Checks a listen backlog: a non-negative integer. */
-export function checkBacklog(backlog: number): void {
-  if (typeof backlog !== "number") throw new TypeError(`backlog must be a non-negative integer, got ${typeof backlog} ${String(backlog)}`);
-  if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
-}

@@ -8,8 +8,9 @@
 
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
-import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./errno.js";
-import { TcpSocket, type ReadinessOwner, type SockAddr } from "./tcp-socket.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "../errno.js";
+import type { SockAddr } from "../socket-api.js";
+import { TcpSocket, type ReadinessOwner } from "./tcp-socket.js";
 
 export class TcpListener implements Resource {
   fd = -1;

@@ -13,7 +13,7 @@
 
 import type { EventLoop } from "../../loop/event-loop.js";
 import { Handle, runHandle } from "../../loop/handle.js";
-import { checkCallback } from "../../loop/validate.js";
+import { checkCallback } from "../../checks.js";
 import { checkCatchableSignal, checkSignalName } from "./signal-names.js";
 import { signalProcessFor, type SignalProcess } from "./signal-process.js";
 

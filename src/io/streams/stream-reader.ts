@@ -13,7 +13,7 @@
 import { IncompleteReadError, LimitOverrunError } from "../../errors.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 
