@@ -1,4 +1,4 @@
-// wasio: asyncio for TypeScript and WebAssembly. The public API (see API.md / README).
+// wasio: asyncio for TypeScript and WebAssembly. The public API (README.md, docs/).
 
 export {
   CancelledError, TimeoutError, InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError,
@@ -19,6 +19,6 @@ export { createTask } from "./tasks/create-task.js";
 export { sleep } from "./tasks/sleep.js";
 export { run, runSync, type RunOptions } from "./run.js";
 export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
-export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup (issue 3)
-export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues (issue 4)
-export * from "./io/index.js"; // streams, DNS, executor, signals (issue 5)
+export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup
+export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues
+export * from "./io/index.js"; // streams, DNS, executor, signals

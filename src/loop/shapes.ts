@@ -6,7 +6,8 @@
 // code specialised on them is thrown away. The next loop then runs re-warmed, re-optimized code
 // that is often worse than the first (call sites seen polymorphic, less inlining). Keeping one
 // object of each class alive keeps the maps, so code optimized for one loop stays valid for the
-// next. Measured (W3, rounds with a full GC between them, callgrind): see docs/benchmarks.md.
+// next. Measured on queue ping-pong (scripts/bench/w3-ping-pong.mjs, rounds with a full GC
+// between them, callgrind): see docs/benchmarks.md.
 //
 // How: the first EventLoop made calls `keepShapes`, which makes one more loop (on the default
 // host, like a user's), lets each registered maker build its twins on it (a Future, a Task, a

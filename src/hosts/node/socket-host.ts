@@ -14,8 +14,8 @@
 // calls `notify()`, which wakes a loop waiting in `idle()`. The wake is deferred to the check
 // phase of the host's own turn (setImmediate), so the sockets that became ready in one turn are
 // served by one loop burst: 50 echo connections cost 3 polls per turn instead of 3 per message
-// (measured: the W6 echo benchmark went from 0.49× to ~0.84× of Node's throughput, see
-// docs/design.md). Node's `net` module is loaded lazily (process.getBuiltinModule), so hosts
+// (measured: the TCP echo benchmark, scripts/bench/w6-echo.mjs, went from 0.49× to ~0.84× of
+// Node's throughput; see docs/design.md). Node's `net` module is loaded lazily (process.getBuiltinModule), so hosts
 // built on this class load anywhere and fail only when a socket is asked for where there is none
 // (a browser). A closed socket stays tracked until Node has flushed and closed it, so that
 // closing the host aborts it rather than leaving it to keep the process alive.
@@ -163,12 +163,6 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
     const res = this.fds.get(fd);
     if (res instanceof TcpSocket || res instanceof TcpListener) return res.errno === ERRNO_SUCCESS ? null : res.code ?? errnoName(res.errno);
     return res === undefined ? "EBADF" : null;
-  }
-
-  /** The host error object behind `sockError` (for messages), or null. */
-  sockErrorDetail(fd: number): unknown {
-    const res = this.fds.get(fd);
-    return res instanceof TcpSocket || res instanceof TcpListener ? res.error : null;
   }
 
   sockName(fd: number): SockAddr | null {

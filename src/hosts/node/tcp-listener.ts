@@ -19,10 +19,9 @@ export class TcpListener implements Resource {
   private waitingHead = 0;
   /** True once the bind finished (listening, or failed with `errno`). */
   bound = false;
-  /** The sticky WASI errno of a failed bind (0 if none), its name and the host error. */
+  /** The sticky WASI errno of a failed bind (0 if none) and its name. */
   errno = ERRNO_SUCCESS;
   code: string | null = null;
-  error: unknown = null;
   /** A one-shot error of a later accept, returned by the next `accept`. */
   private acceptErrno = ERRNO_SUCCESS;
   private reportErrno = ERRNO_SUCCESS;
@@ -57,7 +56,6 @@ export class TcpListener implements Resource {
       this.bound = true;
       this.errno = errno;
       this.code = code;
-      this.error = err;
     } else {
       this.acceptErrno = errno;
     }

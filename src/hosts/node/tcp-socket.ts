@@ -50,8 +50,6 @@ export class TcpSocket implements Resource {
   /** The sticky WASI errno of a failed connection (0 if none) and its name. */
   errno = ERRNO_SUCCESS;
   code: string | null = null;
-  /** The host error behind `errno`, for messages. */
-  error: unknown = null;
   /** True after `close()`: the fd is gone. */
   closed = false;
   private readShut = false;
@@ -99,7 +97,6 @@ export class TcpSocket implements Resource {
     const { errno, code } = describeHostError(err);
     this.errno = this.reportErrno = errno;
     this.code = code;
-    this.error = err;
     this.connecting = false;
     if (!this.closed) this.owner._readinessChanged(this);
   }
