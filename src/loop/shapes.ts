@@ -9,8 +9,8 @@
 // next. Measured on queue ping-pong (scripts/bench/w3-ping-pong.mjs, rounds with a full GC
 // between them, callgrind): see docs/benchmarks.md.
 //
-// How: the first EventLoop made calls `keepShapes`, which makes one more loop (on the default
-// host, like a user's), lets each registered maker build its twins on it (a Future, a Task, a
+// How: the first EventLoop made calls `keepShapes`, which makes one more loop of the same (public)
+// class on the default host, like a user's, lets each registered maker build its twins on it (a Future, a Task, a
 // Queue with a get and a put, ...) through the real constructors, closes that loop, and keeps it
 // all. Makers are registered by the modules that own the classes, so this layer imports none.
 //
@@ -30,6 +30,11 @@ const shapeErrors: unknown[] = [];
 /** @internal How many makers ran (tests check that every registered maker did). */
 export function _shapeStats(): { makers: number; kept: number; errors: number } {
   return { makers: makers.length, kept: kept === null ? 0 : kept.length - 1, errors: shapeErrors.length };
+}
+
+/** @internal The twins kept (the shape loop first, then each maker's result), for tests. */
+export function _keptShapes(): readonly unknown[] {
+  return kept ?? [];
 }
 
 /** Registers a function that builds twins of a module's hot classes on the shape loop. */
