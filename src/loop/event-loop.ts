@@ -43,7 +43,7 @@ import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
 import { checkCallback, checkFd, checkTime } from "../checks.js";
-import type { LoopInternals, Step } from "./loop-internals.js";
+import type { Step } from "./loop-internals.js";
 
 export type { ExceptionContext, Step };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
@@ -72,8 +72,12 @@ const FUSED_PASSES = 64;
 /** A ready queue whose run part reaches this index is moved to the front. */
 const COMPACT_AT = 1024;
 
-/** The base loop: use the public `EventLoop`, which extends it. */
-export class BaseEventLoop implements LoopInternals {
+/**
+ * The base loop: use the public `EventLoop`, which extends it. It provides every member of
+ * `LoopInternals` (not as an `implements` clause: those members are stripped from the published
+ * types; tests/structure/layers.test.ts checks it at compile time).
+ */
+export class BaseEventLoop {
   /** In debug mode, a callback or task step longer than this (ms) is reported. */
   slowCallbackDuration = 100;
   /** The host this loop polls through. */

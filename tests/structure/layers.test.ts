@@ -6,6 +6,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { EventLoop } from "../../src/io/event-loop.js";
+import { VirtualHost } from "../../src/hosts/virtual-host.js";
+import type { LoopInternals } from "../../src/loop/loop-internals.js";
 
 const root = process.cwd();
 const src = join(root, "src");
@@ -74,6 +77,18 @@ test("no layer imports a layer above it, but for the base loop's documented use 
     }
   }
   assert.equal(up, []);
+});
+
+test("the public loop provides the LoopInternals contract (a compile-time check, and at run time)", () => {
+  const loop = new EventLoop({ host: new VirtualHost() });
+  const internals: LoopInternals = loop; // does not compile if a member is missing or mistyped
+  assert.type(internals._soon, "function");
+  assert.type(internals._soonThreadsafe, "function");
+  assert.type(internals._timerCancelled, "function");
+  assert.ok(internals._unretrieved instanceof Set && Array.isArray(internals._closeHooks));
+  assert.is(internals._currentTask, null);
+  assert.is(internals._tasks._nextTask, null);
+  loop.close();
 });
 
 test("outside the base loop, code uses only the loop internals that LoopInternals names", () => {
