@@ -2,6 +2,8 @@
 // WASI-shaped data path (numbers in, numbers out, never blocking, -errno on failure). A host that
 // offers sockets implements SocketHostApi (NodeHost does, through SocketHost in node/); the
 // streams layer uses only this file's names, so another host (a WASI socket runtime) can serve it.
+// The argument checks of connect and listen are here too, shared by hosts and streams (one rule
+// per argument: the port check also serves getaddrinfo).
 
 import type { Host } from "./host.js";
 
@@ -47,4 +49,26 @@ export function isSocketHost(host: Host): host is SocketHostApi {
   const h = host as Partial<SocketHostApi>;
   return typeof h.connect === "function" && typeof h.listen === "function" &&
     typeof h.sockRecv === "function" && typeof h.sockSend === "function" && typeof h.sockAccept === "function";
+}
+
+/** Checks a host name or address for connect(): a non-empty string. */
+export function checkConnectHost(host: string): void {
+  if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${String(host)}`);
+}
+
+/** Checks a host address for listen(): a non-empty string, or null for every interface. */
+export function checkListenHost(host: string | null): void {
+  if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${String(host)}`);
+}
+
+/** Checks a port: an integer in [0, 65535]; `shown` is how the caller's value is named in the message. */
+export function checkPort(port: number, shown: unknown = port): void {
+  if (typeof port !== "number") throw new TypeError(`port must be an integer in [0, 65535], got ${typeof port} ${String(port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${shown}`);
+}
+
+/** Checks a listen backlog: a non-negative integer. */
+export function checkBacklog(backlog: number): void {
+  if (typeof backlog !== "number") throw new TypeError(`backlog must be a non-negative integer, got ${typeof backlog} ${String(backlog)}`);
+  if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
 }

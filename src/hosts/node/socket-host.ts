@@ -27,8 +27,9 @@ import { ReadyList } from "../ready-list.js";
 import {
   ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_SUCCESS, errnoName,
 } from "../errno.js";
-import { DEFAULT_BACKLOG, type SockAddr, type SocketHostApi } from "../socket-api.js";
-import { checkBacklog, checkConnectHost, checkListenHost, checkPort } from "../../checks.js";
+import {
+  DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SockAddr, type SocketHostApi,
+} from "../socket-api.js";
 import { nodeNet } from "./node-modules.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";

@@ -1,6 +1,6 @@
 // openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
 
-import { checkConnectHost, checkPort } from "../../checks.js";
+import { checkConnectHost, checkPort } from "../../hosts/socket-api.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { socketError } from "./socket-errors.js";

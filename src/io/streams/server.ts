@@ -10,8 +10,9 @@
 // `abortClients()` end them).
 
 import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
-import { DEFAULT_BACKLOG, type SocketHostApi, type SockAddr } from "../../hosts/socket-api.js";
-import { checkBacklog, checkListenHost, checkPort } from "../../checks.js";
+import {
+  DEFAULT_BACKLOG, checkBacklog, checkListenHost, checkPort, type SocketHostApi, type SockAddr,
+} from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { checkCallback } from "../../checks.js";
