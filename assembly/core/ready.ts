@@ -6,6 +6,6 @@
 
 export const READY_TIMER: i32 = 0;
 export const READY_READ: i32 = 1;
-export const READY_WRITE: i32 = 2;
+export const READY_WRITE: i32 = 2; // READY_READ + 1: a direction (0 read, 1 write) plus READY_READ is its kind
 /** Bytes per ready entry. */
 export const READY_ENTRY: usize = 16;
