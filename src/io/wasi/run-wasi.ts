@@ -130,7 +130,7 @@ function start(
     };
     worker = new Worker(workerUrl());
     worker.on("error", (err: unknown) => session.end({ code: 1, message: `wasio: the WASI worker failed: ${(err as Error)?.message ?? String(err)}` }));
-    worker.on("exit", () => session.end({ code: 1, message: "wasio: the WASI worker exited without an exit status" }));
+    worker.on("exit", () => session.workerExited());
     session.start();
     worker.postMessage(msg);
   };
