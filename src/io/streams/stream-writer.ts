@@ -4,7 +4,7 @@
 
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
 import { socketError, type SocketError } from "./socket-errors.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader } from "./stream-reader.js";
