@@ -3,9 +3,9 @@
 // closed.
 
 import type { Host } from "./hosts/host.js";
-import { EventLoop } from "./loop/event-loop.js";
+import { EventLoop } from "./io/event-loop.js";
 import { _getRunningLoop } from "./loop/running.js";
-import { checkHost, describe } from "./loop/validate.js";
+import { checkHost, describe } from "./checks.js";
 import { allTasks } from "./tasks/current.js";
 import { isCoroutine, type Coroutine } from "./tasks/coroutine.js";
 import { gatherForShutdown } from "./tasks/shutdown.js";

@@ -6,7 +6,8 @@
 import { FdTable } from "./fd-table.js";
 import type { Host, WasiImports } from "./host.js";
 import { MemoryView, scanSubscriptions, writeEventAt, type PollScan } from "./poll-shim.js";
-import { ERRNO_INVAL, ERRNO_SUCCESS, EVENTTYPE_CLOCK, setU64 } from "./wasi-abi.js";
+import { ERRNO_INVAL, ERRNO_SUCCESS } from "./errno.js";
+import { EVENTTYPE_CLOCK, setU64 } from "./wasi-abi.js";
 import { WakeupResource } from "./wakeup.js";
 import { ReadyList } from "./ready-list.js";
 import { startHostTimer } from "./host-timer.js";

@@ -10,11 +10,8 @@
 
 import { HostBase } from "./host-base.js";
 import { PipeBuffer, PipeReader, PipeWriter } from "./virtual-pipe.js";
-import { ERRNO_BADF } from "./wasi-abi.js";
-import { show } from "./show.js";
-
-/** The largest WASI preview1 errno (ENOTCAPABLE). */
-const ERRNO_MAX = 76;
+import { ERRNO_BADF, ERRNO_MAX } from "./errno.js";
+import { describe } from "../checks.js";
 
 export interface VirtualHostOptions {
   /** Capacity in bytes of each pipe made by `pipe()` (default 65,536). */
@@ -106,7 +103,7 @@ export class VirtualHost extends HostBase {
   /** Fault: the next read of `fd` returns at most `bytes` bytes. */
   injectShortRead(fd: number, bytes: number): void {
     const end = this.end(fd);
-    if (!(end instanceof PipeReader)) throw new TypeError(`fd ${show(fd)} is not a pipe's read end`);
+    if (!(end instanceof PipeReader)) throw new TypeError(`fd ${describe(fd)} is not a pipe's read end`);
     if (typeof bytes !== "number") throw new TypeError(`bytes must be a number, got ${typeof bytes}`);
     if (!Number.isInteger(bytes) || bytes < 1) throw new RangeError(`bytes must be an integer >= 1, got ${bytes}`);
     end.shortRead = bytes;
@@ -114,7 +111,7 @@ export class VirtualHost extends HostBase {
 
   private end(fd: number): PipeReader | PipeWriter {
     const end = this.fds.get(fd);
-    if (!(end instanceof PipeReader || end instanceof PipeWriter)) throw new TypeError(`fd ${show(fd)} is not an open pipe end of this host`);
+    if (!(end instanceof PipeReader || end instanceof PipeWriter)) throw new TypeError(`fd ${describe(fd)} is not an open pipe end of this host`);
     return end;
   }
 }

@@ -4,9 +4,7 @@
 // that end, a hang-up, a short read.
 
 import type { Resource } from "./fd-table.js";
-import { ERRNO_AGAIN, ERRNO_SUCCESS } from "./wasi-abi.js";
-
-export const ERRNO_PIPE = 64;
+import { ERRNO_AGAIN, ERRNO_PIPE, ERRNO_SUCCESS } from "./errno.js";
 
 /** The shared state of one pipe. */
 export class PipeBuffer {

@@ -10,5 +10,5 @@ export * from "./transports/index.js"; // Protocol, BufferedProtocol, DatagramPr
 export * from "./subprocess/index.js"; // createSubprocessExec, createSubprocessShell, Process, PIPE, STDOUT, DEVNULL
 export * from "./unix/index.js"; // openUnixConnection, startUnixServer
 export * from "./tls/index.js"; // TlsOptions, TlsCallOptions, StartTlsOptions
-export type { SockAddr, ConnectOptions } from "../hosts/node/socket-host.js"; // addresses in Node's shape, connect options
+export type { SockAddr, ConnectOptions } from "../hosts/socket-api.js"; // addresses in Node's shape, connect options
 export { runWasi, type RunWasiOptions, type WasiModule } from "./wasi/run-wasi.js";

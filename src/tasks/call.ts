@@ -15,7 +15,7 @@ import { isCoroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
 import { getRunningLoop } from "../loop/running.js";
 import type { EventLoop } from "../loop/event-loop.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 
 /** The future of a sub-coroutine run on the awaiting task's own stack. */
 export class CallFuture<T> extends Future<T> {

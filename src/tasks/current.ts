@@ -2,7 +2,7 @@
 
 import type { EventLoop } from "../loop/event-loop.js";
 import { _getRunningLoop, getRunningLoop } from "../loop/running.js";
-import { checkLoopArg } from "../loop/validate.js";
+import { checkLoopArg } from "../checks.js";
 import type { Task } from "./task.js";
 
 /** The task whose step is running on `loop` (default: the running loop), or null. */

@@ -3,7 +3,7 @@
 
 import type { EventLoop } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
-import { checkLoopArg, describe } from "../loop/validate.js";
+import { checkLoopArg, describe } from "../checks.js";
 import { isCoroutine, type Awaitable } from "./coroutine.js";
 import { Future } from "./future.js";
 import { Task } from "./task.js";

@@ -17,7 +17,7 @@
 // reports a deadlock. Use the async `run()` (any host, VirtualHost included) for such code.
 
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import type { Coroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
 

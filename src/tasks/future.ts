@@ -14,7 +14,7 @@
 import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
 import type { EventLoop, Step } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
-import { checkCallback, checkLoopArg } from "../loop/validate.js";
+import { checkCallback, checkLoopArg } from "../checks.js";
 
 export const PENDING = 0;
 export const CANCELLED = 1;

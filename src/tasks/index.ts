@@ -1,4 +1,4 @@
-// The tasks layer's combinators, timeouts and TaskGroup (issue 3). Future, Task, sleep, run,
+// The tasks layer's combinators, timeouts and TaskGroup. Future, Task, sleep, run,
 // createTask, currentTask, allTasks and asyncWith are exported by src/index.ts directly.
 
 export { gather, type GatheringFuture, type GatherOptions, type GatherResults, type AwaitedOf } from "./gather.js";

@@ -16,7 +16,7 @@
 
 import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
@@ -105,7 +105,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
     const waiter = this._futWaiter;
-    if (waiter !== null && waiter.cancel(msg)) return true;
+    if (waiter?.cancel(msg)) return true;
     this._mustCancel = true;
     this._cancelMessage = msg;
     return true;

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CancelledError, ExceptionGroup } from "../../src/errors.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
 import { formatContext } from "../../src/loop/exception-context.js";
 import { getRunningLoop } from "../../src/loop/running.js";

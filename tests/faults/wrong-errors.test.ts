@@ -9,7 +9,7 @@ import * as wasio from "../../src/index.js";
 import { IncompleteReadError, TimeoutError } from "../../src/errors.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { openConnection, startServer, StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { run } from "../../src/run.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";

@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { run } from "../../src/run.js";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { CancelledError } from "../../src/errors.js";

@@ -10,6 +10,7 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { Future } from "../../src/tasks/future.js";
 import { openConnection, startServer } from "../../src/io/streams/index.js";
 import { Protocol, type Transport } from "../../src/io/transports/index.js";
+import type { TlsOptions } from "../../src/io/tls/index.js";
 import { activeHandles, codeOf, echoLines, handlesLeft, noFdsLeft, recordErrors, text, throwsA } from "../helpers.js";
 import { makeCerts } from "../tls-certs.js";
 
@@ -21,7 +22,7 @@ const clientSsl = { ca: certs.ca };
 
 
 
-function* tlsEchoServer(ssl: object = serverSsl) {
+function* tlsEchoServer(ssl: TlsOptions = serverSsl) {
   const server = yield* startServer(echoLines, "127.0.0.1", 0, { ssl });
   return [server, server.address()!.port] as const;
 }
@@ -209,7 +210,7 @@ test("protocols over TLS (createServer/createConnection with ssl), and loop.star
     t.close();
     assert.is(yield* p.lost, null);
     // STARTTLS with protocols: a plain echo server whose client upgrades once told to
-    let serverSide: Echo | null = null;
+    let serverSide = null as Echo | null;
     const plain = yield* loop.createServer(() => (serverSide = new Echo()), "127.0.0.1", 0);
     const [pt, pp] = yield* loop.createConnection(() => new Collect(), "127.0.0.1", plain.address()!.port);
     while (serverSide === null) yield;

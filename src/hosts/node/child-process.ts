@@ -13,7 +13,7 @@ import type * as ChildProcess from "node:child_process";
 import type * as Net from "node:net";
 import type * as Os from "node:os";
 import type { Resource } from "../fd-table.js";
-import { ERRNO_SUCCESS, describeHostError } from "./errno.js";
+import { ERRNO_SUCCESS, describeHostError } from "../errno.js";
 import { nodeBuiltin, requireBuiltin } from "./node-modules.js";
 import { checkPermission } from "../deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";

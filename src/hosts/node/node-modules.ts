@@ -35,16 +35,6 @@ export function nodeBuffer(): typeof NodeBuffer.Buffer {
   return (bufferCtor = nodeBuiltin<typeof NodeBuffer>("node:buffer")!.Buffer);
 }
 
-/** True when `nodeNet()` would succeed (without throwing). */
-export function hasNodeNet(): boolean {
-  try {
-    nodeNet();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The built-in module `name`; throws an Error naming what is missing on a runtime without it. */
 export function requireBuiltin<T>(name: string, what: string): T {
   const mod = nodeBuiltin<T>(name);

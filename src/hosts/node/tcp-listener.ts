@@ -12,9 +12,10 @@
 
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
-import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_MFILE, ERRNO_SUCCESS, describeHostError } from "./errno.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_MFILE, ERRNO_SUCCESS, describeHostError } from "../errno.js";
+import type { SockAddr } from "../socket-api.js";
 import { FD_RESERVE, fdHeadroom } from "./fd-budget.js";
-import { TcpSocket, type ReadinessOwner, type SockAddr } from "./tcp-socket.js";
+import { TcpSocket, type ReadinessOwner } from "./tcp-socket.js";
 
 export class TcpListener implements Resource {
   fd = -1;
@@ -23,10 +24,9 @@ export class TcpListener implements Resource {
   private waitingHead = 0;
   /** True once the bind finished (listening, or failed with `errno`). */
   bound = false;
-  /** The sticky WASI errno of a failed bind (0 if none), its name and the host error. */
+  /** The sticky WASI errno of a failed bind (0 if none) and its name. */
   errno = ERRNO_SUCCESS;
   code: string | null = null;
-  error: unknown = null;
   /** A one-shot error of a later accept, returned by the next `accept`. */
   private acceptErrno = ERRNO_SUCCESS;
   private reportErrno = ERRNO_SUCCESS;
@@ -99,7 +99,6 @@ export class TcpListener implements Resource {
       this.bound = true;
       this.errno = errno;
       this.code = code;
-      this.error = err;
     } else {
       this.acceptErrno = errno;
     }

@@ -16,7 +16,7 @@
 
 import type * as Net from "node:net";
 import type * as Tls from "node:tls";
-import { ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTSOCK } from "./errno.js";
+import { ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTSOCK } from "../errno.js";
 import { requireBuiltin } from "./node-modules.js";
 import { checkPermission, netTarget } from "../deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";

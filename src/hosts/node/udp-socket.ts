@@ -13,11 +13,11 @@
 
 import type * as Dgram from "node:dgram";
 import type { Resource } from "../fd-table.js";
-import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./errno.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "../errno.js";
 import { requireBuiltin } from "./node-modules.js";
 import { checkPermission, netTarget } from "../deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
-import type { SockAddr } from "./tcp-socket.js";
+import type { SockAddr } from "../socket-api.js";
 
 /** Most datagrams queued for reading; later ones are dropped until the reader catches up. */
 export const RECV_QUEUE_MAX = 4096;

@@ -5,7 +5,7 @@
 // Node's (an Error with `code`, e.g. "ENOTFOUND").
 
 import type * as NodeDns from "node:dns";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
 import type * as NodeNet from "node:net";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Future } from "../../tasks/future.js";

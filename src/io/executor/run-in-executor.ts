@@ -18,7 +18,7 @@
 
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { checkExportName, resolveModuleUrl, type JobFunction } from "./job-spec.js";

@@ -7,10 +7,10 @@
 // listen, wasio makes the fd: sockConnect(address) and sockListen(address) return a new fd, and
 // sockClose(fd) closes one. An fd that a transport or stream uses must not be given to these.
 
-import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
-import { checkBacklog, checkConnectHost, checkListenHost, checkPort, DEFAULT_BACKLOG, type SocketHostApi, type SockAddr } from "../../hosts/node/socket-host.js";
+import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
+import { checkBacklog, checkConnectHost, checkListenHost, checkPort, DEFAULT_BACKLOG, type SocketHostApi, type SockAddr } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
-import { checkFd, describe } from "../../loop/validate.js";
+import { checkFd, describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";

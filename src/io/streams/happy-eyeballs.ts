@@ -4,7 +4,7 @@
 // once a delay is given); 0 keeps the resolver's order only when no delay is given, and a larger
 // interleave is treated as 1.
 
-import type { ConnectOptions } from "../../hosts/node/socket-host.js";
+import type { ConnectOptions } from "../../hosts/socket-api.js";
 
 export interface HappyEyeballsOptions {
   /** ms to wait for one address before also trying the next (RFC 8305 recommends 250). */

@@ -9,13 +9,13 @@
 // server is closed and every connection it made has been lost (`closeClients()` /
 // `abortClients()` end them).
 
-import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
+import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
 import {
   DEFAULT_BACKLOG, checkBacklog, checkListenHost, checkPort, type SocketHostApi, type SockAddr,
-} from "../../hosts/node/socket-host.js";
+} from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { checkCallback, checkLoopArg } from "../../loop/validate.js";
+import { checkCallback, checkLoopArg } from "../../checks.js";
 import { isCoroutine, type Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import type { Task } from "../../tasks/task.js";

@@ -12,9 +12,8 @@
 // Flow control (as asyncio): `drain()` waits while the write buffer is over the high-water mark
 // (64 KiB) until it falls to the low-water mark (16 KiB); the reader pauses and resumes reading.
 
-import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
-import type { SocketHostApi, SockAddr } from "../../hosts/node/socket-host.js";
-import { SHUT_WR } from "../../hosts/node/tcp-socket.js";
+import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
+import { SHUT_WR, type SocketHostApi, type SockAddr } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";

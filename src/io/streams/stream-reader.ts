@@ -13,7 +13,7 @@
 import { IncompleteReadError, LimitOverrunError } from "../../errors.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { checkLoopArg, describe } from "../../loop/validate.js";
+import { checkLoopArg, describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 

@@ -7,7 +7,7 @@
 import { childExitOf, spawnChild, type ChildExit, type StdioMode } from "../../hosts/node/child-process.js";
 import { SocketHost } from "../../hosts/node/socket-host.js";
 import type { EventLoop } from "../../loop/event-loop.js";
-import { checkCallback } from "../../loop/validate.js";
+import { checkCallback } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { socketHostOf } from "../streams/socket-host-of.js";

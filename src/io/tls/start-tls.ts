@@ -5,7 +5,7 @@
 // returned (the protocol now gets its callbacks from that one).
 
 import type { SocketHost } from "../../hosts/node/socket-host.js";
-import { errnoName } from "../../hosts/node/errno.js";
+import { errnoName } from "../../hosts/errno.js";
 import { upgradeTls, type TlsOptions } from "../../hosts/node/tls-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";

@@ -2,7 +2,7 @@
 // finished (a TLS connection: its handshake); the host's sockError then says whether it failed.
 // The fd is closed when it fails, times out, or the waiting task is cancelled: none is left behind.
 
-import type { SocketHostApi } from "../../hosts/node/socket-host.js";
+import type { SocketHostApi } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { socketError } from "../streams/socket-errors.js";

@@ -3,7 +3,7 @@
 // has run; createServer returns a serving Server whose accepted connections each get a protocol
 // from the factory.
 
-import { DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SocketHostApi } from "../../hosts/node/socket-host.js";
+import { DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SocketHostApi } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";

@@ -4,8 +4,9 @@
 // [transport, protocol] once bound and connectionMade has run; a failed bind throws an Error with
 // `code` (EADDRINUSE…) and leaves no fd.
 
-import { checkPort, SocketHost } from "../../hosts/node/socket-host.js";
-import { describe } from "../../loop/validate.js";
+import { SocketHost } from "../../hosts/node/socket-host.js";
+import { checkPort } from "../../hosts/socket-api.js";
+import { describe } from "../../checks.js";
 import { udpOpen, udpSocketOf } from "../../hosts/node/udp-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";

@@ -6,9 +6,9 @@
 // ICMP port-unreachable on a connected endpoint) reaches errorReceived, and the endpoint stays
 // open, as in asyncio on Linux.
 
-import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
+import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
 import { SocketHost } from "../../hosts/node/socket-host.js";
-import type { SockAddr } from "../../hosts/node/tcp-socket.js";
+import type { SockAddr } from "../../hosts/socket-api.js";
 import { UdpSocket } from "../../hosts/node/udp-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Future } from "../../tasks/future.js";

@@ -13,9 +13,9 @@
 // Flow control: pauseWriting() when the write buffer goes over the high-water mark (64 KiB by
 // default), resumeWriting() when it is back down to the low-water mark (a quarter of it).
 
-import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
-import type { SocketHostApi, SockAddr } from "../../hosts/node/socket-host.js";
-import { SHUT_WR } from "../../hosts/node/tcp-socket.js";
+import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
+import type { SocketHostApi, SockAddr } from "../../hosts/socket-api.js";
+import { SHUT_WR } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";

@@ -2,7 +2,7 @@
 // the streams API over Unix domain sockets. Everything but the address works as for TCP.
 
 import { getRunningLoop } from "../../loop/running.js";
-import { checkCallback } from "../../loop/validate.js";
+import { checkCallback } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { serveOn, streamsAccepted, type ClientConnected, type Server } from "../streams/server.js";
 import { SocketTransport } from "../streams/socket-transport.js";

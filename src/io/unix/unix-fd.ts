@@ -3,7 +3,8 @@
 // opened on the loop's host, and its connect or bind is awaited; a bind refused because
 // something other than a socket is at the path says so.
 
-import { SocketHost, DEFAULT_BACKLOG, checkBacklog } from "../../hosts/node/socket-host.js";
+import { SocketHost } from "../../hosts/node/socket-host.js";
+import { DEFAULT_BACKLOG, checkBacklog } from "../../hosts/socket-api.js";
 import { connectUnix, describeUnixPath, listenUnix, unixPathProblem } from "../../hosts/node/unix-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";

@@ -1,5 +1,7 @@
 // Eager argument checks shared by the public API: wrong types throw TypeError, out-of-range
-// numbers throw RangeError, at the call and in every mode.
+// numbers throw RangeError, at the call and in every mode. A leaf module (like errors.ts) that
+// any layer may use; checks of one layer's concepts extend it there (hosts/socket-api.ts,
+// tasks/arguments.ts, sync/checks.ts).
 
 export function checkCallback(cb: unknown, what = "callback"): void {
   if (typeof cb !== "function") throw new TypeError(`${what} must be a function, got ${describe(cb)}`);
