@@ -29,7 +29,7 @@ import { sockAccept, sockClose, sockConnect, sockListen, sockRecv, sockRecvInto,
 import type { SockAddr } from "../hosts/socket-api.js";
 import { subprocessSpawn, type SubprocessProtocol, type SubprocessTransport } from "./subprocess/subprocess-transport.js";
 import type { SubprocessOptions } from "./subprocess/create-subprocess.js";
-import type { TlsOptions } from "../hosts/node/tls-socket.js";
+import type { TlsOptions } from "../hosts/tls-api.js";
 
 export type { EventLoopOptions, ExceptionHandler, ExceptionContext } from "../loop/event-loop.js";
 

@@ -19,33 +19,13 @@ import type * as Tls from "node:tls";
 import { ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTSOCK } from "../errno.js";
 import { requireBuiltin } from "./node-modules.js";
 import { checkPermission, netTarget } from "../deno-permissions.js";
+import type { TlsOptions } from "../tls-api.js";
+
+export type { TlsOptions };
 import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
 
-/** PEM text or its bytes. */
-export type Pem = string | Uint8Array;
-
-/**
- * node:tls's secure-context and connection options: the common ones typed here (PEM text or
- * bytes), any other node:tls option passed through as given.
- */
-export interface TlsOptions {
-  key?: Pem | Pem[];
-  cert?: Pem | Pem[];
-  ca?: Pem | Pem[];
-  pfx?: Pem | Pem[];
-  passphrase?: string;
-  ciphers?: string;
-  minVersion?: string;
-  maxVersion?: string;
-  /** Verify the peer's certificate (default true for clients). */
-  rejectUnauthorized?: boolean;
-  /** A server asks clients for a certificate. */
-  requestCert?: boolean;
-  ALPNProtocols?: string[];
-  [option: string]: unknown;
-}
 
 export interface TlsClientOptions {
   /** The name to verify the server's certificate against and to send as SNI ("" skips the check). */

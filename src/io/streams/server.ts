@@ -25,7 +25,7 @@ import { socketHostOf, waitWritable } from "./socket-host-of.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
-import type { TlsOptions } from "../../hosts/node/tls-socket.js";
+import type { TlsOptions } from "../../hosts/tls-api.js";
 import { tlsArgs, type TlsArgs } from "../tls/tls-args.js";
 import { boundTlsFd, tlsExtra } from "../tls/tls-fds.js";
 

@@ -4,7 +4,7 @@
 
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { writerStartTls, type StartTlsOptions } from "../tls/start-tls.js";
-import type { TlsOptions } from "../../hosts/node/tls-socket.js";
+import type { TlsOptions } from "../../hosts/tls-api.js";
 import { Future } from "../../tasks/future.js";
 import { describe } from "../../checks.js";
 import { socketError, type SocketError } from "./socket-errors.js";

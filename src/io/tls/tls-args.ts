@@ -2,7 +2,7 @@
 // checked eagerly: `ssl` is true (the runtime's CA store, full verification) or node:tls options;
 // serverHostname and sslHandshakeTimeout mean something only with `ssl`.
 
-import type { TlsOptions } from "../../hosts/node/tls-socket.js";
+import type { TlsOptions } from "../../hosts/tls-api.js";
 
 /** asyncio's default: 60 s for a TLS handshake. */
 export const SSL_HANDSHAKE_TIMEOUT_MS = 60_000;

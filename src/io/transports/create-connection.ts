@@ -12,7 +12,7 @@ import { socketHostOf } from "../streams/socket-host-of.js";
 import { settledFd } from "./connect-fd.js";
 import { checkProtocolFactory, makeStreamProtocol, type StreamProtocolLike } from "./protocols.js";
 import { Transport, type ExtraInfo } from "./transport.js";
-import type { TlsOptions } from "../../hosts/node/tls-socket.js";
+import type { TlsOptions } from "../../hosts/tls-api.js";
 import { happyEyeballs, type HappyEyeballsOptions } from "../streams/happy-eyeballs.js";
 import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
 import { boundTlsFd, connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
