@@ -61,14 +61,10 @@ test("host-neutral code never imports a particular host's code (src/hosts/node/)
   // (Node, Deno), and the executor, DNS and signals use it directly. The WASI guest runner
   // (src/io/wasi) drives the Node socket host's own members (stdin, files, fd table) and is
   // exempt until those are part of a host-neutral contract.
-  // The node host's child processes, TLS, UDP and Unix sockets (src/io/subprocess, src/io/tls,
-  // the datagram transport, src/io/unix) are exempt on the same terms.
   const node = join(src, "hosts", "node");
   const wasi = join(src, "io", "wasi");
-  const exempt = [wasi, join(src, "io", "subprocess"), join(src, "io", "tls"), join(src, "io", "unix"),
-    join(src, "io", "transports", "datagram-transport.ts"), join(src, "io", "transports", "create-datagram-endpoint.ts")];
   const into = sources
-    .filter((f) => !f.startsWith(node) && !exempt.some((e) => f.startsWith(e)) && !f.endsWith(join("hosts", "default-host.ts")) && layerOf(f) !== "top")
+    .filter((f) => !f.startsWith(node) && !f.startsWith(wasi) && !f.endsWith(join("hosts", "default-host.ts")) && layerOf(f) !== "top")
     .flatMap((f) => importsOf(f).filter((t) => t.startsWith(node) && !t.endsWith("node-modules.ts")).map((t) => `${relative(src, f)} -> ${relative(src, t)}`));
   assert.equal(into, []);
 });

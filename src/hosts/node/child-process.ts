@@ -18,30 +18,12 @@ import { nodeBuiltin, requireBuiltin } from "./node-modules.js";
 import { checkPermission } from "../deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import { TcpSocket } from "./tcp-socket.js";
+import type { ChildHandle, SpawnedChild, SpawnOptions, StdioMode } from "../io-api.js";
 
-/** What one of the child's standard fds is connected to. */
-export type StdioMode = "pipe" | "ignore" | "inherit" | "stdout";
-
-export interface SpawnOptions {
-  stdin: StdioMode;
-  stdout: StdioMode;
-  stderr: StdioMode;
-  cwd?: string;
-  env?: Record<string, string>;
-  /** Run `file` as a shell command line (`/bin/sh -c`). */
-  shell?: boolean;
-}
-
-/** The fds of a spawned child (-1 where there is no pipe). */
-export interface SpawnedChild {
-  exitFd: number;
-  stdinFd: number;
-  stdoutFd: number;
-  stderrFd: number;
-}
+export type { SpawnedChild, SpawnOptions, StdioMode };
 
 /** The exit of a child as an fd: readable once the child exited (or could not be started). */
-export class ChildExit implements Resource {
+export class ChildExit implements Resource, ChildHandle {
   fd = -1;
   /** asyncio's returncode: the exit status, or -N when killed by signal N; null while running. */
   returncode: number | null = null;

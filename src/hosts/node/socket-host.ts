@@ -38,6 +38,12 @@ import { checkPermission, netTarget } from "../deno-permissions.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
 import { StdinReader } from "./stdin-reader.js";
+import type { ChildHandle, IoHostApi, SpawnedChild, SpawnOptions, TlsClientOptions, TlsInfo, UdpHandle, UdpOpenOptions } from "../io-api.js";
+import type { TlsOptions } from "../tls-api.js";
+import { childExitOf, spawnChild } from "./child-process.js";
+import { connectTls, listenTls, tlsInfoOf, upgradeTls } from "./tls-socket.js";
+import { udpOpen, udpSocketOf } from "./udp-socket.js";
+import { connectUnix, describeUnixPath, listenUnix, unixPathProblem } from "./unix-socket.js";
 import { describe } from "../../checks.js";
 
 /** Buffered bytes of the host's sockets, for tests and monitoring. */
@@ -55,7 +61,7 @@ export interface SocketStats {
   paused: number;
 }
 
-export abstract class SocketHost extends HostBase implements SocketHostApi {
+export abstract class SocketHost extends HostBase implements SocketHostApi, IoHostApi {
   private readonly sockets = new Set<TcpSocket>();
   private readonly listeners = new Set<TcpListener>();
   private notifyPending = false;
@@ -252,6 +258,79 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
     return st;
   }
 
+  // ------------------------------------------------------------------ IoHostApi (see the node/ files)
+
+  spawn(file: string, args: readonly string[], opts: SpawnOptions): SpawnedChild {
+    if (typeof file !== "string" || file === "") throw new TypeError(`spawn() needs a program, got ${describe(file)}`);
+    if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError(`spawn() needs an array of string arguments, got ${describe(args)}`);
+    checkObject(opts, "spawn() options");
+    return spawnChild(this, file, args, opts);
+  }
+
+  childOf(fd: number): ChildHandle | null {
+    return childExitOf(this, fd);
+  }
+
+  connectTls(host: string, port: number, options: TlsOptions, client: TlsClientOptions): number {
+    checkConnectHost(host);
+    checkPort(port);
+    checkObject(options, "TLS options");
+    checkObject(client, "TLS client options");
+    return connectTls(this, host, port, options, client);
+  }
+
+  listenTls(host: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number {
+    checkListenHost(host);
+    checkPort(port);
+    checkBacklog(backlog);
+    checkObject(options, "TLS options");
+    if (handshakeTimeoutMs !== undefined && !(typeof handshakeTimeoutMs === "number" && handshakeTimeoutMs > 0)) throw new TypeError(`the handshake timeout must be a positive number of ms, got ${describe(handshakeTimeoutMs)}`);
+    return listenTls(this, host, port, backlog, options, handshakeTimeoutMs);
+  }
+
+  upgradeTls(fd: number, options: TlsOptions, serverSide: boolean, client: TlsClientOptions): number {
+    checkObject(options, "TLS options");
+    checkObject(client, "TLS client options");
+    return upgradeTls(this, fd, options, serverSide, client);
+  }
+
+  tlsOf(fd: number): TlsInfo | null {
+    return tlsInfoOf(this, fd);
+  }
+
+  udpOpen(opts: UdpOpenOptions): number {
+    checkObject(opts, "UDP options");
+    for (const a of [opts.local, opts.remote]) {
+      if (a === undefined || a === null) continue;
+      if (!Array.isArray(a) || typeof a[0] !== "string") throw new TypeError(`a UDP address must be [host, port], got ${describe(a)}`);
+      checkPort(a[1]);
+    }
+    return udpOpen(this, opts);
+  }
+
+  udpOf(fd: number): UdpHandle | null {
+    return udpSocketOf(this, fd);
+  }
+
+  connectUnix(path: string): number {
+    checkUnixPath(path);
+    return connectUnix(this, path);
+  }
+
+  listenUnix(path: string, backlog: number): number {
+    checkUnixPath(path);
+    checkBacklog(backlog);
+    return listenUnix(this, path, backlog);
+  }
+
+  unixPathProblem(path: string): { code: string; message: string } | null {
+    return unixPathProblem(path);
+  }
+
+  describeUnixPath(path: string): string {
+    return describeUnixPath(path);
+  }
+
   /** Closes every socket at once (no flushing), then the rest of the fd table. */
   override close(): void {
     for (const s of this.sockets) s.abort();
@@ -269,3 +348,15 @@ const deferToCheckPhase: (cb: (host: SocketHost) => void, host: SocketHost) => v
   typeof (globalThis as any).setImmediate === "function"
     ? (globalThis as any).setImmediate
     : (cb, host) => { setTimeout(cb, 0, host); };
+
+/** Checks an options argument: an object. */
+function checkObject(o: unknown, what: string): void {
+  if (typeof o !== "object" || o === null) throw new TypeError(`${what} must be an object, got ${describe(o)}`);
+}
+
+/** Checks a Unix socket path (RangeError for one that cannot name a socket). */
+function checkUnixPath(path: unknown): void {
+  if (typeof path !== "string") throw new TypeError(`a Unix socket path must be a string, got ${describe(path)}`);
+  const problem = unixPathProblem(path);
+  if (problem !== null) throw new RangeError(problem.message);
+}

@@ -20,17 +20,13 @@ import { ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTSOCK } from "../errno.js";
 import { requireBuiltin } from "./node-modules.js";
 import { checkPermission, netTarget } from "../deno-permissions.js";
 import type { TlsOptions } from "../tls-api.js";
+import type { TlsClientOptions, TlsInfo } from "../io-api.js";
 
-export type { TlsOptions };
+export type { TlsOptions, TlsClientOptions };
 import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
 
-
-export interface TlsClientOptions {
-  /** The name to verify the server's certificate against and to send as SNI ("" skips the check). */
-  serverHostname?: string;
-}
 
 function tls(): typeof Tls {
   return requireBuiltin<typeof Tls>("node:tls", "TLS");
@@ -117,4 +113,18 @@ export function cipherInfo(s: Tls.TLSSocket): [string, string, number | null] | 
   const m = /AES_?(\d+)|CHACHA20/.exec(c.standardName ?? c.name);
   const bits = m === null ? null : m[1] !== undefined ? Number(m[1]) : 256;
   return [c.standardName ?? c.name, c.version, bits];
+}
+
+/** The TLS details of `fd` for a transport's getExtraInfo, or null for a plain socket. */
+export function tlsInfoOf(host: SocketHost, fd: number): TlsInfo | null {
+  const s = tlsSocketOf(host, fd);
+  if (s === null) return null;
+  return {
+    peercert: () => {
+      const c = s.getPeerCertificate();
+      return c && Object.keys(c).length > 0 ? c : null;
+    },
+    cipher: () => cipherInfo(s),
+    sslObject: s,
+  };
 }

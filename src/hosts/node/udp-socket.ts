@@ -18,28 +18,14 @@ import { requireBuiltin } from "./node-modules.js";
 import { checkPermission, netTarget } from "../deno-permissions.js";
 import type { SocketHost } from "./socket-host.js";
 import type { SockAddr } from "../socket-api.js";
+import type { UdpHandle, UdpItem, UdpOpenOptions } from "../io-api.js";
+
+export type { UdpItem, UdpOpenOptions };
 
 /** Most datagrams queued for reading; later ones are dropped until the reader catches up. */
 export const RECV_QUEUE_MAX = 4096;
 
-/** A received datagram, or a queued error (data null). */
-export interface UdpItem {
-  data: Uint8Array | null;
-  address: string;
-  port: number;
-  error: (Error & { code?: string }) | null;
-}
-
-export interface UdpOpenOptions {
-  local?: [string, number] | null;
-  remote?: [string, number] | null;
-  reuseAddress?: boolean;
-  allowBroadcast?: boolean;
-  /** "udp4" or "udp6" (default: from the addresses, else udp4). */
-  type?: "udp4" | "udp6";
-}
-
-export class UdpSocket implements Resource {
+export class UdpSocket implements Resource, UdpHandle {
   fd = -1;
   private items: UdpItem[] = [];
   private head = 0;

@@ -4,13 +4,12 @@
 // the coroutine, so a refused spawn (a missing program: code "ENOENT"; Deno without --allow-run)
 // is thrown there, and no fd is left open when it fails.
 
-import { spawnChild, childExitOf, type StdioMode } from "../../hosts/node/child-process.js";
-import { SocketHost } from "../../hosts/node/socket-host.js";
+import type { StdioMode } from "../../hosts/io-api.js";
+import { ioHostOf } from "../io-host-of.js";
 import { getRunningLoop } from "../../loop/running.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
-import { socketHostOf } from "../streams/socket-host-of.js";
 import { SocketTransport } from "../streams/socket-transport.js";
 import { StreamReader, checkLimit } from "../streams/stream-reader.js";
 import { StreamWriter } from "../streams/stream-writer.js";
@@ -67,10 +66,9 @@ function* spawnProcess(file: string, args: readonly string[], options: Subproces
   if (o.cwd !== undefined && typeof o.cwd !== "string") throw new TypeError("cwd must be a string");
   if (o.env !== undefined && (o.env === null || typeof o.env !== "object")) throw new TypeError("env must be an object of strings");
   const loop = getRunningLoop();
-  const host = socketHostOf(loop);
-  if (!(host instanceof SocketHost)) throw new Error(`subprocesses need a host with child processes; "${host.name}" has none`);
-  const fds = spawnChild(host, file, args, { ...modes, cwd: o.cwd, env: o.env, shell });
-  const exit = childExitOf(host, fds.exitFd)!;
+  const host = ioHostOf(loop, "subprocesses");
+  const fds = host.spawn(file, args, { ...modes, cwd: o.cwd, env: o.env, shell });
+  const exit = host.childOf(fds.exitFd)!;
   if (exit.pid === undefined) {
     // It could not start: the error arrives on a later turn of the host.
     try {

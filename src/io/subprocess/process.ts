@@ -9,8 +9,7 @@
 // in asyncio. Cancelling communicate() or wait() leaves the child running and the Process usable;
 // the child is reaped by the host once it exits, whoever waits.
 
-import { childExitOf, type ChildExit } from "../../hosts/node/child-process.js";
-import { SocketHost } from "../../hosts/node/socket-host.js";
+import { isIoHost, type ChildHandle, type IoHostApi } from "../../hosts/io-api.js";
 import { checkMadeBy } from "../transports/check-internal.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
@@ -28,15 +27,15 @@ export class Process {
   readonly stdout: StreamReader | null;
   readonly stderr: StreamReader | null;
   private readonly loop: EventLoop;
-  private readonly host: SocketHost;
-  private readonly exit: ChildExit;
+  private readonly host: IoHostApi;
+  private readonly exit: ChildHandle;
   private exitFd: number;
   private waiters: Future<number>[] = [];
 
   /** @internal Use createSubprocessExec() / createSubprocessShell(). */
-  constructor(loop: EventLoop, host: SocketHost, exitFd: number, stdin: StreamWriter | null, stdout: StreamReader | null, stderr: StreamReader | null) {
-    checkMadeBy("createSubprocessExec() or createSubprocessShell()", loop, host instanceof SocketHost && Number.isInteger(exitFd) && host.fds.get(exitFd) !== undefined);
-    const exit = childExitOf(host, exitFd);
+  constructor(loop: EventLoop, host: IoHostApi, exitFd: number, stdin: StreamWriter | null, stdout: StreamReader | null, stderr: StreamReader | null) {
+    checkMadeBy("createSubprocessExec() or createSubprocessShell()", loop, isIoHost(host) && Number.isInteger(exitFd));
+    const exit = host.childOf(exitFd);
     if (exit === null) throw new TypeError("use createSubprocessExec() or createSubprocessShell(): this object is not made directly");
     this.loop = loop;
     this.host = host;

@@ -4,13 +4,12 @@
 // for stdin (0), stdout (1) and stderr (2), processExited() once the exit fd is readable, and
 // connectionLost(null) once the child has exited and every pipe is closed (asyncio's order).
 
-import { childExitOf, spawnChild, type ChildExit, type StdioMode } from "../../hosts/node/child-process.js";
-import { SocketHost } from "../../hosts/node/socket-host.js";
+import { isIoHost, type ChildHandle, type IoHostApi, type StdioMode } from "../../hosts/io-api.js";
+import { ioHostOf } from "../io-host-of.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { checkCallback } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
-import { socketHostOf } from "../streams/socket-host-of.js";
 import { BaseTransport } from "../transports/base-transport.js";
 import { checkMadeBy } from "../transports/check-internal.js";
 import { BaseProtocol } from "../transports/protocols.js";
@@ -30,8 +29,8 @@ export class SubprocessProtocol extends BaseProtocol {
 
 export class SubprocessTransport extends BaseTransport {
   private readonly loop: EventLoop;
-  private readonly host: SocketHost;
-  private readonly exit: ChildExit;
+  private readonly host: IoHostApi;
+  private readonly exit: ChildHandle;
   private exitFd: number;
   private protocol: SubprocessProtocol;
   private readonly pipes = new Map<number, Transport>();
@@ -40,11 +39,11 @@ export class SubprocessTransport extends BaseTransport {
   private exited = false;
 
   /** @internal */
-  constructor(loop: EventLoop, host: SocketHost, fds: { exitFd: number; stdinFd: number; stdoutFd: number; stderrFd: number }, protocol: SubprocessProtocol) {
+  constructor(loop: EventLoop, host: IoHostApi, fds: { exitFd: number; stdinFd: number; stdoutFd: number; stderrFd: number }, protocol: SubprocessProtocol) {
     super();
     checkMadeBy("loop.subprocessExec() or loop.subprocessShell()", loop,
-      host instanceof SocketHost && typeof fds === "object" && fds !== null && Number.isInteger(fds.exitFd) && host.fds.get(fds.exitFd) !== undefined);
-    const exit = childExitOf(host, fds.exitFd);
+      isIoHost(host) && typeof fds === "object" && fds !== null && Number.isInteger(fds.exitFd));
+    const exit = host.childOf(fds.exitFd);
     if (exit === null) throw new TypeError("use loop.subprocessExec() or loop.subprocessShell(): this object is not made directly");
     this.loop = loop;
     this.host = host;
@@ -179,10 +178,9 @@ function* spawnIt<P extends SubprocessProtocol>(
   loop: EventLoop, protocolFactory: () => P, file: string, args: readonly string[], shell: boolean,
   opts: { stdin: StdioMode; stdout: StdioMode; stderr: StdioMode; cwd?: string; env?: Record<string, string> },
 ): Coroutine<[SubprocessTransport, P]> {
-  const host = socketHostOf(loop);
-  if (!(host instanceof SocketHost)) throw new Error(`subprocesses need a host with child processes; "${host.name}" has none`);
-  const fds = spawnChild(host, file, args, { ...opts, shell });
-  const exit = childExitOf(host, fds.exitFd)!;
+  const host = ioHostOf(loop, "subprocesses");
+  const fds = host.spawn(file, args, { ...opts, shell });
+  const exit = host.childOf(fds.exitFd)!;
   if (exit.pid === undefined) {
     const f = new Future<void>(loop);
     loop.addReader(fds.exitFd, (x: Future<void>) => { if (!x.done()) x.setResult(undefined); }, f);

@@ -4,9 +4,9 @@
 // for streams the same reader and writer go on over it, for protocols the new Transport is
 // returned (the protocol now gets its callbacks from that one).
 
-import type { SocketHost } from "../../hosts/node/socket-host.js";
+import type { IoHostApi } from "../../hosts/io-api.js";
 import { errnoName } from "../../hosts/errno.js";
-import { upgradeTls, type TlsOptions } from "../../hosts/node/tls-socket.js";
+import type { TlsOptions } from "../../hosts/tls-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
@@ -35,9 +35,9 @@ function checkStartTls(ssl: true | TlsOptions, options: StartTlsOptions): void {
   }
 }
 
-function* upgraded(loop: EventLoop, host: SocketHost, fd: number, ssl: true | TlsOptions, options: StartTlsOptions): Coroutine<number> {
+function* upgraded(loop: EventLoop, host: IoHostApi, fd: number, ssl: true | TlsOptions, options: StartTlsOptions): Coroutine<number> {
   const args = tlsArgs({ ssl, serverHostname: options.serverHostname, sslHandshakeTimeout: options.sslHandshakeTimeout }, false)!;
-  const tfd = upgradeTls(host, fd, args.options, options.serverSide === true, { serverHostname: args.serverHostname });
+  const tfd = host.upgradeTls(fd, args.options, options.serverSide === true, { serverHostname: args.serverHostname });
   if (tfd < 0) throw socketError(errnoName(-tfd), "startTls");
   return yield* settledFd(loop, host, tfd, "startTls", undefined, undefined, args.timeoutMs);
 }

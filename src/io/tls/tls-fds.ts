@@ -2,46 +2,35 @@
 // failed with a clear error and `code`, or timed out with ECONNABORTED), a TLS listener, and the
 // extra information a TLS transport answers ("peercert", "cipher", "sslObject").
 
-import { SocketHost } from "../../hosts/node/socket-host.js";
-import { cipherInfo, connectTls, listenTls, tlsSocketOf } from "../../hosts/node/tls-socket.js";
+import type { IoHostApi } from "../../hosts/io-api.js";
+import { ioHostOf } from "../io-host-of.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
-import { socketHostOf } from "../streams/socket-host-of.js";
 import { settledFd } from "../transports/connect-fd.js";
 import type { TlsArgs } from "./tls-args.js";
 
 /** The loop's host, when it can do TLS. */
-export function tlsHost(loop: EventLoop): SocketHost {
-  const host = socketHostOf(loop);
-  if (!(host instanceof SocketHost)) throw new Error(`TLS needs a host with node:tls; "${host.name}" has none`);
-  return host;
+export function tlsHost(loop: EventLoop): IoHostApi {
+  return ioHostOf(loop, "TLS connections");
 }
 
 /** A TLS connection to `hostName`:`port`, handshake done. */
-export function* connectedTlsFd(loop: EventLoop, hostName: string, port: number, tls: TlsArgs): Coroutine<[SocketHost, number]> {
+export function* connectedTlsFd(loop: EventLoop, hostName: string, port: number, tls: TlsArgs): Coroutine<[IoHostApi, number]> {
   const host = tlsHost(loop);
-  const fd = connectTls(host, hostName, port, tls.options, { serverHostname: tls.serverHostname });
+  const fd = host.connectTls(hostName, port, tls.options, { serverHostname: tls.serverHostname });
   return [host, yield* settledFd(loop, host, fd, "connect", hostName, port, tls.timeoutMs)];
 }
 
 /** A bound TLS listener on `hostName`:`port`. */
-export function* boundTlsFd(loop: EventLoop, hostName: string | null, port: number, backlog: number, tls: TlsArgs): Coroutine<[SocketHost, number]> {
+export function* boundTlsFd(loop: EventLoop, hostName: string | null, port: number, backlog: number, tls: TlsArgs): Coroutine<[IoHostApi, number]> {
   const host = tlsHost(loop);
-  const fd = listenTls(host, hostName, port, backlog, tls.options, tls.timeoutMs);
+  const fd = host.listenTls(hostName, port, backlog, tls.options, tls.timeoutMs);
   return [host, yield* settledFd(loop, host, fd, "listen", hostName ?? "*", port)];
 }
 
 /** getExtraInfo names of a TLS transport, computed when asked. */
-export function tlsExtra(host: SocketHost, fd: number): Record<string, unknown> {
-  const s = tlsSocketOf(host, fd);
-  if (s === null) return {};
-  return {
-    peercert: () => {
-      const c = s.getPeerCertificate();
-      return c && Object.keys(c).length > 0 ? c : null;
-    },
-    cipher: () => cipherInfo(s),
-    compression: () => null,
-    sslObject: () => s,
-  };
+export function tlsExtra(host: IoHostApi, fd: number): Record<string, unknown> {
+  const t = host.tlsOf(fd);
+  if (t === null) return {};
+  return { peercert: () => t.peercert(), cipher: () => t.cipher(), compression: () => null, sslObject: t.sslObject };
 }

@@ -4,15 +4,15 @@
 // [transport, protocol] once bound and connectionMade has run; a failed bind throws an Error with
 // `code` (EADDRINUSE…) and leaves no fd.
 
-import { SocketHost } from "../../hosts/node/socket-host.js";
 import { checkPort } from "../../hosts/socket-api.js";
 import { describe } from "../../checks.js";
-import { udpOpen, udpSocketOf } from "../../hosts/node/udp-socket.js";
+import type { UdpOpenOptions } from "../../hosts/io-api.js";
+import { ioHostOf } from "../io-host-of.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
-import { socketHostOf, waitWritable } from "../streams/socket-host-of.js";
+import { waitWritable } from "../streams/socket-host-of.js";
 import { DatagramTransport, type DatagramProtocolLike } from "./datagram-transport.js";
 import { checkProtocolFactory } from "./protocols.js";
 
@@ -46,12 +46,11 @@ export function createDatagramEndpoint<P extends DatagramProtocolLike>(
 }
 
 function* open<P extends DatagramProtocolLike>(
-  loop: EventLoop, protocolFactory: () => P, opts: Parameters<typeof udpOpen>[1],
+  loop: EventLoop, protocolFactory: () => P, opts: UdpOpenOptions,
 ): Coroutine<[DatagramTransport, P]> {
-  const host = socketHostOf(loop);
-  if (!(host instanceof SocketHost)) throw new Error(`UDP needs a host with sockets; "${host.name}" has none`);
-  const fd = udpOpen(host, opts);
-  const udp = udpSocketOf(host, fd)!;
+  const host = ioHostOf(loop, "UDP endpoints");
+  const fd = host.udpOpen(opts);
+  const udp = host.udpOf(fd)!;
   let ok = false;
   try {
     yield* waitWritable(loop, fd);

@@ -7,9 +7,8 @@
 // open, as in asyncio on Linux.
 
 import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
-import { SocketHost } from "../../hosts/node/socket-host.js";
+import { isIoHost, type IoHostApi, type UdpHandle } from "../../hosts/io-api.js";
 import type { SockAddr } from "../../hosts/socket-api.js";
-import { UdpSocket } from "../../hosts/node/udp-socket.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
@@ -28,9 +27,9 @@ export interface DatagramProtocolLike {
 
 export class DatagramTransport extends BaseTransport {
   private readonly loop: EventLoop;
-  private readonly host: SocketHost;
+  private readonly host: IoHostApi;
   private readonly fd: number;
-  private readonly udp: UdpSocket;
+  private readonly udp: UdpHandle;
   private protocol: DatagramProtocolLike;
   private readonly extra: { sockname: SockAddr | null; peername: SockAddr | null; fd: number };
   private closing = false;
@@ -39,9 +38,9 @@ export class DatagramTransport extends BaseTransport {
   private waiter: Future<void> | null;
 
   /** @internal */
-  constructor(loop: EventLoop, host: SocketHost, fd: number, udp: UdpSocket, protocol: DatagramProtocolLike, waiter: Future<void>) {
+  constructor(loop: EventLoop, host: IoHostApi, fd: number, udp: UdpHandle, protocol: DatagramProtocolLike, waiter: Future<void>) {
     super();
-    checkMadeBy("loop.createDatagramEndpoint()", loop, host instanceof SocketHost, udp instanceof UdpSocket,
+    checkMadeBy("loop.createDatagramEndpoint()", loop, isIoHost(host), typeof (udp as Partial<UdpHandle> | null)?.recv === "function",
       typeof (protocol as Partial<DatagramProtocolLike> | null)?.datagramReceived === "function");
     this.loop = loop;
     this.host = host;
