@@ -10,8 +10,12 @@ import { compare, isMain, runMain } from "./harness.mjs";
 
 function wasio(w, client, p) {
   class Echo extends w.Protocol {
-    connectionMade(t) { this.t = t; }
-    dataReceived(d) { this.t.write(d); }
+    connectionMade(t) {
+      this.t = t;
+    }
+    dataReceived(d) {
+      this.t.write(d);
+    }
   }
   return w.run(function* () {
     const loop = w.getRunningLoop();
@@ -32,14 +36,16 @@ export async function bench(w, { quick, rounds } = {}) {
   try {
     if (w) await wasio(w, client, { conns: p.conns, trips: 200 });
     await native(client, { conns: p.conns, trips: 200 });
-    return [await compare({
-      name: "protocol-echo",
-      metric: `${p.conns} connections × ${p.trips.toLocaleString("en-US")} round trips of 64 B through loop.createServer protocols, Node net load client in a child process`,
-      unit: "round trips/s",
-      rounds,
-      a: w && { label: "wasio", fn: () => wasio(w, client, p) },
-      b: { label: "Node", fn: async () => (await native(client, p)).rate },
-    })];
+    return [
+      await compare({
+        name: "protocol-echo",
+        metric: `${p.conns} connections × ${p.trips.toLocaleString("en-US")} round trips of 64 B through loop.createServer protocols, Node net load client in a child process`,
+        unit: "round trips/s",
+        rounds,
+        a: w && { label: "wasio", fn: () => wasio(w, client, p) },
+        b: { label: "Node", fn: async () => (await native(client, p)).rate },
+      }),
+    ];
   } finally {
     client.close();
   }

@@ -14,15 +14,33 @@ const ARGS = ["-c", "echo ready"];
 async function native(n) {
   const t0 = performance.now();
   let next = 0;
-  const one = () => new Promise((resolve, reject) => {
-    const c = spawn("sh", ARGS, { stdio: ["ignore", "pipe", "inherit"] });
-    let line = "", exited = false, got = false;
-    const done = () => { if (exited && got) resolve(); };
-    c.stdout.setEncoding("utf8").on("data", (d) => { line += d; if (!got && line.includes("\n")) { got = true; done(); } });
-    c.on("error", reject);
-    c.on("exit", () => { exited = true; done(); });
-  });
-  await Promise.all(Array.from({ length: PARALLEL }, async () => { while (next++ < n) await one(); }));
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const c = spawn("sh", ARGS, { stdio: ["ignore", "pipe", "inherit"] });
+      let line = "",
+        exited = false,
+        got = false;
+      const done = () => {
+        if (exited && got) resolve();
+      };
+      c.stdout.setEncoding("utf8").on("data", (d) => {
+        line += d;
+        if (!got && line.includes("\n")) {
+          got = true;
+          done();
+        }
+      });
+      c.on("error", reject);
+      c.on("exit", () => {
+        exited = true;
+        done();
+      });
+    });
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      while (next++ < n) await one();
+    }),
+  );
   return n / ((performance.now() - t0) / 1000);
 }
 
@@ -46,14 +64,16 @@ export async function bench(w, { quick, rounds } = {}) {
   const n = quick ? CHILDREN / 4 : CHILDREN;
   if (w) await wasio(w, 16);
   await native(16);
-  return [await compare({
-    name: "subprocess",
-    metric: `spawn + read one line + wait, ${n} children of \`sh -c 'echo ready'\`, ${PARALLEL} at a time`,
-    unit: "children/s",
-    rounds,
-    a: w && { label: "wasio", fn: () => wasio(w, n) },
-    b: { label: "Node", fn: () => native(n) },
-  })];
+  return [
+    await compare({
+      name: "subprocess",
+      metric: `spawn + read one line + wait, ${n} children of \`sh -c 'echo ready'\`, ${PARALLEL} at a time`,
+      unit: "children/s",
+      rounds,
+      a: w && { label: "wasio", fn: () => wasio(w, n) },
+      b: { label: "Node", fn: () => native(n) },
+    }),
+  ];
 }
 
 if (isMain(import.meta.url)) await runMain(import.meta.url, bench);

@@ -22,12 +22,26 @@ async function native(n) {
   const msg = Buffer.alloc(SIZE, 97);
   const t0 = performance.now();
   await new Promise((resolve) => {
-    let sent = 0, got = 0;
+    let sent = 0,
+      got = 0;
     let timer = null;
-    const arm = () => { clearTimeout(timer); timer = setTimeout(() => { for (let i = 0; i < Math.min(WINDOW, n - got); i++) client.send(msg); arm(); }, 200); };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        for (let i = 0; i < Math.min(WINDOW, n - got); i++) client.send(msg);
+        arm();
+      }, 200);
+    };
     client.on("message", () => {
-      if (++got === n) { clearTimeout(timer); resolve(); return; }
-      if (sent < n) { sent++; client.send(msg); }
+      if (++got === n) {
+        clearTimeout(timer);
+        resolve();
+        return;
+      }
+      if (sent < n) {
+        sent++;
+        client.send(msg);
+      }
       arm();
     });
     for (; sent < Math.min(WINDOW, n); sent++) client.send(msg);
@@ -41,8 +55,12 @@ async function native(n) {
 
 function wasio(w, n) {
   class Echo extends w.DatagramProtocol {
-    connectionMade(t) { this.t = t; }
-    datagramReceived(d, addr) { this.t.sendto(d, addr); }
+    connectionMade(t) {
+      this.t = t;
+    }
+    datagramReceived(d, addr) {
+      this.t.sendto(d, addr);
+    }
   }
   return w.run(function* () {
     const loop = w.getRunningLoop();
@@ -50,19 +68,35 @@ function wasio(w, n) {
     const done = loop.createFuture();
     const msg = new Uint8Array(SIZE).fill(97);
     class Client extends w.DatagramProtocol {
-      sent = 0; got = 0; timer = null;
-      connectionMade(t) { this.t = t; }
+      sent = 0;
+      got = 0;
+      timer = null;
+      connectionMade(t) {
+        this.t = t;
+      }
       arm() {
         this.timer?.cancel();
-        this.timer = loop.callLater(200, () => { for (let i = 0; i < Math.min(WINDOW, n - this.got); i++) this.t.sendto(msg); this.arm(); });
+        this.timer = loop.callLater(200, () => {
+          for (let i = 0; i < Math.min(WINDOW, n - this.got); i++) this.t.sendto(msg);
+          this.arm();
+        });
       }
       datagramReceived() {
-        if (++this.got === n) { this.timer?.cancel(); done.setResult(undefined); return; }
-        if (this.sent < n) { this.sent++; this.t.sendto(msg); }
+        if (++this.got === n) {
+          this.timer?.cancel();
+          done.setResult(undefined);
+          return;
+        }
+        if (this.sent < n) {
+          this.sent++;
+          this.t.sendto(msg);
+        }
         this.arm();
       }
     }
-    const [t, c] = yield* loop.createDatagramEndpoint(() => new Client(), { remoteAddr: ["127.0.0.1", echo.getExtraInfo("sockname").port] });
+    const [t, c] = yield* loop.createDatagramEndpoint(() => new Client(), {
+      remoteAddr: ["127.0.0.1", echo.getExtraInfo("sockname").port],
+    });
     const t0 = performance.now();
     for (; c.sent < Math.min(WINDOW, n); c.sent++) t.sendto(msg);
     c.arm();
@@ -78,14 +112,16 @@ export async function bench(w, { quick, rounds } = {}) {
   const n = quick ? COUNT / 10 : COUNT;
   if (w) await wasio(w, 2000);
   await native(2000);
-  return [await compare({
-    name: "udp-echo",
-    metric: `${n.toLocaleString("en-US")} datagrams of ${SIZE} B through an echo endpoint, window of ${WINDOW}, both ends in one process`,
-    unit: "round trips/s",
-    rounds,
-    a: w && { label: "wasio", fn: () => wasio(w, n) },
-    b: { label: "Node", fn: () => native(n) },
-  })];
+  return [
+    await compare({
+      name: "udp-echo",
+      metric: `${n.toLocaleString("en-US")} datagrams of ${SIZE} B through an echo endpoint, window of ${WINDOW}, both ends in one process`,
+      unit: "round trips/s",
+      rounds,
+      a: w && { label: "wasio", fn: () => wasio(w, n) },
+      b: { label: "Node", fn: () => native(n) },
+    }),
+  ];
 }
 
 if (isMain(import.meta.url)) await runMain(import.meta.url, bench);

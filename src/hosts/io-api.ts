@@ -92,7 +92,13 @@ export interface IoHostApi extends SocketHostApi {
   /** A TLS connection: the fd is writable once the handshake is done (or failed: sockError). */
   connectTls(host: string, port: number, options: TlsOptions, client: TlsClientOptions): number;
   /** A TLS listener: connections are handed out once their handshake is done. */
-  listenTls(host: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number;
+  listenTls(
+    host: string | null,
+    port: number,
+    backlog: number,
+    options: TlsOptions,
+    handshakeTimeoutMs?: number,
+  ): number;
   /** Starts TLS on connected `fd`: a new fd, writable once the handshake is done; `fd` is given up. */
   upgradeTls(fd: number, options: TlsOptions, serverSide: boolean, client: TlsClientOptions): number;
   /** The TLS details of `fd`, or null for a plain socket. */
@@ -114,6 +120,13 @@ export interface IoHostApi extends SocketHostApi {
 /** True when `host` has the IoHostApi methods. */
 export function isIoHost(host: unknown): host is IoHostApi {
   const h = host as Partial<IoHostApi> | null;
-  return typeof h === "object" && h !== null && typeof h.spawn === "function" && typeof h.udpOpen === "function" &&
-    typeof h.connectTls === "function" && typeof h.connectUnix === "function" && typeof h.sockRecv === "function";
+  return (
+    typeof h === "object" &&
+    h !== null &&
+    typeof h.spawn === "function" &&
+    typeof h.udpOpen === "function" &&
+    typeof h.connectTls === "function" &&
+    typeof h.connectUnix === "function" &&
+    typeof h.sockRecv === "function"
+  );
 }

@@ -42,7 +42,10 @@ test("without Deno's permissions, subprocess, TCP, UDP, Unix and TLS calls throw
   try {
     const file = join(dir, "child.mjs");
     writeFileSync(file, CHILD.replace("WASIO", pathToFileURL(dist).href));
-    const r = spawnSync(deno, ["run", "--quiet", "--no-prompt", "--allow-read", "--allow-env", file], { encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync(deno, ["run", "--quiet", "--no-prompt", "--allow-read", "--allow-env", file], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     const lines = r.stdout.trim().split("\n");
     const result = JSON.parse(lines[lines.length - 1] || "{}") as Record<string, string>;
     assert.is(lines.length, 1, `one line of output, no uncaught error: ${r.stdout}${r.stderr}`);

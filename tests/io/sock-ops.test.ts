@@ -12,7 +12,6 @@ import { openConnection, startServer } from "../../src/io/streams/index.js";
 import { NI_NUMERICHOST, NI_NUMERICSERV } from "../../src/io/dns/getnameinfo.js";
 import { noFdsLeft, socketHost, text, throwsA } from "../helpers.js";
 
-
 test("sockListen, sockConnect and sockAccept make fds that sockSendall, sockRecv and sockRecvInto move bytes over", async () => {
   await run(function* () {
     const loop = getRunningLoop();
@@ -48,7 +47,12 @@ test("a cancelled sockRecv removes its reader and consumes nothing", async () =>
     const t = createTask(loop.sockRecv(sfd, 10));
     yield;
     t.cancel();
-    try { yield* t; assert.unreachable(); } catch (e) { assert.instance(e, CancelledError); }
+    try {
+      yield* t;
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, CancelledError);
+    }
     assert.not.ok(loop.removeReader(sfd), "no reader left");
     yield* loop.sockSendall(cfd, "kept");
     assert.is(text(yield* loop.sockRecv(sfd, 10)), "kept");
@@ -92,14 +96,30 @@ test("getnameinfo gives numeric forms with NI_NUMERICHOST | NI_NUMERICSERV and a
 test("happyEyeballsDelay and interleave are accepted by openConnection and createConnection, and checked", async () => {
   await run(function* () {
     const loop = getRunningLoop();
-    const server = yield* startServer((_r, w) => { w.write("hi\n"); w.close(); }, "127.0.0.1", 0);
+    const server = yield* startServer(
+      (_r, w) => {
+        w.write("hi\n");
+        w.close();
+      },
+      "127.0.0.1",
+      0,
+    );
     const port = server.address()!.port;
     const [r, w] = yield* openConnection("localhost", port, { happyEyeballsDelay: 250, interleave: 1 });
     assert.is(text(yield* r.readline()), "hi\n");
     w.close();
     throwsA(() => openConnection("localhost", port, { happyEyeballsDelay: -1 }), RangeError, "happyEyeballsDelay");
     throwsA(() => openConnection("localhost", port, { interleave: 1.5 }), RangeError, "interleave");
-    throwsA(() => loop.createConnection(() => ({ connectionMade() {}, connectionLost() {}, dataReceived() {} }), "localhost", port, { happyEyeballsDelay: "x" as any }), TypeError);
+    throwsA(
+      () =>
+        loop.createConnection(
+          () => ({ connectionMade() {}, connectionLost() {}, dataReceived() {} }),
+          "localhost",
+          port,
+          { happyEyeballsDelay: "x" as any },
+        ),
+      TypeError,
+    );
     server.close();
     yield* server.waitClosed();
   });

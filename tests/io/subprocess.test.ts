@@ -12,9 +12,16 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { CancelledError } from "../../src/errors.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-import { createSubprocessExec, createSubprocessShell, DEVNULL, PIPE, STDOUT, SubprocessProtocol, type SubprocessTransport } from "../../src/io/subprocess/index.js";
+import {
+  createSubprocessExec,
+  createSubprocessShell,
+  DEVNULL,
+  PIPE,
+  STDOUT,
+  SubprocessProtocol,
+} from "../../src/io/subprocess/index.js";
 import { Future } from "../../src/tasks/future.js";
-import { activeHandles, handlesLeft, recordErrors, socketHost, text, throwsA } from "../helpers.js";
+import { handlesLeft, recordErrors, socketHost, text, throwsA } from "../helpers.js";
 
 /** Open fds of the running loop's host, beyond the wake-up fd, once pending closes have run. */
 function* openFds(): Coroutine<number> {
@@ -49,7 +56,11 @@ test("a child's stdout is read line by line and wait() gives its exit status", a
 
 test("communicate sends input, closes stdin, and returns stdout and stderr", async () => {
   await run(function* () {
-    const p = yield* createSubprocessExec("sh", ["-c", "cat; echo oops >&2"], { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+    const p = yield* createSubprocessExec("sh", ["-c", "cat; echo oops >&2"], {
+      stdin: PIPE,
+      stdout: PIPE,
+      stderr: PIPE,
+    });
     const [out, err] = yield* p.communicate("hello child\n");
     assert.is(text(out!), "hello child\n");
     assert.is(text(err!), "oops\n");
@@ -60,7 +71,10 @@ test("communicate sends input, closes stdin, and returns stdout and stderr", asy
 
 test("a child flooding stderr while the parent wants stdout does not deadlock communicate", async () => {
   await run(function* () {
-    const p = yield* createSubprocessShell("head -c 2000000 /dev/zero >&2; head -c 1500000 /dev/zero; echo end", { stdout: PIPE, stderr: PIPE });
+    const p = yield* createSubprocessShell("head -c 2000000 /dev/zero >&2; head -c 1500000 /dev/zero; echo end", {
+      stdout: PIPE,
+      stderr: PIPE,
+    });
     const [out, err] = yield* p.communicate();
     assert.is(err!.length, 2_000_000);
     assert.is(out!.length, 1_500_004);
@@ -86,7 +100,11 @@ test("cwd and env reach the child", async () => {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "wasio-sub-")));
   try {
     await run(function* () {
-      const p = yield* createSubprocessShell('pwd; echo "$WASIO_X"', { stdout: PIPE, cwd: dir, env: { WASIO_X: "from env", PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+      const p = yield* createSubprocessShell('pwd; echo "$WASIO_X"', {
+        stdout: PIPE,
+        cwd: dir,
+        env: { WASIO_X: "from env", PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      });
       const [out] = yield* p.communicate();
       assert.is(text(out!), `${dir}\nfrom env\n`);
     });
@@ -112,7 +130,10 @@ test("kill() and terminate() end the child with returncode -9 and -15; sendSigna
 
 test("a child killed while its output is half read keeps what was already sent, then reads EOF", async () => {
   await run(function* () {
-    const p = yield* createSubprocessShell("head -c 100000 /dev/zero; echo; echo marker; exec sleep 30", { stdout: PIPE, limit: 1 << 20 });
+    const p = yield* createSubprocessShell("head -c 100000 /dev/zero; echo; echo marker; exec sleep 30", {
+      stdout: PIPE,
+      limit: 1 << 20,
+    });
     const first = yield* p.stdout!.readexactly(10);
     assert.is(first.length, 10);
     const line = yield* p.stdout!.readuntil("marker\n");
@@ -127,7 +148,11 @@ test("a child killed while its output is half read keeps what was already sent, 
 test("a missing program throws ENOENT inside the coroutine and leaves no fd", async () => {
   await run(function* () {
     try {
-      yield* createSubprocessExec("/nonexistent/wasio-no-such-program", [], { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+      yield* createSubprocessExec("/nonexistent/wasio-no-such-program", [], {
+        stdin: PIPE,
+        stdout: PIPE,
+        stderr: PIPE,
+      });
       assert.unreachable("started");
     } catch (e) {
       assert.is((e as { code?: string }).code, "ENOENT", String((e as Error).stack));
@@ -171,7 +196,12 @@ test("cancelling communicate() leaves the child running and usable; killed and w
     const t = createTask(p.communicate());
     yield* sleepMs(20);
     t.cancel();
-    try { yield* t; assert.unreachable(); } catch (e) { assert.instance(e, CancelledError); }
+    try {
+      yield* t;
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, CancelledError);
+    }
     assert.is(p.returncode, null);
     assert.ok(alive(p.pid));
     p.kill();
@@ -186,18 +216,32 @@ class Recorder extends SubprocessProtocol {
   events: string[] = [];
   out: Record<number, string> = { 1: "", 2: "" };
   done = new Future<void>(getRunningLoop());
-  override connectionMade(): void { this.events.push("made"); }
-  override pipeDataReceived(fd: number, d: Uint8Array): void { this.out[fd] += text(d); }
-  override pipeConnectionLost(fd: number): void { this.events.push(`pipe ${fd} lost`); }
-  override processExited(): void { this.events.push("exited"); }
-  override connectionLost(): void { this.events.push("lost"); this.done.setResult(undefined); }
+  override connectionMade(): void {
+    this.events.push("made");
+  }
+  override pipeDataReceived(fd: number, d: Uint8Array): void {
+    this.out[fd] += text(d);
+  }
+  override pipeConnectionLost(fd: number): void {
+    this.events.push(`pipe ${fd} lost`);
+  }
+  override processExited(): void {
+    this.events.push("exited");
+  }
+  override connectionLost(): void {
+    this.events.push("lost");
+    this.done.setResult(undefined);
+  }
 }
 
 test("loop.subprocessExec drives a SubprocessProtocol: pipe data by fd, then the exit, then connectionLost last", async () => {
   await run(function* () {
     const loop = getRunningLoop();
     const errors = recordErrors();
-    const [t, p] = yield* loop.subprocessExec(() => new Recorder(), "sh", ["-c", "read x; echo got $x; echo err >&2; exit 4"]);
+    const [t, p] = yield* loop.subprocessExec(() => new Recorder(), "sh", [
+      "-c",
+      "read x; echo got $x; echo err >&2; exit 4",
+    ]);
     assert.equal(p.events, ["made"]);
     assert.ok(t.getPid() > 0);
     t.getPipeTransport(0)!.write("hi\n");
@@ -216,7 +260,10 @@ test("loop.subprocessExec drives a SubprocessProtocol: pipe data by fd, then the
 test("closing a SubprocessTransport kills a child that still runs", async () => {
   await run(function* () {
     const loop = getRunningLoop();
-    const [t, p] = yield* loop.subprocessShell(() => new Recorder(), "exec sleep 30", { stdin: DEVNULL, stderr: DEVNULL });
+    const [t, p] = yield* loop.subprocessShell(() => new Recorder(), "exec sleep 30", {
+      stdin: DEVNULL,
+      stderr: DEVNULL,
+    });
     t.close();
     yield* p.done;
     assert.is(t.getReturncode(), -9);
@@ -246,7 +293,11 @@ test("after a kill mid-read, EPIPE and a cancelled communicate, the runtime hold
   const kinds = ["ProcessWrap", "PipeWrap"];
   const before = await handlesLeft(kinds, []); // this process's own stdout and stderr may be pipes
   await run(function* () {
-    const p = yield* createSubprocessShell("head -c 300000 /dev/zero; exec sleep 30", { stdin: PIPE, stdout: PIPE, stderr: PIPE });
+    const p = yield* createSubprocessShell("head -c 300000 /dev/zero; exec sleep 30", {
+      stdin: PIPE,
+      stdout: PIPE,
+      stderr: PIPE,
+    });
     yield* p.stdout!.readexactly(1000);
     p.kill();
     yield* p.wait();
@@ -254,7 +305,11 @@ test("after a kill mid-read, EPIPE and a cancelled communicate, the runtime hold
     const t = createTask(q.communicate(new Uint8Array(1 << 20)));
     yield* sleepMs(20);
     t.cancel();
-    try { yield* t; } catch { /* cancelled */ }
+    try {
+      yield* t;
+    } catch {
+      /* cancelled */
+    }
     // q still runs with its pipes open: closing the loop closes them and lets the child go
   });
   assert.equal(await handlesLeft(kinds, before), [], "handles left");

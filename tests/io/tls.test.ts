@@ -11,16 +11,13 @@ import { Future } from "../../src/tasks/future.js";
 import { openConnection, startServer } from "../../src/io/streams/index.js";
 import { Protocol, type Transport } from "../../src/io/transports/index.js";
 import type { TlsOptions } from "../../src/io/tls/index.js";
-import { activeHandles, codeOf, echoLines, handlesLeft, noFdsLeft, recordErrors, text, throwsA } from "../helpers.js";
+import { codeOf, echoLines, handlesLeft, noFdsLeft, recordErrors, text, throwsA } from "../helpers.js";
 import { makeCerts } from "../tls-certs.js";
 
 const certs = makeCerts();
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
 const serverSsl = { key: certs.key, cert: certs.cert };
 const clientSsl = { ca: certs.ca };
-
-
-
 
 function* tlsEchoServer(ssl: TlsOptions = serverSsl) {
   const server = yield* startServer(echoLines, "127.0.0.1", 0, { ssl });
@@ -62,44 +59,59 @@ test("an IP address is verified against the certificate's IP entry; a plain conn
     const [, w2] = yield* openConnection("127.0.0.1", plain.address()!.port);
     assert.is(w2.getExtraInfo("peercert"), null);
     w2.close();
-    for (const s of [server, plain]) { s.close(); yield* s.waitClosed(); }
+    for (const s of [server, plain]) {
+      s.close();
+      yield* s.waitClosed();
+    }
     yield* noFdsLeft();
   });
 });
 
 // Deno's node:tls server does not complete a handshake that asks for a client certificate, so
 // this one runs on Node only (the test runner does not count uvu's skipped tests).
-if (!isDeno) test("a server asking for client certificates sees the client's in peercert, and refuses a client without one", async () => {
-  await run(function* () {
-    let seen: { subject: { CN: string } } | null = null;
-    const server = yield* startServer(function* (r, w) {
-      seen = w.getExtraInfo("peercert") as typeof seen;
-      yield* echoLines(r, w);
-    }, "127.0.0.1", 0, { ssl: { ...serverSsl, ca: certs.ca, requestCert: true, rejectUnauthorized: true } });
-    const port = server.address()!.port;
-    const [r, w] = yield* openConnection("localhost", port, { ssl: { ...clientSsl, key: certs.clientKey, cert: certs.clientCert } });
-    w.write("mutual\n");
-    assert.is(text(yield* r.readline()), "mutual\n");
-    assert.is(seen!.subject.CN, "wasio client");
-    w.close();
-    yield* w.waitClosed();
-    // without a certificate the server ends the connection during or right after the handshake
-    const [code] = yield* codeOf((function* () {
-      const [r2] = yield* openConnection("localhost", port, { ssl: clientSsl });
-      yield* r2.readexactly(1);
-    })());
-    assert.ok(code !== undefined, "the connection fails");
-    server.close();
-    (server as any).abortClients();
-    yield* server.waitClosed();
-    yield* noFdsLeft();
+if (!isDeno)
+  test("a server asking for client certificates sees the client's in peercert, and refuses a client without one", async () => {
+    await run(function* () {
+      let seen: { subject: { CN: string } } | null = null;
+      const server = yield* startServer(
+        function* (r, w) {
+          seen = w.getExtraInfo("peercert") as typeof seen;
+          yield* echoLines(r, w);
+        },
+        "127.0.0.1",
+        0,
+        { ssl: { ...serverSsl, ca: certs.ca, requestCert: true, rejectUnauthorized: true } },
+      );
+      const port = server.address()!.port;
+      const [r, w] = yield* openConnection("localhost", port, {
+        ssl: { ...clientSsl, key: certs.clientKey, cert: certs.clientCert },
+      });
+      w.write("mutual\n");
+      assert.is(text(yield* r.readline()), "mutual\n");
+      assert.is(seen!.subject.CN, "wasio client");
+      w.close();
+      yield* w.waitClosed();
+      // without a certificate the server ends the connection during or right after the handshake
+      const [code] = yield* codeOf(
+        (function* () {
+          const [r2] = yield* openConnection("localhost", port, { ssl: clientSsl });
+          yield* r2.readexactly(1);
+        })(),
+      );
+      assert.ok(code !== undefined, "the connection fails");
+      server.close();
+      (server as any).abortClients();
+      yield* server.waitClosed();
+      yield* noFdsLeft();
+    });
   });
-});
 
 test("a hostname the certificate does not name fails with ERR_TLS_CERT_ALTNAME_INVALID", async () => {
   await run(function* () {
     const [server, port] = yield* tlsEchoServer();
-    const [code, message] = yield* codeOf(openConnection("127.0.0.1", port, { ssl: clientSsl, serverHostname: "example.com" }));
+    const [code, message] = yield* codeOf(
+      openConnection("127.0.0.1", port, { ssl: clientSsl, serverHostname: "example.com" }),
+    );
     assert.is(code, "ERR_TLS_CERT_ALTNAME_INVALID", message);
     // serverHostname "" skips the name check (the chain is still verified)
     const [, w] = yield* openConnection("127.0.0.1", port, { ssl: clientSsl, serverHostname: "" });
@@ -122,19 +134,33 @@ test("an expired certificate fails with CERT_HAS_EXPIRED, an unknown self-signed
     // ssl: true trusts the runtime's CA store only, which does not know our test CA
     const [server, p3] = yield* tlsEchoServer();
     const [code3] = yield* codeOf(openConnection("localhost", p3, { ssl: true }));
-    assert.ok(code3 === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code3 === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", String(code3));
+    assert.ok(
+      code3 === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || code3 === "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      String(code3),
+    );
     // rejectUnauthorized: false accepts it anyway
     const [, w] = yield* openConnection("localhost", p2, { ssl: { rejectUnauthorized: false } });
     w.close();
-    for (const s of [expired, self, server]) { s.close(); yield* s.waitClosed(); }
+    for (const s of [expired, self, server]) {
+      s.close();
+      yield* s.waitClosed();
+    }
     yield* noFdsLeft();
   });
 });
 
 test("a server that never answers the handshake fails it after sslHandshakeTimeout with ECONNABORTED", async () => {
   await run(function* () {
-    const silent = yield* startServer(function* (r) { yield* r.read(); }, "127.0.0.1", 0);
-    const [code, message] = yield* codeOf(openConnection("127.0.0.1", silent.address()!.port, { ssl: clientSsl, sslHandshakeTimeout: 100 }));
+    const silent = yield* startServer(
+      function* (r) {
+        yield* r.read();
+      },
+      "127.0.0.1",
+      0,
+    );
+    const [code, message] = yield* codeOf(
+      openConnection("127.0.0.1", silent.address()!.port, { ssl: clientSsl, sslHandshakeTimeout: 100 }),
+    );
     assert.is(code, "ECONNABORTED");
     assert.match(message, "TLS handshake is taking longer than 100 ms");
     silent.close();
@@ -146,7 +172,14 @@ test("a server that never answers the handshake fails it after sslHandshakeTimeo
 
 test("a peer that hangs up mid-handshake gives ECONNRESET and leaves no fd", async () => {
   await run(function* () {
-    const rude = yield* startServer(function* (r, w) { yield* r.read(1); w.transport.abort(); }, "127.0.0.1", 0);
+    const rude = yield* startServer(
+      function* (r, w) {
+        yield* r.read(1);
+        w.transport.abort();
+      },
+      "127.0.0.1",
+      0,
+    );
     const [code, message] = yield* codeOf(openConnection("127.0.0.1", rude.address()!.port, { ssl: clientSsl }));
     assert.ok(code === "ECONNRESET" || code === "EPIPE", `${code}: ${message}`);
     rude.close();
@@ -158,12 +191,16 @@ test("a peer that hangs up mid-handshake gives ECONNRESET and leaves no fd", asy
 test("writer.startTls upgrades a plain connection in place on both sides (STARTTLS)", async () => {
   await run(function* () {
     const errors = recordErrors();
-    const server = yield* startServer(function* (r, w) {
-      assert.is(text(yield* r.readline()), "STARTTLS\n");
-      w.write("GO\n");
-      yield* w.startTls({ ...serverSsl, serverSide: true });
-      yield* echoLines(r, w);
-    }, "127.0.0.1", 0);
+    const server = yield* startServer(
+      function* (r, w) {
+        assert.is(text(yield* r.readline()), "STARTTLS\n");
+        w.write("GO\n");
+        yield* w.startTls({ ...serverSsl, serverSide: true });
+        yield* echoLines(r, w);
+      },
+      "127.0.0.1",
+      0,
+    );
     const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
     w.write("STARTTLS\n");
     assert.is(text(yield* r.readline()), "GO\n");
@@ -186,15 +223,26 @@ class Collect extends Protocol {
   got = "";
   made = 0;
   lost = new Future<unknown>(getRunningLoop());
-  override connectionMade(t: Transport): void { this.t = t; this.made++; }
-  override dataReceived(d: Uint8Array): void { this.got += text(d); }
-  override connectionLost(exc: unknown): void { if (!this.lost.done()) this.lost.setResult(exc); }
+  override connectionMade(t: Transport): void {
+    this.t = t;
+    this.made++;
+  }
+  override dataReceived(d: Uint8Array): void {
+    this.got += text(d);
+  }
+  override connectionLost(exc: unknown): void {
+    if (!this.lost.done()) this.lost.setResult(exc);
+  }
 }
 
 class Echo extends Protocol {
   t!: Transport;
-  override connectionMade(t: Transport): void { this.t = t; }
-  override dataReceived(d: Uint8Array): void { this.t.write(d); }
+  override connectionMade(t: Transport): void {
+    this.t = t;
+  }
+  override dataReceived(d: Uint8Array): void {
+    this.t.write(d);
+  }
 }
 
 test("protocols over TLS (createServer/createConnection with ssl), and loop.startTls on a protocol's transport", async () => {
@@ -225,7 +273,11 @@ test("protocols over TLS (createServer/createConnection with ssl), and loop.star
     assert.is(pp.got, "plain first then tls");
     tt.close();
     yield* pp.lost;
-    for (const s of [server, plain]) { s.close(); (s as any).closeClients(); yield* s.waitClosed(); }
+    for (const s of [server, plain]) {
+      s.close();
+      (s as any).closeClients();
+      yield* s.waitClosed();
+    }
     yield* noFdsLeft();
   });
 });
@@ -238,11 +290,28 @@ test("after failed handshakes (mismatch, expired, timeout, hang-up) the runtime 
     yield* codeOf(openConnection("127.0.0.1", port, { ssl: clientSsl, serverHostname: "example.com" }));
     const [expired, p1] = yield* tlsEchoServer({ key: certs.expiredKey, cert: certs.expiredCert });
     yield* codeOf(openConnection("localhost", p1, { ssl: clientSsl }));
-    const silent = yield* startServer(function* (r) { yield* r.read(); }, "127.0.0.1", 0);
+    const silent = yield* startServer(
+      function* (r) {
+        yield* r.read();
+      },
+      "127.0.0.1",
+      0,
+    );
     yield* codeOf(openConnection("127.0.0.1", silent.address()!.port, { ssl: clientSsl, sslHandshakeTimeout: 50 }));
-    const rude = yield* startServer(function* (r, w) { yield* r.read(1); w.transport.abort(); }, "127.0.0.1", 0);
+    const rude = yield* startServer(
+      function* (r, w) {
+        yield* r.read(1);
+        w.transport.abort();
+      },
+      "127.0.0.1",
+      0,
+    );
     yield* codeOf(openConnection("127.0.0.1", rude.address()!.port, { ssl: clientSsl }));
-    for (const s of [server, expired, silent, rude]) { s.close(); (s as any).abortClients(); yield* s.waitClosed(); }
+    for (const s of [server, expired, silent, rude]) {
+      s.close();
+      (s as any).abortClients();
+      yield* s.waitClosed();
+    }
   });
   assert.equal(await handlesLeft(kinds, before), [], "handles left");
 });

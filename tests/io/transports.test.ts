@@ -8,7 +8,14 @@ import { run } from "../../src/run.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
-import { BaseTransport, BufferedProtocol, Protocol, ReadTransport, Transport, WriteTransport } from "../../src/io/transports/index.js";
+import {
+  BaseTransport,
+  BufferedProtocol,
+  Protocol,
+  ReadTransport,
+  Transport,
+  WriteTransport,
+} from "../../src/io/transports/index.js";
 import { recordErrors, socketHost, text, throwsA } from "../helpers.js";
 
 /** Records every callback as a string and settles `lost` on connectionLost. */
@@ -19,19 +26,40 @@ class Recorder extends Protocol {
   keepOpen = false;
   readonly lost = new Future<unknown>(getRunningLoop());
   readonly gotEof = new Future<void>(getRunningLoop());
-  override connectionMade(t: Transport): void { this.transport = t; this.events.push("made"); }
-  override dataReceived(d: Uint8Array): void { this.received += text(d); this.events.push("data"); }
-  override eofReceived(): boolean { this.events.push("eof"); this.gotEof.setResult(undefined); return this.keepOpen; }
-  override connectionLost(exc: unknown): void { this.events.push("lost"); this.lost.setResult(exc); }
-  override pauseWriting(): void { this.events.push("pause"); }
-  override resumeWriting(): void { this.events.push("resume"); }
+  override connectionMade(t: Transport): void {
+    this.transport = t;
+    this.events.push("made");
+  }
+  override dataReceived(d: Uint8Array): void {
+    this.received += text(d);
+    this.events.push("data");
+  }
+  override eofReceived(): boolean {
+    this.events.push("eof");
+    this.gotEof.setResult(undefined);
+    return this.keepOpen;
+  }
+  override connectionLost(exc: unknown): void {
+    this.events.push("lost");
+    this.lost.setResult(exc);
+  }
+  override pauseWriting(): void {
+    this.events.push("pause");
+  }
+  override resumeWriting(): void {
+    this.events.push("resume");
+  }
 }
 
 /** Echoes what it gets; closes on EOF. */
 class Echo extends Protocol {
   t!: Transport;
-  override connectionMade(t: Transport): void { this.t = t; }
-  override dataReceived(d: Uint8Array): void { this.t.write(d); }
+  override connectionMade(t: Transport): void {
+    this.t = t;
+  }
+  override dataReceived(d: Uint8Array): void {
+    this.t.write(d);
+  }
 }
 
 function* echoServer(): Coroutine<[{ close(): void; waitClosed(): Coroutine<void> }, number]> {
@@ -66,7 +94,10 @@ test("createConnection runs connectionMade before returning, echoes through a pr
     t.writeEof(); // the echo server's transport closes on EOF, so we get EOF and then lost
     const exc = yield* p.lost;
     assert.is(exc, null);
-    assert.equal(p.events.filter((e) => e !== "data"), ["made", "eof", "lost"]);
+    assert.equal(
+      p.events.filter((e) => e !== "data"),
+      ["made", "eof", "lost"],
+    );
     assert.ok(t.isClosing());
     server.close();
     yield* server.waitClosed();
@@ -82,9 +113,16 @@ test("a BufferedProtocol receives straight into the buffer it hands out", async 
       buf = new Uint8Array(7); // small: a 20-byte message takes several reads
       got: number[] = [];
       done = new Future<void>(getRunningLoop());
-      override getBuffer(hint: number): Uint8Array { assert.is(hint, -1); return this.buf; }
-      override bufferUpdated(n: number): void { for (let i = 0; i < n; i++) this.got.push(this.buf[i]); }
-      override connectionLost(): void { this.done.setResult(undefined); }
+      override getBuffer(hint: number): Uint8Array {
+        assert.is(hint, -1);
+        return this.buf;
+      }
+      override bufferUpdated(n: number): void {
+        for (let i = 0; i < n; i++) this.got.push(this.buf[i]);
+      }
+      override connectionLost(): void {
+        this.done.setResult(undefined);
+      }
     }
     const [t, p] = yield* getRunningLoop().createConnection(() => new Into(), "127.0.0.1", port);
     const msg = new Uint8Array(20).map((_, i) => i * 3);
@@ -103,7 +141,10 @@ test("pauseWriting and resumeWriting bracket a write buffer over the high-water 
     const loop = getRunningLoop();
     let serverSide: Transport | null = null;
     class Slow extends Protocol {
-      override connectionMade(t: Transport): void { serverSide = t; t.pauseReading(); }
+      override connectionMade(t: Transport): void {
+        serverSide = t;
+        t.pauseReading();
+      }
     }
     const server = yield* loop.createServer(() => new Slow(), "127.0.0.1", 0);
     const [t, p] = yield* loop.createConnection(() => new Recorder(), "127.0.0.1", server.address()!.port);
@@ -129,11 +170,15 @@ test("eofReceived returning true keeps the transport open for writing (half-clos
   await run(function* () {
     const loop = getRunningLoop();
     let serverP: Recorder | null = null;
-    const server = yield* loop.createServer(() => {
-      serverP = new Recorder();
-      serverP.keepOpen = true;
-      return serverP;
-    }, "127.0.0.1", 0);
+    const server = yield* loop.createServer(
+      () => {
+        serverP = new Recorder();
+        serverP.keepOpen = true;
+        return serverP;
+      },
+      "127.0.0.1",
+      0,
+    );
     const [t, p] = yield* loop.createConnection(() => new Recorder(), "127.0.0.1", server.address()!.port);
     t.write("question");
     t.writeEof();
@@ -176,7 +221,14 @@ test("a refused connection throws with code ECONNREFUSED, makes no protocol and 
     yield* server.waitClosed();
     let made = 0;
     try {
-      yield* loop.createConnection(() => { made++; return new Recorder(); }, "127.0.0.1", port);
+      yield* loop.createConnection(
+        () => {
+          made++;
+          return new Recorder();
+        },
+        "127.0.0.1",
+        port,
+      );
       assert.unreachable("connected");
     } catch (e) {
       assert.is((e as { code?: string }).code, "ECONNREFUSED");
@@ -191,7 +243,9 @@ test("an exception in dataReceived is reported through the exception handler and
     const loop = getRunningLoop();
     const errors = recordErrors();
     class Boom extends Recorder {
-      override dataReceived(): void { throw new Error("boom"); }
+      override dataReceived(): void {
+        throw new Error("boom");
+      }
     }
     const [server, port] = yield* echoServer();
     const [t, p] = yield* loop.createConnection(() => new Boom(), "127.0.0.1", port);

@@ -19,11 +19,26 @@ class Recorder extends DatagramProtocol {
   transport: DatagramTransport | null = null;
   lost: unknown = undefined;
   private waiter: Future<void> | null = null;
-  override connectionMade(t: DatagramTransport): void { this.transport = t; }
-  override datagramReceived(d: Uint8Array, addr: [string, number]): void { this.events.push(["data", text(d), addr]); this.wake(); }
-  override errorReceived(exc: Error): void { this.events.push(["error", (exc as { code?: string }).code ?? "?"]); this.wake(); }
-  override connectionLost(exc: unknown): void { this.lost = exc; this.wake(); }
-  private wake(): void { const w = this.waiter; this.waiter = null; w?.setResult(undefined); }
+  override connectionMade(t: DatagramTransport): void {
+    this.transport = t;
+  }
+  override datagramReceived(d: Uint8Array, addr: [string, number]): void {
+    this.events.push(["data", text(d), addr]);
+    this.wake();
+  }
+  override errorReceived(exc: Error): void {
+    this.events.push(["error", (exc as { code?: string }).code ?? "?"]);
+    this.wake();
+  }
+  override connectionLost(exc: unknown): void {
+    this.lost = exc;
+    this.wake();
+  }
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.setResult(undefined);
+  }
   *next(count = 1): Coroutine<void> {
     while (this.events.length < count) {
       this.waiter = new Future<void>(getRunningLoop());
@@ -35,10 +50,13 @@ class Recorder extends DatagramProtocol {
 /** Echoes every datagram back to its sender. */
 class Echo extends DatagramProtocol {
   t!: DatagramTransport;
-  override connectionMade(t: DatagramTransport): void { this.t = t; }
-  override datagramReceived(d: Uint8Array, addr: [string, number]): void { this.t.sendto(d, addr); }
+  override connectionMade(t: DatagramTransport): void {
+    this.t = t;
+  }
+  override datagramReceived(d: Uint8Array, addr: [string, number]): void {
+    this.t.sendto(d, addr);
+  }
 }
-
 
 test("a connected endpoint exchanges datagrams with an echo endpoint and knows both addresses", async () => {
   await run(function* () {
@@ -55,7 +73,10 @@ test("a connected endpoint exchanges datagrams with an echo endpoint and knows b
     t.sendto(new TextEncoder().encode("two"), ["127.0.0.1", port]);
     yield* p.next(2);
     // UDP keeps no order (Deno's dgram may swap two sends): compare as a set
-    assert.equal([...p.events].sort(), [["data", "one", ["127.0.0.1", port]], ["data", "two", ["127.0.0.1", port]]]);
+    assert.equal([...p.events].sort(), [
+      ["data", "one", ["127.0.0.1", port]],
+      ["data", "two", ["127.0.0.1", port]],
+    ]);
     assert.throws(() => t.sendto("x", ["127.0.0.1", port + 1 > 65535 ? 1 : port + 1]), RangeError);
     t.close();
     server.close();
@@ -148,11 +169,16 @@ test("after an oversized datagram, a refusal and a failed bind, the runtime hold
   await run(function* () {
     const loop = getRunningLoop();
     const [a, p] = yield* loop.createDatagramEndpoint(() => new Recorder(), { localAddr: ["127.0.0.1", 0] });
-    if (!isDeno) assert.ok(activeHandles(["UDPWrap"]).length > before.length, "Node lists open UDP handles (Deno lists none)");
+    if (!isDeno)
+      assert.ok(activeHandles(["UDPWrap"]).length > before.length, "Node lists open UDP handles (Deno lists none)");
     const port = (a.getExtraInfo("sockname") as { port: number }).port;
     a.sendto(new Uint8Array(70_000), ["127.0.0.1", port]);
     yield* p.next(1);
-    try { yield* loop.createDatagramEndpoint(() => new Recorder(), { localAddr: ["127.0.0.1", port] }); } catch { /* EADDRINUSE */ }
+    try {
+      yield* loop.createDatagramEndpoint(() => new Recorder(), { localAddr: ["127.0.0.1", port] });
+    } catch {
+      /* EADDRINUSE */
+    }
     const [b] = yield* loop.createDatagramEndpoint(() => new Recorder(), { remoteAddr: ["127.0.0.1", port] });
     a.close(); // b's peer is gone: its sends are refused
     b.sendto("x");
@@ -165,8 +191,14 @@ test("createDatagramEndpoint checks its arguments eagerly", async () => {
   await run(function* () {
     const loop = getRunningLoop();
     assert.throws(() => loop.createDatagramEndpoint(42 as any), TypeError);
-    assert.throws(() => loop.createDatagramEndpoint(() => new Recorder(), { localAddr: "127.0.0.1:0" as any }), TypeError);
-    assert.throws(() => loop.createDatagramEndpoint(() => new Recorder(), { localAddr: ["127.0.0.1", 70000] }), RangeError);
+    assert.throws(
+      () => loop.createDatagramEndpoint(() => new Recorder(), { localAddr: "127.0.0.1:0" as any }),
+      TypeError,
+    );
+    assert.throws(
+      () => loop.createDatagramEndpoint(() => new Recorder(), { localAddr: ["127.0.0.1", 70000] }),
+      RangeError,
+    );
   });
 });
 

@@ -19,9 +19,6 @@ const dir = mkdtempSync(join(tmpdir(), "wasio-unix-"));
 let n = 0;
 const freshPath = () => join(dir, `s${n++}.sock`);
 
-
-
-
 test("streams over a Unix socket: echo, then the socket file and every fd are gone after close", async () => {
   const path = freshPath();
   await run(function* () {
@@ -104,14 +101,22 @@ test("protocols over a Unix socket: createUnixServer / createUnixConnection, and
     const errors = recordErrors();
     class Echo extends Protocol {
       t!: Transport;
-      override connectionMade(t: Transport): void { this.t = t; }
-      override dataReceived(d: Uint8Array): void { this.t.write(d); }
+      override connectionMade(t: Transport): void {
+        this.t = t;
+      }
+      override dataReceived(d: Uint8Array): void {
+        this.t.write(d);
+      }
     }
     class Client extends Protocol {
       got = "";
       lost = new Future<unknown>(loop);
-      override dataReceived(d: Uint8Array): void { this.got += text(d); }
-      override connectionLost(exc: unknown): void { this.lost.setResult(exc); }
+      override dataReceived(d: Uint8Array): void {
+        this.got += text(d);
+      }
+      override connectionLost(exc: unknown): void {
+        this.lost.setResult(exc);
+      }
     }
     const server = yield* loop.createUnixServer(() => new Echo(), path);
     const [t, p] = yield* loop.createUnixConnection(() => new Client(), path);

@@ -31,7 +31,10 @@ export class ChildExit implements Resource, ChildHandle {
   error: (Error & { code?: string }) | null = null;
   private reportErrno = ERRNO_SUCCESS;
 
-  constructor(readonly child: ChildProcess.ChildProcess, private readonly owner: SocketHost) {
+  constructor(
+    readonly child: ChildProcess.ChildProcess,
+    private readonly owner: SocketHost,
+  ) {
     child.on("exit", (code, signal) => {
       this.returncode = code ?? -signalNumber(signal);
       this.changed();
@@ -137,7 +140,9 @@ export function spawnChild(host: SocketHost, file: string, args: readonly string
  * reader is gone as EBADF (on the read side it never uses), which names nothing the user did.
  */
 function writePipe<S extends { on(ev: "error", cb: (e: Error & { code?: string }) => void): unknown } | null>(s: S): S {
-  s?.on("error", (e) => { if (e.code === "EBADF") e.code = "EPIPE"; });
+  s?.on("error", (e) => {
+    if (e.code === "EBADF") e.code = "EPIPE";
+  });
   return s;
 }
 

@@ -27,7 +27,6 @@ import type { SocketHost } from "./socket-host.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
 
-
 function tls(): typeof Tls {
   return requireBuiltin<typeof Tls>("node:tls", "TLS");
 }
@@ -40,14 +39,23 @@ function isIp(name: string): boolean {
 function clientOptions(options: TlsOptions, name: string | undefined): Tls.ConnectionOptions {
   const o = { ...options } as Tls.ConnectionOptions;
   if (name === undefined) return o;
-  if (name === "") { o.checkServerIdentity = () => undefined; return o; }
+  if (name === "") {
+    o.checkServerIdentity = () => undefined;
+    return o;
+  }
   if (isIp(name)) o.checkServerIdentity = (_host, cert) => tls().checkServerIdentity(name, cert);
   else o.servername = name;
   return o;
 }
 
 /** Starts a TLS connection to `hostName`:`port`; the fd becomes writable once the handshake is done. */
-export function connectTls(host: SocketHost, hostName: string, port: number, options: TlsOptions, client: TlsClientOptions): number {
+export function connectTls(
+  host: SocketHost,
+  hostName: string,
+  port: number,
+  options: TlsOptions,
+  client: TlsClientOptions,
+): number {
   checkPermission({ name: "net", host: netTarget(hostName, port) }, "connect");
   const o = clientOptions(options, client.serverHostname ?? (isIp(hostName) ? undefined : hostName));
   const socket = tls().connect({ ...o, host: hostName, port } as Tls.ConnectionOptions);
@@ -61,9 +69,20 @@ export function connectTls(host: SocketHost, hostName: string, port: number, opt
  * Starts a TLS listener on `hostName`:`port`; its connections are handed out once their
  * handshake is done (one that takes longer than `handshakeTimeoutMs` is dropped).
  */
-export function listenTls(host: SocketHost, hostName: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number {
+export function listenTls(
+  host: SocketHost,
+  hostName: string | null,
+  port: number,
+  backlog: number,
+  options: TlsOptions,
+  handshakeTimeoutMs?: number,
+): number {
   checkPermission({ name: "net", host: netTarget(hostName, port) }, "listen");
-  const server = tls().createServer({ ...options, noDelay: true, handshakeTimeout: handshakeTimeoutMs } as Tls.TlsOptions);
+  const server = tls().createServer({
+    ...options,
+    noDelay: true,
+    handshakeTimeout: handshakeTimeoutMs,
+  } as Tls.TlsOptions);
   server.on("tlsClientError", (_err: Error, s: Tls.TLSSocket) => s.destroy()); // that client only
   const listener = new TcpListener(server, host, "secureConnection");
   const o: Net.ListenOptions = { port, backlog };
@@ -77,7 +96,13 @@ export function listenTls(host: SocketHost, hostName: string | null, port: numbe
  * becomes writable once the handshake is done; `fd` is closed without touching the connection.
  * -EBADF / -ENOTSOCK for a bad fd, -EINVAL when received bytes wait unread on it.
  */
-export function upgradeTls(host: SocketHost, fd: number, options: TlsOptions, serverSide: boolean, client: TlsClientOptions): number {
+export function upgradeTls(
+  host: SocketHost,
+  fd: number,
+  options: TlsOptions,
+  serverSide: boolean,
+  client: TlsClientOptions,
+): number {
   const res = host.fds.get(fd);
   if (!(res instanceof TcpSocket)) return res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
   if (!res.detach()) return -ERRNO_INVAL;
@@ -86,10 +111,14 @@ export function upgradeTls(host: SocketHost, fd: number, options: TlsOptions, se
   let socket: Tls.TLSSocket;
   let event: string;
   if (serverSide) {
-    socket = new (tls().TLSSocket)(raw, { ...options, isServer: true, secureContext: tls().createSecureContext(options as Tls.SecureContextOptions) } as Tls.TLSSocketOptions);
+    socket = new (tls().TLSSocket)(raw, {
+      ...options,
+      isServer: true,
+      secureContext: tls().createSecureContext(options as Tls.SecureContextOptions),
+    } as Tls.TLSSocketOptions);
     event = "secure";
   } else {
-    const name = client.serverHostname ?? (res.peerName()?.address ?? "");
+    const name = client.serverHostname ?? res.peerName()?.address ?? "";
     socket = tls().connect({ ...clientOptions(options, name), socket: raw } as Tls.ConnectionOptions);
     event = "secureConnect";
   }

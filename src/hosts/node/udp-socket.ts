@@ -41,8 +41,14 @@ export class UdpSocket implements Resource, UdpHandle {
   private local: SockAddr | null = null;
   private peer: SockAddr | null = null;
 
-  constructor(readonly socket: Dgram.Socket, private readonly owner: SocketHost, private readonly broadcast: boolean) {
-    socket.on("message", (msg: Uint8Array, rinfo: Dgram.RemoteInfo) => this.push({ data: msg, address: rinfo.address, port: rinfo.port, error: null }));
+  constructor(
+    readonly socket: Dgram.Socket,
+    private readonly owner: SocketHost,
+    private readonly broadcast: boolean,
+  ) {
+    socket.on("message", (msg: Uint8Array, rinfo: Dgram.RemoteInfo) =>
+      this.push({ data: msg, address: rinfo.address, port: rinfo.port, error: null }),
+    );
     socket.on("error", (err: Error) => this.onError(err));
   }
 
@@ -51,7 +57,10 @@ export class UdpSocket implements Resource, UdpHandle {
     const s = this.socket;
     const connect = () => {
       if (this.closed) return;
-      if (remote === null) { this.finish(); return; }
+      if (remote === null) {
+        this.finish();
+        return;
+      }
       s.connect(remote[1], remote[0], () => this.finish());
     };
     if (local !== null) s.bind(local[1], local[0], connect);
@@ -66,11 +75,15 @@ export class UdpSocket implements Resource, UdpHandle {
     try {
       const a = this.socket.address();
       this.local = { address: a.address, port: a.port, family: a.family };
-    } catch { /* not bound */ }
+    } catch {
+      /* not bound */
+    }
     try {
       const r = this.socket.remoteAddress();
       this.peer = { address: r.address, port: r.port, family: r.family };
-    } catch { /* not connected */ }
+    } catch {
+      /* not connected */
+    }
     this.owner._readinessChanged(this);
   }
 
@@ -91,7 +104,10 @@ export class UdpSocket implements Resource, UdpHandle {
   private push(item: UdpItem): void {
     if (this.closed) return;
     const n = this.items.length - this.head;
-    if (n >= RECV_QUEUE_MAX && item.data !== null) { this.dropped++; return; }
+    if (n >= RECV_QUEUE_MAX && item.data !== null) {
+      this.dropped++;
+      return;
+    }
     this.items.push(item);
     if (n === 0) this.owner._readinessChanged(this);
   }
@@ -103,7 +119,10 @@ export class UdpSocket implements Resource, UdpHandle {
     if (this.head === this.items.length) return -ERRNO_AGAIN;
     const item = this.items[this.head];
     this.items[this.head++] = undefined as unknown as UdpItem;
-    if (this.head === this.items.length) { this.items.length = 0; this.head = 0; }
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    }
     return item;
   }
 
@@ -111,7 +130,9 @@ export class UdpSocket implements Resource, UdpHandle {
   send(data: Uint8Array, port?: number, address?: string): number {
     if (this.closed) return -ERRNO_BADF;
     if (this.errno !== ERRNO_SUCCESS) return -this.errno;
-    const cb = (err: Error | null) => { if (err) this.push({ data: null, address: address ?? "", port: port ?? 0, error: err }); };
+    const cb = (err: Error | null) => {
+      if (err) this.push({ data: null, address: address ?? "", port: port ?? 0, error: err });
+    };
     if (port === undefined) this.socket.send(data, cb);
     else this.socket.send(data, port, address, cb);
     return data.length;
@@ -140,7 +161,7 @@ export class UdpSocket implements Resource, UdpHandle {
   }
 
   readableBytes(): number {
-    return this.head < this.items.length ? this.items[this.head].data?.length ?? 0 : 0;
+    return this.head < this.items.length ? (this.items[this.head].data?.length ?? 0) : 0;
   }
 
   hungUp(): boolean {
@@ -158,7 +179,11 @@ export class UdpSocket implements Resource, UdpHandle {
     this.closed = true;
     this.items = [];
     this.head = 0;
-    try { this.socket.close(); } catch { /* not running yet or already closed */ }
+    try {
+      this.socket.close();
+    } catch {
+      /* not running yet or already closed */
+    }
   }
 }
 
@@ -166,8 +191,12 @@ export class UdpSocket implements Resource, UdpHandle {
 export function udpOpen(host: SocketHost, opts: UdpOpenOptions): number {
   const dgram = requireBuiltin<typeof Dgram>("node:dgram", "UDP sockets");
   const where = opts.local ?? opts.remote ?? null;
-  checkPermission({ name: "net", host: where === null ? undefined : netTarget(where[0], where[1]) }, opts.local ? "bind" : "connect");
-  if (opts.local && opts.remote) checkPermission({ name: "net", host: netTarget(opts.remote[0], opts.remote[1]) }, "connect");
+  checkPermission(
+    { name: "net", host: where === null ? undefined : netTarget(where[0], where[1]) },
+    opts.local ? "bind" : "connect",
+  );
+  if (opts.local && opts.remote)
+    checkPermission({ name: "net", host: netTarget(opts.remote[0], opts.remote[1]) }, "connect");
   const addr = opts.local?.[0] ?? opts.remote?.[0] ?? "";
   const type = opts.type ?? (addr.includes(":") ? "udp6" : "udp4");
   const socket = dgram.createSocket({ type, reuseAddr: opts.reuseAddress === true });

@@ -20,18 +20,26 @@ export const UNIX_PATH_MAX = 107;
 
 /** Why `path` cannot name a Unix socket, or null: a non-empty string of at most UNIX_PATH_MAX bytes. */
 export function unixPathProblem(path: unknown): { code: string; message: string } | null {
-  if (typeof path !== "string") return { code: "EINVAL", message: `a Unix socket path must be a string, got ${typeof path}` };
+  if (typeof path !== "string")
+    return { code: "EINVAL", message: `a Unix socket path must be a string, got ${typeof path}` };
   if (path === "") return { code: "EINVAL", message: "a Unix socket path must not be empty" };
   if (path.includes("\0")) return { code: "EINVAL", message: "a Unix socket path must not contain NUL" };
   const bytes = new TextEncoder().encode(path).length;
-  if (bytes > UNIX_PATH_MAX) return { code: "ENAMETOOLONG", message: `the Unix socket path is ${bytes} bytes long; at most ${UNIX_PATH_MAX} fit in a socket address` };
+  if (bytes > UNIX_PATH_MAX)
+    return {
+      code: "ENAMETOOLONG",
+      message: `the Unix socket path is ${bytes} bytes long; at most ${UNIX_PATH_MAX} fit in a socket address`,
+    };
   return null;
 }
 
 /** Starts connecting to the Unix socket at `path`; the fd becomes writable when connected. */
 export function connectUnix(host: SocketHost, path: string): number {
   checkPathPermissions(path, "connect");
-  const socket = requireBuiltin<typeof Net>("node:net", "Unix sockets").connect({ path, allowHalfOpen: true } as Net.NetConnectOpts);
+  const socket = requireBuiltin<typeof Net>("node:net", "Unix sockets").connect({
+    path,
+    allowHalfOpen: true,
+  } as Net.NetConnectOpts);
   const sock = new TcpSocket(socket, true, host);
   sock.resettable = false;
   host._track(sock);
@@ -50,7 +58,9 @@ export function listenUnix(host: SocketHost, path: string, backlog: number): num
   } catch {
     // nothing there (or not ours to look at): the bind says what is wrong
   }
-  const server = requireBuiltin<typeof Net>("node:net", "Unix sockets").createServer({ allowHalfOpen: true } as Net.ServerOpts);
+  const server = requireBuiltin<typeof Net>("node:net", "Unix sockets").createServer({
+    allowHalfOpen: true,
+  } as Net.ServerOpts);
   const listener = new TcpListener(server, host);
   listener.pipe = true;
   server.listen({ path, backlog });
@@ -69,7 +79,9 @@ export function describeUnixPath(path: string): string {
   try {
     const st = fs.lstatSync(path);
     if (st.isSocket()) return "";
-    return st.isDirectory() ? " (a directory exists at this path)" : " (a file that is not a socket exists at this path)";
+    return st.isDirectory()
+      ? " (a directory exists at this path)"
+      : " (a file that is not a socket exists at this path)";
   } catch {
     return "";
   }

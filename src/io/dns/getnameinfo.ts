@@ -22,27 +22,43 @@ export function loopGetnameinfo(loop: EventLoop, sockaddr: [string, number], fla
     throw new TypeError(`sockaddr must be [address, port], got ${describe(sockaddr)}`);
   }
   const [address, port] = sockaddr;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${port}`);
-  if (typeof flags !== "number" || !Number.isInteger(flags) || flags < 0) throw new TypeError(`flags must be a non-negative integer, got ${String(flags)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be an integer in [0, 65535], got ${port}`);
+  if (typeof flags !== "number" || !Number.isInteger(flags) || flags < 0)
+    throw new TypeError(`flags must be a non-negative integer, got ${String(flags)}`);
   const net = nodeBuiltin<typeof NodeNet>("node:net");
-  if (net !== null && net.isIP(address) === 0) throw new RangeError(`sockaddr must hold an IP address, got ${JSON.stringify(address)}`);
+  if (net !== null && net.isIP(address) === 0)
+    throw new RangeError(`sockaddr must hold an IP address, got ${JSON.stringify(address)}`);
   const fut = loop.createFuture<[string, string]>();
   const deliver = (error: unknown, host: string, service: string): void => {
     if (loop.isClosed()) return;
-    loop._soonThreadsafe(settle, [fut, error, (flags & NI_NUMERICHOST) ? address : host, (flags & NI_NUMERICSERV) ? String(port) : service]);
+    loop._soonThreadsafe(settle, [
+      fut,
+      error,
+      flags & NI_NUMERICHOST ? address : host,
+      flags & NI_NUMERICSERV ? String(port) : service,
+    ]);
   };
-  if ((flags & NI_NUMERICHOST) && (flags & NI_NUMERICSERV)) {
+  if (flags & NI_NUMERICHOST && flags & NI_NUMERICSERV) {
     deliver(null, address, String(port));
     return fut;
   }
   const dns = nodeBuiltin<typeof NodeDns>("node:dns");
   if (dns === null) {
-    deliver(Object.assign(new Error("getnameinfo is not available on this runtime (it needs node:dns)"), { code: "ENOSYS" }), "", "");
+    deliver(
+      Object.assign(new Error("getnameinfo is not available on this runtime (it needs node:dns)"), { code: "ENOSYS" }),
+      "",
+      "",
+    );
     return fut;
   }
   dns.lookupService(address, port, (err, host, service) => {
-    if (err === null && (flags & NI_NAMEREQD) && host === address) {
-      deliver(Object.assign(new Error(`getnameinfo ENOTFOUND ${address}`), { code: "ENOTFOUND", syscall: "getnameinfo" }), "", "");
+    if (err === null && flags & NI_NAMEREQD && host === address) {
+      deliver(
+        Object.assign(new Error(`getnameinfo ENOTFOUND ${address}`), { code: "ENOTFOUND", syscall: "getnameinfo" }),
+        "",
+        "",
+      );
       return;
     }
     deliver(err ?? null, host ?? address, service ?? String(port));

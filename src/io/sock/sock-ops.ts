@@ -8,7 +8,15 @@
 // sockClose(fd) closes one. An fd that a transport or stream uses must not be given to these.
 
 import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
-import { checkBacklog, checkConnectHost, checkListenHost, checkPort, DEFAULT_BACKLOG, type SocketHostApi, type SockAddr } from "../../hosts/socket-api.js";
+import {
+  checkBacklog,
+  checkConnectHost,
+  checkListenHost,
+  checkPort,
+  DEFAULT_BACKLOG,
+  type SocketHostApi,
+  type SockAddr,
+} from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { checkFd, describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
@@ -38,7 +46,8 @@ function fail(host: SocketHostApi, fd: number, errno: number, syscall: string): 
 }
 
 function checkAddress(address: unknown, listen: boolean): [string, number] {
-  if (!Array.isArray(address) || address.length !== 2) throw new TypeError(`address must be [host, port], got ${describe(address)}`);
+  if (!Array.isArray(address) || address.length !== 2)
+    throw new TypeError(`address must be [host, port], got ${describe(address)}`);
   if (listen) checkListenHost(address[0]);
   else checkConnectHost(address[0]);
   checkPort(address[1]);
@@ -57,7 +66,11 @@ function* connect(loop: EventLoop, host: string, port: number): Coroutine<number
 }
 
 /** Listens on `[host, port]` (null host: every interface; port 0: a free one); the listening fd. */
-export function sockListen(loop: EventLoop, address: [string | null, number], backlog = DEFAULT_BACKLOG): Coroutine<number> {
+export function sockListen(
+  loop: EventLoop,
+  address: [string | null, number],
+  backlog = DEFAULT_BACKLOG,
+): Coroutine<number> {
   const [host, port] = checkAddress(address, true);
   checkBacklog(backlog);
   return listen(loop, host, port, backlog);
@@ -95,7 +108,8 @@ export function* sockRecvInto(loop: EventLoop, fd: number, buf: Uint8Array): Cor
 
 /** Receives up to `nbytes`: the bytes (empty at EOF). */
 export function sockRecv(loop: EventLoop, fd: number, nbytes: number): Coroutine<Uint8Array> {
-  if (typeof nbytes !== "number" || !Number.isInteger(nbytes)) throw new TypeError(`nbytes must be an integer, got ${describe(nbytes)}`);
+  if (typeof nbytes !== "number" || !Number.isInteger(nbytes))
+    throw new TypeError(`nbytes must be an integer, got ${describe(nbytes)}`);
   if (nbytes < 0) throw new RangeError(`nbytes must be >= 0, got ${nbytes}`);
   return recv(loop, fd, nbytes);
 }
@@ -114,7 +128,10 @@ export function* sockSendall(loop: EventLoop, fd: number, data: Uint8Array | str
   const host = socketHostOf(loop);
   while (bytes.length > 0) {
     const n = host.sockSend(fd, bytes);
-    if (n >= 0) { bytes = bytes.subarray(n); continue; }
+    if (n >= 0) {
+      bytes = bytes.subarray(n);
+      continue;
+    }
     if (n !== -ERRNO_AGAIN) throw fail(host, fd, -n, "send");
     yield* ready(loop, fd, true);
   }

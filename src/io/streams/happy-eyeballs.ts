@@ -18,11 +18,14 @@ export function happyEyeballs(o: HappyEyeballsOptions | undefined): ConnectOptio
   const delay = o?.happyEyeballsDelay;
   const interleave = o?.interleave;
   if (interleave !== undefined && interleave !== null) {
-    if (typeof interleave !== "number") throw new TypeError(`interleave must be a non-negative integer, got ${typeof interleave}`);
-    if (!Number.isInteger(interleave) || interleave < 0) throw new RangeError(`interleave must be a non-negative integer, got ${interleave}`);
+    if (typeof interleave !== "number")
+      throw new TypeError(`interleave must be a non-negative integer, got ${typeof interleave}`);
+    if (!Number.isInteger(interleave) || interleave < 0)
+      throw new RangeError(`interleave must be a non-negative integer, got ${interleave}`);
   }
   if (delay === undefined || delay === null) return undefined;
   if (typeof delay !== "number") throw new TypeError(`happyEyeballsDelay must be a number of ms, got ${typeof delay}`);
-  if (!(delay >= 0) || !Number.isFinite(delay)) throw new RangeError(`happyEyeballsDelay must be a non-negative number of ms, got ${delay}`);
+  if (!(delay >= 0) || !Number.isFinite(delay))
+    throw new RangeError(`happyEyeballsDelay must be a non-negative number of ms, got ${delay}`);
   return { happyEyeballsDelay: delay };
 }

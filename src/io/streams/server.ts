@@ -315,6 +315,6 @@ export function streamsAccepted(clientConnected: ClientConnected, limit: number,
 }
 
 function reportClientError(loop: EventLoop, server: Server, exception: unknown, transport: ServerConnection): void {
-  loop.callExceptionHandler({ message: "Unhandled exception in clientConnected", exception, transport });
+  loop.callExceptionHandler({ message: "Unhandled exception in clientConnected", exception, transport, server });
   transport.close();
 }

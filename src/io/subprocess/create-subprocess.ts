@@ -37,15 +37,24 @@ export interface SubprocessOptions {
 }
 
 /** Starts `program` with `args` (no shell); returns the Process once it is running. */
-export function createSubprocessExec(program: string, args: readonly string[] = [], options: SubprocessOptions = {}): Coroutine<Process> {
-  if (typeof program !== "string" || program === "") throw new TypeError(`program must be a non-empty string, got ${program === "" ? "an empty string" : typeof program}`);
-  if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError("args must be an array of strings");
+export function createSubprocessExec(
+  program: string,
+  args: readonly string[] = [],
+  options: SubprocessOptions = {},
+): Coroutine<Process> {
+  if (typeof program !== "string" || program === "")
+    throw new TypeError(
+      `program must be a non-empty string, got ${program === "" ? "an empty string" : typeof program}`,
+    );
+  if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
+    throw new TypeError("args must be an array of strings");
   return spawnProcess(program, args, options, false);
 }
 
 /** Runs `cmd` through the shell (/bin/sh -c); returns the Process once it is running. */
 export function createSubprocessShell(cmd: string, options: SubprocessOptions = {}): Coroutine<Process> {
-  if (typeof cmd !== "string" || cmd === "") throw new TypeError(`cmd must be a non-empty string, got ${cmd === "" ? "an empty string" : typeof cmd}`);
+  if (typeof cmd !== "string" || cmd === "")
+    throw new TypeError(`cmd must be a non-empty string, got ${cmd === "" ? "an empty string" : typeof cmd}`);
   return spawnProcess(cmd, [], options, true);
 }
 
@@ -55,16 +64,29 @@ export function stdioMode(v: number | null | undefined, which: string): StdioMod
   if (v === PIPE) return "pipe";
   if (v === DEVNULL) return "ignore";
   if (v === STDOUT && which === "stderr") return "stdout";
-  if (typeof v !== "number") throw new TypeError(`${which} must be PIPE, DEVNULL${which === "stderr" ? ", STDOUT" : ""} or null, got ${typeof v}`);
+  if (typeof v !== "number")
+    throw new TypeError(
+      `${which} must be PIPE, DEVNULL${which === "stderr" ? ", STDOUT" : ""} or null, got ${typeof v}`,
+    );
   throw new RangeError(`${which} must be PIPE, DEVNULL${which === "stderr" ? ", STDOUT" : ""} or null, got ${v}`);
 }
 
-function* spawnProcess(file: string, args: readonly string[], options: SubprocessOptions, shell: boolean): Coroutine<Process> {
+function* spawnProcess(
+  file: string,
+  args: readonly string[],
+  options: SubprocessOptions,
+  shell: boolean,
+): Coroutine<Process> {
   const o = options ?? {};
-  const modes = { stdin: stdioMode(o.stdin, "stdin"), stdout: stdioMode(o.stdout, "stdout"), stderr: stdioMode(o.stderr, "stderr") };
+  const modes = {
+    stdin: stdioMode(o.stdin, "stdin"),
+    stdout: stdioMode(o.stdout, "stdout"),
+    stderr: stdioMode(o.stderr, "stderr"),
+  };
   const limit = checkLimit(o.limit);
   if (o.cwd !== undefined && typeof o.cwd !== "string") throw new TypeError("cwd must be a string");
-  if (o.env !== undefined && (o.env === null || typeof o.env !== "object")) throw new TypeError("env must be an object of strings");
+  if (o.env !== undefined && (o.env === null || typeof o.env !== "object"))
+    throw new TypeError("env must be an object of strings");
   const loop = getRunningLoop();
   const host = ioHostOf(loop, "subprocesses");
   const fds = host.spawn(file, args, { ...modes, cwd: o.cwd, env: o.env, shell });
@@ -95,7 +117,13 @@ function* spawnProcess(file: string, args: readonly string[], options: Subproces
 
 function* readable(loop: EventLoop, fd: number): Coroutine<void> {
   const fut = new Future<void>(loop);
-  loop.addReader(fd, (f: Future<void>) => { if (!f.done()) f.setResult(undefined); }, fut);
+  loop.addReader(
+    fd,
+    (f: Future<void>) => {
+      if (!f.done()) f.setResult(undefined);
+    },
+    fut,
+  );
   try {
     yield* fut;
   } finally {

@@ -33,10 +33,18 @@ export class Process {
   private waiters: Future<number>[] = [];
 
   /** @internal Use createSubprocessExec() / createSubprocessShell(). */
-  constructor(loop: EventLoop, host: IoHostApi, exitFd: number, stdin: StreamWriter | null, stdout: StreamReader | null, stderr: StreamReader | null) {
+  constructor(
+    loop: EventLoop,
+    host: IoHostApi,
+    exitFd: number,
+    stdin: StreamWriter | null,
+    stdout: StreamReader | null,
+    stderr: StreamReader | null,
+  ) {
     checkMadeBy("createSubprocessExec() or createSubprocessShell()", loop, isIoHost(host) && Number.isInteger(exitFd));
     const exit = host.childOf(exitFd);
-    if (exit === null) throw new TypeError("use createSubprocessExec() or createSubprocessShell(): this object is not made directly");
+    if (exit === null)
+      throw new TypeError("use createSubprocessExec() or createSubprocessShell(): this object is not made directly");
     this.loop = loop;
     this.host = host;
     this.exit = exit;
@@ -89,7 +97,8 @@ export class Process {
 
   /** Sends `sig` ("SIGTERM", 15…) to the child; nothing once it has exited. */
   sendSignal(sig: string | number): void {
-    if (typeof sig !== "string" && typeof sig !== "number") throw new TypeError(`sig must be a signal name or number, got ${typeof sig}`);
+    if (typeof sig !== "string" && typeof sig !== "number")
+      throw new TypeError(`sig must be a signal name or number, got ${typeof sig}`);
     if (this.returncode !== null) return;
     try {
       this.exit.kill(sig);
@@ -158,4 +167,3 @@ export function isBrokenPipe(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "EPIPE" || code === "ECONNRESET";
 }
-

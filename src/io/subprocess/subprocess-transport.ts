@@ -39,18 +39,29 @@ export class SubprocessTransport extends BaseTransport {
   private exited = false;
 
   /** @internal */
-  constructor(loop: EventLoop, host: IoHostApi, fds: { exitFd: number; stdinFd: number; stdoutFd: number; stderrFd: number }, protocol: SubprocessProtocol) {
+  constructor(
+    loop: EventLoop,
+    host: IoHostApi,
+    fds: { exitFd: number; stdinFd: number; stdoutFd: number; stderrFd: number },
+    protocol: SubprocessProtocol,
+  ) {
     super();
-    checkMadeBy("loop.subprocessExec() or loop.subprocessShell()", loop,
-      isIoHost(host) && typeof fds === "object" && fds !== null && Number.isInteger(fds.exitFd));
+    checkMadeBy(
+      "loop.subprocessExec() or loop.subprocessShell()",
+      loop,
+      isIoHost(host) && typeof fds === "object" && fds !== null && Number.isInteger(fds.exitFd),
+    );
     const exit = host.childOf(fds.exitFd);
-    if (exit === null) throw new TypeError("use loop.subprocessExec() or loop.subprocessShell(): this object is not made directly");
+    if (exit === null)
+      throw new TypeError("use loop.subprocessExec() or loop.subprocessShell(): this object is not made directly");
     this.loop = loop;
     this.host = host;
     this.exit = exit;
     this.exitFd = fds.exitFd;
     this.protocol = protocol;
-    const pipe = (fd: number, n: number) => { if (fd >= 0) this.pipes.set(n, new Transport(loop, host, fd, new PipeProtocol(this, n))); };
+    const pipe = (fd: number, n: number) => {
+      if (fd >= 0) this.pipes.set(n, new Transport(loop, host, fd, new PipeProtocol(this, n)));
+    };
     pipe(fds.stdinFd, 0);
     pipe(fds.stdoutFd, 1);
     pipe(fds.stderrFd, 2);
@@ -113,7 +124,12 @@ export class SubprocessTransport extends BaseTransport {
     try {
       fn();
     } catch (e) {
-      this.loop.callExceptionHandler({ message: `protocol.${what}() failed`, exception: e, transport: this, protocol: this.protocol });
+      this.loop.callExceptionHandler({
+        message: `protocol.${what}() failed`,
+        exception: e,
+        transport: this,
+        protocol: this.protocol,
+      });
     }
   }
 
@@ -144,7 +160,10 @@ export class SubprocessTransport extends BaseTransport {
 
 /** Forwards one pipe's events to the subprocess protocol. */
 class PipeProtocol {
-  constructor(private readonly owner: SubprocessTransport, private readonly n: number) {}
+  constructor(
+    private readonly owner: SubprocessTransport,
+    private readonly n: number,
+  ) {}
   connectionMade(): void {}
   dataReceived(data: Uint8Array): void {
     const p = this.owner.getProtocol();
@@ -164,18 +183,33 @@ function exitReadable(t: SubprocessTransport): void {
 
 /** loop.subprocessExec / subprocessShell: [transport, protocol] once connectionMade has run. */
 export function subprocessSpawn<P extends SubprocessProtocol>(
-  loop: EventLoop, protocolFactory: () => P, file: string, args: readonly string[], shell: boolean, options: SubprocessOptions = {},
+  loop: EventLoop,
+  protocolFactory: () => P,
+  file: string,
+  args: readonly string[],
+  shell: boolean,
+  options: SubprocessOptions = {},
 ): Coroutine<[SubprocessTransport, P]> {
   checkCallback(protocolFactory, "protocolFactory");
-  if (typeof file !== "string" || file === "") throw new TypeError(`${shell ? "cmd" : "program"} must be a non-empty string`);
-  if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError("args must be an array of strings");
+  if (typeof file !== "string" || file === "")
+    throw new TypeError(`${shell ? "cmd" : "program"} must be a non-empty string`);
+  if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
+    throw new TypeError("args must be an array of strings");
   const o = options ?? {};
-  const modes = { stdin: stdioMode(o.stdin === undefined ? PIPE : o.stdin, "stdin"), stdout: stdioMode(o.stdout === undefined ? PIPE : o.stdout, "stdout"), stderr: stdioMode(o.stderr === undefined ? PIPE : o.stderr, "stderr") };
+  const modes = {
+    stdin: stdioMode(o.stdin === undefined ? PIPE : o.stdin, "stdin"),
+    stdout: stdioMode(o.stdout === undefined ? PIPE : o.stdout, "stdout"),
+    stderr: stdioMode(o.stderr === undefined ? PIPE : o.stderr, "stderr"),
+  };
   return spawnIt(loop, protocolFactory, file, args, shell, { ...modes, cwd: o.cwd, env: o.env });
 }
 
 function* spawnIt<P extends SubprocessProtocol>(
-  loop: EventLoop, protocolFactory: () => P, file: string, args: readonly string[], shell: boolean,
+  loop: EventLoop,
+  protocolFactory: () => P,
+  file: string,
+  args: readonly string[],
+  shell: boolean,
   opts: { stdin: StdioMode; stdout: StdioMode; stderr: StdioMode; cwd?: string; env?: Record<string, string> },
 ): Coroutine<[SubprocessTransport, P]> {
   const host = ioHostOf(loop, "subprocesses");
@@ -183,8 +217,16 @@ function* spawnIt<P extends SubprocessProtocol>(
   const exit = host.childOf(fds.exitFd)!;
   if (exit.pid === undefined) {
     const f = new Future<void>(loop);
-    loop.addReader(fds.exitFd, (x: Future<void>) => { if (!x.done()) x.setResult(undefined); }, f);
-    try { yield* f; } finally {
+    loop.addReader(
+      fds.exitFd,
+      (x: Future<void>) => {
+        if (!x.done()) x.setResult(undefined);
+      },
+      f,
+    );
+    try {
+      yield* f;
+    } finally {
       loop.removeReader(fds.exitFd);
       host.fdClose(fds.exitFd);
     }

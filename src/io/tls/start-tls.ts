@@ -35,16 +35,30 @@ function checkStartTls(ssl: true | TlsOptions, options: StartTlsOptions): void {
   }
 }
 
-function* upgraded(loop: EventLoop, host: IoHostApi, fd: number, ssl: true | TlsOptions, options: StartTlsOptions): Coroutine<number> {
-  const args = tlsArgs({ ssl, serverHostname: options.serverHostname, sslHandshakeTimeout: options.sslHandshakeTimeout }, false)!;
+function* upgraded(
+  loop: EventLoop,
+  host: IoHostApi,
+  fd: number,
+  ssl: true | TlsOptions,
+  options: StartTlsOptions,
+): Coroutine<number> {
+  const args = tlsArgs(
+    { ssl, serverHostname: options.serverHostname, sslHandshakeTimeout: options.sslHandshakeTimeout },
+    false,
+  )!;
   const tfd = host.upgradeTls(fd, args.options, options.serverSide === true, { serverHostname: args.serverHostname });
   if (tfd < 0) throw socketError(errnoName(-tfd), "startTls");
   return yield* settledFd(loop, host, tfd, "startTls", undefined, undefined, args.timeoutMs);
 }
 
 /** StreamWriter.startTls: the reader and writer go on over TLS. */
-export function* writerStartTls(writer: StreamWriter, reader: StreamReader | null, all: TlsOptions & StartTlsOptions): Coroutine<void> {
-  if (all === null || typeof all !== "object") throw new TypeError(`startTls() takes an object of options, got ${all === null ? "null" : typeof all}`);
+export function* writerStartTls(
+  writer: StreamWriter,
+  reader: StreamReader | null,
+  all: TlsOptions & StartTlsOptions,
+): Coroutine<void> {
+  if (all === null || typeof all !== "object")
+    throw new TypeError(`startTls() takes an object of options, got ${all === null ? "null" : typeof all}`);
   const { serverSide, serverHostname, sslHandshakeTimeout, ...ssl } = all;
   const options: StartTlsOptions = { serverSide, serverHostname, sslHandshakeTimeout };
   const old = writer.transport;
@@ -77,8 +91,15 @@ function handOver(old: { _onLost: unknown }, next: { _onLost: unknown }): void {
  * loop.startTls: upgrades `transport` (whose protocol is `protocol`) to TLS and returns the new
  * Transport, which calls `protocol`; the old one is done (nothing more is called through it).
  */
-export function* loopStartTls(loop: EventLoop, transport: Transport, protocol: StreamProtocolLike, ssl: true | TlsOptions, options: StartTlsOptions = {}): Coroutine<Transport> {
-  if (!(transport instanceof Transport)) throw new TypeError("startTls() needs a Transport from createConnection or createServer");
+export function* loopStartTls(
+  loop: EventLoop,
+  transport: Transport,
+  protocol: StreamProtocolLike,
+  ssl: true | TlsOptions,
+  options: StartTlsOptions = {},
+): Coroutine<Transport> {
+  if (!(transport instanceof Transport))
+    throw new TypeError("startTls() needs a Transport from createConnection or createServer");
   checkStartTls(ssl, options);
   const host = tlsHost(loop);
   yield* transport._flushed();

@@ -29,16 +29,22 @@ export function tlsArgs(o: TlsCallOptions | undefined, server: boolean): TlsArgs
   const timeout = o?.sslHandshakeTimeout;
   if (ssl === undefined || ssl === null || ssl === false) {
     if (name !== undefined && name !== null) throw new RangeError("serverHostname is only meaningful with ssl");
-    if (timeout !== undefined && timeout !== null) throw new RangeError("sslHandshakeTimeout is only meaningful with ssl");
+    if (timeout !== undefined && timeout !== null)
+      throw new RangeError("sslHandshakeTimeout is only meaningful with ssl");
     return null;
   }
-  if (ssl !== true && (typeof ssl !== "object")) throw new TypeError(`ssl must be true or an object of node:tls options, got ${typeof ssl}`);
+  if (ssl !== true && typeof ssl !== "object")
+    throw new TypeError(`ssl must be true or an object of node:tls options, got ${typeof ssl}`);
   if (server && ssl === true) throw new TypeError("a TLS server needs ssl options with its key and certificate");
-  if (server && name !== undefined && name !== null) throw new RangeError("serverHostname is only meaningful for a client");
-  if (name !== undefined && name !== null && typeof name !== "string") throw new TypeError(`serverHostname must be a string, got ${typeof name}`);
+  if (server && name !== undefined && name !== null)
+    throw new RangeError("serverHostname is only meaningful for a client");
+  if (name !== undefined && name !== null && typeof name !== "string")
+    throw new TypeError(`serverHostname must be a string, got ${typeof name}`);
   if (timeout !== undefined && timeout !== null) {
-    if (typeof timeout !== "number") throw new TypeError(`sslHandshakeTimeout must be a number of ms, got ${typeof timeout}`);
-    if (!(timeout > 0) || !Number.isFinite(timeout)) throw new RangeError(`sslHandshakeTimeout must be a positive number of ms, got ${timeout}`);
+    if (typeof timeout !== "number")
+      throw new TypeError(`sslHandshakeTimeout must be a number of ms, got ${typeof timeout}`);
+    if (!(timeout > 0) || !Number.isFinite(timeout))
+      throw new RangeError(`sslHandshakeTimeout must be a positive number of ms, got ${timeout}`);
   }
   return {
     options: ssl === true ? {} : ssl,

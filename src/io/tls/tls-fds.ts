@@ -15,14 +15,25 @@ export function tlsHost(loop: EventLoop): IoHostApi {
 }
 
 /** A TLS connection to `hostName`:`port`, handshake done. */
-export function* connectedTlsFd(loop: EventLoop, hostName: string, port: number, tls: TlsArgs): Coroutine<[IoHostApi, number]> {
+export function* connectedTlsFd(
+  loop: EventLoop,
+  hostName: string,
+  port: number,
+  tls: TlsArgs,
+): Coroutine<[IoHostApi, number]> {
   const host = tlsHost(loop);
   const fd = host.connectTls(hostName, port, tls.options, { serverHostname: tls.serverHostname });
   return [host, yield* settledFd(loop, host, fd, "connect", hostName, port, tls.timeoutMs)];
 }
 
 /** A bound TLS listener on `hostName`:`port`. */
-export function* boundTlsFd(loop: EventLoop, hostName: string | null, port: number, backlog: number, tls: TlsArgs): Coroutine<[IoHostApi, number]> {
+export function* boundTlsFd(
+  loop: EventLoop,
+  hostName: string | null,
+  port: number,
+  backlog: number,
+  tls: TlsArgs,
+): Coroutine<[IoHostApi, number]> {
   const host = tlsHost(loop);
   const fd = host.listenTls(hostName, port, backlog, tls.options, tls.timeoutMs);
   return [host, yield* settledFd(loop, host, fd, "listen", hostName ?? "*", port)];

@@ -5,6 +5,7 @@ import { checkLoopArg } from "../../checks.js";
 
 /** Throws a TypeError naming `maker` unless `loop` is an EventLoop and each check holds. */
 export function checkMadeBy(maker: string, loop: unknown, ...checks: boolean[]): void {
-  if (loop === undefined || checks.some((ok) => !ok)) throw new TypeError(`use ${maker}: this object is not made directly`);
+  if (loop === undefined || checks.some((ok) => !ok))
+    throw new TypeError(`use ${maker}: this object is not made directly`);
   checkLoopArg(loop);
 }

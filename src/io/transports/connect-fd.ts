@@ -13,14 +13,26 @@ import { Future } from "../../tasks/future.js";
  * Waits until `fd` finished connecting (or binding); throws the socket error with its `code`.
  * With `timeoutMs`, a connect (a TLS handshake) still unfinished by then fails with ECONNABORTED.
  */
-export function* settledFd(loop: EventLoop, host: SocketHostApi, fd: number, syscall: string, address?: string, port?: number, timeoutMs?: number): Coroutine<number> {
+export function* settledFd(
+  loop: EventLoop,
+  host: SocketHostApi,
+  fd: number,
+  syscall: string,
+  address?: string,
+  port?: number,
+  timeoutMs?: number,
+): Coroutine<number> {
   let ok = false;
   let timer: TimerHandle | null = null;
   let timedOut = false;
   try {
     const fut = new Future<void>(loop);
     loop.addWriter(fd, settle, fut);
-    if (timeoutMs !== undefined) timer = loop.callLater(timeoutMs, () => { timedOut = true; settle(fut); });
+    if (timeoutMs !== undefined)
+      timer = loop.callLater(timeoutMs, () => {
+        timedOut = true;
+        settle(fut);
+      });
     try {
       yield* fut;
     } finally {
@@ -36,7 +48,8 @@ export function* settledFd(loop: EventLoop, host: SocketHostApi, fd: number, sys
     if (code !== null) {
       const err = socketError(code, syscall, address, port);
       const detail = (host as { sockErrorDetail?(fd: number): unknown }).sockErrorDetail?.(fd);
-      if (detail instanceof Error && detail.message && !detail.message.startsWith(syscall)) err.message += ` (${detail.message})`;
+      if (detail instanceof Error && detail.message && !detail.message.startsWith(syscall))
+        err.message += ` (${detail.message})`;
       throw err;
     }
     ok = true;

@@ -3,7 +3,14 @@
 // has run; createServer returns a serving Server whose accepted connections each get a protocol
 // from the factory.
 
-import { DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SocketHostApi } from "../../hosts/socket-api.js";
+import {
+  DEFAULT_BACKLOG,
+  checkBacklog,
+  checkConnectHost,
+  checkListenHost,
+  checkPort,
+  type SocketHostApi,
+} from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
@@ -30,7 +37,11 @@ export interface CreateServerOptions {
 
 /** asyncio's loop.create_connection for TCP: connects, then runs `protocolFactory()`'s protocol on it. */
 export function createConnection<P extends StreamProtocolLike>(
-  loop: EventLoop, protocolFactory: () => P, host: string, port: number, options: CreateConnectionOptions = {},
+  loop: EventLoop,
+  protocolFactory: () => P,
+  host: string,
+  port: number,
+  options: CreateConnectionOptions = {},
 ): Coroutine<[Transport, P]> {
   checkProtocolFactory(protocolFactory);
   checkConnectHost(host);
@@ -41,14 +52,25 @@ export function createConnection<P extends StreamProtocolLike>(
   return connectProtocol(loop, protocolFactory, (sockets) => sockets.connect(host, port, eyeballs), host, port);
 }
 
-function* connectTlsProtocol<P extends StreamProtocolLike>(loop: EventLoop, protocolFactory: () => P, host: string, port: number, tls: TlsArgs): Coroutine<[Transport, P]> {
+function* connectTlsProtocol<P extends StreamProtocolLike>(
+  loop: EventLoop,
+  protocolFactory: () => P,
+  host: string,
+  port: number,
+  tls: TlsArgs,
+): Coroutine<[Transport, P]> {
   const [sockets, fd] = yield* connectedTlsFd(loop, host, port, tls);
   return yield* wrapProtocol(loop, sockets, fd, protocolFactory, tlsExtra(sockets, fd));
 }
 
 /** Connects with `open` (an fd that becomes writable once connected) and wraps it in a Transport. */
 export function* connectProtocol<P extends StreamProtocolLike>(
-  loop: EventLoop, protocolFactory: () => P, open: (host: SocketHostApi) => number, address: string, port?: number, extra?: ExtraInfo,
+  loop: EventLoop,
+  protocolFactory: () => P,
+  open: (host: SocketHostApi) => number,
+  address: string,
+  port?: number,
+  extra?: ExtraInfo,
 ): Coroutine<[Transport, P]> {
   const sockets = socketHostOf(loop);
   const fd = yield* settledFd(loop, sockets, open(sockets), "connect", address, port);
@@ -57,7 +79,11 @@ export function* connectProtocol<P extends StreamProtocolLike>(
 
 /** Wraps connected `fd` in a Transport for a new protocol; returns once connectionMade has run. */
 export function* wrapProtocol<P extends StreamProtocolLike>(
-  loop: EventLoop, sockets: SocketHostApi, fd: number, protocolFactory: () => P, extra?: ExtraInfo,
+  loop: EventLoop,
+  sockets: SocketHostApi,
+  fd: number,
+  protocolFactory: () => P,
+  extra?: ExtraInfo,
 ): Coroutine<[Transport, P]> {
   let protocol: P;
   try {
@@ -79,7 +105,11 @@ export function* wrapProtocol<P extends StreamProtocolLike>(
 
 /** asyncio's loop.create_server for TCP: every accepted connection gets a protocol from the factory. */
 export function createServer(
-  loop: EventLoop, protocolFactory: () => StreamProtocolLike, host: string | null | undefined, port: number, options: CreateServerOptions = {},
+  loop: EventLoop,
+  protocolFactory: () => StreamProtocolLike,
+  host: string | null | undefined,
+  port: number,
+  options: CreateServerOptions = {},
 ): Coroutine<Server> {
   checkProtocolFactory(protocolFactory);
   const where = host ?? null;
@@ -89,24 +119,47 @@ export function createServer(
   checkBacklog(backlog);
   const tls = tlsArgs(options, true);
   if (tls !== null) return listenTlsProtocol(loop, protocolFactory, where, port, backlog, tls);
-  return listenProtocol(loop, protocolFactory, (sockets) => sockets.listen(where, port, backlog), where ?? "*", port, backlog);
+  return listenProtocol(
+    loop,
+    protocolFactory,
+    (sockets) => sockets.listen(where, port, backlog),
+    where ?? "*",
+    port,
+    backlog,
+  );
 }
 
 /** Binds with `open` (a listener fd that becomes writable once bound) and serves protocols on it. */
 export function* listenProtocol(
-  loop: EventLoop, protocolFactory: () => StreamProtocolLike, open: (host: SocketHostApi) => number, address: string, port: number | undefined, backlog: number,
+  loop: EventLoop,
+  protocolFactory: () => StreamProtocolLike,
+  open: (host: SocketHostApi) => number,
+  address: string,
+  port: number | undefined,
+  backlog: number,
 ): Coroutine<Server> {
   const sockets = socketHostOf(loop);
   const fd = yield* settledFd(loop, sockets, open(sockets), "listen", address, port);
   return yield* serveOn(loop, sockets, fd, protocolAccepted(protocolFactory), backlog);
 }
 
-function* listenTlsProtocol(loop: EventLoop, protocolFactory: () => StreamProtocolLike, where: string | null, port: number, backlog: number, tls: TlsArgs): Coroutine<Server> {
+function* listenTlsProtocol(
+  loop: EventLoop,
+  protocolFactory: () => StreamProtocolLike,
+  where: string | null,
+  port: number,
+  backlog: number,
+  tls: TlsArgs,
+): Coroutine<Server> {
   const [host, fd] = yield* boundTlsFd(loop, where, port, backlog, tls);
   return yield* serveOn(loop, host, fd, protocolAccepted(protocolFactory, tlsExtra), backlog);
 }
 
 /** Each accepted fd gets a Transport and a protocol from `protocolFactory`. */
-export function protocolAccepted(protocolFactory: () => StreamProtocolLike, extra?: (host: any, fd: number) => ExtraInfo): AcceptedFd {
-  return (_server, loop, host, cfd) => new Transport(loop, host, cfd, makeStreamProtocol(protocolFactory), null, extra?.(host, cfd));
+export function protocolAccepted(
+  protocolFactory: () => StreamProtocolLike,
+  extra?: (host: any, fd: number) => ExtraInfo,
+): AcceptedFd {
+  return (_server, loop, host, cfd) =>
+    new Transport(loop, host, cfd, makeStreamProtocol(protocolFactory), null, extra?.(host, cfd));
 }

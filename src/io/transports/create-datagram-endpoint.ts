@@ -29,24 +29,36 @@ export interface DatagramEndpointOptions {
 
 function checkAddr(addr: unknown, what: string): [string, number] | null {
   if (addr === undefined || addr === null) return null;
-  if (!Array.isArray(addr) || addr.length !== 2 || typeof addr[0] !== "string") throw new TypeError(`${what} must be [host, port], got ${describe(addr)}`);
+  if (!Array.isArray(addr) || addr.length !== 2 || typeof addr[0] !== "string")
+    throw new TypeError(`${what} must be [host, port], got ${describe(addr)}`);
   checkPort(addr[1]);
   return [addr[0], addr[1]];
 }
 
 export function createDatagramEndpoint<P extends DatagramProtocolLike>(
-  loop: EventLoop, protocolFactory: () => P, options: DatagramEndpointOptions = {},
+  loop: EventLoop,
+  protocolFactory: () => P,
+  options: DatagramEndpointOptions = {},
 ): Coroutine<[DatagramTransport, P]> {
   checkProtocolFactory(protocolFactory);
   const o = options ?? {};
   const local = checkAddr(o.localAddr, "localAddr");
   const remote = checkAddr(o.remoteAddr, "remoteAddr");
-  if (o.family !== undefined && o.family !== "udp4" && o.family !== "udp6") throw new RangeError(`family must be "udp4" or "udp6", got ${describe(o.family)}`);
-  return open(loop, protocolFactory, { local, remote, reuseAddress: o.reuseAddress, allowBroadcast: o.allowBroadcast, type: o.family });
+  if (o.family !== undefined && o.family !== "udp4" && o.family !== "udp6")
+    throw new RangeError(`family must be "udp4" or "udp6", got ${describe(o.family)}`);
+  return open(loop, protocolFactory, {
+    local,
+    remote,
+    reuseAddress: o.reuseAddress,
+    allowBroadcast: o.allowBroadcast,
+    type: o.family,
+  });
 }
 
 function* open<P extends DatagramProtocolLike>(
-  loop: EventLoop, protocolFactory: () => P, opts: UdpOpenOptions,
+  loop: EventLoop,
+  protocolFactory: () => P,
+  opts: UdpOpenOptions,
 ): Coroutine<[DatagramTransport, P]> {
   const host = ioHostOf(loop, "UDP endpoints");
   const fd = host.udpOpen(opts);

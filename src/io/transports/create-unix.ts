@@ -9,23 +9,41 @@ import { checkProtocolFactory, type StreamProtocolLike } from "./protocols.js";
 import type { Transport } from "./transport.js";
 
 /** Connects to the Unix socket at `path` and runs `protocolFactory()`'s protocol on it. */
-export function createUnixConnection<P extends StreamProtocolLike>(loop: EventLoop, protocolFactory: () => P, path: string): Coroutine<[Transport, P]> {
+export function createUnixConnection<P extends StreamProtocolLike>(
+  loop: EventLoop,
+  protocolFactory: () => P,
+  path: string,
+): Coroutine<[Transport, P]> {
   checkProtocolFactory(protocolFactory);
   return connectUnixProtocol(loop, protocolFactory, path);
 }
 
-function* connectUnixProtocol<P extends StreamProtocolLike>(loop: EventLoop, protocolFactory: () => P, path: string): Coroutine<[Transport, P]> {
+function* connectUnixProtocol<P extends StreamProtocolLike>(
+  loop: EventLoop,
+  protocolFactory: () => P,
+  path: string,
+): Coroutine<[Transport, P]> {
   const [host, fd] = yield* connectedUnixFd(loop, path);
   return yield* wrapProtocol(loop, host, fd, protocolFactory);
 }
 
 /** Listens on a Unix socket at `path`; each connection gets a protocol from the factory. */
-export function createUnixServer(loop: EventLoop, protocolFactory: () => StreamProtocolLike, path: string, options: { backlog?: number } = {}): Coroutine<Server> {
+export function createUnixServer(
+  loop: EventLoop,
+  protocolFactory: () => StreamProtocolLike,
+  path: string,
+  options: { backlog?: number } = {},
+): Coroutine<Server> {
   checkProtocolFactory(protocolFactory);
   return serveUnixProtocol(loop, protocolFactory, path, options?.backlog);
 }
 
-function* serveUnixProtocol(loop: EventLoop, protocolFactory: () => StreamProtocolLike, path: string, backlog: number | undefined): Coroutine<Server> {
+function* serveUnixProtocol(
+  loop: EventLoop,
+  protocolFactory: () => StreamProtocolLike,
+  path: string,
+  backlog: number | undefined,
+): Coroutine<Server> {
   const [host, fd, b] = yield* boundUnixFd(loop, path, backlog);
   return yield* serveOn(loop, host, fd, protocolAccepted(protocolFactory), b);
 }

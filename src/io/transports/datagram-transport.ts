@@ -38,10 +38,22 @@ export class DatagramTransport extends BaseTransport {
   private waiter: Future<void> | null;
 
   /** @internal */
-  constructor(loop: EventLoop, host: IoHostApi, fd: number, udp: UdpHandle, protocol: DatagramProtocolLike, waiter: Future<void>) {
+  constructor(
+    loop: EventLoop,
+    host: IoHostApi,
+    fd: number,
+    udp: UdpHandle,
+    protocol: DatagramProtocolLike,
+    waiter: Future<void>,
+  ) {
     super();
-    checkMadeBy("loop.createDatagramEndpoint()", loop, isIoHost(host), typeof (udp as Partial<UdpHandle> | null)?.recv === "function",
-      typeof (protocol as Partial<DatagramProtocolLike> | null)?.datagramReceived === "function");
+    checkMadeBy(
+      "loop.createDatagramEndpoint()",
+      loop,
+      isIoHost(host),
+      typeof (udp as Partial<UdpHandle> | null)?.recv === "function",
+      typeof (protocol as Partial<DatagramProtocolLike> | null)?.datagramReceived === "function",
+    );
     this.loop = loop;
     this.host = host;
     this.fd = fd;
@@ -81,12 +93,16 @@ export class DatagramTransport extends BaseTransport {
    */
   sendto(data: Uint8Array | string, addr?: [string, number] | null): void {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
-    if (!(bytes instanceof Uint8Array)) throw new TypeError(`data must be a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
+    if (!(bytes instanceof Uint8Array))
+      throw new TypeError(`data must be a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
     const peer = this.extra.peername;
     if (addr !== undefined && addr !== null) {
-      if (!Array.isArray(addr) || typeof addr[0] !== "string" || typeof addr[1] !== "number") throw new TypeError("addr must be [host, port]");
+      if (!Array.isArray(addr) || typeof addr[0] !== "string" || typeof addr[1] !== "number")
+        throw new TypeError("addr must be [host, port]");
       if (peer !== null && (addr[0] !== peer.address || addr[1] !== peer.port)) {
-        throw new RangeError(`Invalid address: must be null or [${peer.address}, ${peer.port}] on a connected endpoint`);
+        throw new RangeError(
+          `Invalid address: must be null or [${peer.address}, ${peer.port}] on a connected endpoint`,
+        );
       }
     }
     if (this.closing) return; // asyncio drops sends after close
@@ -124,7 +140,12 @@ export class DatagramTransport extends BaseTransport {
     try {
       this.protocol.connectionMade(this);
     } catch (e) {
-      this.loop.callExceptionHandler({ message: "protocol.connectionMade() failed", exception: e, transport: this, protocol: this.protocol });
+      this.loop.callExceptionHandler({
+        message: "protocol.connectionMade() failed",
+        exception: e,
+        transport: this,
+        protocol: this.protocol,
+      });
       this.close();
     }
     if (!this.closing) this.loop.addReader(this.fd, readableStep, this);
@@ -138,12 +159,23 @@ export class DatagramTransport extends BaseTransport {
     for (let i = 0; i < 256 && !this.closing; i++) {
       const item = this.udp.recv();
       if (item === -ERRNO_AGAIN) return;
-      if (typeof item === "number") { this.report(socketError(errnoName(-item), "recvfrom")); return; }
-      if (item.data === null) { this.report(hostError(item.error)); continue; }
+      if (typeof item === "number") {
+        this.report(socketError(errnoName(-item), "recvfrom"));
+        return;
+      }
+      if (item.data === null) {
+        this.report(hostError(item.error));
+        continue;
+      }
       try {
         this.protocol.datagramReceived(item.data, [item.address, item.port]);
       } catch (e) {
-        this.loop.callExceptionHandler({ message: "protocol.datagramReceived() failed", exception: e, transport: this, protocol: this.protocol });
+        this.loop.callExceptionHandler({
+          message: "protocol.datagramReceived() failed",
+          exception: e,
+          transport: this,
+          protocol: this.protocol,
+        });
         this.close();
       }
     }
@@ -156,7 +188,12 @@ export class DatagramTransport extends BaseTransport {
     try {
       if (this.started) this.protocol.connectionLost(null);
     } catch (e) {
-      this.loop.callExceptionHandler({ message: "protocol.connectionLost() failed", exception: e, transport: this, protocol: this.protocol });
+      this.loop.callExceptionHandler({
+        message: "protocol.connectionLost() failed",
+        exception: e,
+        transport: this,
+        protocol: this.protocol,
+      });
     } finally {
       this.host.fdClose(this.fd);
       const w = this.waiter;
@@ -169,7 +206,12 @@ export class DatagramTransport extends BaseTransport {
     try {
       this.protocol.errorReceived(exc);
     } catch (e) {
-      this.loop.callExceptionHandler({ message: "protocol.errorReceived() failed", exception: e, transport: this, protocol: this.protocol });
+      this.loop.callExceptionHandler({
+        message: "protocol.errorReceived() failed",
+        exception: e,
+        transport: this,
+        protocol: this.protocol,
+      });
     }
   }
 }

@@ -73,17 +73,24 @@ export interface StreamProtocolLike {
 
 /** Checks a protocol factory argument: a function. */
 export function checkProtocolFactory(factory: unknown): void {
-  if (typeof factory !== "function") throw new TypeError(`protocolFactory must be a function returning a protocol, got ${factory === null ? "null" : typeof factory}`);
+  if (typeof factory !== "function")
+    throw new TypeError(
+      `protocolFactory must be a function returning a protocol, got ${factory === null ? "null" : typeof factory}`,
+    );
 }
 
 /** Calls the factory and checks that it returned an object with the stream protocol callbacks. */
 export function makeStreamProtocol<P>(factory: () => P): P & StreamProtocolLike {
   const p = factory() as P & StreamProtocolLike;
   if (p === null || typeof p !== "object" || typeof p.connectionMade !== "function") {
-    throw new TypeError(`protocolFactory must return a protocol object (with connectionMade), got ${p === null ? "null" : typeof p}`);
+    throw new TypeError(
+      `protocolFactory must return a protocol object (with connectionMade), got ${p === null ? "null" : typeof p}`,
+    );
   }
   if (typeof p.getBuffer !== "function" && typeof p.dataReceived !== "function") {
-    throw new TypeError("the protocol needs dataReceived() (a Protocol) or getBuffer()/bufferUpdated() (a BufferedProtocol)");
+    throw new TypeError(
+      "the protocol needs dataReceived() (a Protocol) or getBuffer()/bufferUpdated() (a BufferedProtocol)",
+    );
   }
   return p;
 }

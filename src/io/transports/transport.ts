@@ -65,12 +65,22 @@ export class Transport extends WriteTransport {
    * is resolved. `extra` adds names for getExtraInfo.
    */
   constructor(
-    loop: EventLoop, host: SocketHostApi, fd: number, protocol: StreamProtocolLike, waiter: Future<void> | null = null, extra: ExtraInfo = {},
+    loop: EventLoop,
+    host: SocketHostApi,
+    fd: number,
+    protocol: StreamProtocolLike,
+    waiter: Future<void> | null = null,
+    extra: ExtraInfo = {},
     callConnectionMade = true,
   ) {
     super();
-    checkMadeBy("loop.createConnection() or loop.createServer()", loop, typeof (host as Partial<SocketHostApi> | null)?.sockRecv === "function",
-      Number.isInteger(fd) && fd >= 0, typeof (protocol as Partial<StreamProtocolLike> | null)?.connectionMade === "function");
+    checkMadeBy(
+      "loop.createConnection() or loop.createServer()",
+      loop,
+      typeof (host as Partial<SocketHostApi> | null)?.sockRecv === "function",
+      Number.isInteger(fd) && fd >= 0,
+      typeof (protocol as Partial<StreamProtocolLike> | null)?.connectionMade === "function",
+    );
     this.callMade = callConnectionMade;
     this._loop = loop;
     this._host = host;
@@ -166,17 +176,25 @@ export class Transport extends WriteTransport {
   write(data: Uint8Array | string): void {
     let bytes: Uint8Array;
     let owned = false;
-    if (typeof data === "string") { bytes = encoder.encode(data); owned = true; }
-    else if (data instanceof Uint8Array) bytes = data;
+    if (typeof data === "string") {
+      bytes = encoder.encode(data);
+      owned = true;
+    } else if (data instanceof Uint8Array) bytes = data;
     else throw new TypeError(`data must be a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
     if (this.eofRequested) throw new Error("Cannot call write() after writeEof()");
     if (bytes.length === 0) return;
-    if (this.connLost > 0) { this.connLost++; return; }
+    if (this.connLost > 0) {
+      this.connLost++;
+      return;
+    }
     if (this.pendingBytes === 0) {
       let n = this._host.sockSend(this._fd, bytes);
       if (n === bytes.length) return;
       if (n < 0) {
-        if (n !== -ERRNO_AGAIN) { this.fatalError(this.errorFor(-n, "write")); return; }
+        if (n !== -ERRNO_AGAIN) {
+          this.fatalError(this.errorFor(-n, "write"));
+          return;
+        }
         n = 0;
       }
       if (n > 0) bytes = bytes.subarray(n);
@@ -235,21 +253,30 @@ export class Transport extends WriteTransport {
     if (typeof p.getBuffer === "function") {
       try {
         buf = p.getBuffer(-1);
-        if (!(buf instanceof Uint8Array) || buf.length === 0) throw new RangeError("getBuffer() returned an empty or non-Uint8Array buffer");
+        if (!(buf instanceof Uint8Array) || buf.length === 0)
+          throw new RangeError("getBuffer() returned an empty or non-Uint8Array buffer");
       } catch (e) {
         this.fatalError(e, "protocol.getBuffer() failed");
         return;
       }
       n = this._host.sockRecv(this._fd, buf);
       if (n > 0) {
-        try { p.bufferUpdated!(n); } catch (e) { this.fatalError(e, "protocol.bufferUpdated() failed"); }
+        try {
+          p.bufferUpdated!(n);
+        } catch (e) {
+          this.fatalError(e, "protocol.bufferUpdated() failed");
+        }
         return;
       }
     } else {
-      buf = (scratch ??= new Uint8Array(RECV_CHUNK));
+      buf = scratch ??= new Uint8Array(RECV_CHUNK);
       n = this._host.sockRecv(this._fd, buf);
       if (n > 0) {
-        try { p.dataReceived!(buf.slice(0, n)); } catch (e) { this.fatalError(e, "protocol.dataReceived() failed"); }
+        try {
+          p.dataReceived!(buf.slice(0, n));
+        } catch (e) {
+          this.fatalError(e, "protocol.dataReceived() failed");
+        }
         return;
       }
     }
@@ -260,12 +287,17 @@ export class Transport extends WriteTransport {
   /** @internal The writer callback: the fd is writable. */
   _writeReady(): void {
     if (this.connLost > 0) return;
-    const host = this._host, fd = this._fd, pending = this.pending;
+    const host = this._host,
+      fd = this._fd,
+      pending = this.pending;
     while (this.pendingBytes > 0) {
       const head = pending[this.pendingHead];
       const n = host.sockSend(fd, head);
       if (n === -ERRNO_AGAIN) break;
-      if (n < 0) { this.fatalError(this.errorFor(-n, "write")); return; }
+      if (n < 0) {
+        this.fatalError(this.errorFor(-n, "write"));
+        return;
+      }
       this.pendingBytes -= n;
       if (n === head.length) pending[this.pendingHead++] = undefined as unknown as Uint8Array;
       else pending[this.pendingHead] = head.subarray(n);
@@ -294,7 +326,12 @@ export class Transport extends WriteTransport {
     try {
       if (this.started) this.protocol.connectionLost(exc);
     } catch (e) {
-      this._loop.callExceptionHandler({ message: "protocol.connectionLost() failed", exception: e, transport: this, protocol: this.protocol });
+      this._loop.callExceptionHandler({
+        message: "protocol.connectionLost() failed",
+        exception: e,
+        transport: this,
+        protocol: this.protocol,
+      });
     } finally {
       this.stopReading();
       this.stopWriting();
@@ -337,7 +374,11 @@ export class Transport extends WriteTransport {
     if (this.flushWaiters.length === 0) return;
     const ws = this.flushWaiters;
     this.flushWaiters = [];
-    for (const w of ws) if (!w.done()) { if (exc === null) w.setResult(undefined); else w.setException(exc); }
+    for (const w of ws)
+      if (!w.done()) {
+        if (exc === null) w.setResult(undefined);
+        else w.setException(exc);
+      }
   }
 
   /** @internal The error the connection was lost with, once lost. */
@@ -387,16 +428,30 @@ export class Transport extends WriteTransport {
   private maybePauseProtocol(): void {
     if (this.protocolPaused || this.pendingBytes <= this.highWater) return;
     this.protocolPaused = true;
-    try { this.protocol.pauseWriting?.(); } catch (e) {
-      this._loop.callExceptionHandler({ message: "protocol.pauseWriting() failed", exception: e, transport: this, protocol: this.protocol });
+    try {
+      this.protocol.pauseWriting?.();
+    } catch (e) {
+      this._loop.callExceptionHandler({
+        message: "protocol.pauseWriting() failed",
+        exception: e,
+        transport: this,
+        protocol: this.protocol,
+      });
     }
   }
 
   private maybeResumeProtocol(): void {
     if (!this.protocolPaused || this.pendingBytes > this.lowWater) return;
     this.protocolPaused = false;
-    try { this.protocol.resumeWriting?.(); } catch (e) {
-      this._loop.callExceptionHandler({ message: "protocol.resumeWriting() failed", exception: e, transport: this, protocol: this.protocol });
+    try {
+      this.protocol.resumeWriting?.();
+    } catch (e) {
+      this._loop.callExceptionHandler({
+        message: "protocol.resumeWriting() failed",
+        exception: e,
+        transport: this,
+        protocol: this.protocol,
+      });
     }
   }
 
@@ -406,7 +461,8 @@ export class Transport extends WriteTransport {
 
   /** A socket error ends the connection; a protocol's own exception is also reported. */
   private fatalError(exc: unknown, message?: string): void {
-    if (message !== undefined) this._loop.callExceptionHandler({ message, exception: exc, transport: this, protocol: this.protocol });
+    if (message !== undefined)
+      this._loop.callExceptionHandler({ message, exception: exc, transport: this, protocol: this.protocol });
     this.forceClose(exc);
   }
 

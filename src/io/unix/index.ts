@@ -1,3 +1,8 @@
 // Unix domain sockets: the streams API (openUnixConnection, startUnixServer); the protocol API
 // is the loop's createUnixConnection / createUnixServer.
-export { openUnixConnection, startUnixServer, type UnixStreamOptions, type StartUnixServerOptions } from "./open-unix-connection.js";
+export {
+  openUnixConnection,
+  startUnixServer,
+  type UnixStreamOptions,
+  type StartUnixServerOptions,
+} from "./open-unix-connection.js";

@@ -21,7 +21,10 @@ export interface StartUnixServerOptions extends UnixStreamOptions {
 }
 
 /** Connects to the Unix socket at `path`; [reader, writer]. Failures throw an Error with `code` (ENOENT, ECONNREFUSED…). */
-export function openUnixConnection(path: string, options: UnixStreamOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
+export function openUnixConnection(
+  path: string,
+  options: UnixStreamOptions = {},
+): Coroutine<[StreamReader, StreamWriter]> {
   const limit = checkLimit(options?.limit);
   return connectStreams(path, limit);
 }
@@ -39,13 +42,22 @@ function* connectStreams(path: string, limit: number): Coroutine<[StreamReader, 
  * there fails with EADDRINUSE) and calls `clientConnected(reader, writer)` per connection. The
  * socket file is removed when the server closes.
  */
-export function startUnixServer(clientConnected: ClientConnected, path: string, options: StartUnixServerOptions = {}): Coroutine<Server> {
+export function startUnixServer(
+  clientConnected: ClientConnected,
+  path: string,
+  options: StartUnixServerOptions = {},
+): Coroutine<Server> {
   checkCallback(clientConnected, "clientConnected");
   const limit = checkLimit(options?.limit);
   return serveStreams(clientConnected, path, limit, options?.backlog);
 }
 
-function* serveStreams(clientConnected: ClientConnected, path: string, limit: number, backlog: number | undefined): Coroutine<Server> {
+function* serveStreams(
+  clientConnected: ClientConnected,
+  path: string,
+  limit: number,
+  backlog: number | undefined,
+): Coroutine<Server> {
   const loop = getRunningLoop();
   const [host, fd, b] = yield* boundUnixFd(loop, path, backlog);
   return yield* serveOn(loop, host, fd, streamsAccepted(clientConnected, limit), b);

@@ -29,7 +29,11 @@ export function* connectedUnixFd(loop: EventLoop, path: string): Coroutine<[IoHo
 }
 
 /** A listening Unix socket fd of the loop's host. */
-export function* boundUnixFd(loop: EventLoop, path: string, backlog: number | undefined): Coroutine<[IoHostApi, number, number]> {
+export function* boundUnixFd(
+  loop: EventLoop,
+  path: string,
+  backlog: number | undefined,
+): Coroutine<[IoHostApi, number, number]> {
   const b = backlog ?? DEFAULT_BACKLOG;
   checkBacklog(b);
   const host = unixHost(loop, path, "listen");
