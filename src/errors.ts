@@ -1,7 +1,50 @@
 // wasio's errors, one class per asyncio exception, each with its own `name`.
+//
+// Python splits its exceptions into Exception and BaseException; asyncio treats the second kind
+// apart. Here every error is a JS `Error`, and `BaseException` marks the few that are not an
+// "Exception" in Python's sense: CancelledError, KeyboardInterrupt, SystemExit, user subclasses,
+// and a BaseExceptionGroup that holds one of them. The rules that follow from it:
+//   - KeyboardInterrupt and SystemExit raised by a task end the task with that exception and then
+//     escape the loop: `run()` (or `runUntilComplete`) throws them; an exception handler never
+//     sees them. Any other error of a callback or task is reported and the loop goes on.
+//   - a TaskGroup re-raises KeyboardInterrupt or SystemExit as it is, not inside a group;
+//   - an ExceptionGroup cannot hold a base exception (BaseExceptionGroup can).
+// Mapping of Python's built-in exceptions: ValueError is a RangeError (a TypeError when the type
+// is wrong), RuntimeError a plain Error.
 
-/** The operation was cancelled (asyncio.CancelledError). */
-export class CancelledError extends Error {
+export { BaseExceptionGroup, ExceptionGroup, exceptStar, type ErrorMatcher } from "./exception-group.js";
+
+/** An error that is not an "Exception" in Python's sense (Python's BaseException). */
+export class BaseException extends Error {
+  override name = "BaseException";
+}
+
+/** The program was interrupted (Python's KeyboardInterrupt; `run()` throws it after SIGINT). */
+export class KeyboardInterrupt extends BaseException {
+  override name = "KeyboardInterrupt";
+  constructor(message?: string) {
+    super(message ?? "");
+  }
+}
+
+/** The program asked to exit (Python's SystemExit); `code` is the exit status. */
+export class SystemExit extends BaseException {
+  override name = "SystemExit";
+  /** The exit status (0 when none was given). */
+  readonly code: number;
+  constructor(code = 0, message?: string) {
+    super(message ?? String(code));
+    this.code = code;
+  }
+}
+
+/** True for KeyboardInterrupt and SystemExit: what escapes the loop and TaskGroups unwrapped. */
+export function isExitException(e: unknown): boolean {
+  return e instanceof KeyboardInterrupt || e instanceof SystemExit;
+}
+
+/** The operation was cancelled (asyncio.CancelledError, a BaseException as in Python 3.8+). */
+export class CancelledError extends BaseException {
   override name = "CancelledError";
   constructor(message?: string) {
     super(message ?? "");
@@ -60,18 +103,6 @@ export class LimitOverrunError extends Error {
   constructor(message: string, consumed: number) {
     super(message);
     this.consumed = consumed;
-  }
-}
-
-/** Several errors at once (Python's ExceptionGroup): what a TaskGroup throws. */
-export class ExceptionGroup extends AggregateError {
-  override name = "ExceptionGroup";
-  constructor(message: string, errors: Iterable<unknown>) {
-    super([...errors], message);
-  }
-  /** The errors (alias of `errors`, as Python's `exceptions`). */
-  get exceptions(): unknown[] {
-    return this.errors;
   }
 }
 

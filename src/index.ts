@@ -3,6 +3,7 @@
 export {
   CancelledError, TimeoutError, InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError,
   IncompleteReadError, LimitOverrunError, ExceptionGroup,
+  BaseException, KeyboardInterrupt, SystemExit, BaseExceptionGroup, exceptStar, type ErrorMatcher,
 } from "./errors.js";
 export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./loop/event-loop.js";
 export { Handle, TimerHandle } from "./loop/handle.js";
@@ -11,7 +12,7 @@ export type { Host, WasiImports } from "./hosts/host.js";
 export { VirtualHost, type VirtualHostOptions } from "./hosts/virtual-host.js";
 export { NodeHost } from "./hosts/node-host.js";
 export { Future } from "./tasks/future.js";
-export { Task, type TaskOptions } from "./tasks/task.js";
+export { Task, type TaskOptions, isFutureLike as isFuture } from "./tasks/task.js";
 export type { Coroutine, Awaitable } from "./tasks/coroutine.js";
 export { ensureFuture } from "./tasks/ensure-future.js";
 export { currentTask, allTasks } from "./tasks/current.js";

@@ -24,6 +24,7 @@
 import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } from "../core/core.js";
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
+import { isExitException } from "../errors.js";
 import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
 import { Task, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
@@ -379,6 +380,10 @@ export class EventLoop {
           fn(arg);
         }
       } catch (exception) {
+        if (isExitException(exception)) {
+          this.passDone(i);
+          throw exception;
+        }
         this.reportCallbackError(exception, fn!, arg);
         continue;
       }
@@ -405,6 +410,10 @@ export class EventLoop {
       try {
         fn(arg);
       } catch (exception) {
+        if (isExitException(exception)) {
+          this.passDone(i);
+          throw exception;
+        }
         this.reportCallbackError(exception, fn, arg);
       }
       const took = this.host.now() - t0;

@@ -185,7 +185,7 @@ export class Queue<T = unknown> extends LoopBound {
 
   /** Marks one item taken from the queue as done; throws if called more often than items were put. */
   taskDone(): void {
-    if (this._unfinished <= 0) throw new Error("taskDone() called too many times");
+    if (this._unfinished <= 0) throw new RangeError("taskDone() called too many times");
     this._checkLoop();
     if (--this._unfinished === 0) this._finished.set();
   }

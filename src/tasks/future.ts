@@ -62,6 +62,9 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   declare readonly _isCall: boolean;
 
   constructor(loop?: EventLoop) {
+    if (loop !== undefined && (loop === null || typeof (loop as { _soon?: unknown })._soon !== "function")) {
+      throw new TypeError(`a Future's loop must be an EventLoop, got ${typeof loop === "object" ? String(loop) : typeof loop}`);
+    }
     this._loop = loop ?? getRunningLoop();
   }
 
@@ -124,6 +127,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
 
   /** Cancels a pending future and schedules its callbacks; returns false if it was done. */
   cancel(msg?: string): boolean {
+    if (this._unretrieved !== null) this._retrieved(); // asyncio: a cancel() silences the report, even when too late
     if (this._state !== PENDING) return false;
     this._state = CANCELLED;
     this._cancelMessage = msg;
@@ -234,10 +238,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 
   toString(): string {
-    const state = this._state === PENDING ? "pending" : this._state === CANCELLED ? "cancelled" : "finished";
+    const state = this._stateName();
     let extra = "";
     if (this._state === FINISHED) extra = this._failed ? ` exception=${describeValue(this._exception)}` : ` result=${describeValue(this._result)}`;
     return `<${this._kind()} ${state}${this._describe()}${extra}>`;
+  }
+
+  /** @internal The state word of toString. */
+  _stateName(): string {
+    return this._state === PENDING ? "pending" : this._state === CANCELLED ? "cancelled" : "finished";
   }
 
   /** @internal Extra words for toString (a task's name). */

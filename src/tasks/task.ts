@@ -14,7 +14,7 @@
 // Invariants: a pending task has exactly one way forward at any time: a step on the ready
 // queue, or a done callback on `_futWaiter`. Live tasks are linked into their loop's task list.
 
-import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
+import { CancelledError, InvalidStateError, cheapCancelledError, isExitException } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../loop/validate.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
@@ -96,6 +96,7 @@ export class Task<T = unknown> extends Future<T> {
    * resumption. Returns false if the task is already done.
    */
   override cancel(msg?: string): boolean {
+    if (this._unretrieved !== null) this._retrieved(); // as Future.cancel
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
     const waiter = this._futWaiter;
@@ -150,6 +151,10 @@ export class Task<T = unknown> extends Future<T> {
           Future.prototype.cancel.call(this);
         } else {
           Future.prototype.setException.call(this, e);
+          if (isExitException(e)) {
+            this._retrieved(); // it is not lost: it escapes the loop
+            throw e;
+          }
         }
         return;
       }
@@ -187,7 +192,7 @@ export class Task<T = unknown> extends Future<T> {
     const yielded = r.value;
     if (yielded === undefined) {
       loop._soon(firstStep, this);
-    } else if (isFuture) {
+    } else if (isFuture && yielded!.addDoneCallback === futureAddDoneCallback) {
       if (yielded!._loop !== loop) {
         this._throwNext(new Error(`Task ${this} got Future ${yielded} attached to a different loop`));
       } else if (yielded === (this as unknown)) {
@@ -199,9 +204,37 @@ export class Task<T = unknown> extends Future<T> {
         this._futWaiter = yielded;
         if (this._mustCancel && yielded.cancel(this._cancelMessage)) this._mustCancel = false;
       }
+    } else if (isFutureLike(yielded)) {
+      this._waitForeign(yielded as Future<unknown>);
     } else {
       this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
     }
+  }
+
+  /**
+   * @internal Waits on a future that is not one of wasio's own (a duck-typed one, or a subclass
+   * with its own addDoneCallback) through its public `addDoneCallback`, as asyncio does.
+   */
+  _waitForeign(fut: Future<unknown>): void {
+    const loop = this._loop;
+    let other: unknown;
+    try {
+      other = fut.getLoop();
+    } catch (e) {
+      this._throwNext(e);
+      return;
+    }
+    if (other !== loop) {
+      this._throwNext(new Error(`Task ${this} got Future ${fut} attached to a different loop`));
+      return;
+    }
+    if (fut === (this as unknown)) {
+      this._throwNext(new Error(`Task cannot await on itself: ${this}`));
+      return;
+    }
+    this._futWaiter = fut;
+    fut.addDoneCallback(foreignWaker(this as Task<unknown>, fut));
+    if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
   }
 
   /** @internal Ends the call on top of the stack with a result or an error; returns the new top. */
@@ -255,13 +288,48 @@ export class Task<T = unknown> extends Future<T> {
     return "Task";
   }
 
+  override _stateName(): string {
+    return this._numCancelsRequested > 0 && this._state === PENDING ? "cancelling" : super._stateName();
+  }
+
   override _describe(): string {
     return ` name=${JSON.stringify(this.getName())}`;
   }
 }
 
+/** A step scheduled for a task that is done (someone called Future's setResult on it) is an error, reported once. */
 function firstStep(task: Task<unknown>): void {
-  if (task._state === PENDING) task._step(undefined, false);
+  task._step(undefined, false);
+}
+
+const futureAddDoneCallback = Future.prototype.addDoneCallback;
+
+/** The done callback that wakes `task` when the foreign future `fut` it waits on is done. */
+function foreignWaker(task: Task<unknown>, fut: Future<unknown>): (f: unknown) => void {
+  return () => {
+    if (task._futWaiter !== fut || task._state !== PENDING) return;
+    let exc: unknown;
+    let failed = false;
+    try {
+      fut.result();
+    } catch (e) {
+      exc = e;
+      failed = true;
+    }
+    task._step(exc, failed);
+  };
+}
+
+/**
+ * True for an object that follows asyncio's future protocol (asyncio.isfuture): a wasio Future, or
+ * anything with `getLoop`, `addDoneCallback`, `done`, `result`, `exception` and `cancel` methods.
+ */
+export function isFutureLike(x: unknown): boolean {
+  if (x instanceof Future) return true;
+  if (x === null || typeof x !== "object") return false;
+  const f = x as Record<string, unknown>;
+  return typeof f.getLoop === "function" && typeof f.addDoneCallback === "function" && typeof f.done === "function" &&
+    typeof f.result === "function" && typeof f.exception === "function" && typeof f.cancel === "function";
 }
 
 function throwStep(task: Task<unknown>): void {

@@ -7,6 +7,7 @@
 // or when `timeout` ms have passed (no TimeoutError: the unfinished ones are simply in `pending`).
 // The futures are never cancelled by wait, and cancelling the waiting task leaves them alone.
 //
+// Any iterable of futures is accepted, generators included (their values are taken at the call).
 // As in asyncio 3.11+, coroutines are refused (wrap them in tasks: wait could not give them back),
 // and an empty collection is an error (RangeError here, ValueError there). Duplicates count once.
 // Every done callback goes through the loop, so a wait on futures that are all done already still
@@ -46,12 +47,12 @@ export function wait<F extends Future<unknown>>(
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     throw new RangeError(`Invalid returnWhen value: ${returnWhen}`);
   }
-  const list = awaitableList(fs, "wait()");
+  const list = awaitableList(fs, "wait()", true);
   if (list.length === 0) throw new RangeError("Set of Tasks/Futures is empty.");
   const set = new Set<F>();
   for (const f of list) {
     if (isCoroutine(f)) throw new TypeError("Passing coroutines is forbidden, use tasks explicitly.");
-    if (!(f instanceof Future)) throw new TypeError(`wait() expects Futures or Tasks, got ${describe(f)}`);
+    if (!(f instanceof Future)) throw new TypeError(`wait() expects Futures or Tasks, got ${describe(f)}${f === undefined ? " (a coroutine was passed where an iterable of tasks was expected?)" : ""}`);
     set.add(f as F);
   }
   return waitSet(set, timeout, returnWhen);
