@@ -691,7 +691,9 @@ export class EventLoop {
   }
 }
 
+/** Stops the loop once the awaited future is done, unless an exit exception already broke out of it. */
 function stopLoopWhenDone(fut: Future<unknown>): void {
+  if (fut._failed && isExitException(fut._exception)) return;
   fut.getLoop().stop();
 }
 
