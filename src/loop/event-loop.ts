@@ -29,6 +29,7 @@ import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js"
 import { Task, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
+import { Context, captureContext, contextsOn } from "./context.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
@@ -47,6 +48,12 @@ export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => v
 
 /** An internal callback on the ready queue. */
 export type Step = (arg: any) => void;
+
+/** Options of callSoon, callLater and callAt, given before the callback. */
+export interface CallOptions {
+  /** The context the callback runs in (default: a copy of the current one). */
+  context?: Context;
+}
 
 export interface EventLoopOptions {
   /** The provider of time and readiness (default: the one for this runtime). */
@@ -117,11 +124,14 @@ export class EventLoop {
 
   /** Schedules `cb(...args)` for the next pass (FIFO). */
   callSoon(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
-  callSoon(cb: (...args: any[]) => unknown): Handle {
-    checkCallback(cb);
+  /** The same, run in `options.context` (asyncio's `context=`) instead of a copy of the current context. */
+  callSoon(options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
+  callSoon(cb: ((...args: any[]) => unknown) | CallOptions): Handle {
+    if (typeof cb !== "function") return withCallOptions(cb, arguments, 0, (rest) => this.callSoon(...(rest as [() => void])));
     this.checkClosed();
     const h = new Handle(cb, this);
     if (arguments.length > 1) h._setArgs(arguments, 1);
+    if (contextsOn) captureContext(h, undefined);
     this._soon(runHandle, h);
     return h;
   }
@@ -139,9 +149,10 @@ export class EventLoop {
 
   /** Schedules `cb(...args)` after `delay` ms (negative: as soon as possible). */
   callLater(delay: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
-  callLater(delay: number, cb: (...args: any[]) => unknown): TimerHandle {
+  callLater(delay: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
+  callLater(delay: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(delay, "delay");
-    checkCallback(cb);
+    if (typeof cb !== "function") return withCallOptions(cb, arguments, 1, (rest) => this.callLater(delay, ...(rest as [() => void])));
     const h = this.schedule(this.host.now() + delay, cb);
     if (arguments.length > 2) h._setArgs(arguments, 2);
     return h;
@@ -149,9 +160,10 @@ export class EventLoop {
 
   /** Schedules `cb(...args)` at loop time `when` (ms). */
   callAt(when: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
-  callAt(when: number, cb: (...args: any[]) => unknown): TimerHandle {
+  callAt(when: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
+  callAt(when: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(when, "when");
-    checkCallback(cb);
+    if (typeof cb !== "function") return withCallOptions(cb, arguments, 1, (rest) => this.callAt(when, ...(rest as [() => void])));
     const h = this.schedule(when, cb);
     if (arguments.length > 2) h._setArgs(arguments, 2);
     return h;
@@ -161,6 +173,7 @@ export class EventLoop {
     this.checkClosed();
     const h = new TimerHandle(when, cb, this);
     h._id = PENDING_TIMER;
+    if (contextsOn) captureContext(h, undefined);
     this.pendingTimers.push(h);
     this.liveTimers++;
     return h;
@@ -689,6 +702,22 @@ export class EventLoop {
   toString(): string {
     return `<EventLoop host=${this.host.name} running=${this.running} closed=${this.closed} debug=${this.debug}>`;
   }
+}
+
+/**
+ * The options form of callSoon/callLater/callAt: `args[at]` is the options, the callback and its
+ * arguments follow; schedules through `schedule` and gives the handle the context asked for.
+ */
+function withCallOptions<H extends Handle>(
+  options: unknown, args: IArguments, at: number, schedule: (rest: unknown[]) => H,
+): H {
+  if (options === null || typeof options !== "object") checkCallback(options); // throws TypeError
+  const context = (options as CallOptions).context;
+  if (context !== undefined && !(context instanceof Context)) throw new TypeError("the context option must be a Context");
+  checkCallback(args[at + 1]);
+  const h = schedule(Array.prototype.slice.call(args, at + 1));
+  if (context !== undefined) captureContext(h, context);
+  return h;
 }
 
 /** Stops the loop once the awaited future is done, unless an exit exception already broke out of it. */

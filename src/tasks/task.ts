@@ -21,10 +21,16 @@ import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
+import { abortTaskSignal, cancelOnAbort, isAbortSignal, signalsIssued, taskSignal } from "./task-signal.js";
+import { captureContext, contextsOn, enterContextOf, leaveContext, type Context } from "../loop/context.js";
 
 export interface TaskOptions {
   /** The task's name (default "Task-N"). */
   name?: string;
+  /** Cancels the task when it aborts (at once if it already has). */
+  signal?: AbortSignal;
+  /** The context the task runs in (default: a copy of the current one). */
+  context?: Context;
 }
 
 
@@ -52,8 +58,15 @@ export class Task<T = unknown> extends Future<T> {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
     super(loop);
     this._coro = coro;
-    const name = options?.name;
-    if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
+    let name: string | undefined;
+    let signal: AbortSignal | undefined;
+    if (options !== undefined) {
+      if (options === null || typeof options !== "object") throw new TypeError(`task options must be an object, got ${describe(options)}`);
+      name = options.name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
+      signal = options.signal;
+      if (signal !== undefined && !isAbortSignal(signal)) throw new TypeError(`task signal must be an AbortSignal, got ${describe(signal)}`);
+    }
     this._name = name ?? null;
     this._nameNumber = ++taskCounter;
     const list = this._loop._tasks;
@@ -63,6 +76,16 @@ export class Task<T = unknown> extends Future<T> {
     if (head !== null) head._prevTask = this;
     list._nextTask = this as Task<unknown>;
     this._loop._soon(firstStep, this);
+    if (contextsOn) captureContext(this, options?.context);
+    if (signal !== undefined) cancelOnAbort(this as Task<unknown>, signal);
+  }
+
+  /**
+   * An AbortSignal that aborts when this task is cancelled (at the request; the reason is a
+   * CancelledError) or done, whichever comes first: hand it to fetch() and other signal-aware APIs.
+   */
+  getSignal(): AbortSignal {
+    return taskSignal(this as Task<unknown>);
   }
 
   getName(): string {
@@ -99,6 +122,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._unretrieved !== null) this._retrieved(); // as Future.cancel
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
+    if (signalsIssued()) abortTaskSignal(this as Task<unknown>, msg);
     const waiter = this._futWaiter;
     if (waiter !== null && waiter.cancel(msg)) return true;
     this._mustCancel = true;
@@ -128,6 +152,8 @@ export class Task<T = unknown> extends Future<T> {
     const loop = this._loop;
     const prevTask = loop._currentTask;
     loop._currentTask = this as Task<unknown>;
+    const withContext = contextsOn; // a step runs in its task's context (context.ts)
+    const prevContext = withContext ? enterContextOf(this) : null;
     // Resume the innermost coroutine; calls (CallFuture) push and pop the task's own stack
     // within this one step, as native yield* would, until something suspends or the root ends.
     let top = this._top;
@@ -146,6 +172,7 @@ export class Task<T = unknown> extends Future<T> {
         }
         if (prevTask === null) loop._currentTask = null; // a constant store: no write barrier
         else loop._currentTask = prevTask;
+        if (withContext) leaveContext(prevContext);
         if (e instanceof CancelledError) {
           this._cancelledExc = e;
           Future.prototype.cancel.call(this);
@@ -180,6 +207,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     if (prevTask === null) loop._currentTask = null;
     else loop._currentTask = prevTask;
+    if (withContext) leaveContext(prevContext);
     if (r.done) {
       if (this._mustCancel) {
         this._mustCancel = false;
