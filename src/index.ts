@@ -23,3 +23,9 @@ export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
 export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup (issue 3)
 export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues (issue 4)
 export * from "./io/index.js"; // streams, DNS, executor, signals (issue 5)
+// Interop and debugging: AbortSignal, context variables, events, async iteration, race.
+export { ContextVar, Context, Token, copyContext, LookupError } from "./loop/context.js";
+export type { CallOptions } from "./loop/event-loop.js";
+export { once, on } from "./tasks/events.js";
+export { race } from "./tasks/race.js";
+export { forAwait, toAsyncIterable } from "./tasks/async-iteration.js";
