@@ -29,3 +29,5 @@ export type { CallOptions } from "./loop/event-loop.js";
 export { once, on } from "./tasks/events.js";
 export { race } from "./tasks/race.js";
 export { forAwait, toAsyncIterable } from "./tasks/async-iteration.js";
+export { captureCallGraph, formatCallGraph, printCallGraph, type FutureCallGraph, type FrameCallGraphEntry, type CallGraphOptions } from "./tasks/call-graph.js";
+export type { Frame } from "./tasks/frames.js";

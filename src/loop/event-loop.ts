@@ -30,6 +30,7 @@ import { Task, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
 import { Context, captureContext, contextsOn } from "./context.js";
+import { debugFromEnvironment } from "./debug.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
@@ -58,7 +59,7 @@ export interface CallOptions {
 export interface EventLoopOptions {
   /** The provider of time and readiness (default: the one for this runtime). */
   host?: Host;
-  /** Debug mode: report slow callbacks and more (see `setDebug`). */
+  /** Debug mode: report slow callbacks, coroutines never awaited, and more (see `setDebug`); default: the WASIO_DEBUG environment variable. */
   debug?: boolean;
 }
 
@@ -109,7 +110,7 @@ export class EventLoop {
     if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
     this.ownsHost = options.host === undefined;
     this.host = options.host ?? defaultHost();
-    this.debug = Boolean(options.debug);
+    this.debug = options.debug === undefined ? debugFromEnvironment() : Boolean(options.debug);
     this._core = new Core(this.host);
     this.watch(this.host.wakeupFd, 1);
     keepShapes(newShapeLoop);

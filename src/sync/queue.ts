@@ -34,6 +34,7 @@ import { LoopBound } from "./loop-bound.js";
 import { _getRunningLoop } from "../loop/running.js";
 import { loopAsyncIterator, type IterStep } from "../tasks/async-iteration.js";
 import { asCoroutine, fail, finish, type Op } from "./op.js";
+import { REUSED } from "../tasks/debug-coroutines.js";
 
 /**
  * A FIFO queue for passing items between tasks.
@@ -272,7 +273,7 @@ class GetOp<T> implements Op {
   }
 
   next(): this {
-    if (this.done) return finish(this, undefined);
+    if (this.done) throw new Error(REUSED);
     const q = this._queue;
     const woken = this._fut;
     if (woken !== null) {
@@ -342,7 +343,7 @@ class PutOp<T> implements Op {
   }
 
   next(): this {
-    if (this.done) return finish(this, undefined);
+    if (this.done) throw new Error(REUSED);
     const q = this._queue;
     const woken = this._fut;
     if (woken !== null) {

@@ -39,7 +39,8 @@ export class CallFuture<T> extends Future<T> {
       const task = this._loop.createTask(this._gen);
       this._runner = task;
       this._promoted = true;
-      task._addCallback(() => copyOutcome(task, this));
+      const copy = Object.assign(() => copyOutcome(task, this), { _awaiter: this }); // _awaiter: for call graphs
+      task._addCallback(copy);
     }
     super._addCallback(cb);
   }

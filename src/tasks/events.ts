@@ -11,6 +11,7 @@
 import { getRunningLoop } from "../loop/running.js";
 import { describe } from "../loop/validate.js";
 import type { Coroutine } from "./coroutine.js";
+import { tracked } from "./debug-coroutines.js";
 import { Future, PENDING } from "./future.js";
 
 type Listener = (...args: unknown[]) => void;
@@ -53,7 +54,7 @@ export function once(target: EventTarget | EmitterLike, name: string | symbol): 
   }, (e) => {
     if (fut._state === PENDING) fut.setException(e);
   });
-  return waitThenRemove(fut, remove);
+  return tracked(waitThenRemove(fut, remove), "once");
 }
 
 function* waitThenRemove<T>(fut: Future<T>, remove: () => void): Coroutine<T> {

@@ -22,6 +22,7 @@
 import { getRunningLoop } from "../loop/running.js";
 import { describe } from "../loop/validate.js";
 import type { Coroutine } from "./coroutine.js";
+import { tracked } from "./debug-coroutines.js";
 import { Future, PENDING } from "./future.js";
 import { cheapCancelledError } from "../errors.js";
 
@@ -41,9 +42,9 @@ interface PromiseLink {
  * fetch(url, { signal }))` stops the request when the task is cancelled.
  */
 export function fromPromise<T>(p: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Coroutine<T> {
-  if (typeof p === "function" && typeof (p as { then?: unknown }).then !== "function") return awaitFactory(p as (signal: AbortSignal) => PromiseLike<T>);
+  if (typeof p === "function" && typeof (p as { then?: unknown }).then !== "function") return tracked(awaitFactory(p as (signal: AbortSignal) => PromiseLike<T>), "fromPromise");
   checkThenable(p, "fromPromise() needs a promise (a thenable) or a function returning one");
-  return awaitPromise(p as PromiseLike<T>, null);
+  return tracked(awaitPromise(p as PromiseLike<T>, null), "fromPromise");
 }
 
 function checkThenable(p: unknown, what: string): void {

@@ -13,6 +13,7 @@ import { getRunningLoop } from "../loop/running.js";
 import { awaitableList, checkAwaitable } from "./arguments.js";
 import type { Awaitable, Coroutine } from "./coroutine.js";
 import { ensureFuture } from "./ensure-future.js";
+import { tracked } from "./debug-coroutines.js";
 import { CANCELLED, Future, PENDING } from "./future.js";
 
 /** Runs `aws` concurrently; returns the outcome of the first to finish, once the others are cancelled and done. */
@@ -21,7 +22,7 @@ export function race<T>(aws: Iterable<Awaitable<T>>): Coroutine<T> {
   if (list.length === 0) throw new RangeError("race() needs at least one awaitable");
   list.forEach((a, i) => checkAwaitable(a, `race() argument ${i}`));
   const loop = getRunningLoop();
-  return raceAll(list.map((a) => ensureFuture(a as Awaitable<T>, loop)));
+  return tracked(raceAll(list.map((a) => ensureFuture(a as Awaitable<T>, loop))), "race");
 }
 
 function* raceAll<T>(futs: Future<T>[]): Coroutine<T> {

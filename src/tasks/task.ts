@@ -22,6 +22,8 @@ import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
 import { abortTaskSignal, cancelOnAbort, isAbortSignal, signalsIssued, taskSignal } from "./task-signal.js";
+import { REUSED, isFinished, markFinished } from "./debug-coroutines.js";
+import { coroutineFrame, formatFrame, runningFrames, type Frame } from "./frames.js";
 import { captureContext, contextsOn, enterContextOf, leaveContext, type Context } from "../loop/context.js";
 
 export interface TaskOptions {
@@ -57,6 +59,7 @@ export class Task<T = unknown> extends Future<T> {
   constructor(coro: Coroutine<T>, loop?: EventLoop, options?: TaskOptions) {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
     super(loop);
+    if (this._loop.getDebug() && isFinished(coro)) throw new Error(`${REUSED}: a task already ran it to completion`);
     this._coro = coro;
     let name: string | undefined;
     let signal: AbortSignal | undefined;
@@ -98,6 +101,39 @@ export class Task<T = unknown> extends Future<T> {
 
   getCoro(): Coroutine<T> {
     return this._coro;
+  }
+
+  /**
+   * The task's frames, outermost first (Python's get_stack): for the running task, its functions
+   * on the JS stack; for a suspended one, its root coroutine and those it runs through `call()`
+   * (see frames.ts for what JavaScript lets us see). `limit` keeps the innermost ones.
+   */
+  getStack(options?: { limit?: number }): Frame[] {
+    return this._frames(options?.limit, 1);
+  }
+
+  /** @internal getStack's work; `skip` frames of the caller's own are left out. */
+  _frames(limit: number | undefined, skip: number): Frame[] {
+    if (limit !== undefined && (typeof limit !== "number" || !(limit >= 0))) throw new RangeError(`limit must be a non-negative number, got ${limit}`);
+    let frames: Frame[];
+    if (this._state !== PENDING) frames = [];
+    else if (this._loop._currentTask === (this as unknown)) frames = runningFrames(skip + 1).reverse();
+    else {
+      frames = [coroutineFrame(this._coro)];
+      const calls: Frame[] = [];
+      for (let c = this._top; c !== null; c = c._below) calls.push(coroutineFrame(c._gen));
+      frames.push(...calls.reverse());
+    }
+    return limit === undefined ? frames : frames.slice(Math.max(0, frames.length - limit));
+  }
+
+  /** Prints `getStack()` with a header naming the task (Python's print_stack); `write` defaults to console.error. */
+  printStack(options?: { limit?: number; write?: (text: string) => void }): void {
+    const frames = this._frames(options?.limit, 1);
+    const lines = [frames.length === 0 ? `No stack for ${this}` : `Stack for ${this} (most recent call last):`];
+    for (const f of frames) lines.push(`  ${formatFrame(f)}`);
+    if (this._futWaiter !== null) lines.push(`  awaiting ${this._futWaiter}`);
+    (options?.write ?? console.error)(lines.join("\n"));
   }
 
   /** How many cancellation requests are outstanding. */
@@ -215,6 +251,7 @@ export class Task<T = unknown> extends Future<T> {
       } else {
         Future.prototype.setResult.call(this, r.value as T);
       }
+      if (loop.getDebug()) markFinished(this._coro);
       return;
     }
     const yielded = r.value;

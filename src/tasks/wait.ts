@@ -19,6 +19,7 @@ import { getRunningLoop } from "../loop/running.js";
 import { describe } from "../loop/validate.js";
 import { awaitableList, checkTimeout } from "./arguments.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
+import { tracked } from "./debug-coroutines.js";
 import { CANCELLED, Future, PENDING } from "./future.js";
 
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -55,7 +56,7 @@ export function wait<F extends Future<unknown>>(
     if (!(f instanceof Future)) throw new TypeError(`wait() expects Futures or Tasks, got ${describe(f)}${f === undefined ? " (a coroutine was passed where an iterable of tasks was expected?)" : ""}`);
     set.add(f as F);
   }
-  return waitSet(set, timeout, returnWhen);
+  return tracked(waitSet(set, timeout, returnWhen), "wait");
 }
 
 /** The state one wait shares with its done callback. */
