@@ -170,10 +170,10 @@ test("runSync(main, { debug: true }) turns debug mode on", () => {
 test("WASIO_DEBUG=1 turns debug mode on for loops without a debug option", async () => {
   const src = `
     import { EventLoop, VirtualHost } from "WASIO";
-    console.log(new EventLoop({ host: new VirtualHost() }).getDebug(), new EventLoop({ host: new VirtualHost(), debug: false }).getDebug());
+    console.log(JSON.stringify([new EventLoop({ host: new VirtualHost() }).getDebug(), new EventLoop({ host: new VirtualHost(), debug: false }).getDebug()]));
   `;
   const r = await runScript(src, 10_000, { WASIO_DEBUG: "1" });
-  assert.is(r.stdout.trim(), "true false");
+  assert.is(r.stdout.trim(), "[true,false]");
 });
 
 test("test_tasks.test_coroutine_reuse: a finished coroutine awaited again is an error", () => {

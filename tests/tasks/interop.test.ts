@@ -8,6 +8,7 @@ import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { run, runSync } from "../../src/run.js";
 import { Queue } from "../../src/sync/queue.js";
+import { Event as AsyncEvent } from "../../src/sync/event.js";
 import { StreamReader } from "../../src/io/streams/stream-reader.js";
 import { forAwait, toAsyncIterable } from "../../src/tasks/async-iteration.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
@@ -175,11 +176,15 @@ test("on() buffers events for forAwait and removes its listener when the task is
   const em = new EventEmitter();
   const got: unknown[] = [];
   await run(function* () {
-    const t = createTask(forAwait(on(em, "data"), (args) => { got.push((args as unknown[])[0]); }));
+    const both = new AsyncEvent();
+    const t = createTask(forAwait(on(em, "data"), (args) => {
+      got.push((args as unknown[])[0]);
+      if (got.length === 2) both.set();
+    }));
     yield;
     em.emit("data", 1);
     em.emit("data", 2);
-    yield* sleep(5);
+    yield* both.wait();
     assert.is(em.listenerCount("data"), 1);
     t.cancel();
     yield* thrownBy(() => t);
