@@ -17,14 +17,14 @@ export { BaseExceptionGroup, ExceptionGroup, exceptStar, type ErrorMatcher } fro
 /** An error that is not an "Exception" in Python's sense (Python's BaseException). */
 export class BaseException extends Error {
   override name = "BaseException";
+  constructor(message?: string) {
+    super(message ?? "");
+  }
 }
 
 /** The program was interrupted (Python's KeyboardInterrupt; `run()` throws it after SIGINT). */
 export class KeyboardInterrupt extends BaseException {
   override name = "KeyboardInterrupt";
-  constructor(message?: string) {
-    super(message ?? "");
-  }
 }
 
 /** The program asked to exit (Python's SystemExit); `code` is the exit status. */
@@ -46,9 +46,6 @@ export function isExitException(e: unknown): boolean {
 /** The operation was cancelled (asyncio.CancelledError, a BaseException as in Python 3.8+). */
 export class CancelledError extends BaseException {
   override name = "CancelledError";
-  constructor(message?: string) {
-    super(message ?? "");
-  }
 }
 
 /** A deadline passed (asyncio.TimeoutError, the builtin TimeoutError). */

@@ -8,8 +8,8 @@
 // later changes of the original. Sizes are small in practice; a set costs O(variables).
 //
 // Zero cost until used: `contextsOn` stays false until the first ContextVar, Context or
-// copyContext() exists. Until then tasks and handles capture nothing and steps switch nothing
-// (one test of a module flag). Contexts of tasks and handles live in WeakMaps, off their shapes.
+// copyContext() exists. Until then tasks and handles capture nothing, and a task's step is not
+// even wrapped (the `whenContextsOn` hooks install the wrapper then). Contexts of tasks and handles live in WeakMaps, off their shapes.
 // A task created before contexts came into use runs in the base context.
 //
 // Limits: code outside any task or callback (plain async code between loop passes) sees the base
@@ -20,6 +20,19 @@ const MISSING: unique symbol = Symbol("missing");
 
 /** True once contexts are in use (a ContextVar, Context or copyContext() was made). */
 export let contextsOn = false;
+const onHooks: (() => void)[] = [];
+
+/** Runs `hook` when contexts come into use (at once if they are). */
+export function whenContextsOn(hook: () => void): void {
+  if (contextsOn) hook();
+  else onHooks.push(hook);
+}
+
+function turnOn(): void {
+  if (contextsOn) return;
+  contextsOn = true;
+  for (const hook of onHooks.splice(0)) hook();
+}
 
 let base: Context | null = null;
 let current: Context | null = null;
@@ -37,7 +50,7 @@ export class ContextVar<T> {
   constructor(name: string, options?: { default?: T }) {
     if (typeof name !== "string") throw new TypeError(`a ContextVar's name must be a string, got ${typeof name}`);
     if (options !== undefined && (options === null || typeof options !== "object")) throw new TypeError("ContextVar options must be an object");
-    contextsOn = true;
+    turnOn();
     this.name = name;
     this._default = options !== undefined && "default" in options ? options.default as T : MISSING;
   }
@@ -113,7 +126,7 @@ export class Context {
   /** @internal */ _entered = false;
 
   constructor() {
-    contextsOn = true;
+    turnOn();
   }
 
   /** Runs `fn(...args)` in this context and returns its result; a context is entered once at a time. */
@@ -169,7 +182,7 @@ export class Context {
 
 /** A copy of the current context (Python's contextvars.copy_context). */
 export function copyContext(): Context {
-  contextsOn = true;
+  turnOn();
   return currentContext().copy();
 }
 

@@ -58,14 +58,22 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
    */
   _owner: object | null = null;
   /** @internal */ readonly _loop: EventLoop;
-  /** @internal True for a CallFuture (a prototype property: cheaper to test than instanceof). */
-  declare readonly _isCall: boolean;
+  /**
+   * @internal How a Task awaits this future (a prototype property: one load tells a CallFuture,
+   * a wasio future, and a subclass with its own addDoneCallback apart): AWAIT_OWN, AWAIT_CALL
+   * or AWAIT_FOREIGN.
+   */
+  declare readonly _awaitKind: number;
+  /** @internal On each class's prototype, the prototype itself once its `_awaitKind` is set. */
+  declare readonly _classified: object;
 
   constructor(loop?: EventLoop) {
     if (loop !== undefined && (loop === null || typeof (loop as { _soon?: unknown })._soon !== "function")) {
       throw new TypeError(`a Future's loop must be an EventLoop, got ${typeof loop === "object" ? String(loop) : typeof loop}`);
     }
     this._loop = loop ?? getRunningLoop();
+    const proto = new.target.prototype;
+    if (proto._classified !== proto) classify(proto);
   }
 
   getLoop(): EventLoop {
@@ -255,7 +263,22 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 }
 
-(Future.prototype as { _isCall: boolean })._isCall = false;
+/** `_awaitKind`: a wasio future, awaited through the internal callback list. */
+export const AWAIT_OWN = 0;
+/** `_awaitKind`: a CallFuture, run on the awaiting task's own stack. */
+export const AWAIT_CALL = 1;
+/** `_awaitKind`: a subclass that overrides addDoneCallback, awaited through it. */
+export const AWAIT_FOREIGN = 2;
+
+/** Sets `_awaitKind` on a Future class's prototype the first time one of its instances is made. */
+function classify(proto: Future<unknown>): void {
+  const p = proto as { _awaitKind: number; _classified: object };
+  if (proto.addDoneCallback !== Future.prototype.addDoneCallback) p._awaitKind = AWAIT_FOREIGN;
+  p._classified = proto;
+}
+
+(Future.prototype as { _awaitKind: number })._awaitKind = AWAIT_OWN;
+(Future.prototype as { _classified: object })._classified = Future.prototype;
 
 /** A Task waiting on a future is woken through its `_wakeup` step; plain callbacks get the future. */
 function scheduleOne(loop: EventLoop, cb: DoneCallback | object, fut: Future<unknown>): void {

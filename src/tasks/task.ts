@@ -18,13 +18,13 @@ import { CancelledError, InvalidStateError, cheapCancelledError, isExitException
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../loop/validate.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
-import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
+import { AWAIT_CALL, AWAIT_FOREIGN, CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
 import { abortTaskSignal, cancelOnAbort, isAbortSignal, signalsIssued, taskSignal } from "./task-signal.js";
 import { REUSED, isFinished, markFinished } from "./debug-coroutines.js";
 import { coroutineFrame, formatFrame, runningFrames, type Frame } from "./frames.js";
-import { captureContext, contextsOn, enterContextOf, leaveContext, type Context } from "../loop/context.js";
+import { captureContext, contextsOn, enterContextOf, leaveContext, whenContextsOn, type Context } from "../loop/context.js";
 
 export interface TaskOptions {
   /** The task's name (default "Task-N"). */
@@ -188,8 +188,6 @@ export class Task<T = unknown> extends Future<T> {
     const loop = this._loop;
     const prevTask = loop._currentTask;
     loop._currentTask = this as Task<unknown>;
-    const withContext = contextsOn; // a step runs in its task's context (context.ts)
-    const prevContext = withContext ? enterContextOf(this) : null;
     // Resume the innermost coroutine; calls (CallFuture) push and pop the task's own stack
     // within this one step, as native yield* would, until something suspends or the root ends.
     let top = this._top;
@@ -208,7 +206,6 @@ export class Task<T = unknown> extends Future<T> {
         }
         if (prevTask === null) loop._currentTask = null; // a constant store: no write barrier
         else loop._currentTask = prevTask;
-        if (withContext) leaveContext(prevContext);
         if (e instanceof CancelledError) {
           this._cancelledExc = e;
           Future.prototype.cancel.call(this);
@@ -229,7 +226,8 @@ export class Task<T = unknown> extends Future<T> {
       }
       const y = r.value;
       if (y instanceof Future) {
-        if (y._isCall && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
+        const kind = y._awaitKind;
+        if (kind === AWAIT_CALL && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
           const c = y as CallFuture<unknown>;
           c._runner = this;
           c._below = top;
@@ -237,13 +235,12 @@ export class Task<T = unknown> extends Future<T> {
           throwing = false;
           continue;
         }
-        isFuture = true;
+        isFuture = kind !== AWAIT_FOREIGN;
       }
       break;
     }
     if (prevTask === null) loop._currentTask = null;
     else loop._currentTask = prevTask;
-    if (withContext) leaveContext(prevContext);
     if (r.done) {
       if (this._mustCancel) {
         this._mustCancel = false;
@@ -257,7 +254,7 @@ export class Task<T = unknown> extends Future<T> {
     const yielded = r.value;
     if (yielded === undefined) {
       loop._soon(firstStep, this);
-    } else if (isFuture && yielded!.addDoneCallback === futureAddDoneCallback) {
+    } else if (isFuture) {
       if (yielded!._loop !== loop) {
         this._throwNext(new Error(`Task ${this} got Future ${yielded} attached to a different loop`));
       } else if (yielded === (this as unknown)) {
@@ -367,8 +364,6 @@ function firstStep(task: Task<unknown>): void {
   task._step(undefined, false);
 }
 
-const futureAddDoneCallback = Future.prototype.addDoneCallback;
-
 /** The done callback that wakes `task` when the foreign future `fut` it waits on is done. */
 function foreignWaker(task: Task<unknown>, fut: Future<unknown>): (f: unknown) => void {
   return () => {
@@ -413,6 +408,20 @@ function wakeStep(task: Task<unknown>): void {
 function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {
   if (pair[0]._state === PENDING) pair[0]._wakeup(pair[1]);
 }
+
+// Once the program uses context variables, every step runs in its task's context: the step is
+// wrapped then (once), so programs that never use them pay nothing per step.
+whenContextsOn(() => {
+  const step = Task.prototype._step;
+  Task.prototype._step = function stepInContext(this: Task<unknown>, exc: unknown, throwing: boolean): void {
+    const prev = enterContextOf(this);
+    try {
+      step.call(this, exc, throwing);
+    } finally {
+      leaveContext(prev);
+    }
+  };
+});
 
 function* shapeCoroutine(): Coroutine<void> {}
 
