@@ -206,16 +206,7 @@ export class Task<T = unknown> extends Future<T> {
         }
         if (prevTask === null) loop._currentTask = null; // a constant store: no write barrier
         else loop._currentTask = prevTask;
-        if (e instanceof CancelledError) {
-          this._cancelledExc = e;
-          Future.prototype.cancel.call(this);
-        } else {
-          Future.prototype.setException.call(this, e);
-          if (isExitException(e)) {
-            this._retrieved(); // it is not lost: it escapes the loop
-            throw e;
-          }
-        }
+        this._endWithError(e);
         return;
       }
       if (r.done) {
@@ -266,11 +257,29 @@ export class Task<T = unknown> extends Future<T> {
         this._futWaiter = yielded;
         if (this._mustCancel && yielded.cancel(this._cancelMessage)) this._mustCancel = false;
       }
-    } else if (isFutureLike(yielded)) {
-      this._waitForeign(yielded as Future<unknown>);
     } else {
-      this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
+      this._yieldedOther(yielded);
     }
+  }
+
+  /** @internal The coroutine threw `e`: the task ends cancelled or failed; KeyboardInterrupt and SystemExit go on up. */
+  _endWithError(e: unknown): void {
+    if (e instanceof CancelledError) {
+      this._cancelledExc = e;
+      Future.prototype.cancel.call(this);
+      return;
+    }
+    Future.prototype.setException.call(this, e);
+    if (isExitException(e)) {
+      this._retrieved(); // it is not lost: it escapes the loop
+      throw e;
+    }
+  }
+
+  /** @internal The coroutine yielded something other than nothing or a wasio future. */
+  _yieldedOther(yielded: unknown): void {
+    if (isFutureLike(yielded)) this._waitForeign(yielded as Future<unknown>);
+    else this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
   }
 
   /**
