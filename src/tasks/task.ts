@@ -18,7 +18,7 @@ import { CancelledError, InvalidStateError, cheapCancelledError, isExitException
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../loop/validate.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
-import { AWAIT_CALL, AWAIT_FOREIGN, CANCELLED, FINISHED, Future, PENDING } from "./future.js";
+import { AWAIT_CALL, AWAIT_FOREIGN, AWAIT_OWN, CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
 import { abortTaskSignal, cancelOnAbort, isAbortSignal, signalsIssued, taskSignal } from "./task-signal.js";
@@ -218,15 +218,18 @@ export class Task<T = unknown> extends Future<T> {
       const y = r.value;
       if (y instanceof Future) {
         const kind = y._awaitKind;
-        if (kind === AWAIT_CALL && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
-          const c = y as CallFuture<unknown>;
-          c._runner = this;
-          c._below = top;
-          this._top = top = c;
-          throwing = false;
-          continue;
+        if (kind !== AWAIT_OWN) {
+          if (kind === AWAIT_CALL && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
+            const c = y as CallFuture<unknown>;
+            c._runner = this;
+            c._below = top;
+            this._top = top = c;
+            throwing = false;
+            continue;
+          }
+          if (kind === AWAIT_FOREIGN) break; // not isFuture: awaited through its addDoneCallback
         }
-        isFuture = kind !== AWAIT_FOREIGN;
+        isFuture = true;
       }
       break;
     }
