@@ -17,3 +17,11 @@ export function debugFromEnvironment(): boolean {
   return (fromEnvironment = value !== undefined && value !== "" && value !== "0");
 }
 
+
+/** True once any loop has been in debug mode (until then tasks skip debug mode's checks). */
+export let debugEverOn = false;
+
+/** Called when a loop enters debug mode. */
+export function noteDebugOn(): void {
+  debugEverOn = true;
+}

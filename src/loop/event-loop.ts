@@ -30,7 +30,7 @@ import { Task, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
 import { Context, captureContext, contextsOn } from "./context.js";
-import { debugFromEnvironment } from "./debug.js";
+import { debugFromEnvironment, noteDebugOn } from "./debug.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
@@ -111,6 +111,7 @@ export class EventLoop {
     this.ownsHost = options.host === undefined;
     this.host = options.host ?? defaultHost();
     this.debug = options.debug === undefined ? debugFromEnvironment() : Boolean(options.debug);
+    if (this.debug) noteDebugOn();
     this._core = new Core(this.host);
     this.watch(this.host.wakeupFd, 1);
     keepShapes(newShapeLoop);
@@ -659,6 +660,7 @@ export class EventLoop {
 
   setDebug(enabled: boolean): void {
     this.debug = Boolean(enabled);
+    if (this.debug) noteDebugOn();
   }
 
   getDebug(): boolean {

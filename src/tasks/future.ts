@@ -64,16 +64,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
    * or AWAIT_FOREIGN.
    */
   declare readonly _awaitKind: number;
-  /** @internal On each class's prototype, the prototype itself once its `_awaitKind` is set. */
-  declare readonly _classified: object;
 
   constructor(loop?: EventLoop) {
-    if (loop !== undefined && (loop === null || typeof (loop as { _soon?: unknown })._soon !== "function")) {
+    if (loop !== undefined && (typeof loop !== "object" || loop === null)) {
       throw new TypeError(`a Future's loop must be an EventLoop, got ${typeof loop === "object" ? String(loop) : typeof loop}`);
     }
     this._loop = loop ?? getRunningLoop();
-    const proto = new.target.prototype;
-    if (proto._classified !== proto) classify(proto);
+    if (this.addDoneCallback !== ownAddDoneCallback) classify(Object.getPrototypeOf(this));
   }
 
   getLoop(): EventLoop {
@@ -270,15 +267,13 @@ export const AWAIT_CALL = 1;
 /** `_awaitKind`: a subclass that overrides addDoneCallback, awaited through it. */
 export const AWAIT_FOREIGN = 2;
 
-/** Sets `_awaitKind` on a Future class's prototype the first time one of its instances is made. */
+/** Marks the prototype of a Future subclass that overrides addDoneCallback (when one of its instances is made). */
 function classify(proto: Future<unknown>): void {
-  const p = proto as { _awaitKind: number; _classified: object };
-  if (proto.addDoneCallback !== Future.prototype.addDoneCallback) p._awaitKind = AWAIT_FOREIGN;
-  p._classified = proto;
+  if (!Object.prototype.hasOwnProperty.call(proto, "_awaitKind")) (proto as { _awaitKind: number })._awaitKind = AWAIT_FOREIGN;
 }
 
 (Future.prototype as { _awaitKind: number })._awaitKind = AWAIT_OWN;
-(Future.prototype as { _classified: object })._classified = Future.prototype;
+const ownAddDoneCallback = Future.prototype.addDoneCallback;
 
 /** A Task waiting on a future is woken through its `_wakeup` step; plain callbacks get the future. */
 function scheduleOne(loop: EventLoop, cb: DoneCallback | object, fut: Future<unknown>): void {

@@ -23,6 +23,7 @@ import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
 import { abortTaskSignal, cancelOnAbort, isAbortSignal, signalsIssued, taskSignal } from "./task-signal.js";
 import { REUSED, isFinished, markFinished } from "./debug-coroutines.js";
+import { debugEverOn } from "../loop/debug.js";
 import { coroutineFrame, formatFrame, runningFrames, type Frame } from "./frames.js";
 import { captureContext, contextsOn, enterContextOf, leaveContext, whenContextsOn, type Context } from "../loop/context.js";
 
@@ -59,18 +60,9 @@ export class Task<T = unknown> extends Future<T> {
   constructor(coro: Coroutine<T>, loop?: EventLoop, options?: TaskOptions) {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
     super(loop);
-    if (this._loop.getDebug() && isFinished(coro)) throw new Error(`${REUSED}: a task already ran it to completion`);
     this._coro = coro;
-    let name: string | undefined;
-    let signal: AbortSignal | undefined;
-    if (options !== undefined) {
-      if (options === null || typeof options !== "object") throw new TypeError(`task options must be an object, got ${describe(options)}`);
-      name = options.name;
-      if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
-      signal = options.signal;
-      if (signal !== undefined && !isAbortSignal(signal)) throw new TypeError(`task signal must be an AbortSignal, got ${describe(signal)}`);
-    }
-    this._name = name ?? null;
+    this._name = options === undefined ? null : checkedName(options);
+    if (options !== undefined || contextsOn || debugEverOn) this._setUp(options);
     this._nameNumber = ++taskCounter;
     const list = this._loop._tasks;
     const head = list._nextTask;
@@ -79,8 +71,20 @@ export class Task<T = unknown> extends Future<T> {
     if (head !== null) head._prevTask = this;
     list._nextTask = this as Task<unknown>;
     this._loop._soon(firstStep, this);
+  }
+
+  /**
+   * @internal What only some tasks need at creation, before the task is linked and scheduled:
+   * debug checks, a context, a signal (kept out of the constructor, which is hot).
+   */
+  _setUp(options: TaskOptions | undefined): void {
+    if (this._loop.getDebug() && isFinished(this._coro)) throw new Error(`${REUSED}: a task already ran it to completion`);
     if (contextsOn) captureContext(this, options?.context);
-    if (signal !== undefined) cancelOnAbort(this as Task<unknown>, signal);
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      if (!isAbortSignal(signal)) throw new TypeError(`task signal must be an AbortSignal, got ${describe(signal)}`);
+      cancelOnAbort(this as Task<unknown>, signal);
+    }
   }
 
   /**
@@ -242,7 +246,7 @@ export class Task<T = unknown> extends Future<T> {
       } else {
         Future.prototype.setResult.call(this, r.value as T);
       }
-      if (loop.getDebug()) markFinished(this._coro);
+      if (debugEverOn && loop.getDebug()) markFinished(this._coro);
       return;
     }
     const yielded = r.value;
@@ -369,6 +373,14 @@ export class Task<T = unknown> extends Future<T> {
   override _describe(): string {
     return ` name=${JSON.stringify(this.getName())}`;
   }
+}
+
+/** The name option, checked (with the options object). */
+function checkedName(options: TaskOptions): string | null {
+  if (options === null || typeof options !== "object") throw new TypeError(`task options must be an object, got ${describe(options)}`);
+  const name = options.name;
+  if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
+  return name ?? null;
 }
 
 /** A step scheduled for a task that is done (someone called Future's setResult on it) is an error, reported once. */
