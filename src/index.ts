@@ -1,16 +1,16 @@
-// wasio: asyncio for TypeScript and WebAssembly. The public API (see API.md / README).
+// wasio: asyncio for TypeScript and WebAssembly. The public API (README.md, docs/).
 
 export {
   CancelledError, TimeoutError, InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError,
   IncompleteReadError, LimitOverrunError, ExceptionGroup,
   BaseException, KeyboardInterrupt, SystemExit, BaseExceptionGroup, exceptStar, type ErrorMatcher,
 } from "./errors.js";
-export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./loop/event-loop.js";
+export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./io/event-loop.js";
 export { Handle, TimerHandle } from "./loop/handle.js";
 export { getRunningLoop } from "./loop/running.js";
 export type { Host, WasiImports } from "./hosts/host.js";
 export { VirtualHost, type VirtualHostOptions } from "./hosts/virtual-host.js";
-export { NodeHost } from "./hosts/node-host.js";
+export { NodeHost } from "./hosts/node/node-host.js";
 export { Future } from "./tasks/future.js";
 export { Task, type TaskOptions, isFutureLike as isFuture } from "./tasks/task.js";
 export type { Coroutine, Awaitable } from "./tasks/coroutine.js";
@@ -20,9 +20,9 @@ export { createTask } from "./tasks/create-task.js";
 export { sleep } from "./tasks/sleep.js";
 export { run, runSync, type RunOptions } from "./run.js";
 export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
-export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup (issue 3)
-export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues (issue 4)
-export * from "./io/index.js"; // streams, DNS, executor, signals (issue 5)
+export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup
+export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues
+export * from "./io/index.js"; // streams, DNS, executor, signals
 // Interop and debugging: AbortSignal, context variables, events, async iteration, race.
 export { ContextVar, Context, Token, copyContext, LookupError } from "./loop/context.js";
 export type { CallOptions } from "./loop/event-loop.js";

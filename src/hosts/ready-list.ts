@@ -14,9 +14,9 @@
 // never seen ready. Hosts without that guarantee (VirtualHost) scan every subscription.
 
 import type { FdTable } from "./fd-table.js";
+import { ERRNO_BADF, ERRNO_SUCCESS } from "./errno.js";
 import {
-  ERRNO_BADF, ERRNO_SUCCESS, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, EVENT_SIZE,
-  FD_READWRITE_HANGUP, getU64, setU64,
+  EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, EVENT_SIZE, FD_READWRITE_HANGUP, getU64, setU64,
 } from "./wasi-abi.js";
 import type { PollScan } from "./poll-shim.js";
 

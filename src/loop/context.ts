@@ -15,6 +15,8 @@
 // Limits: code outside any task or callback (plain async code between loop passes) sees the base
 // context, or the one a `Context.run` on its stack entered.
 
+import { messageText } from "../errors.js";
+
 /** Marks "no value" in tokens and lookups. */
 const MISSING: unique symbol = Symbol("missing");
 
@@ -117,6 +119,9 @@ export class Token<T> {
 /** A variable with no value in the current context (Python's LookupError). */
 export class LookupError extends Error {
   override name = "LookupError";
+  constructor(message?: unknown) {
+    super(messageText(message));
+  }
 }
 
 /** A mapping of context variables to values (Python's contextvars.Context); `new Context()` is empty. */

@@ -17,7 +17,7 @@
 
 import type { EventLoop } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { fromPromise } from "./from-promise.js";
 import { Future, PENDING } from "./future.js";

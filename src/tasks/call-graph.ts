@@ -10,7 +10,7 @@
 // (Task-N) and, for other futures, numbers given on first capture.
 
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import { formatFrame, runningFrames, type Frame } from "./frames.js";
 import { Future } from "./future.js";
 import { Task } from "./task.js";

@@ -9,7 +9,7 @@
 // when the event came, when the waiting task is cancelled (once), when iteration stops (on).
 
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import type { Coroutine } from "./coroutine.js";
 import { tracked } from "./debug-coroutines.js";
 import { Future, PENDING } from "./future.js";

@@ -3,7 +3,7 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { EVENTTYPE_CLOCK, CLOCK_USERDATA, newCore, pollEntries, rng, timerIds } from "./test-provider.js";
 
@@ -224,6 +224,12 @@ test("dead entries stay bounded after live timers fire, not only after cancels",
   assert.equal(timerIds(pollEntries(core, 0)), [late[999]]);
 });
 
+test("the core exports TIMER_BATCH and the loop's Core reads it from there", () => {
+  const { core, x } = newCore();
+  assert.is(x.TIMER_BATCH.value, TIMER_BATCH);
+  assert.is(core.timerBatch, TIMER_BATCH);
+});
+
 test("a poll hands out at most TIMER_BATCH (4096) timers and the rest, in order, on the next polls", () => {
   const { core, provider, x } = newCore();
   const r = rng(11);
@@ -253,11 +259,12 @@ test("a poll with nothing to wait for and no limit returns -16 without calling t
   assert.is(provider.pollCalls, 0);
 });
 
-test("an error from poll_oneoff comes back as a negative errno and leaves the timers alone", () => {
+test("an error from poll_oneoff that no single fd causes comes back as a negative errno and leaves the timers alone", () => {
   const { core, provider, x } = newCore();
   x.watch(3, 1);
+  x.watch(4, 1);
   const id = x.timer_add(0);
-  provider.answer = () => ({ errno: 29 });
+  provider.answer = (subs) => (subs.length > 2 ? { errno: 29 } : []);
   assert.is(core.poll(0), -29);
   provider.answer = () => [];
   assert.equal(timerIds(pollEntries(core, 0)), [id]);

@@ -7,7 +7,7 @@ import {
   BaseException, BaseExceptionGroup, CancelledError, ExceptionGroup, InvalidStateError, KeyboardInterrupt, SystemExit,
 } from "../../src/errors.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { runSync } from "../../src/run.js";
 import { BoundedSemaphore } from "../../src/sync/semaphore.js";

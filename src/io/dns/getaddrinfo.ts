@@ -24,10 +24,13 @@ import type * as NodeDns from "node:dns";
 import type * as NodeNet from "node:net";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
+import { checkPort } from "../../hosts/socket-api.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import type { Future } from "../../tasks/future.js";
 import { nodeBuiltin } from "../../hosts/node/node-modules.js";
+import { deniedNet } from "../../hosts/deno-permissions.js";
+import { permissionError } from "../permission-error.js";
 
 /** One address a name resolves to, with the socket type and protocol to reach it. */
 export interface AddrInfo {
@@ -92,8 +95,11 @@ export function loopGetaddrinfo(
     deliver(lookupError("ENOTFOUND", req.host), []);
   } else {
     const dns = nodeBuiltin<typeof NodeDns>("node:dns");
+    const denied = dns === null ? null : deniedNet(req.host);
     if (dns === null) {
-      deliver(Object.assign(new Error("getaddrinfo is not available on this runtime (it needs node:dns)"), { code: "ENOSYS" }), []);
+      deliver(Object.assign(new Error("getaddrinfo is not available in this runtime: it needs node:dns (Node or Deno); a browser has no DNS resolver"), { code: "ENOSYS" }), []);
+    } else if (denied !== null) {
+      deliver(permissionError("getaddrinfo", req.host, denied), []);
     } else {
       let hints = 0;
       if (req.flags & AI_ADDRCONFIG) hints |= dns.ADDRCONFIG;
@@ -165,20 +171,20 @@ function checkRequest(host: unknown, port: unknown, options: GetaddrinfoOptions 
   if (o === null || typeof o !== "object") throw new TypeError(`options must be an object, got ${describe(options)}`);
   return {
     host: host === undefined || host === null || host === "" ? null : host,
-    port: checkPort(port),
+    port: portOf(port),
     family: checkFamily(o.family),
     kinds: checkKinds(o.type, o.proto),
     flags: checkFlags(o.flags),
   };
 }
 
-function checkPort(port: unknown): number {
+function portOf(port: unknown): number {
   if (port === undefined || port === null) return 0;
   let n: number;
   if (typeof port === "number") n = port;
   else if (typeof port === "string" && /^\d+$/.test(port)) n = Number(port);
   else throw new TypeError(`port must be a number or a numeric string, got ${describe(port)} (service names are not supported)`);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+  checkPort(n, port);
   return n;
 }
 
