@@ -65,7 +65,7 @@ function* awaitPromise<T>(p: PromiseLike<T>, controller: AbortController | null)
   const fut = new Future<T>(loop);
   const link: PromiseLink = { fut, settled: false, ok: false, value: undefined };
   p.then((value) => settle(link, true, value), (reason) => settle(link, false, reason));
-  let error: unknown = undefined;
+  let error: unknown;
   try {
     return yield* fut;
   } catch (e) {

@@ -291,7 +291,7 @@ export const AWAIT_FOREIGN = 2;
 
 /** Marks the prototype of a Future subclass that overrides addDoneCallback (when one of its instances is made). */
 function classify(proto: Future<unknown>): void {
-  if (!Object.prototype.hasOwnProperty.call(proto, "_awaitKind")) (proto as { _awaitKind: number })._awaitKind = AWAIT_FOREIGN;
+  if (!Object.hasOwn(proto, "_awaitKind")) (proto as { _awaitKind: number })._awaitKind = AWAIT_FOREIGN;
 }
 
 (Future.prototype as { _awaitKind: number })._awaitKind = AWAIT_OWN;

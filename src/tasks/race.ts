@@ -20,7 +20,7 @@ import { CANCELLED, Future, PENDING } from "./future.js";
 export function race<T>(aws: Iterable<Awaitable<T>>): Coroutine<T> {
   const list = awaitableList(aws, "race()");
   if (list.length === 0) throw new RangeError("race() needs at least one awaitable");
-  list.forEach((a, i) => checkAwaitable(a, `race() argument ${i}`));
+  for (let i = 0; i < list.length; i++) checkAwaitable(list[i], `race() argument ${i}`);
   const loop = getRunningLoop();
   return tracked(raceAll(list.map((a) => ensureFuture(a as Awaitable<T>, loop))), "race");
 }

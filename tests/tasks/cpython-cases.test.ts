@@ -130,7 +130,7 @@ test("test_tasks.test_set_result_causes_invalid_state: Future's setResult on a p
     assert.is(seen.length, 1);
     assert.instance(seen[0].exception, InvalidStateError);
     assert.match((seen[0].exception as Error).message, "_step(): already done");
-    t.getCoro().return(undefined);
+    t.getCoro().return(undefined as never);
   });
 });
 

@@ -189,7 +189,7 @@ test("test_tasks.test_coroutine_reuse: a finished coroutine awaited again is an 
   runSync(function* () {
     const s = sleep(1);
     yield* s;
-    assert.match((yield* thrownBy(() => s)) as Error, /cannot reuse/);
+    assert.match(((yield* thrownBy(() => s)) as Error).message, /cannot reuse/);
     function* child(): Coroutine<number> { yield; return 1; }
     const c = child();
     yield* createTask(c);
