@@ -260,7 +260,15 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
 
   // ------------------------------------------------------------------ IoHostApi (see the node/ files)
 
+  /** Set by close(): no child, TLS, UDP or Unix resource is made after it (nothing would close it). */
+  private ioClosed = false;
+
+  private checkOpen(what: string): void {
+    if (this.ioClosed) throw new Error(`${what}: this host is closed`);
+  }
+
   spawn(file: string, args: readonly string[], opts: SpawnOptions): SpawnedChild {
+    this.checkOpen("spawn");
     if (typeof file !== "string" || file === "") throw new TypeError(`spawn() needs a program, got ${describe(file)}`);
     if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError(`spawn() needs an array of string arguments, got ${describe(args)}`);
     checkObject(opts, "spawn() options");
@@ -272,6 +280,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   }
 
   connectTls(host: string, port: number, options: TlsOptions, client: TlsClientOptions): number {
+    this.checkOpen("connectTls");
     checkConnectHost(host);
     checkPort(port);
     checkObject(options, "TLS options");
@@ -280,6 +289,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   }
 
   listenTls(host: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number {
+    this.checkOpen("listenTls");
     checkListenHost(host);
     checkPort(port);
     checkBacklog(backlog);
@@ -289,6 +299,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   }
 
   upgradeTls(fd: number, options: TlsOptions, serverSide: boolean, client: TlsClientOptions): number {
+    this.checkOpen("upgradeTls");
     checkObject(options, "TLS options");
     checkObject(client, "TLS client options");
     return upgradeTls(this, fd, options, serverSide, client);
@@ -299,6 +310,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   }
 
   udpOpen(opts: UdpOpenOptions): number {
+    this.checkOpen("udpOpen");
     checkObject(opts, "UDP options");
     for (const a of [opts.local, opts.remote]) {
       if (a === undefined || a === null) continue;
@@ -313,11 +325,13 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   }
 
   connectUnix(path: string): number {
+    this.checkOpen("connectUnix");
     checkUnixPath(path);
     return connectUnix(this, path);
   }
 
   listenUnix(path: string, backlog: number): number {
+    this.checkOpen("listenUnix");
     checkUnixPath(path);
     checkBacklog(backlog);
     return listenUnix(this, path, backlog);
@@ -333,6 +347,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
 
   /** Closes every socket at once (no flushing), then the rest of the fd table. */
   override close(): void {
+    this.ioClosed = true;
     for (const s of this.sockets) s.abort();
     this.sockets.clear();
     this.listeners.clear();

@@ -63,9 +63,13 @@ export class UdpSocket implements Resource, UdpHandle {
       }
       s.connect(remote[1], remote[0], () => this.finish());
     };
-    if (local !== null) s.bind(local[1], local[0], connect);
-    else if (remote === null) s.bind(0, connect);
-    else connect(); // connect binds an ephemeral port itself
+    try {
+      if (local !== null) s.bind(local[1], local[0], connect);
+      else if (remote === null) s.bind(0, connect);
+      else connect(); // connect binds an ephemeral port itself
+    } catch (err) {
+      this.onError(err); // an address Node refuses at once: the bind's error
+    }
   }
 
   private finish(): void {
@@ -182,7 +186,7 @@ export class UdpSocket implements Resource, UdpHandle {
     try {
       this.socket.close();
     } catch {
-      /* not running yet or already closed */
+      this.socket.unref(); // not running (its bind failed): it must not keep the process alive
     }
   }
 }
