@@ -151,7 +151,7 @@ test("StreamReader.feedData accepts only bytes", () => {
 
 // ------------------------------------------------------------------ designed errors at public entry points
 
-test("the issue's bad-argument calls throw designed TypeErrors", () => {
+test("bad-argument calls at public entry points throw designed TypeErrors", () => {
   const host = new VirtualHost();
   throwsA(() => allTasks(123 as unknown as EventLoop), TypeError, "EventLoop");
   throwsA(() => new EventLoop({ host: {} as unknown as VirtualHost }), TypeError, "host must be a Host");
