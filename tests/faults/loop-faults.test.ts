@@ -69,7 +69,7 @@ test("runSync still reports a real deadlock (nothing to wait for)", () => {
 
 // ------------------------------------------------------------------ cancel messages
 
-test("task.cancel(Symbol) cancels the task with the symbol's description as message", () => {
+test("task.cancel(Symbol) cancels the task with the symbol's String() text as message", () => {
   const msg = runVirtual(function* () {
     const t = createTask(sleep(10));
     yield;
