@@ -22,3 +22,4 @@ export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
 export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup (issue 3)
 export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues (issue 4)
 export * from "./io/index.js"; // streams, DNS, executor, signals (issue 5)
+export * from "./simulation/index.js"; // explore, replay, waitAllTasksBlocked (deterministic simulation)

@@ -9,15 +9,22 @@
 // the clock from jumping to the next deadline first.
 
 import { HostBase } from "./host-base.js";
+import type { WasiImports } from "./host.js";
 import { PipeBuffer, PipeReader, PipeWriter } from "./virtual-pipe.js";
 import { ERRNO_BADF } from "./wasi-abi.js";
+import type { SockAddr, SocketHostApi } from "./node/socket-host.js";
+import { MemoryView } from "./poll-shim.js";
+import { EVENT_SIZE } from "./wasi-abi.js";
+import { IdleResource } from "./sim/idle-resource.js";
+import { SimNetwork, type NetworkOptions } from "./sim/sim-network.js";
+import type { LookupAnswer } from "./sim/sim-resolver.js";
 
-export interface VirtualHostOptions {
+export interface VirtualHostOptions extends NetworkOptions {
   /** Capacity in bytes of each pipe made by `pipe()` (default 65,536). */
   pipeCapacity?: number;
 }
 
-export class VirtualHost extends HostBase {
+export class VirtualHost extends HostBase implements SocketHostApi {
   readonly name = "virtual";
   readonly canBlock = true;
   /** The simulated time in whole nanoseconds (exact up to 2^53 ns, about 104 days). */
@@ -30,6 +37,8 @@ export class VirtualHost extends HostBase {
     if (typeof cap !== "number") throw new TypeError(`pipeCapacity must be a positive integer, got ${typeof cap}`);
     if (!Number.isInteger(cap) || cap <= 0) throw new RangeError(`pipeCapacity must be a positive integer, got ${cap}`);
     this.pipeCapacity = cap;
+    this.netOptions = { seed: options.seed, faults: options.faults, traceKeep: options.traceKeep };
+    if (options.seed !== undefined || options.faults !== undefined) this.sim = new SimNetwork(this, this.netOptions);
   }
 
   now(): number {
@@ -44,6 +53,12 @@ export class VirtualHost extends HostBase {
   }
 
   protected onNothingReady(clockMs: number): boolean {
+    if (this.sim !== null || this.idleRes !== null) {
+      const left = this.simulatedWait(clockMs);
+      if (left === -2) return false;
+      clockMs = left;
+      if (clockMs >= 0) this.sim?.trace.add(this.timeNs, "clock", Math.ceil(clockMs * 1e6));
+    }
     if (clockMs < 0) return false;
     this.timeNs += Math.ceil(clockMs * 1e6);
     return true;
@@ -98,5 +113,143 @@ export class VirtualHost extends HostBase {
     const end = this.fds.get(fd);
     if (!(end instanceof PipeReader || end instanceof PipeWriter)) throw new TypeError(`fd ${fd} is not an open pipe end of this host`);
     return end;
+  }
+
+  // ---------------------------------------------------------------- the simulated network
+
+  private sim: SimNetwork | null = null;
+  private readonly netOptions: NetworkOptions;
+  private idleRes: IdleResource | null = null;
+  /** Within one poll_oneoff call: simulated ns already waited, and whether to scan again. */
+  private waitedNs = 0;
+  private rescan = false;
+
+  /** The in-memory network (made on first use): links, faults, DNS, the trace. */
+  get network(): SimNetwork {
+    return (this.sim ??= new SimNetwork(this, this.netOptions));
+  }
+
+  /** The seed this host perturbs its runs with, or null. */
+  get seed(): number | null {
+    return this.sim?.seed ?? null;
+  }
+
+  /** @internal The simulated time in whole ns. */
+  _nowNs(): number {
+    return this.timeNs;
+  }
+
+  /**
+   * Decides a poll with nothing ready: -2 when the poll must scan again (the idle fd fired, or the
+   * clock moved to a network event before the deadline), else the wait left of `clockMs`.
+   */
+  private simulatedWait(clockMs: number): number {
+    const left = clockMs < 0 ? -1 : Math.max(0, clockMs - this.waitedNs / 1e6);
+    const idle = this.idleRes;
+    if (idle !== null && idle.armed > 0 && !idle.fired && clockMs !== 0) {
+      idle.fired = true;
+      this.rescan = true;
+      return -2;
+    }
+    const sim = this.sim;
+    if (sim === null) return left;
+    const next = sim.nextDue();
+    if (next === Infinity || (left >= 0 && next > this.timeNs + Math.ceil(left * 1e6))) return left;
+    if (next > this.timeNs) {
+      this.waitedNs += next - this.timeNs;
+      this.timeNs = next;
+    }
+    sim.deliverDue(this.timeNs);
+    this.rescan = true;
+    return -2;
+  }
+
+  override wasiImports(memory: () => WebAssembly.Memory): WasiImports {
+    const imports = super.wasiImports(memory);
+    const poll = imports.poll_oneoff;
+    const mem = new MemoryView(memory);
+    imports.poll_oneoff = (subs: number, events: number, nsubs: number, neventsOut: number): number => {
+      const sim = this.sim;
+      if (sim === null && this.idleRes === null) return poll(subs, events, nsubs, neventsOut);
+      sim?.deliverDue(this.timeNs);
+      this.waitedNs = 0;
+      let r: number;
+      do {
+        this.rescan = false;
+        r = poll(subs, events, nsubs, neventsOut);
+      } while (this.rescan && r === 0 && mem.get().getUint32(neventsOut, true) === 0);
+      if (sim !== null && r === 0) {
+        const view = mem.get();
+        perturbAndTrace(sim, view, events, view.getUint32(neventsOut, true), this.timeNs);
+        sim.checkInvariants();
+      }
+      return r;
+    };
+    return imports;
+  }
+
+  /** @internal The fd that becomes readable when the loop is about to wait (waitAllTasksBlocked). */
+  _idleFd(): IdleResource {
+    if (this.idleRes === null) {
+      this.idleRes = new IdleResource();
+      this.fds.open(this.idleRes);
+    }
+    return this.idleRes;
+  }
+
+  connect(host: string, port: number): number { return this.network.connect(host, port); }
+  listen(host: string | null, port: number, backlog = 511): number { return this.network.listen(host, port, backlog); }
+  sockRecv(fd: number, into: Uint8Array): number { return this.network.sockRecv(fd, into); }
+  sockSend(fd: number, data: Uint8Array): number { return this.network.sockSend(fd, data); }
+  sockAccept(fd: number): number { return this.network.sockAccept(fd); }
+  sockShutdown(fd: number, how: number): number { return this.network.sockShutdown(fd, how); }
+  sockAbort(fd: number): number { return this.network.sockAbort(fd); }
+  sockError(fd: number): string | null { return this.network.sockError(fd); }
+  sockName(fd: number): SockAddr | null { return this.network.sockName(fd); }
+  peerName(fd: number): SockAddr | null { return this.network.peerName(fd); }
+
+  /** Closes any fd of this host but the wake-up fd: 0, or -EBADF. */
+  fdClose(fd: number): number {
+    if (fd === this.wakeupFd || fd === this.idleRes?.fd) return -ERRNO_BADF;
+    return this.fds.close(fd) ? 0 : -ERRNO_BADF;
+  }
+
+  /** @internal Name lookups (getaddrinfo) answered by the simulated DNS. */
+  _lookup(name: string, family: 0 | 4 | 6): LookupAnswer {
+    return this.network.lookup(name, family);
+  }
+
+  /** @internal An Error to fail an executor job with (a simulated fault), or null. */
+  _executorFault(what: string): Error | null {
+    return this.sim === null ? null : this.sim.takeExecutorFault(what);
+  }
+}
+
+/**
+ * With a seed, shuffles the fd events of one poll (which of several ready fds comes first is
+ * not ordered by asyncio); then mixes their order into the trace.
+ */
+function perturbAndTrace(sim: SimNetwork, view: DataView, events: number, count: number, now: number): void {
+  if (count === 0) return;
+  if (sim.seed !== null && count > 1) {
+    for (let i = count - 1; i > 0; i--) {
+      const j = sim.random.int(i + 1);
+      if (j !== i) swapEvents(view, events + i * EVENT_SIZE, events + j * EVENT_SIZE);
+    }
+  }
+  let a = 0, b = 0;
+  for (let i = 0; i < count; i++) {
+    const ud = view.getUint32(events + i * EVENT_SIZE, true);
+    a = (Math.imul(a, 31) + ud) | 0;
+    b = (b + view.getUint8(events + i * EVENT_SIZE + 10)) | 0;
+  }
+  sim.trace.add(now, "poll", count, a, b);
+}
+
+function swapEvents(view: DataView, x: number, y: number): void {
+  for (let k = 0; k < EVENT_SIZE; k += 4) {
+    const t = view.getUint32(x + k, true);
+    view.setUint32(x + k, view.getUint32(y + k, true), true);
+    view.setUint32(y + k, t, true);
   }
 }

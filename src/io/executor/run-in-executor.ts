@@ -19,7 +19,7 @@ import { describe } from "../../loop/validate.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { checkExportName, resolveModuleUrl, type JobFunction } from "./job-spec.js";
-import { JOB_CANCELLED, JOB_OK, ThreadPoolExecutor, type JobStatus } from "./thread-pool-executor.js";
+import { JOB_CANCELLED, JOB_FAILED, JOB_OK, ThreadPoolExecutor, type JobStatus } from "./thread-pool-executor.js";
 
 interface DefaultExecutor {
   executor: ThreadPoolExecutor | null;
@@ -63,6 +63,12 @@ export function runInExecutor<F extends JobFunction = JobFunction>(
   const url = resolveModuleUrl(moduleUrl);
   checkExportName(exportName);
   const fut = loop.createFuture<Awaited<ReturnType<F>>>();
+  // A simulated host may fail the job instead (a fault drawn from its seed, or scheduled).
+  const fault = (loop.host as { _executorFault?(what: string): Error | null })._executorFault?.(exportName) ?? null;
+  if (fault !== null) {
+    loop._soon(settle, [fut, JOB_FAILED, fault]);
+    return fut;
+  }
   const ex = executor ?? defaultExecutor(loop);
   const job = ex._submit(url, exportName, args, (status, value) => {
     if (!loop.isClosed()) loop._soonThreadsafe(settle, [fut, status, value]);
