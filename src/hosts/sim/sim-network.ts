@@ -546,7 +546,7 @@ export class SimNetwork {
   }
 
   private short(): boolean {
-    return this.shortIoOn ? this.random.chance(0.5) : this.random.chance(this.faults.shortIo);
+    return this.shortIoOn || this.random.chance(this.faults.shortIo);
   }
 
   private ephemeral(address: string): number {
