@@ -57,7 +57,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
       const left = this.simulatedWait(clockMs);
       if (left === -2) return false;
       clockMs = left;
-      if (clockMs >= 0) this.sim?.trace.add(this.timeNs, "clock", Math.ceil(clockMs * 1e6));
+      if (clockMs > 0) this.sim?.trace.add(this.timeNs, "clock", Math.ceil(clockMs * 1e6));
     }
     if (clockMs < 0) return false;
     this.timeNs += Math.ceil(clockMs * 1e6);
