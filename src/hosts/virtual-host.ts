@@ -171,6 +171,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
     imports.poll_oneoff = (subs: number, events: number, nsubs: number, neventsOut: number): number => {
       const sim = this.sim;
       if (sim === null && this.idleRes === null) return poll(subs, events, nsubs, neventsOut);
+      sim?.checkInvariants(); // the state the last pass left
       sim?.deliverDue(this.timeNs);
       this.waitedNs = 0;
       let r: number;
