@@ -16,6 +16,7 @@ import type { SockAddr, SocketHostApi } from "./node/socket-host.js";
 import { MemoryView } from "./poll-shim.js";
 import { EVENT_SIZE } from "./wasi-abi.js";
 import { IdleResource } from "./sim/idle-resource.js";
+import { SimReadyList } from "./sim/sim-ready-list.js";
 import { SimNetwork, type NetworkOptions } from "./sim/sim-network.js";
 import type { LookupAnswer } from "./sim/sim-resolver.js";
 
@@ -71,7 +72,10 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** Makes an in-memory pipe and returns its [readFd, writeFd]. */
   pipe(capacity = this.pipeCapacity): [number, number] {
     const buf = new PipeBuffer(capacity);
-    return [this.fds.open(new PipeReader(buf)), this.fds.open(new PipeWriter(buf))];
+    const ends: [number, number] = [this.fds.open(new PipeReader(buf)), this.fds.open(new PipeWriter(buf))];
+    this.readyList.stick(ends[0]);
+    this.readyList.stick(ends[1]);
+    return ends;
   }
 
   /** Reads from a pipe's read end: the byte count, 0 at end of file, or a negative WASI errno. */
@@ -117,6 +121,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
 
   // ---------------------------------------------------------------- the simulated network
 
+  /** Polls check only the fds whose readiness changed (the network reports every change). */
+  protected override readonly readyList = new SimReadyList();
   private sim: SimNetwork | null = null;
   private readonly netOptions: NetworkOptions;
   private idleRes: IdleResource | null = null;
@@ -134,6 +140,11 @@ export class VirtualHost extends HostBase implements SocketHostApi {
     return this.sim?.seed ?? null;
   }
 
+  /** @internal The network tells of an fd whose readiness may have changed. */
+  _touch(fd: number): void {
+    this.touch(fd);
+  }
+
   /** @internal The simulated time in whole ns. */
   _nowNs(): number {
     return this.timeNs;
@@ -148,6 +159,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
     const idle = this.idleRes;
     if (idle !== null && idle.armed > 0 && !idle.fired && clockMs !== 0) {
       idle.fired = true;
+      this.touch(idle.fd);
       this.rescan = true;
       return -2;
     }

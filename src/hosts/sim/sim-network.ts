@@ -37,6 +37,8 @@ export interface NetworkHost {
   readonly fds: FdTable;
   /** The simulated time in whole ns. */
   _nowNs(): number;
+  /** Says that the readiness of `fd` may have changed (-1: no fd yet, ignored). */
+  _touch(fd: number): void;
 }
 
 export interface NetworkOptions {
@@ -262,7 +264,7 @@ export class SimNetwork {
     this.sockets.add(sock);
     const fd = this.host.fds.open(sock);
     this.trace.add(this.now(), "connect", sock.id, port, 0, `${src}>${dst}`);
-    if (answer.error !== null) sock.fail(ERRNO_IO, answer.error);
+    if (answer.error !== null) { sock.fail(ERRNO_IO, answer.error); this.host._touch(fd); }
     else this.send(SYN, sock, null, src, dst, null);
     return fd;
   }
@@ -424,30 +426,34 @@ export class SimNetwork {
         if (from.closed) { this.send(RST, from, from.peer, seg.dst, seg.src, null); return; }
         if (from.state !== CONNECTING) return;
         from.state = OPEN;
+        this.host._touch(from.fd);
         this.trace.add(this.now(), "established", from.id, 0, 0);
         this.pump(from);
         return;
       case REFUSE:
         this.trace.add(this.now(), "refused", from.id, 0, 0);
         from.fail(ERRNO_CONNREFUSED, "ECONNREFUSED");
+        this.host._touch(from.fd);
         return;
       case DATA: {
         const n = seg.data!.length;
         from.inflight -= n;
+        this.host._touch(from.fd); // its buffer has room again
         this.trace.add(this.now(), "arrive", from.id, n, 0);
         if (to === null || to.closed || to.errno !== 0) { this.forget(from); return; }
         to.push(seg.data!);
+        this.host._touch(to.fd);
         if (this.random.chance(this.faults.reset)) this.resetConnection(to);
         return;
       }
       case FIN:
         this.trace.add(this.now(), "fin", from.id, 0, 0);
-        if (to !== null) to.eof = true;
+        if (to !== null) { to.eof = true; this.host._touch(to.fd); }
         this.forget(from);
         return;
       case RST:
         this.trace.add(this.now(), "reset", from.id, 0, 0);
-        if (to !== null && !to.closed) to.fail(ERRNO_CONNRESET, "ECONNRESET");
+        if (to !== null && !to.closed) { to.fail(ERRNO_CONNRESET, "ECONNRESET"); this.host._touch(to.fd); }
         return;
     }
   }
@@ -465,6 +471,7 @@ export class SimNetwork {
     client.peer = server;
     this.sockets.add(server);
     listener.pending.push(server);
+    this.host._touch(listener.fd);
     this.send(SYNACK, client, client, dst, seg.src, null);
   }
 
@@ -537,6 +544,7 @@ export class SimNetwork {
       if (!end.closed) end.fail(ERRNO_CONNRESET, "ECONNRESET");
       else end.dropAll();
       end.inflight = 0;
+      this.host._touch(end.fd);
     }
   }
 
