@@ -1,7 +1,10 @@
 // The VirtualHost: a simulated world for deterministic tests. Its monotonic clock starts at 0 and
 // moves only when the loop would wait: then it jumps straight to the deadline the core asked for,
 // so a test of a 10-minute timeout runs in microseconds and the same way every time. Its fds are
-// in-memory pipes, with faults a test can inject.
+// in-memory pipes, with faults a test can inject, and the sockets of a simulated network
+// (src/hosts/sim): the streams run over it unchanged. When the network has something in flight,
+// a poll with nothing ready moves the clock to the next arrival instead (within the same
+// poll_oneoff call), and with a seed the order of one poll's events is shuffled.
 //
 // Limits: nothing here is real I/O. In `runSync` a poll with nothing ready and no deadline can
 // never end, so the loop reports a deadlock instead of hanging. Under the async driver such a

@@ -44,30 +44,37 @@ export class SimLinks {
   private readonly states = new Map<string, LinkState>();
   private readonly cut = new Set<string>();
   private readonly isolated = new Set<string>();
+  /** Bumped whenever a setting changes (a cached LinkState is stale when its version differs). */
+  version = 0;
+
+  private changed(): void {
+    this.states.clear();
+    this.version++;
+  }
 
   /** Sets the default for every link. */
   setDefault(o: LinkOptions): void {
     this.base = { ...this.base, ...o };
-    this.states.clear();
+    this.changed();
   }
 
   /** Sets the link between `a` and `b`. */
   set(a: string, b: string, o: LinkOptions): void {
     this.pairs.set(pairKey(a, b), { ...this.pairs.get(pairKey(a, b)), ...o });
-    this.states.clear();
+    this.changed();
   }
 
   /** Makes every link of `host` slower: its latency and jitter add, its bandwidth caps. */
   slow(host: string, o: LinkOptions): void {
     this.hosts.set(host, { ...o });
-    this.states.clear();
+    this.changed();
   }
 
   /** Adds `ms` of delay to segments sent between `a` and `b` from now on (0 removes it). */
   delay(a: string, b: string, ms: number): void {
     if (ms === 0) this.delays.delete(pairKey(a, b));
     else this.delays.set(pairKey(a, b), ms);
-    this.states.clear();
+    this.changed();
   }
 
   /** The state of the direction `from` → `to` (kept until a setting changes). */

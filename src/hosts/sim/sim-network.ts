@@ -514,7 +514,11 @@ export class SimNetwork {
   /** Puts a segment on the link `src` → `dst`; `from` keeps the connection's segments in order. */
   private send(kind: number, from: SimSocket, to: SimSocket | null, src: string, dst: string, data: Uint8Array | null): void {
     const now = this.now();
-    const link = this.links.state(src, dst);
+    let link;
+    if (kind === DATA) {
+      if (from.linkVersion !== this.links.version) { from.link = this.links.state(src, dst); from.linkVersion = this.links.version; }
+      link = from.link!;
+    } else link = this.links.state(src, dst);
     let at = now;
     if (data !== null && link.bytesPerNs > 0) {
       link.txFreeAt = Math.max(now, link.txFreeAt) + Math.round(data.length / link.bytesPerNs);

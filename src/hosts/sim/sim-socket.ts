@@ -6,6 +6,7 @@
 
 import type { Resource } from "../fd-table.js";
 import type { SockAddr } from "../node/tcp-socket.js";
+import type { LinkState } from "./sim-links.js";
 
 /** Bytes a socket may hold written-but-unacknowledged (queued or in flight) before EAGAIN. */
 export const SEND_BUFFER = 64 * 1024;
@@ -48,6 +49,9 @@ export class SimSocket implements Resource {
   lastArrival = 0;
   /** The fd was closed. */
   closed = false;
+  /** The link state of this end's sending direction, cached for `linkVersion`. */
+  link: LinkState | null = null;
+  linkVersion = -1;
 
   constructor(
     private readonly owner: SocketOwner,
