@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { runSync } from "../../src/run.js";
+import { run, runSync } from "../../src/run.js";
 import { openConnection, startServer, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
 import { getaddrinfo } from "../../src/io/dns/getaddrinfo.js";
 import { getRunningLoop } from "../../src/loop/running.js";
@@ -133,6 +133,41 @@ test("bandwidth makes a big write take its time; a slow reader makes drain() wai
   assert.ok(out.drainedWhileReading, "drain() returned before the reader read anything");
   assert.ok(out.drainedAt >= 500, `drained at ${out.drainedAt}`);
   assert.is(out.received, 1_000_000);
+});
+
+test("run() (the async driver) drives the simulated network as runSync does", async () => {
+  const host = new VirtualHost({ seed: 5 });
+  const got = await run(function* () {
+    const server = yield* startServer(echo, "10.0.0.1", 7000);
+    const [r, w] = yield* openConnection("10.0.0.1", 7000);
+    w.write("async\n");
+    const line = text(yield* r.readline());
+    w.close();
+    server.close();
+    return line;
+  }, { host });
+  assert.is(got, "async\n");
+});
+
+test("several simulated clients reach one server, each from its own address", () => {
+  const host = new VirtualHost();
+  const peers = runSync(function* () {
+    const seen: string[] = [];
+    const server = yield* startServer(function* (r, w) {
+      seen.push((w.getExtraInfo("peername") as { address: string }).address);
+      yield* echo(r, w);
+    }, "10.0.0.1", 7000);
+    for (const from of ["10.0.1.1", "10.0.1.2", "10.0.1.3"]) {
+      host.network.clientAddress = from;
+      const [r, w] = yield* openConnection("10.0.0.1", 7000);
+      w.write(`${from}\n`);
+      assert.is(text(yield* r.readline()), `${from}\n`);
+      w.close();
+    }
+    server.close();
+    return seen;
+  }, { host });
+  assert.equal(peers, ["10.0.1.1", "10.0.1.2", "10.0.1.3"]);
 });
 
 function* getRunningLoopSleep(ms: number): Coroutine<void> {
