@@ -9,6 +9,8 @@ import { openConnection, startServer, type StreamReader, type StreamWriter } fro
 import { getaddrinfo } from "../../src/io/dns/getaddrinfo.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
+import { createTask } from "../../src/tasks/create-task.js";
+import { onHost } from "../../src/simulation/on-host.js";
 import { text } from "../helpers.js";
 
 /** An echo handler: each line back, until EOF. */
@@ -168,6 +170,32 @@ test("several simulated clients reach one server, each from its own address", ()
     return seen;
   }, { host });
   assert.equal(peers, ["10.0.1.1", "10.0.1.2", "10.0.1.3"]);
+});
+
+test("onHost runs tasks as different simulated hosts at once, each connecting from its own address", () => {
+  const host = new VirtualHost({ seed: 3 });
+  const out = runSync(function* () {
+    const seen: string[] = [];
+    const server = yield* startServer(function* (r, w) {
+      seen.push((w.getExtraInfo("peername") as { address: string }).address);
+      yield* echo(r, w);
+    }, "10.0.0.1", 7000);
+    function* client(tag: string): Coroutine<string> {
+      const [r, w] = yield* openConnection("10.0.0.1", 7000);
+      w.write(`${tag}\n`);
+      const back = text(yield* r.readline());
+      w.close();
+      return `${(w.getExtraInfo("sockname") as { address: string }).address}:${back.trim()}`;
+    }
+    const tasks = ["a", "b", "c"].map((t, i) => createTask(onHost(`10.0.2.${i + 1}`, client(t))));
+    const got = [];
+    for (const t of tasks) got.push(yield* t);
+    server.close();
+    return { got, seen: seen.sort(), after: host.network.clientAddress };
+  }, { host });
+  assert.equal(out.got, ["10.0.2.1:a", "10.0.2.2:b", "10.0.2.3:c"]);
+  assert.equal(out.seen, ["10.0.2.1", "10.0.2.2", "10.0.2.3"]);
+  assert.is(out.after, "10.0.0.100");
 });
 
 function* getRunningLoopSleep(ms: number): Coroutine<void> {

@@ -13,7 +13,8 @@
 // generator, so a run is a function of its program and its seed.
 //
 // Limits: one event loop drives every simulated host, so "hosts" are addresses, not processes:
-// a connection's source address is `clientAddress` at the time `connect` is called. No UDP, no
+// a connection's source address is `clientAddress` at the time `connect` is called (onHost, in
+// src/simulation, sets it around each step of a coroutine). No UDP, no
 // retransmission model (a partition holds segments and delivers them when it heals), a reset
 // drops whatever was buffered at both ends.
 
