@@ -193,7 +193,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
       do {
         this.rescan = false;
         r = poll(subs, events, nsubs, neventsOut);
-      } while (this.rescan && r === 0 && mem.get().getUint32(neventsOut, true) === 0);
+        if (!this.rescan || r !== 0) break;
+      } while (mem.get().getUint32(neventsOut, true) === 0);
       if (sim !== null && r === 0) {
         const view = mem.get();
         perturbAndTrace(sim, view, events, view.getUint32(neventsOut, true), this.timeNs);

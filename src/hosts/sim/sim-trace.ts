@@ -11,10 +11,10 @@ export const TRACE_KINDS = [
   "close", "listen", "partition", "heal", "drop", "dns", "fault", "mark", "skew", "executor",
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
-const KIND_INDEX = new Map<string, number>(TRACE_KINDS.map((k, i) => [k, i]));
+const KIND_INDEX: Record<string, number> = Object.fromEntries(TRACE_KINDS.map((k, i) => [k, i]));
 
 export class SimTrace {
-  /** The running hash (FNV-1a over 32-bit words). */
+  /** The running hash. */
   private h = 0x811c9dc5;
   /** Events recorded so far. */
   count = 0;
@@ -29,7 +29,7 @@ export class SimTrace {
     let h = this.h;
     h = mix(h, ns % 4294967296);
     h = mix(h, Math.floor(ns / 4294967296));
-    h = mix(h, KIND_INDEX.get(kind)!);
+    h = mix(h, KIND_INDEX[kind]);
     h = mix(h, a);
     h = mix(h, b);
     h = mix(h, c);
@@ -55,10 +55,6 @@ export class SimTrace {
 }
 
 function mix(h: number, word: number): number {
-  let w = word | 0;
-  for (let i = 0; i < 4; i++) {
-    h = Math.imul(h ^ (w & 0xff), 0x01000193);
-    w >>>= 8;
-  }
-  return h;
+  h = Math.imul(h ^ (word | 0), 0x01000193);
+  return h ^ (h >>> 15);
 }
