@@ -241,4 +241,39 @@ test("random faults come from the seed: the same seed fails the same way, with t
   assert.is.not(a.hash, c.hash);
 });
 
+test("every random fault fires from a seed: delay, partition and healing, DNS, executor, skew", () => {
+  const program = function* (world: import("../../src/hosts/sim/sim-network.js").SimNetwork): Coroutine<Record<string, number>> {
+    world.dns("svc.internal", [SERVER]);
+    const server = yield* startServer(echo, SERVER, 7000);
+    const seen: Record<string, number> = { dns: 0, executor: 0, answered: 0 };
+    for (let i = 0; i < 40; i++) {
+      try { yield* getaddrinfo("svc.internal", 7000); } catch { seen.dns++; }
+      try { yield* getRunningLoop().runInExecutor(null, "node:os", "hostname"); } catch { seen.executor++; }
+      try {
+        const [r, w] = yield* openConnection(SERVER, 7000);
+        if ((yield* waitFor(ask(w, r, "x"), 500)) === "x\n") seen.answered++;
+        w.close();
+      } catch {
+        // a partition made the request time out
+      }
+    }
+    server.close();
+    server.abortClients();
+    seen.skew = world.clock("10.0.0.9") - now();
+    return seen;
+  };
+  const faults = { delay: 0.3, delayMs: 40, partition: 0.05, partitionMs: 800, dns: 0.3, executor: 1, skewMs: 500 };
+  const run = replay(11, program, { faults, traceKeep: 100_000 });
+  assert.ok(run.ok, String(run.error));
+  const seen = run.result!;
+  const kinds = (k: string) => run.trace.filter((l) => l.split(" ")[1] === k).length;
+  assert.ok(seen.dns > 0 && seen.dns < 40, `dns failures: ${seen.dns}`);
+  assert.is(seen.executor, 40);
+  assert.ok(seen.answered > 0 && seen.answered < 40, `answered: ${seen.answered}`);
+  assert.ok(kinds("partition") > 0 && kinds("heal") > 0, "no partition or no heal");
+  assert.ok(kinds("drop") > 0, "nothing was held by a partition");
+  assert.ok(seen.skew !== 0 && Math.abs(seen.skew) <= 500, `skew ${seen.skew}`);
+  assert.is(replay(11, program, { faults }).hash, run.hash);
+});
+
 test.run();
