@@ -18,29 +18,37 @@ export class SimTrace {
   private h = 0x811c9dc5;
   /** Events recorded so far. */
   count = 0;
-  private readonly recent: string[] = [];
-  private at = 0;
+  // The last `keep` events, as numbers in a ring (formatted only when asked for): time, kind and
+  // details at slot * 5, labels beside.
+  private readonly nums: Float64Array;
+  private readonly labels: (string | undefined)[];
 
-  /** @param keep how many recent events to keep as text (0: none, the cheapest). */
-  constructor(private readonly keep = 64) {}
+  /** @param keep how many recent events to keep (0: none, the cheapest). */
+  constructor(private readonly keep = 64) {
+    this.nums = new Float64Array(keep * 5);
+    this.labels = new Array<string | undefined>(keep);
+  }
 
   /** Records an event at simulated time `ns` with up to three integer details and a label. */
   add(ns: number, kind: TraceKind, a = 0, b = 0, c = 0, label?: string): void {
+    const k = KIND_INDEX[kind];
     let h = this.h;
     h = mix(h, ns % 4294967296);
     h = mix(h, Math.floor(ns / 4294967296));
-    h = mix(h, KIND_INDEX[kind]);
+    h = mix(h, k);
     h = mix(h, a);
     h = mix(h, b);
     h = mix(h, c);
     if (label !== undefined) for (let i = 0; i < label.length; i++) h = mix(h, label.charCodeAt(i));
     this.h = h;
-    this.count++;
     if (this.keep > 0) {
-      const line = `${(ns / 1e6).toFixed(3)}ms ${kind} ${a} ${b} ${c}${label === undefined ? "" : ` ${label}`}`;
-      if (this.recent.length < this.keep) this.recent.push(line);
-      else { this.recent[this.at] = line; this.at = (this.at + 1) % this.keep; }
+      const slot = this.count % this.keep;
+      const at = slot * 5;
+      const nums = this.nums;
+      nums[at] = ns; nums[at + 1] = k; nums[at + 2] = a; nums[at + 3] = b; nums[at + 4] = c;
+      this.labels[slot] = label;
     }
+    this.count++;
   }
 
   /** The hash of everything recorded, as 8 hex digits. */
@@ -48,9 +56,18 @@ export class SimTrace {
     return (this.h >>> 0).toString(16).padStart(8, "0");
   }
 
-  /** The last recorded events, oldest first. */
+  /** The last recorded events as text, oldest first ("12.500ms send 3 3 64"). */
   tail(): string[] {
-    return [...this.recent.slice(this.at), ...this.recent.slice(0, this.at)];
+    const n = Math.min(this.count, this.keep);
+    const out: string[] = [];
+    for (let i = this.count - n; i < this.count; i++) {
+      const slot = i % this.keep;
+      const at = slot * 5;
+      const v = this.nums;
+      const label = this.labels[slot];
+      out.push(`${(v[at] / 1e6).toFixed(3)}ms ${TRACE_KINDS[v[at + 1]]} ${v[at + 2]} ${v[at + 3]} ${v[at + 4]}${label === undefined ? "" : ` ${label}`}`);
+    }
+    return out;
   }
 }
 
