@@ -17,9 +17,9 @@ import { PipeBuffer, PipeReader, PipeWriter } from "./virtual-pipe.js";
 import { ERRNO_BADF } from "./wasi-abi.js";
 import type { SockAddr, SocketHostApi } from "./node/socket-host.js";
 import { MemoryView } from "./poll-shim.js";
-import { EVENT_SIZE } from "./wasi-abi.js";
 import { IdleResource } from "./sim/idle-resource.js";
 import { SimReadyList } from "./sim/sim-ready-list.js";
+import { perturbAndTrace } from "./sim/poll-order.js";
 import { SimNetwork, type NetworkOptions } from "./sim/sim-network.js";
 import type { LookupAnswer } from "./sim/sim-resolver.js";
 
@@ -239,34 +239,5 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** @internal An Error to fail an executor job with (a simulated fault), or null. */
   _executorFault(what: string): Error | null {
     return this.sim === null ? null : this.sim.takeExecutorFault(what);
-  }
-}
-
-/**
- * With a seed, shuffles the fd events of one poll (which of several ready fds comes first is
- * not ordered by asyncio); then mixes their order into the trace.
- */
-function perturbAndTrace(sim: SimNetwork, view: DataView, events: number, count: number, now: number): void {
-  if (count === 0) return;
-  if (sim.seed !== null && count > 1) {
-    for (let i = count - 1; i > 0; i--) {
-      const j = sim.random.int(i + 1);
-      if (j !== i) swapEvents(view, events + i * EVENT_SIZE, events + j * EVENT_SIZE);
-    }
-  }
-  let a = 0, b = 0;
-  for (let i = 0; i < count; i++) {
-    const ud = view.getUint32(events + i * EVENT_SIZE, true);
-    a = (Math.imul(a, 31) + ud) | 0;
-    b = (b + view.getUint8(events + i * EVENT_SIZE + 10)) | 0;
-  }
-  sim.trace.add(now, "poll", count, a, b);
-}
-
-function swapEvents(view: DataView, x: number, y: number): void {
-  for (let k = 0; k < EVENT_SIZE; k += 4) {
-    const t = view.getUint32(x + k, true);
-    view.setUint32(x + k, view.getUint32(y + k, true), true);
-    view.setUint32(y + k, t, true);
   }
 }
