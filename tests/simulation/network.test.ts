@@ -38,12 +38,15 @@ test("a client and a server talk over simulated addresses with no real socket, i
     const roundTrip = getRunningLoop().time() - t0 - connected;
     const peer = w.getExtraInfo("peername") as { address: string; port: number };
     const sock = w.getExtraInfo("sockname") as { address: string; port: number };
+    const during = host.network.stats();
     w.writeEof();
     assert.is((yield* r.read()).length, 0);
     w.close();
     yield* w.waitClosed();
     server.close();
     yield* server.waitClosed();
+    assert.equal(during, { sockets: 2, listeners: 1, scheduled: 0 });
+    assert.equal(host.network.stats(), { sockets: 0, listeners: 0, scheduled: 0 });
     return { line, connected, roundTrip, peer, sock };
   }, { host });
   assert.is(out.line, "hello\n");

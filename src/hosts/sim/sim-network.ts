@@ -147,11 +147,11 @@ export class SimNetwork extends SimWire {
     this.invariants.push([name, holds]);
   }
 
-  /** Open connections (each counted once) and listeners. */
-  stats(): { connections: number; listeners: number; inFlight: number } {
-    let c = 0;
-    for (const s of this.sockets) if (s.state === OPEN && (s.peer === null || s.id < s.peer.id)) c++;
-    return { connections: c, listeners: this.listeners.size, inFlight: this.schedule.size };
+  /** Connected sockets whose fd is open (both ends count), listeners, and scheduled segments and actions. */
+  stats(): { sockets: number; listeners: number; scheduled: number } {
+    let open = 0;
+    for (const s of this.sockets) if (s.state === OPEN && !s.closed && s.errno === 0) open++;
+    return { sockets: open, listeners: this.listeners.size, scheduled: this.schedule.size };
   }
 
   /** Checks the invariants; throws an Error naming the first that does not hold. */
