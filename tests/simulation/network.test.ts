@@ -201,6 +201,23 @@ test("onHost runs tasks as different simulated hosts at once, each connecting fr
   assert.is(out.after, "10.0.0.100");
 });
 
+test("data sent to a peer that closed is answered with a reset: the next write fails with ECONNRESET", () => {
+  const host = new VirtualHost();
+  const out = runSync(function* () {
+    const server = yield* startServer((_r, w) => { w.close(); }, "10.0.0.1", 7000);
+    const [r, w] = yield* openConnection("10.0.0.1", 7000);
+    const eof = (yield* r.read()).length === 0; // the server's FIN
+    w.write("late\n"); // reaches a closed socket: a reset comes back
+    yield* getRunningLoopSleep(5);
+    w.write("later\n");
+    let code = "";
+    try { yield* w.drain(); } catch (e) { code = (e as { code: string }).code; }
+    server.close();
+    return { eof, code };
+  }, { host });
+  assert.equal(out, { eof: true, code: "ECONNRESET" });
+});
+
 function* getRunningLoopSleep(ms: number): Coroutine<void> {
   const fut = getRunningLoop().createFuture<void>();
   getRunningLoop().callLater(ms, () => fut.setResult(undefined));

@@ -14,8 +14,8 @@
 // generator, so a run is a function of its program and its seed.
 //
 // Limits: no UDP, no retransmission model (a partition holds segments and delivers them when it
-// heals), a reset drops whatever was buffered at both ends, data reaching a closed socket is
-// dropped without a reset.
+// heals), a reset drops whatever was buffered at both ends; data reaching a closed socket is
+// answered with a reset.
 
 import type { FdTable } from "../fd-table.js";
 import {
@@ -309,7 +309,13 @@ export abstract class SimWire {
         from.inflight -= n;
         this.host._touch(from.fd); // its buffer has room again
         this.trace.add(this.now(), "arrive", from.id, n, 0);
-        if (to === null || to.closed || to.errno !== 0) { this.forget(from); return; }
+        if (to === null || to.errno !== 0) { this.forget(from); return; }
+        if (to.closed) {
+          // Data for a socket whose fd is closed: answered with a reset, as a kernel does.
+          if (from.errno === 0 && !from.closed) this.send(RST, to, from, seg.dst, seg.src, null);
+          this.forget(from);
+          return;
+        }
         to.push(seg.data!);
         this.host._touch(to.fd);
         if (this.random.chance(this.faults.reset)) this.resetConnection(to);
