@@ -1,12 +1,15 @@
 // npm run build: the core (asc, release and debug), the ESM bundle with the wasm bytes embedded
-// (dist/wasio.js), and its type declarations (dist/wasio.d.ts, via tsc + a small roll-up).
+// (dist/wasio.js, readable, with a source map), its CommonJS twin (dist/wasio.cjs), the core as a
+// file (dist/core.wasm, for embedders: `wasio/core.wasm`), and the type declarations rolled into
+// one self-contained file (dist/wasio.d.ts, dist/wasio.d.cts; scripts/build/types.mjs).
 // Flags: --quiet (less output), --no-types (skip tsc; tests do not need it).
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { rollTypes } from "./build/types.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quiet = process.argv.includes("--quiet");
@@ -37,11 +40,17 @@ const common = {
   bundle: true, format: "esm", target: "es2022", loader: { ".wasm": "binary" },
   logLevel: quiet ? "error" : "warning", absWorkingDir: root,
 };
-await esbuild.build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/wasio.js", platform: "neutral", external: ["node:*"] });
-log("esbuild: src/ -> dist/wasio.js");
+const shipped = { entryPoints: ["src/index.ts"], platform: "neutral", external: ["node:*"], sourcemap: true };
+await esbuild.build({
+  ...common, ...shipped, outfile: "dist/wasio.js",
+  banner: { js: '/* @ts-self-types="./wasio.d.ts" */' }, // Deno reads the types from here
+});
+await esbuild.build({ ...common, ...shipped, format: "cjs", outfile: "dist/wasio.cjs" });
+copyFileSync(join(root, "build/core.wasm"), join(root, "dist/core.wasm"));
+log("esbuild: src/ -> dist/wasio.js, dist/wasio.cjs (+ .map); dist/core.wasm");
 
 if (types) {
   execFileSync(bin("tsc"), ["-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
-  writeFileSync(join(root, "dist/wasio.d.ts"), 'export * from "../build/types/index.js";\n');
-  log("tsc: src/ -> build/types, dist/wasio.d.ts");
+  await rollTypes(root);
+  log("tsc: src/ -> build/types -> dist/wasio.d.ts, dist/wasio.d.cts");
 }

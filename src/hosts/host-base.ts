@@ -9,6 +9,7 @@ import { MemoryView, scanSubscriptions, writeEventAt, type PollScan } from "./po
 import { ERRNO_INVAL, ERRNO_SUCCESS, EVENTTYPE_CLOCK, setU64 } from "./wasi-abi.js";
 import { WakeupResource } from "./wakeup.js";
 import { ReadyList } from "./ready-list.js";
+import { startHostTimer } from "./host-timer.js";
 
 export abstract class HostBase implements Host {
   abstract readonly name: string;
@@ -62,16 +63,15 @@ export abstract class HostBase implements Host {
 
   /**
    * A promise that `notify()` settles (at once if the wake-up fd is already readable), or a host
-   * timer after `timeoutMs` when that is >= 0.
+   * timer after `timeoutMs` when that is >= 0 (src/hosts/host-timer.ts: precise in browsers too).
    */
   protected nextNotify(timeoutMs = -1): Promise<void> {
     if (this.wake.pending > 0) return Promise.resolve();
     return new Promise((resolve) => {
       if (timeoutMs < 0) { this.waiter = resolve; return; }
       // Host timers overflow past 2^31 - 1 ms (Node would fire at once): wait that long at most.
-      const ms = Math.min(Math.ceil(timeoutMs), 0x7fffffff);
-      const timer = setTimeout(() => { this.waiter = null; resolve(); }, ms);
-      this.waiter = () => { clearTimeout(timer); resolve(); };
+      const cancel = startHostTimer(Math.min(timeoutMs, 0x7fffffff), () => { this.waiter = null; resolve(); });
+      this.waiter = () => { cancel(); resolve(); };
     });
   }
 

@@ -16,14 +16,14 @@ export function nodeBuiltin<T>(name: string): T | null {
   return (proc.getBuiltinModule(name) as T | undefined) ?? null;
 }
 
-/** The `node:net` module; throws an Error saying why when this runtime has none. */
+/** The `node:net` module; throws an Error (`code` "ENOSYS") saying why when this runtime has none. */
 export function nodeNet(): typeof Net {
   if (net !== null) return net;
   const mod = nodeBuiltin<typeof Net>("node:net");
   if (mod === null || typeof mod.connect !== "function") {
-    throw new Error(
-      "sockets are not available in this runtime: wasio's socket host needs process.getBuiltinModule(\"node:net\") (Node ≥ 20.16 or Deno ≥ 2)",
-    );
+    throw Object.assign(new Error(
+      "sockets are not available in this runtime (a browser has none): wasio's socket host needs process.getBuiltinModule(\"node:net\") (Node ≥ 20.16 or Deno ≥ 2)",
+    ), { code: "ENOSYS" });
   }
   return (net = mod);
 }

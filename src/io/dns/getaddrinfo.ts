@@ -28,6 +28,8 @@ import { describe } from "../../loop/validate.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import type { Future } from "../../tasks/future.js";
 import { nodeBuiltin } from "../../hosts/node/node-modules.js";
+import { deniedNet } from "../../hosts/deno-permissions.js";
+import { permissionError } from "../permission-error.js";
 
 /** One address a name resolves to, with the socket type and protocol to reach it. */
 export interface AddrInfo {
@@ -100,8 +102,11 @@ export function loopGetaddrinfo(
     deliver(answer.error === null ? null : lookupError(answer.error, req.host), answer.addresses);
   } else {
     const dns = nodeBuiltin<typeof NodeDns>("node:dns");
+    const denied = dns === null ? null : deniedNet(req.host);
     if (dns === null) {
-      deliver(Object.assign(new Error("getaddrinfo is not available on this runtime (it needs node:dns)"), { code: "ENOSYS" }), []);
+      deliver(Object.assign(new Error("getaddrinfo is not available in this runtime: it needs node:dns (Node or Deno); a browser has no DNS resolver"), { code: "ENOSYS" }), []);
+    } else if (denied !== null) {
+      deliver(permissionError("getaddrinfo", req.host, denied), []);
     } else {
       let hints = 0;
       if (req.flags & AI_ADDRCONFIG) hints |= dns.ADDRCONFIG;

@@ -1,7 +1,10 @@
 // Turning what a worker threw back into an exception on the loop's thread: an Error of the
 // built-in class with that name (TypeError, RangeError, …) or a plain Error, carrying the worker's
-// `name`, `message`, `stack`, extra own properties (`code`, `errno`, …) and `cause`.
+// `name`, `message`, `stack`, extra own properties (`code`, `errno`, …) and `cause`. A missing Deno
+// permission (NotCapable, PermissionDenied, a refused import) gets `code` "EACCES".
 
+import { isDenoPermissionError } from "../../hosts/deno-permissions.js";
+import { errnoFromCode } from "../../hosts/node/errno.js";
 import type { ThrownData } from "./worker-source.js";
 
 const BUILTIN: Record<string, ErrorConstructor> = {
@@ -16,6 +19,8 @@ export function reviveThrown(d: ThrownData): unknown {
   if (e.name !== d.name) Object.defineProperty(e, "name", { value: d.name, writable: true, configurable: true });
   if (d.stack !== undefined) Object.defineProperty(e, "stack", { value: d.stack, writable: true, configurable: true });
   Object.assign(e, d.props);
+  // A missing Deno permission in the job (its own message names the flag) gets Node's code.
+  if (isDenoPermissionError(e)) Object.assign(e, { code: "EACCES", errno: errnoFromCode("EACCES") });
   if (d.cause !== undefined) Object.defineProperty(e, "cause", { value: reviveThrown(d.cause), writable: true, configurable: true });
   return e;
 }

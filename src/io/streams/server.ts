@@ -19,7 +19,8 @@ import { checkCallback } from "../../loop/validate.js";
 import { isCoroutine, type Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import type { Task } from "../../tasks/task.js";
-import { socketError } from "./socket-errors.js";
+import { checkNetPermission } from "../permission-error.js";
+import { formatHostPort, socketError } from "./socket-errors.js";
 import { socketHostOf, waitWritable } from "./socket-host-of.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
@@ -243,6 +244,7 @@ export function startServer(
 function* listenAndServe(clientConnected: ClientConnected, where: string | null, port: number, limit: number, backlog: number): Coroutine<Server> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
+  checkNetPermission("listen", formatHostPort(where ?? "0.0.0.0", port));
   const fd = sockets.listen(where, port, backlog);
   let bound = false;
   try {

@@ -1,0 +1,54 @@
+// The shipped declarations: tsc's per-file output (build/types/) rolled into one self-contained
+// file, dist/wasio.d.ts (and its twin dist/wasio.d.cts for `require`). "Self-contained" means:
+// no import of a path outside the package, no `node:*` types, and nothing the user's lib must
+// supply beyond ES2022: the `WebAssembly` and `URL` globals the sources use are replaced by small
+// structural interfaces (a real Memory or URL still fits), and `Symbol.dispose`/`Disposable` are
+// declared the way @types/node declares them, so they merge with an esnext lib when present.
+
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { rollup } from "rollup";
+import { dts } from "rollup-plugin-dts";
+
+/** Globals that must not appear in the shipped declarations (they need DOM or @types/node). */
+const FORBIDDEN = [/\bWebAssembly\.\w/, /\bNodeJS\./, /from ["']node:/, /[:<|]\s*Buffer\b/, /\| URL\b/];
+
+const SHIMS = `
+/** The part of a WebAssembly memory that wasio reads (a real \`Memory\` fits). */
+interface WasmMemory {
+    readonly buffer: ArrayBuffer;
+    grow(delta: number): number;
+}
+/** A URL naming a module (a real \`URL\` fits). */
+interface URLLike {
+    readonly href: string;
+}
+declare global {
+    interface SymbolConstructor {
+        readonly dispose: unique symbol;
+    }
+    interface Disposable {
+        [Symbol.dispose](): void;
+    }
+}
+`;
+
+/** Rolls `build/types/index.d.ts` into `dist/wasio.d.ts` and `dist/wasio.d.cts`. */
+export async function rollTypes(root) {
+  const bundle = await rollup({
+    input: join(root, "build/types/index.d.ts"),
+    plugins: [dts()],
+    onwarn(w, warn) { if (w.code !== "UNRESOLVED_IMPORT") warn(w); },
+  });
+  const out = join(root, "dist/wasio.d.ts");
+  await bundle.write({ file: out, format: "es" });
+  await bundle.close();
+  let text = readFileSync(out, "utf8")
+    .replaceAll("WebAssembly.Memory", "WasmMemory")
+    .replace(/\bstring \| URL\b/g, "string | URLLike");
+  text = `// wasio: type declarations (generated from src/ by npm run build).\n${SHIMS.trimStart()}${text}`;
+  const bad = FORBIDDEN.map((re) => { const m = re.exec(text); return m && text.slice(m.index - 60, m.index + 20); }).filter(Boolean);
+  if (bad.length) throw new Error(`dist/wasio.d.ts needs globals outside ES2022: ${bad.join(", ")}`);
+  writeFileSync(out, text);
+  copyFileSync(out, join(root, "dist/wasio.d.cts"));
+}

@@ -1,0 +1,30 @@
+// A consumer's program: what a user of the installed package writes. Type-checked (strict) by the
+// consumer test, then run under Node (after tsc) and Deno (as is). Prints "consumer ok" on success.
+import {
+  run, runSync, sleep, createTask, gather, TaskGroup, asyncWith, Queue, VirtualHost, timeout,
+  TimeoutError, getRunningLoop, type Task,
+} from "wasio";
+
+const five: number = await run(function* () {
+  const t: Task<string> = createTask(sleep(5, "slept"));
+  const [a, b] = yield* gather([t, sleep(1, 2)]);
+  const q = new Queue<number>();
+  yield* asyncWith(new TaskGroup(), function* (tg) {
+    tg.createTask((function* () { yield* q.put(a.length + b); })());
+  });
+  try {
+    yield* asyncWith(timeout(5), function* () { yield* sleep(10_000); });
+  } catch (e) {
+    if (!(e instanceof TimeoutError)) throw e;
+  }
+  return yield* q.get();
+});
+
+const virtual: number = runSync(function* () {
+  yield* sleep(600_000);
+  return getRunningLoop().time();
+}, { host: new VirtualHost() });
+
+if (five !== 7 || virtual !== 600_000) throw new Error(`consumer got ${five}, ${virtual}`);
+// No `console` in a lib-ES2022-only project: reach it through globalThis.
+(globalThis as { console?: { log(text: string): void } }).console?.log("consumer ok");
