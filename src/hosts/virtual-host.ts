@@ -31,6 +31,8 @@ export interface VirtualHostOptions extends NetworkOptions {
 export class VirtualHost extends HostBase implements SocketHostApi {
   readonly name = "virtual";
   readonly canBlock = true;
+  /** Its sockets are simulated: no runtime permission (Deno's --allow-net) is needed for them. */
+  readonly simulated = true;
   /** The simulated time in whole nanoseconds (exact up to 2^53 ns, about 104 days). */
   private timeNs = 0;
   private readonly pipeCapacity: number;
