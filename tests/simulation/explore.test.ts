@@ -191,7 +191,7 @@ test("bad arguments throw at the call", () => {
   assert.throws(() => new VirtualHost({ faults: { typo: 1 } as never }), (e: unknown) => e instanceof RangeError);
 });
 
-const PINNED_HASH_42 = "f7efbd8e";
+const PINNED_HASH_42 = "ade59864";
 const PINNED_EVENTS_42 = 259;
 
 test.run();

@@ -218,6 +218,24 @@ test("data sent to a peer that closed is answered with a reset: the next write f
   assert.equal(out, { eof: true, code: "ECONNRESET" });
 });
 
+test("closing a socket with unread bytes resets the connection instead of closing it gracefully", () => {
+  const host = new VirtualHost();
+  const out = runSync(function* () {
+    const server = yield* startServer(function* (r, w) {
+      yield* r.readexactly(1); // reads one byte, then closes while more waits in the socket
+      yield* getRunningLoopSleep(50);
+      w.close();
+    }, "10.0.0.1", 7000);
+    const [r, w] = yield* openConnection("10.0.0.1", 7000);
+    w.write(new Uint8Array(300_000)); // more than the reader's buffer and the window hold
+    let code = "";
+    try { yield* r.read(); } catch (e) { code = (e as { code: string }).code; }
+    server.close();
+    return code;
+  }, { host });
+  assert.is(out, "ECONNRESET");
+});
+
 function* getRunningLoopSleep(ms: number): Coroutine<void> {
   const fut = getRunningLoop().createFuture<void>();
   getRunningLoop().callLater(ms, () => fut.setResult(undefined));

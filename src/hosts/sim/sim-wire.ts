@@ -269,9 +269,18 @@ export abstract class SimWire {
 
   /** @internal An fd of one of this network's sockets was closed. */
   _socketClosed(s: SimSocket): void {
-    if (s.errno === 0 && s.state === OPEN && !s.finPending) { s.finPending = true; this.pump(s); }
+    this.trace.add(this.now(), "close", s.id, s.recvBuffered, 0);
+    if (s.errno === 0 && s.state === OPEN && s.peer !== null && s.recvBuffered > 0) {
+      // Closed with bytes it never read: a reset instead of a FIN (what Linux does), and what it
+      // had queued is dropped.
+      s.dropAll();
+      s.errno = ERRNO_CONNRESET;
+      this.send(RST, s, s.peer, s.local.address, s.remote.address, null);
+    } else if (s.errno === 0 && s.state === OPEN && !s.finPending) {
+      s.finPending = true;
+      this.pump(s);
+    }
     if (s.inflight === 0 && s.sendQueued === 0) this.sockets.delete(s);
-    this.trace.add(this.now(), "close", s.id, 0, 0);
   }
 
   /** @internal A listener's fd was closed: waiting connections are reset. */
