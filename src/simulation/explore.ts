@@ -116,19 +116,22 @@ export function explore<T>(program: SimProgram<T>, options: ExploreOptions = {})
   const forced = envSeed();
   const seeds = forced !== null ? [forced] : seedList(options.seeds ?? 100);
   let runs = 0;
+  const started = performance.now();
   for (const seed of seeds) {
     runs++;
     const run = replay(seed, program, options);
     if (run.ok) continue;
     const cmd = `WASIO_SEED=${seed} ${commandLine()}`;
     if (log !== null) {
-      log(`explore: seed ${seed} failed after ${runs} run(s), at ${run.time.toFixed(3)} simulated ms: ${describe(run.error)}`);
+      const took = (performance.now() - started).toFixed(1);
+      log(`explore: seed ${seed} failed after ${runs} run(s) (${took} ms), at ${run.time.toFixed(3)} simulated ms: ${describe(run.error)}`);
       log(`explore: trace ${run.hash} (${run.events} events), last ${run.trace.length}:`);
       for (const line of run.trace) log(`  ${line}`);
       log(`explore: replay with: ${cmd}`);
     }
     return { ok: false, runs, failure: run, replayCommand: cmd };
   }
+  if (log !== null) log(`explore: ${runs} seed(s) passed (${(performance.now() - started).toFixed(1)} ms)`);
   return { ok: true, runs, failure: null, replayCommand: null };
 }
 
