@@ -36,6 +36,18 @@ if (!newerThan(join(root, "build/core.wasm"), ["assembly"]) || !newerThan(join(r
   }
 }
 
+// The example WASI commands (assembly/examples/*.ts -> build/examples/*.wasm): `_start` runs the
+// program's top level; an abort prints to stderr and exits 134.
+mkdirSync(join(root, "build/examples"), { recursive: true });
+for (const name of ["ticker", "echo"]) {
+  const out = join(root, "build/examples", `${name}.wasm`);
+  if (newerThan(out, ["assembly"])) continue;
+  log(`asc: assembly/examples/${name}.ts -> build/examples/${name}.wasm`);
+  execFileSync(bin("asc"), [`assembly/examples/${name}.ts`, "--outFile", out, "-O3", "--noAssert",
+    "--runtime", "incremental", "--exportStart", "_start", "--use", "abort=assembly/wasi/index/abortCommand"],
+  { cwd: root, stdio: "inherit" });
+}
+
 const common = {
   bundle: true, format: "esm", target: "es2022", loader: { ".wasm": "binary" },
   logLevel: quiet ? "error" : "warning", absWorkingDir: root,
@@ -45,9 +57,13 @@ await esbuild.build({
   ...common, ...shipped, outfile: "dist/wasio.js",
   banner: { js: '/* @ts-self-types="./wasio.d.ts" */' }, // Deno reads the types from here
 });
-await esbuild.build({ ...common, ...shipped, format: "cjs", outfile: "dist/wasio.cjs" });
+// import.meta is empty in CommonJS: the one use (runWasi's worker path) falls back to __dirname.
+await esbuild.build({ ...common, ...shipped, format: "cjs", outfile: "dist/wasio.cjs", logOverride: { "empty-import-meta": "silent" } });
 copyFileSync(join(root, "build/core.wasm"), join(root, "dist/core.wasm"));
 log("esbuild: src/ -> dist/wasio.js, dist/wasio.cjs (+ .map); dist/core.wasm");
+// The worker that runs WASI commands for runWasi (with @wasmer/wasi inside), beside the bundles.
+await esbuild.build({ ...common, entryPoints: ["src/io/wasi/guest-worker.ts"], outfile: "dist/wasi-worker.js", platform: "node", external: ["node:*"] });
+log("esbuild: src/io/wasi/guest-worker.ts -> dist/wasi-worker.js");
 
 if (types) {
   execFileSync(bin("tsc"), ["-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });

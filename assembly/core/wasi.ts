@@ -1,5 +1,6 @@
 // The WASI preview1 imports the core uses, and nothing else: the module imports only
-// `wasi_snapshot_preview1`, so any WASI runtime (or a host shim) can drive it.
+// `wasi_snapshot_preview1` (`poll_oneoff`, `clock_time_get`, `fd_fdstat_get`), so any WASI
+// runtime (or a host shim) can drive it.
 
 /** subscription/event `type` tag values (WASI `eventtype`). */
 export const EVENTTYPE_CLOCK: u8 = 0;
@@ -15,6 +16,26 @@ export declare function poll_oneoff(subs: usize, events: usize, nsubs: u32, neve
 /** Writes the time of clock `id` in nanoseconds (u64) at `time`. */
 @external("wasi_snapshot_preview1", "clock_time_get")
 export declare function clock_time_get(id: u32, precision: u64, time: usize): u16;
+
+/** WASI `filetype` of a regular file (always ready, as poll(2) treats it). */
+export const FILETYPE_REGULAR_FILE: u8 = 4;
+
+/** Writes the `fdstat` (24 bytes: filetype u8 at 0, ...) of `fd` at `stat`. */
+@external("wasi_snapshot_preview1", "fd_fdstat_get")
+export declare function fd_fdstat_get(fd: u32, stat: usize): u16;
+
+const fdstatScratch = memory.data(24, 8);
+
+/**
+ * How an fd must be watched: 0 when the provider can poll it, -1 when it is a regular file
+ * (always ready), or the WASI errno of `fd_fdstat_get` (e.g. 8 EBADF: no such fd).
+ */
+export function fdCheck(fd: i32): i32 {
+  store<u8>(fdstatScratch, 0);
+  const err = fd_fdstat_get(<u32>fd, fdstatScratch);
+  if (err != 0) return <i32>err;
+  return load<u8>(fdstatScratch) == FILETYPE_REGULAR_FILE ? -1 : 0;
+}
 
 /** Scratch word for clock reads (8 bytes, 8-aligned). */
 const clockScratch = memory.data(8, 8);

@@ -39,6 +39,9 @@ export function loadCore() {
       new DataView(memory.buffer).setBigUint64(out, EVERYTHING_DUE_NS, true);
       return 0;
     },
+    fd_fdstat_get() {
+      return 0;
+    },
     poll_oneoff() {
       throw new Error("heap bench: poll_oneoff must not be called (nothing to wait for)");
     },

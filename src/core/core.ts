@@ -36,6 +36,14 @@ interface CoreExports {
   now(): number;
 }
 
+/**
+ * The core's `fd_fdstat_get` for hosts that do not supply one: every fd is there, of an unknown
+ * type (it leaves the stat zeroed), so the host's `poll_oneoff` reports per-fd trouble itself.
+ */
+function fdPresent(_fd: number, _stat: number): number {
+  return 0;
+}
+
 let compiled: WebAssembly.Module | null = null;
 
 /** The compiled core module (compiled on first use). */
@@ -51,7 +59,7 @@ export class Core {
 
   constructor(host: Host) {
     let memory: WebAssembly.Memory | null = null;
-    const imports = host.wasiImports(() => memory!);
+    const imports = { fd_fdstat_get: fdPresent, ...host.wasiImports(() => memory!) };
     const instance = new WebAssembly.Instance(coreModule(), { wasi_snapshot_preview1: imports });
     this.exports = instance.exports as unknown as CoreExports;
     memory = this.exports.memory;

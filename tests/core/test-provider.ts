@@ -37,8 +37,11 @@ export interface ScriptedEvent {
   flags?: number;
 }
 
-/** What a scripted answer may be: events, or a WASI errno to return from poll_oneoff itself. */
-export type Answer = ScriptedEvent[] | { errno: number };
+/**
+ * What a scripted answer may be: events, a WASI errno to return from poll_oneoff itself, or one
+ * all-zero event (what node:wasi answers when its only fd subscription names no open fd).
+ */
+export type Answer = ScriptedEvent[] | { errno: number } | { zeroEvent: true };
 
 export class TestProvider {
   /** The clock, in whole ns. */
@@ -52,8 +55,13 @@ export class TestProvider {
   answer: (subs: Subscription[]) => Answer = () => [];
   /** When nothing is reported and a clock subscription exists, jump the clock by its timeout. */
   jumpClock = true;
+  /** How long a jump is for a relative clock timeout (node:wasi, say, truncates it to whole ms). */
+  jumpFor: (timeoutNs: bigint) => bigint = (ns) => ns;
   /** Also report the clock subscription's event after the scripted fd events (when there is one). */
   clockEventToo = false;
+  /** Answers `fd_fdstat_get`: an errno, or the fd's WASI filetype (default: 0, unknown). */
+  fdstat: (fd: number) => { errno: number } | { filetype: number } = () => ({ filetype: 0 });
+  fdstatCalls = 0;
   private memory: (() => WebAssembly.Memory) | null = null;
 
   /** The clock in ms, computed exactly as the core computes it from clock_time_get. */
@@ -84,6 +92,15 @@ export class TestProvider {
         this.view().setBigUint64(out, BigInt.asUintN(64, this.nowNs), true);
         return 0;
       },
+      fd_fdstat_get: (fd: number, statAt: number): number => {
+        this.fdstatCalls++;
+        const stat = this.fdstat(fd);
+        if ("errno" in stat) return stat.errno;
+        const view = this.view();
+        for (let i = 0; i < 24; i++) view.setUint8(statAt + i, 0);
+        view.setUint8(statAt, stat.filetype);
+        return 0;
+      },
       poll_oneoff: (subsAt: number, eventsAt: number, nsubs: number, neventsOut: number): number => {
         this.pollCalls++;
         const view = this.view();
@@ -91,7 +108,12 @@ export class TestProvider {
         for (let i = 0; i < nsubs; i++) subs.push(decodeSubscription(view, subsAt + i * 48));
         if (this.record) this.calls.push(subs);
         const answer = this.answer(subs);
-        if (!Array.isArray(answer)) return answer.errno;
+        if ("errno" in answer) return answer.errno;
+        if ("zeroEvent" in answer) {
+          for (let i = 0; i < 32; i++) view.setUint8(eventsAt + i, 0);
+          view.setUint32(neventsOut, 1, true);
+          return 0;
+        }
         let n = 0;
         const byKey = new Map<number, Subscription>();
         for (const s of subs) if (s.type !== EVENTTYPE_CLOCK) byKey.set(s.fd * 4 + s.type, s);
@@ -109,7 +131,7 @@ export class TestProvider {
         if (n === 0) {
           const clock = subs.find((s) => s.type === EVENTTYPE_CLOCK);
           if (clock !== undefined && this.jumpClock) {
-            this.nowNs = (clock.flags & 1) === 1 ? (clock.timeoutNs > this.nowNs ? clock.timeoutNs : this.nowNs) : this.nowNs + clock.timeoutNs;
+            this.nowNs = (clock.flags & 1) === 1 ? (clock.timeoutNs > this.nowNs ? clock.timeoutNs : this.nowNs) : this.nowNs + this.jumpFor(clock.timeoutNs);
             writeEvent(view, eventsAt, clock.userdata, 0, EVENTTYPE_CLOCK, 0n, 0);
             n = 1;
           }

@@ -40,11 +40,14 @@ export interface ChildRun {
  * stdin (the pipe the child polls). The child is killed after `timeoutMs`.
  */
 export function runChild(
-  cmd: string, args: string[], options: { timeoutMs?: number; onLine?: (line: Line, stdin: NodeJS.WritableStream) => void } = {},
+  cmd: string, args: string[],
+  options: { timeoutMs?: number; stdin?: "pipe" | "ignore" | "closed"; onLine?: (line: Line, stdin: NodeJS.WritableStream) => void } = {},
 ): Promise<ChildRun> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+    // "ignore" gives the child /dev/null; "closed" a pipe whose writing end is closed at once.
+    const child = spawn(cmd, args, { stdio: [options.stdin === "ignore" ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (options.stdin === "closed") child.stdin!.end();
     const run: ChildRun = { lines: [], code: null, signal: null, stderr: "", timedOut: false };
     let buffered = "";
     const timer = setTimeout(() => { run.timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
@@ -61,7 +64,7 @@ export function runChild(
         try { msg = JSON.parse(text); } catch { msg = { step: "garbage", text }; }
         const line = { msg, at: performance.now() };
         run.lines.push(line);
-        options.onLine?.(line, child.stdin);
+        if (child.stdin) options.onLine?.(line, child.stdin);
       }
     });
     child.on("close", (code, signal) => {

@@ -9,6 +9,6 @@ import { defineRuntimeChecks } from "./runtime-checks.js";
 
 defineRuntimeChecks(test, "node:wasi", (mode) => [
   process.execPath, ["--no-warnings", join(FIXTURES, "node-wasi-child.mjs"), CORE_WASM, mode],
-]);
+], 1);
 
 test.run();

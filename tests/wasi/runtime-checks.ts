@@ -1,7 +1,10 @@
 // The checks every real WASI runtime must pass with build/core.wasm, defined once and run by one
 // suite per runtime: a clock wait blocks for about the requested time; a timer wait ends at the
-// heap's nearest deadline and pops that timer (never early); an fd_read interest on stdin (a pipe
-// from this process) blocks until this process writes, and not before.
+// heap's nearest deadline and pops that timer (never early, in at most two polls even where the
+// runtime truncates timeouts to whole ms); an fd_read interest on stdin (a pipe from this process)
+// blocks until this process writes, and not before; a watched fd that does not exist is reported
+// on that fd (EBADF) while the timers go on; stdin from /dev/null is ready; a closed pipe is
+// readable with the hang-up flag the runtime gives (`hangup` below, documented in docs/wasi.md).
 //
 // Not a suite (no `.test.ts`): tests/wasi/node-wasi.test.ts and wasmtime.test.ts call it.
 
@@ -14,7 +17,7 @@ export type ChildCommand = (mode: string) => [cmd: string, args: string[]];
 
 const WRITE_AFTER_MS = 300;
 
-export function defineRuntimeChecks(test: Test, runtime: string, command: ChildCommand): void {
+export function defineRuntimeChecks(test: Test, runtime: string, command: ChildCommand, hangup: 0 | 1): void {
   test(`${runtime}: a 200 ms clock wait blocks in poll_oneoff for about 200 ms`, async () => {
     const [cmd, args] = command("clock");
     const run = await runChild(cmd, args);
@@ -33,6 +36,31 @@ export function defineRuntimeChecks(test: Test, runtime: string, command: ChildC
     assert.equal(m.entries, [{ kind: 0, id: m.id, flags: 0, nbytes: 0 }]);
     assert.ok(m.lateMs >= 0, `popped ${m.lateMs} ms late by the runtime's clock (negative = early)`);
     assert.ok(m.elapsedMs >= 140 && m.elapsedMs <= 1500, `took ${m.elapsedMs} ms`);
+    assert.ok(m.polls <= 2, `${m.polls} polls for one timer`);
+  });
+
+  test(`${runtime}: a watched fd that does not exist is reported on that fd with EBADF, and the timer and stdin go on`, async () => {
+    const [cmd, args] = command("trouble");
+    const m = step(await runChild(cmd, args), "trouble");
+    assert.equal(m.failed, 0, "no poll failed");
+    assert.equal(m.fds, [{ kind: 1, id: 9, flags: 8 << 16, nbytes: 0 }], "fd 9: EBADF; fd 0 (a quiet pipe): nothing");
+    assert.ok(m.popped, `the timer popped (${m.polls} polls)`);
+    assert.ok(m.polls <= 4, `${m.polls} polls`);
+  });
+
+  test(`${runtime}: stdin from /dev/null is readable (as poll(2) says), not a failed poll`, async () => {
+    const [cmd, args] = command("devnull");
+    const m = step(await runChild(cmd, args, { stdin: "ignore" }), "devnull");
+    assert.equal(m.failed, 0, "no poll failed");
+    assert.equal(m.fds.map((e: any) => [e.kind, e.id, e.flags >> 16]), [[1, 0, 0]]);
+    assert.ok(m.popped, "the timer popped");
+  });
+
+  test(`${runtime}: a closed pipe on stdin is readable, hang-up flag ${hangup}`, async () => {
+    const [cmd, args] = command("eof");
+    const m = step(await runChild(cmd, args, { stdin: "closed" }), "eof");
+    assert.is(m.n, 1);
+    assert.equal([m.entries[0].kind, m.entries[0].id, m.entries[0].flags], [1, 0, hangup]);
   });
 
   test(`${runtime}: with an fd_read interest on stdin, poll blocks until the parent writes, and not before`, async () => {

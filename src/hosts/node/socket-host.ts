@@ -8,6 +8,8 @@
 //   sockSend(fd, data) → n | -EAGAIN (write buffer over its high-water mark) | -errno
 //   sockShutdown(fd, how)           fdClose(fd)            sockAbort(fd) (close with a reset)
 //   sockName(fd), peerName(fd) → { address, port, family } (Node's shape)
+//   sockSendAll(fd, data), fdCloseThen(fd, done, graceMs)   for owners that must flush everything
+//   openStdin() → fd, fdRead(fd, into)   the process's stdin as an fd with real readiness
 //
 // Node's sockets are completion-based; the TcpSocket and TcpListener resources turn them into
 // level-triggered readiness that this host's `poll_oneoff` reports, and every change to ready
@@ -26,11 +28,12 @@ import { HostBase } from "../host-base.js";
 import { ReadyList } from "../ready-list.js";
 import type { Host } from "../host.js";
 import {
-  ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_SUCCESS, errnoName,
+  ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_PIPE, ERRNO_SUCCESS, errnoName,
 } from "./errno.js";
-import { nodeNet } from "./node-modules.js";
+import { nodeBuffer, nodeNet } from "./node-modules.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket, type SockAddr } from "./tcp-socket.js";
+import { StdinReader } from "./stdin-reader.js";
 
 export type { SockAddr };
 
@@ -170,6 +173,44 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
     if (!(res instanceof TcpSocket)) return res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
     res.abort();
     return this.fdClose(fd);
+  }
+
+  /**
+   * Queues all of `data` on socket `fd`, past the high-water mark that `sockSend` keeps: for an
+   * owner that already told its writer the bytes were sent (a closing WASI guest). n or -errno.
+   */
+  sockSendAll(fd: number, data: Uint8Array): number {
+    const res = this.fds.get(fd);
+    if (!(res instanceof TcpSocket)) return res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
+    if (res.socket.destroyed || res.socket.writableEnded) return -ERRNO_PIPE;
+    res.socket.write(nodeBuffer().from(data));
+    return data.length;
+  }
+
+  /**
+   * Closes `fd` like `fdClose`, then calls `done()` once a socket's queued bytes are flushed and
+   * the runtime has closed it (at once for anything else); after `graceMs` it is reset instead.
+   */
+  fdCloseThen(fd: number, done: () => void, graceMs: number): number {
+    const res = this.fds.get(fd);
+    const r = this.fdClose(fd);
+    if (!(res instanceof TcpSocket) || res.socket.destroyed) { done(); return r; }
+    const s = res.socket;
+    const timer = setTimeout(() => s.destroy(), graceMs);
+    s.once("close", () => { clearTimeout(timer); done(); });
+    return r;
+  }
+
+  /** Opens the process's stdin as an fd (readable with `fdRead`, with real readiness). */
+  openStdin(): number {
+    return this.fds.open(new StdinReader((res) => this._readinessChanged(res)));
+  }
+
+  /** Reads from a socket or the stdin fd: n, 0 at EOF, -EAGAIN when nothing waits, or -errno. */
+  fdRead(fd: number, into: Uint8Array): number {
+    const res = this.fds.get(fd);
+    if (res instanceof StdinReader) return res.recv(into);
+    return this.sockRecv(fd, into);
   }
 
   /** Closes any fd of this host (a socket flushes its queued writes first). 0 or -EBADF. */

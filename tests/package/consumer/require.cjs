@@ -1,5 +1,6 @@
 // CommonJS: require("wasio") and require.resolve("wasio/core.wasm"), then instantiate the core
-// with a stub WASI clock and poll_oneoff (the ABI of docs/abi.md) and check a timer comes back.
+// with a stub WASI clock, fd_fdstat_get and poll_oneoff (the ABI of docs/abi.md) and check a
+// timer comes back.
 const { runSync, sleep, getRunningLoop, VirtualHost, CancelledError } = require("wasio");
 const { readFileSync } = require("node:fs");
 
@@ -12,6 +13,7 @@ let memory;
 const instance = new WebAssembly.Instance(mod, {
   wasi_snapshot_preview1: {
     clock_time_get: (_id, _precision, out) => { new DataView(memory.buffer).setBigUint64(out, 0n, true); return 0; },
+    fd_fdstat_get: (_fd, _stat) => 0,
     poll_oneoff: (_subs, _events, _n, nout) => { new DataView(memory.buffer).setUint32(nout, 0, true); return 0; },
   },
 });
