@@ -6,6 +6,7 @@ export { timerAdd as timer_add, timerCancel as timer_cancel, timerNext as timer_
 export { timerStaging as timer_staging, timerAddStaged as timer_add_staged } from "./core/staging";
 export { watch, interestOf as interest_of } from "./core/interest";
 export { poll, pollTimers as poll_timers, readyBuffer as ready_buffer, polledAt as polled_at } from "./core/poll";
+export { TIMER_BATCH } from "./core/poll";
 export { monotonicMs as now } from "./core/wasi";
 
 import { initInterest } from "./core/interest";

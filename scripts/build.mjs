@@ -5,8 +5,8 @@
 // Flags: --quiet (less output), --no-types (skip tsc; tests do not need it).
 
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { rollTypes } from "./build/types.mjs";
@@ -17,19 +17,20 @@ const types = !process.argv.includes("--no-types");
 const log = (...a) => { if (!quiet) console.log(...a); };
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
-function newerThan(target, dirs) {
+/** True when `target` exists and is newer than every file in `paths` (files or folders, walked). */
+function newerThan(target, paths) {
   let t;
   try { t = statSync(target).mtimeMs; } catch { return false; }
-  const walk = (d) => readdirSync(d).every((f) => {
-    const p = join(d, f);
+  const walk = (p) => {
     const s = statSync(p);
-    return s.isDirectory() ? walk(p) : s.mtimeMs <= t;
-  });
-  return dirs.every((d) => walk(join(root, d)));
+    return s.isDirectory() ? readdirSync(p).every((f) => walk(join(p, f))) : s.mtimeMs <= t;
+  };
+  return paths.every((p) => walk(join(root, p)));
 }
 
 mkdirSync(join(root, "build"), { recursive: true });
-if (!newerThan(join(root, "build/core.wasm"), ["assembly"]) || !newerThan(join(root, "build/core.wasm"), ["asconfig.json"].length ? ["assembly"] : [])) {
+// The core is rebuilt when its sources or its compiler options changed.
+if (!newerThan(join(root, "build/core.wasm"), ["assembly", "asconfig.json"])) {
   log("asc: assembly/ -> build/core.wasm, build/core.debug.wasm");
   for (const target of ["release", "debug"]) {
     execFileSync(bin("asc"), ["--target", target], { cwd: root, stdio: "inherit" });

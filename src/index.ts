@@ -1,15 +1,15 @@
-// wasio: asyncio for TypeScript and WebAssembly. The public API (see API.md / README).
+// wasio: asyncio for TypeScript and WebAssembly. The public API (README.md, docs/).
 
 export {
   CancelledError, TimeoutError, InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError,
   IncompleteReadError, LimitOverrunError, ExceptionGroup,
 } from "./errors.js";
-export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./loop/event-loop.js";
+export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./io/event-loop.js";
 export { Handle, TimerHandle } from "./loop/handle.js";
 export { getRunningLoop } from "./loop/running.js";
 export type { Host, WasiImports } from "./hosts/host.js";
 export { VirtualHost, type VirtualHostOptions } from "./hosts/virtual-host.js";
-export { NodeHost } from "./hosts/node-host.js";
+export { NodeHost } from "./hosts/node/node-host.js";
 export { Future } from "./tasks/future.js";
 export { Task, type TaskOptions } from "./tasks/task.js";
 export type { Coroutine, Awaitable } from "./tasks/coroutine.js";
@@ -19,7 +19,7 @@ export { createTask } from "./tasks/create-task.js";
 export { sleep } from "./tasks/sleep.js";
 export { run, runSync, type RunOptions } from "./run.js";
 export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
-export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup (issue 3)
-export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues (issue 4)
-export * from "./io/index.js"; // streams, DNS, executor, signals (issue 5)
-export * from "./simulation/index.js"; // explore, replay, waitAllTasksBlocked (deterministic simulation)
+export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup
+export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues
+export * from "./io/index.js"; // streams, DNS, executor, signals
+export * from "./simulation/index.js"; // explore, replay, waitAllTasksBlocked, onHost (deterministic simulation)

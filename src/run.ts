@@ -3,9 +3,9 @@
 // closed.
 
 import type { Host } from "./hosts/host.js";
-import { EventLoop } from "./loop/event-loop.js";
+import { EventLoop } from "./io/event-loop.js";
 import { _getRunningLoop } from "./loop/running.js";
-import { describe } from "./loop/validate.js";
+import { checkHost, describe } from "./checks.js";
 import { allTasks } from "./tasks/current.js";
 import { isCoroutine, type Coroutine } from "./tasks/coroutine.js";
 import { gatherForShutdown } from "./tasks/shutdown.js";
@@ -20,6 +20,7 @@ export interface RunOptions {
 type Main<T> = Coroutine<T> | (() => Coroutine<T>);
 
 function start<T>(main: Main<T>, options: RunOptions | undefined): [EventLoop, Coroutine<T>] {
+  if (options !== undefined && (options === null || typeof options !== "object")) throw new TypeError(`run() options must be an object, got ${describe(options)}`);
   if (_getRunningLoop() !== null) throw new Error("run() cannot be called from a running event loop");
   const coro = typeof main === "function" ? main() : main;
   if (!isCoroutine(coro)) throw new TypeError(`run() needs a coroutine or a generator function, got ${describe(main)}`);
@@ -52,7 +53,8 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
 
 /** `run` for hosts that can block (VirtualHost, WASI runtimes): returns the result directly. */
 export function runSync<T>(main: Main<T>, options: RunOptions & { host: Host }): T {
-  if (options === undefined || options.host === undefined) throw new TypeError("runSync() needs options.host (a host that can block, such as VirtualHost)");
+  if (options === null || typeof options !== "object" || options.host === undefined) throw new TypeError("runSync() needs options.host (a host that can block, such as VirtualHost)");
+  checkHost(options.host);
   if (!options.host.canBlock) throw new Error(`runSync() needs a host that can block; ${options.host.name} cannot (use run())`);
   const [loop, coro] = start(main, options);
   try {

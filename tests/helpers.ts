@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { CancelledError } from "../src/errors.js";
 import type { SocketHost } from "../src/hosts/node/socket-host.js";
 import { VirtualHost } from "../src/hosts/virtual-host.js";
-import { EventLoop } from "../src/loop/event-loop.js";
+import { EventLoop } from "../src/io/event-loop.js";
 import type { ExceptionContext } from "../src/loop/exception-context.js";
 import { getRunningLoop } from "../src/loop/running.js";
 import { runSync } from "../src/run.js";

@@ -13,7 +13,7 @@
 // Limits: level-triggered (an fd stays ready until drained); fds are 0 <= fd < 2^24.
 
 import { grow, nextCapacity } from "./buffers";
-import { EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, fdCheck } from "./wasi";
+import { ERRNO_BADF, ERRNO_INVAL, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, fdCheck } from "./wasi";
 
 export const SUBSCRIPTION: usize = 48;
 export const MAX_FD: i32 = 1 << 24;
@@ -116,8 +116,8 @@ function unstick(fd: i32, dir: i32): void {
  * Returns 0, or -8 (WASI EBADF) for an fd outside [0, 2^24) and -28 (EINVAL) for a bad mask.
  */
 export function watch(fd: i32, mask: i32): i32 {
-  if (fd < 0 || fd >= MAX_FD) return -8;
-  if (mask < 0 || mask > 3) return -28;
+  if (fd < 0 || fd >= MAX_FD) return -ERRNO_BADF;
+  if (mask < 0 || mask > 3) return -ERRNO_INVAL;
   reserveFds(fd);
   for (let dir = 0; dir < 2; dir++) {
     const want = (mask >> dir) & 1;

@@ -2,10 +2,10 @@
 // caller's timeout, whichever is sooner), call `poll_oneoff` once over the persistent
 // subscription array, then write the ready fds and the expired timers into the ready buffer.
 //
-// Ready entries are four i32 each: [kind, id, flags, nbytes]. kind 0 = timer (id = timer id),
-// 1 = fd readable, 2 = fd writable (id = fd); flags = errno << 16 | eventrwflags (bit 0 hangup);
-// nbytes is the event's byte count clamped to 2^31 - 1. Fd entries come first (in the order the
-// provider reported them), then timers in (deadline, sequence) order, at most TIMER_BATCH per call.
+// Ready entries (ready.ts) are four i32 each: [kind, id, flags, nbytes]. kind READY_TIMER: id =
+// timer id; READY_READ / READY_WRITE: id = fd (the kind is also the direction's interest bit);
+// flags = errno << 16 | eventrwflags (bit 0 hangup); nbytes is the event's byte count clamped to
+// 2^31 - 1. Fd entries come first (in the order the provider reported them), then timers in (deadline, sequence) order, at most TIMER_BATCH per call.
 //
 // Provider trouble is pinned on the fd that caused it, never on the whole loop: when
 // `poll_oneoff` fails as a whole (wasmtime: EBADF for one bad fd) or answers with an event that
@@ -20,14 +20,18 @@
 // (once), not a spin, at the price of up to 2 ms of lateness on that provider.
 //
 // Limits: zero subscriptions (no fd of interest and no deadline, infinite timeout) cannot wait;
-// poll returns -16 (WASI EDEADLK-like "would block forever") without calling the provider.
+// poll returns POLL_WOULD_BLOCK_FOREVER (-16, WASI EDEADLK) without calling the provider.
 
 import { grow, nextCapacity } from "./buffers";
-import { CLOCK_MONOTONIC, EVENTTYPE_CLOCK, fdCheck, monotonicMs, poll_oneoff } from "./wasi";
+import { CLOCK_MONOTONIC, ERRNO_DEADLK, EVENTTYPE_CLOCK, fdCheck, monotonicMs, poll_oneoff } from "./wasi";
 import { STICKY, SUBSCRIPTION, fdSubCount, makeSticky, stickyCount, stickyPtr, subsPtr } from "./interest";
 import { timerNext, timerPopExpired } from "./timers";
+import { READY_READ, READY_WRITE } from "./ready";
 
+/** At most this many expired timers per poll or poll_timers call (exported: the host reads it). */
 export const TIMER_BATCH: i32 = 4096;
+/** poll's result when there is nothing to wait for and no limit: waiting would block forever. */
+export const POLL_WOULD_BLOCK_FOREVER: i32 = -ERRNO_DEADLK;
 const EVENT: usize = 32;
 const CLOCK_USERDATA: u64 = 0xffff_ffff_ffff_ffff;
 const MAX_TIMEOUT_NS: f64 = 4.0e18; // ~127 years: "forever" for a clock subscription
@@ -86,7 +90,7 @@ export function poll(timeoutMs: f64): i32 {
   }
   const clock = wait != Infinity;
   const nsubs = fdSubCount + (clock ? 1 : 0);
-  if (nsubs == 0) return -16;
+  if (nsubs == 0) return POLL_WOULD_BLOCK_FOREVER;
   reserve(nsubs + 1);
   let n = 0;
   let clockFired = false;
@@ -121,7 +125,7 @@ export function poll(timeoutMs: f64): i32 {
   for (let k = 0; k < stickyCount; k++) {
     const p = stickyPtr + <usize>k * STICKY;
     const out = readyPtr + (<usize>n << 4);
-    store<i32>(out, load<i32>(p, 4) + 1);
+    store<i32>(out, READY_READ + load<i32>(p, 4)); // direction 0 read, 1 write
     store<i32>(out, load<i32>(p), 4);
     store<i32>(out, load<i32>(p, 8) << 16, 8);
     store<i32>(out, 0, 12);
@@ -148,7 +152,7 @@ function writeClock(sub: usize, ns: f64): void {
 function writeEntry(out: usize, e: usize): void {
   const ud = load<u64>(e);
   const nbytes = load<u64>(e, 16);
-  store<i32>(out, <i32>(ud & 1) + 1);
+  store<i32>(out, <i32>(ud & 1) == 0 ? READY_READ : READY_WRITE);
   store<i32>(out, <i32>(ud >> 1), 4);
   store<i32>(out, (<i32>load<u16>(e, 8) << 16) | <i32>load<u16>(e, 24), 8);
   store<i32>(out, nbytes > 0x7fff_ffff ? 0x7fff_ffff : <i32>nbytes, 12);

@@ -16,6 +16,7 @@
 // the host's job to reject).
 
 import { grow, nextCapacity } from "./buffers";
+import { READY_TIMER } from "./ready";
 
 const ENTRY: usize = 24;
 const FREE: u8 = 0;
@@ -207,7 +208,7 @@ export function timerPopExpired(now: f64, out: usize, max: i32): i32 {
     releaseId(id);
     liveCount--;
     const p = out + (<usize>n << 4);
-    store<i32>(p, 0);
+    store<i32>(p, READY_TIMER);
     store<i32>(p, id, 4);
     store<i64>(p, 0, 8);
     n++;

@@ -6,6 +6,10 @@
 export const EVENTTYPE_CLOCK: u8 = 0;
 export const EVENTTYPE_FD_READ: u8 = 1;
 export const EVENTTYPE_FD_WRITE: u8 = 2;
+/** WASI `errno` values the core returns itself (negated), beside those the provider reports. */
+export const ERRNO_BADF: i32 = 8;
+export const ERRNO_DEADLK: i32 = 16;
+export const ERRNO_INVAL: i32 = 28;
 /** WASI `clockid` of the monotonic clock. */
 export const CLOCK_MONOTONIC: u32 = 1;
 

@@ -1,4 +1,4 @@
-// The child of w3-instructions.mjs: runs W3 ping-pong under callgrind.
+// The child of w3-instructions.mjs: runs queue ping-pong (w3-ping-pong.mjs) under callgrind.
 //   node --expose-gc w3-instructions-child.mjs wasio|node steady|rounds TRIPS ROUNDS
 import { native, wasio } from "./w3-ping-pong.mjs";
 

@@ -1,5 +1,5 @@
-// w3-instructions: W3 queue ping-pong measured in CPU instructions per message (callgrind), the
-// deterministic figure behind the W3 notes in docs/benchmarks.md (wall time on a noisy machine
+// w3-instructions: queue ping-pong (w3-ping-pong.mjs, "W3" in docs/benchmarks.md) measured in CPU
+// instructions per message (callgrind), the deterministic figure behind the W3 notes there (wall time on a noisy machine
 // is not). Needs valgrind. Each figure is the difference of two runs (more messages minus fewer),
 // so start-up and compilation cancel out.
 //

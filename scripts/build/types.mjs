@@ -43,7 +43,7 @@ export async function rollTypes(root) {
   const out = join(root, "dist/wasio.d.ts");
   await bundle.write({ file: out, format: "es" });
   await bundle.close();
-  let text = readFileSync(out, "utf8")
+  let text = foldAugmentations(readFileSync(out, "utf8"))
     .replaceAll("WebAssembly.Memory", "WasmMemory")
     .replace(/\bstring \| URL\b/g, "string | URLLike");
   text = `// wasio: type declarations (generated from src/ by npm run build).\n${SHIMS.trimStart()}${text}`;
@@ -52,3 +52,25 @@ export async function rollTypes(root) {
   writeFileSync(out, text);
   copyFileSync(out, join(root, "dist/wasio.d.cts"));
 }
+
+/**
+ * Folds the declaration merging that crosses layers into the rolled file. src/io/event-loop.ts
+ * adds its class's members to the loop layer's `EventLoop` interface with
+ * `declare module "../loop/event-loop.js" { interface EventLoop extends PublicEventLoop {} }`;
+ * rolled, that block would augment the bundle itself (and its `EventLoop` class, recursively), so
+ * the `extends` moves onto the rolled interface (renamed `EventLoop$1` beside the class) and the
+ * block goes. Any other module augmentation is an error here.
+ */
+function foldAugmentations(text) {
+  const block = /^declare module "[^"]+" \{\n(?:\s*\/\*\*.*\*\/\n)?\s*interface (\w+) extends (\w+) \{\n\s*\}\n\}\n/gm;
+  const merges = [...text.matchAll(block)].map((m) => ({ name: m[1], base: m[2] }));
+  text = text.replace(block, "");
+  for (const { name, base } of merges) {
+    const target = new RegExp(`^interface (${name}\\$\\d+) extends ([^{]+?) \\{`, "m");
+    if (!target.test(text)) throw new Error(`dist/wasio.d.ts: no rolled interface ${name}$N to merge ${base} into`);
+    text = text.replace(target, (_m, local, bases) => `interface ${local} extends ${bases}, ${base} {`);
+  }
+  if (/^declare module "/m.test(text)) throw new Error("dist/wasio.d.ts: a module augmentation the roller cannot fold");
+  return text;
+}
+

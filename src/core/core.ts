@@ -7,18 +7,28 @@
 
 import coreBytes from "../../build/core.wasm";
 import type { Host } from "../hosts/host.js";
+import { ERRNO_DEADLK } from "../hosts/errno.js";
 
-/** Ready entry kinds (first word of an entry). */
+/** Ready entry kinds (first word of an entry; assembly/core/ready.ts). */
 export const READY_TIMER = 0;
 export const READY_READ = 1;
 export const READY_WRITE = 2;
+/** Interest bits of `watch` masks. */
+export const INTEREST_READ = 1;
+export const INTEREST_WRITE = 2;
+/**
+ * Rule the loop relies on: an fd entry's kind is the interest bit of its direction, so it can
+ * pass a kind where a mask bit is expected. This line stops compiling if the values drift apart.
+ */
+export const READY_KIND_IS_INTEREST_BIT: [typeof READY_READ, typeof READY_WRITE] extends [typeof INTEREST_READ, typeof INTEREST_WRITE]
+  ? true
+  : never = true;
 /** The poll result meaning "nothing to wait for and no deadline: this would block forever". */
-export const POLL_WOULD_BLOCK_FOREVER = -16;
-/** At most this many expired timers come out of one poll (then `poll_timers` gives more). */
-export const TIMER_BATCH = 4096;
+export const POLL_WOULD_BLOCK_FOREVER = -ERRNO_DEADLK;
 
 interface CoreExports {
   memory: WebAssembly.Memory;
+  TIMER_BATCH: WebAssembly.Global;
   _initialize(): void;
   timer_add(when: number): number;
   timer_staging(n: number): number;
@@ -54,6 +64,8 @@ export function coreModule(): WebAssembly.Module {
 
 export class Core {
   readonly exports: CoreExports;
+  /** At most this many expired timers come out of one poll (then `poll_timers` gives more). */
+  readonly timerBatch: number;
   private i32View: Int32Array;
   private f64View: Float64Array;
 
@@ -64,6 +76,7 @@ export class Core {
     this.exports = instance.exports as unknown as CoreExports;
     memory = this.exports.memory;
     this.exports._initialize();
+    this.timerBatch = this.exports.TIMER_BATCH.value;
     this.i32View = new Int32Array(memory.buffer);
     this.f64View = new Float64Array(memory.buffer);
   }

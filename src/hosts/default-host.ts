@@ -3,7 +3,7 @@
 // and browsers (where sockets are unavailable).
 
 import type { Host } from "./host.js";
-import { NodeHost } from "./node-host.js";
+import { NodeHost } from "./node/node-host.js";
 
 /** A new default host for this runtime. */
 export function defaultHost(): Host {

@@ -35,13 +35,14 @@ export class FdTable {
     return fd;
   }
 
+  /** The resource behind `fd`; undefined for anything but an open fd (any value is accepted). */
   get(fd: number): Resource | undefined {
-    return this.slots[fd - 3];
+    return typeof fd === "number" ? this.slots[fd - 3] : undefined;
   }
 
   /** Closes `fd`; returns false if it was not open. */
   close(fd: number): boolean {
-    const res = this.slots[fd - 3];
+    const res = this.get(fd);
     if (res === undefined) return false;
     this.slots[fd - 3] = undefined;
     res.fd = -1;
@@ -51,6 +52,11 @@ export class FdTable {
     this.free[i] = fd;
     res.close();
     return true;
+  }
+
+  /** How many fd numbers the table spans (its size grows with the most fds open at once). */
+  slotCount(): number {
+    return this.slots.length;
   }
 
   /** Closes every open fd. */

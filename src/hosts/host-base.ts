@@ -6,7 +6,8 @@
 import { FdTable } from "./fd-table.js";
 import type { Host, WasiImports } from "./host.js";
 import { MemoryView, scanSubscriptions, writeEventAt, type PollScan } from "./poll-shim.js";
-import { ERRNO_INVAL, ERRNO_SUCCESS, EVENTTYPE_CLOCK, setU64 } from "./wasi-abi.js";
+import { ERRNO_INVAL, ERRNO_SUCCESS } from "./errno.js";
+import { EVENTTYPE_CLOCK, setU64 } from "./wasi-abi.js";
 import { WakeupResource } from "./wakeup.js";
 import { ReadyList } from "./ready-list.js";
 import { startHostTimer } from "./host-timer.js";
@@ -52,6 +53,7 @@ export abstract class HostBase implements Host {
   }
 
   setInterest(fd: number, mask: number): void {
+    if (!Number.isInteger(fd) || fd < 0) return; // not an fd: nothing to track
     this.readyList?.setInterest(fd, mask);
   }
 

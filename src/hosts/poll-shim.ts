@@ -3,9 +3,9 @@
 // host (which either jumps a simulated clock or records how long to wait).
 
 import type { FdTable } from "./fd-table.js";
+import { ERRNO_BADF, ERRNO_SUCCESS } from "./errno.js";
 import {
-  ERRNO_BADF, ERRNO_SUCCESS, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENT_SIZE, FD_READWRITE_HANGUP,
-  SUBSCRIPTION_SIZE, getU64, setU64,
+  EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENT_SIZE, FD_READWRITE_HANGUP, SUBSCRIPTION_SIZE, getU64, setU64,
 } from "./wasi-abi.js";
 
 /** What the shim found in one call, besides the events it wrote. */

@@ -15,9 +15,9 @@
 // them checked on every poll (src/hosts/sim/sim-ready-list.ts).
 
 import type { FdTable } from "./fd-table.js";
+import { ERRNO_BADF, ERRNO_SUCCESS } from "./errno.js";
 import {
-  ERRNO_BADF, ERRNO_SUCCESS, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, EVENT_SIZE,
-  FD_READWRITE_HANGUP, getU64, setU64,
+  EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, EVENT_SIZE, FD_READWRITE_HANGUP, getU64, setU64,
 } from "./wasi-abi.js";
 import type { PollScan } from "./poll-shim.js";
 

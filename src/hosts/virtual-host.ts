@@ -14,8 +14,9 @@
 import { HostBase } from "./host-base.js";
 import type { WasiImports } from "./host.js";
 import { PipeBuffer, PipeReader, PipeWriter } from "./virtual-pipe.js";
-import { ERRNO_BADF } from "./wasi-abi.js";
-import type { SockAddr, SocketHostApi } from "./node/socket-host.js";
+import { ERRNO_BADF, ERRNO_MAX } from "./errno.js";
+import { describe } from "../checks.js";
+import type { SockAddr, SocketHostApi } from "./socket-api.js";
 import { MemoryView } from "./poll-shim.js";
 import { IdleResource } from "./sim/idle-resource.js";
 import { SimReadyList } from "./sim/sim-ready-list.js";
@@ -39,9 +40,9 @@ export class VirtualHost extends HostBase implements SocketHostApi {
 
   constructor(options: VirtualHostOptions = {}) {
     super();
+    if (options === null || typeof options !== "object") throw new TypeError(`options must be an object, got ${options === null ? "null" : typeof options}`);
     const cap = options.pipeCapacity ?? 65536;
-    if (typeof cap !== "number") throw new TypeError(`pipeCapacity must be a positive integer, got ${typeof cap}`);
-    if (!Number.isInteger(cap) || cap <= 0) throw new RangeError(`pipeCapacity must be a positive integer, got ${cap}`);
+    checkCapacity(cap);
     this.pipeCapacity = cap;
     this.netOptions = { seed: options.seed, faults: options.faults, traceKeep: options.traceKeep };
     if (options.seed !== undefined || options.faults !== undefined) this.sim = new SimNetwork(this, this.netOptions);
@@ -66,7 +67,10 @@ export class VirtualHost extends HostBase implements SocketHostApi {
       if (clockMs > 0) this.sim?.trace.add(this.timeNs, "clock", Math.ceil(clockMs * 1e6));
     }
     if (clockMs < 0) return false;
-    this.timeNs += Math.ceil(clockMs * 1e6);
+    const to = this.timeNs + Math.ceil(clockMs * 1e6);
+    // Past 2^53 ns a short wait can be below the clock's resolution: move by one step anyway, so
+    // that a due timer is reached rather than polled for forever.
+    this.timeNs = to > this.timeNs || clockMs === 0 ? to : this.timeNs + 2 ** (Math.floor(Math.log2(this.timeNs)) - 52);
     return true;
   }
 
@@ -76,6 +80,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
 
   /** Makes an in-memory pipe and returns its [readFd, writeFd]. */
   pipe(capacity = this.pipeCapacity): [number, number] {
+    checkCapacity(capacity);
     const buf = new PipeBuffer(capacity);
     const ends: [number, number] = [this.fds.open(new PipeReader(buf)), this.fds.open(new PipeWriter(buf))];
     this.readyList.stick(ends[0]);
@@ -85,6 +90,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
 
   /** Reads from a pipe's read end: the byte count, 0 at end of file, or a negative WASI errno. */
   read(fd: number, into: Uint8Array): number {
+    if (!(into instanceof Uint8Array)) throw new TypeError(`read() needs a Uint8Array to read into, got ${into === null ? "null" : typeof into}`);
     const end = this.fds.get(fd);
     return end instanceof PipeReader ? end.read(into) : -ERRNO_BADF;
   }
@@ -92,6 +98,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** Writes to a pipe's write end: the byte count, or a negative WASI errno (EAGAIN when full). */
   write(fd: number, data: Uint8Array | string): number {
     const end = this.fds.get(fd);
+    if (typeof data !== "string" && !(data instanceof Uint8Array)) throw new TypeError(`write() needs a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     return end instanceof PipeWriter ? end.write(bytes) : -ERRNO_BADF;
   }
@@ -101,9 +108,15 @@ export class VirtualHost extends HostBase implements SocketHostApi {
     return this.fds.close(fd);
   }
 
-  /** Fault: the next event for `fd` carries WASI errno `errno` (e.g. 29 EIO, 15 ECONNRESET). */
+  /**
+   * Fault: the next event for `fd` carries WASI errno `errno` (e.g. 29 EIO, 15 ECONNRESET), and
+   * the next `read` or `write` of it returns `-errno`, so the fd's reader or writer sees it.
+   */
   injectError(fd: number, errno: number): void {
-    this.end(fd).injectedError = errno;
+    if (typeof errno !== "number") throw new TypeError(`errno must be a WASI errno (an integer 1..${ERRNO_MAX}), got ${typeof errno}`);
+    if (!Number.isInteger(errno) || errno < 1 || errno > ERRNO_MAX) throw new RangeError(`errno must be a WASI errno (an integer 1..${ERRNO_MAX}), got ${errno}`);
+    const end = this.end(fd);
+    end.injectedError = end.failNext = errno;
   }
 
   /** Fault: `fd` reports a hang-up (and, for a read end, end of file) from now on. */
@@ -114,13 +127,15 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** Fault: the next read of `fd` returns at most `bytes` bytes. */
   injectShortRead(fd: number, bytes: number): void {
     const end = this.end(fd);
-    if (!(end instanceof PipeReader)) throw new TypeError(`fd ${fd} is not a pipe's read end`);
+    if (!(end instanceof PipeReader)) throw new TypeError(`fd ${describe(fd)} is not a pipe's read end`);
+    if (typeof bytes !== "number") throw new TypeError(`bytes must be a number, got ${typeof bytes}`);
+    if (!Number.isInteger(bytes) || bytes < 1) throw new RangeError(`bytes must be an integer >= 1, got ${bytes}`);
     end.shortRead = bytes;
   }
 
   private end(fd: number): PipeReader | PipeWriter {
     const end = this.fds.get(fd);
-    if (!(end instanceof PipeReader || end instanceof PipeWriter)) throw new TypeError(`fd ${fd} is not an open pipe end of this host`);
+    if (!(end instanceof PipeReader || end instanceof PipeWriter)) throw new TypeError(`fd ${describe(fd)} is not an open pipe end of this host`);
     return end;
   }
 
@@ -242,4 +257,9 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   _executorFault(what: string): Error | null {
     return this.sim === null ? null : this.sim.takeExecutorFault(what);
   }
+}
+
+function checkCapacity(cap: unknown): asserts cap is number {
+  if (typeof cap !== "number") throw new TypeError(`pipe capacity must be a positive integer, got ${typeof cap}`);
+  if (!Number.isInteger(cap) || cap <= 0) throw new RangeError(`pipe capacity must be a positive integer, got ${cap}`);
 }

@@ -1,11 +1,5 @@
 // Reading and writing WASI preview1 structures in a module's memory, without BigInt: u64 values
-// are split into two u32 halves (exact up to 2^53).
-
-export const ERRNO_SUCCESS = 0;
-export const ERRNO_AGAIN = 6;
-export const ERRNO_BADF = 8;
-export const ERRNO_INVAL = 28;
-export const ERRNO_NOTSUP = 58;
+// are split into two u32 halves (exact up to 2^53). The errno values are in errno.ts.
 
 export const EVENTTYPE_CLOCK = 0;
 export const EVENTTYPE_FD_READ = 1;

@@ -3,7 +3,7 @@
 // `syscall`, and a message naming the flag that allows it.
 
 import { deniedNet } from "../hosts/deno-permissions.js";
-import { errnoFromCode } from "../hosts/node/errno.js";
+import { errnoFromCode } from "../hosts/errno.js";
 
 /** An operation refused by the runtime's permissions. */
 export interface PermissionDeniedError extends Error {

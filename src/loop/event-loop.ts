@@ -16,36 +16,45 @@
 // is work, awaits `host.idle()` when a poll that could wait found nothing, and gives the host one
 // turn every ~2 ms of continuous work. Work queued from host code (outside an iteration) wakes it.
 //
+// This file is the base loop (asyncio's BaseEventLoop): timers, fd callbacks, the ready queue,
+// the drivers and the exception handler. The public `EventLoop` class is this loop completed by
+// the I/O layer (src/io/event-loop.ts adds runInExecutor, getaddrinfo and signal handlers); the
+// `EventLoop` type declared here is that class's type, so every layer can name the full loop
+// without importing upwards. The upper layers use the loop's public methods and the members of
+// `LoopInternals` (loop-internals.ts), nothing else.
+//
 // Invariants: every entry of the ready queue, queue[head, queueLen), is a (function, argument)
 // pair; public callbacks are (runHandle, Handle). A timer is either in `pendingTimers` (scheduled
 // since the last poll) or, by its core id, in `timers` (in the core's heap), until it fires or is
 // cancelled.
 
-import { Core, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER, TIMER_BATCH } from "../core/core.js";
+import {
+  Core, INTEREST_READ, INTEREST_WRITE, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER,
+} from "../core/core.js";
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
 import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
-import { Task, type TaskOptions } from "../tasks/task.js";
+import { Task, failStrandedTask, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
-import { formatContext, type ExceptionContext } from "./exception-context.js";
+import { formatContext, safeString, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
-import { checkCallback, checkFd, checkTime } from "./validate.js";
-// Issue 5 (executors, DNS, signals): the thin methods at the end of the class delegate to these.
-import { runInExecutor, shutdownDefaultExecutor } from "../io/executor/run-in-executor.js";
-import type { ThreadPoolExecutor } from "../io/executor/thread-pool-executor.js";
-import type { JobFunction } from "../io/executor/job-spec.js";
-import { loopGetaddrinfo, type AddrInfo, type GetaddrinfoOptions } from "../io/dns/getaddrinfo.js";
-import { addSignalHandler, removeSignalHandler } from "../io/signals/signal-handlers.js";
+import { checkCallback, checkFd, checkHost, checkTime, describe } from "../checks.js";
+import type { Step } from "./loop-internals.js";
 
-export type { ExceptionContext };
+export type { ExceptionContext, Step };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
 
-/** An internal callback on the ready queue. */
-export type Step = (arg: any) => void;
+/**
+ * The public event loop's type: the base loop's members plus those the I/O layer declares on this
+ * interface when it completes the loop (src/io/event-loop.ts). Every loop a user can make or get
+ * (`new EventLoop()`, `getRunningLoop()`, `run()`) is of that class, which is why the base loop
+ * hands itself out as `this as unknown as EventLoop`.
+ */
+export interface EventLoop extends BaseEventLoop {}
 
 export interface EventLoopOptions {
   /** The provider of time and readiness (default: the one for this runtime). */
@@ -63,7 +72,12 @@ const FUSED_PASSES = 64;
 /** A ready queue whose run part reaches this index is moved to the front. */
 const COMPACT_AT = 1024;
 
-export class EventLoop {
+/**
+ * The base loop: use the public `EventLoop`, which extends it. It provides every member of
+ * `LoopInternals` (not as an `implements` clause: those members are stripped from the published
+ * types; tests/structure/layers.test.ts checks it at compile time).
+ */
+export class BaseEventLoop {
   /** In debug mode, a callback or task step longer than this (ms) is reported. */
   slowCallbackDuration = 100;
   /** The host this loop polls through. */
@@ -94,17 +108,20 @@ export class EventLoop {
   readonly _tasks: { _nextTask: Task<unknown> | null } = { _nextTask: null };
   /** @internal The task whose step is running, if any. */
   _currentTask: Task<unknown> | null = null;
+  /** @internal Task steps so far (a pending Future's iterator tells a new await by it). */
+  _steps = 0;
   /** @internal Hooks run by close() (executors, signal handlers…), newest first. */
   readonly _closeHooks: (() => void)[] = [];
 
   constructor(options: EventLoopOptions = {}) {
     if (options === null || typeof options !== "object") throw new TypeError("options must be an object");
+    if (options.host !== undefined) checkHost(options.host);
     this.ownsHost = options.host === undefined;
     this.host = options.host ?? defaultHost();
     this.debug = Boolean(options.debug);
     this._core = new Core(this.host);
-    this.watch(this.host.wakeupFd, 1);
-    keepShapes(newShapeLoop);
+    this.watch(this.host.wakeupFd, INTEREST_READ);
+    keepShapes(this.constructor as new () => EventLoop); // the public class (a twin of the same map)
   }
 
   // ---------------------------------------------------------------- time and callbacks
@@ -119,7 +136,7 @@ export class EventLoop {
   callSoon(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h = new Handle(cb, this);
+    const h = new Handle(cb, this as unknown as EventLoop);
     if (arguments.length > 1) h._setArgs(arguments, 1);
     this._soon(runHandle, h);
     return h;
@@ -130,7 +147,7 @@ export class EventLoop {
   callSoonThreadsafe(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h = new Handle(cb, this);
+    const h = new Handle(cb, this as unknown as EventLoop);
     if (arguments.length > 1) h._setArgs(arguments, 1);
     this._soonThreadsafe(runHandle, h);
     return h;
@@ -158,7 +175,7 @@ export class EventLoop {
 
   private schedule(when: number, cb: (...args: any[]) => unknown): TimerHandle {
     this.checkClosed();
-    const h = new TimerHandle(when, cb, this);
+    const h = new TimerHandle(when, cb, this as unknown as EventLoop);
     h._id = PENDING_TIMER;
     this.pendingTimers.push(h);
     this.liveTimers++;
@@ -224,26 +241,26 @@ export class EventLoop {
 
   /** Calls `cb(...args)` whenever `fd` is readable (level-triggered) until `removeReader(fd)`. */
   addReader(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
-    const h = this.addFdCallback(this.readers, 1, fd, cb);
+    const h = this.addFdCallback(this.readers, INTEREST_READ, fd, cb);
     h._setArgs(args, 0);
     return h;
   }
 
   /** Calls `cb(...args)` whenever `fd` is writable until `removeWriter(fd)`. */
   addWriter(fd: number, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle {
-    const h = this.addFdCallback(this.writers, 2, fd, cb);
+    const h = this.addFdCallback(this.writers, INTEREST_WRITE, fd, cb);
     h._setArgs(args, 0);
     return h;
   }
 
   /** Stops watching `fd` for reading; returns false if no reader was registered. */
   removeReader(fd: number): boolean {
-    return this.removeFdCallback(this.readers, 1, fd);
+    return this.removeFdCallback(this.readers, INTEREST_READ, fd);
   }
 
   /** Stops watching `fd` for writing; returns false if no writer was registered. */
   removeWriter(fd: number): boolean {
-    return this.removeFdCallback(this.writers, 2, fd);
+    return this.removeFdCallback(this.writers, INTEREST_WRITE, fd);
   }
 
   private addFdCallback(
@@ -254,7 +271,7 @@ export class EventLoop {
     this.checkClosed();
     if (fd === this.host.wakeupFd) throw new RangeError(`fd ${fd} is the loop's own wake-up fd`);
     if (!this.host.isOpen(fd)) throw new RangeError(`fd ${fd} is not open on host ${this.host.name}`);
-    const h = new Handle(cb, this);
+    const h = new Handle(cb, this as unknown as EventLoop);
     const old = table[fd];
     if (old === undefined) this.fdCallbacks++;
     else old.cancel();
@@ -285,12 +302,12 @@ export class EventLoop {
 
   createFuture<T = unknown>(): Future<T> {
     this.checkClosed();
-    return new Future<T>(this);
+    return new Future<T>(this as unknown as EventLoop);
   }
 
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
     this.checkClosed();
-    return new Task<T>(coro, this, options);
+    return new Task<T>(coro, this as unknown as EventLoop, options);
   }
 
   // ---------------------------------------------------------------- one iteration
@@ -310,11 +327,15 @@ export class EventLoop {
     if (n > 0) {
       // All timers due at this poll are queued in this iteration, even past one batch.
       let timers = this.dispatch(n);
-      while (timers === TIMER_BATCH) timers = this.dispatch(this._core.exports.poll_timers());
+      const batch = this._core.timerBatch;
+      while (timers === batch) timers = this.dispatch(this._core.exports.poll_timers());
     } else if (n < 0 && n !== POLL_WOULD_BLOCK_FOREVER) throw new Error(`poll_oneoff failed: WASI errno ${-n}`);
     if (this.debug) this.runPassDebug();
     else this.runPass();
-    return wait && n <= 0;
+    // A blocking provider may end a wait before the deadline it was given (the core also caps
+    // one wait, at ~127 years): with timers still pending, that is a reason to poll again, not
+    // idleness. A non-blocking host's empty poll only recorded the wait: it is idle.
+    return wait && n <= 0 && !(this.liveTimers > 0 && this.host.canBlock);
   }
 
   /** Queues the callbacks of `n` ready entries; returns how many of them were timers. */
@@ -340,7 +361,8 @@ export class EventLoop {
         const h = kind === READY_READ ? this.readers[id] : this.writers[id];
         if (h === undefined) continue;
         // A reader or writer whose handle was cancelled is removed (as asyncio does), or a
-        // level-triggered ready fd would make every poll return at once.
+        // level-triggered ready fd would make every poll return at once. The kind is passed as
+        // the interest bit: READY_KIND_IS_INTEREST_BIT (core.ts) checks that they agree.
         if (h._callback === null) this.removeFdCallback(kind === READY_READ ? this.readers : this.writers, kind, id);
         else this._soon(runHandle, h);
       }
@@ -384,7 +406,8 @@ export class EventLoop {
       }
       end = this.queueLen;
       // The same test as iterate's poll skip, written out: as a shared method it cost ~80
-      // instructions per W3 message (V8 then inlined less of this loop).
+      // instructions per message of queue ping-pong (scripts/bench/w3-ping-pong.mjs; V8 then
+      // inlined less of this loop). tests/loop/fused-passes.test.ts checks the two agree.
       if (i === end || --passes === 0 || this.stopping || this.pendingTimers.length !== 0 ||
         this.liveTimers !== 0 || this.fdCallbacks !== 0 || this.host.wakeupPending()) break;
     }
@@ -438,6 +461,7 @@ export class EventLoop {
   }
 
   private reportCallbackError(exception: unknown, fn: Step, arg: unknown): void {
+    if (failStrandedTask(fn, arg, exception)) return; // the failed task carries the report
     const ctx: ExceptionContext = { message: `Exception in callback ${describeEntry(fn, arg)}`, exception };
     if (arg instanceof Handle) ctx.handle = arg;
     this.callExceptionHandler(ctx);
@@ -467,7 +491,7 @@ export class EventLoop {
    * could wait found nothing: await the host) or BUDGET (time is up: give the host one turn).
    */
   private burst(): number {
-    const prev = _setRunningLoop(this);
+    const prev = _setRunningLoop(this as unknown as EventLoop);
     this.inside = true;
     try {
       const deadline = this.host.now() + BURST_MS;
@@ -488,7 +512,7 @@ export class EventLoop {
   runForeverSync(): void {
     if (!this.host.canBlock) throw new Error(`host ${this.host.name} cannot block: use runForever()`);
     this.startRunning();
-    const prev = _setRunningLoop(this);
+    const prev = _setRunningLoop(this as unknown as EventLoop);
     this.inside = true;
     try {
       for (;;) {
@@ -530,7 +554,7 @@ export class EventLoop {
   private prepareRun<T>(aw: Awaitable<T>): Future<T> {
     this.checkClosed();
     this.checkNotRunning();
-    const fut = ensureFuture(aw, this);
+    const fut = ensureFuture(aw, this as unknown as EventLoop);
     fut.addDoneCallback(stopLoopWhenDone);
     return fut;
   }
@@ -615,22 +639,31 @@ export class EventLoop {
 
   /** Reports `context` through the exception handler (the default one if none is set). */
   callExceptionHandler(context: ExceptionContext): void {
+    checkContext(context);
     const handler = this.exceptionHandler;
-    if (handler === null) {
-      this.defaultExceptionHandler(context);
-      return;
+    if (handler !== null) {
+      try {
+        handler(this as unknown as EventLoop, context);
+        return;
+      } catch (exception) {
+        context = { message: "Unhandled error in exception handler", exception, context };
+      }
     }
+    // Reporting never throws into the loop: a console that fails has nothing left to tell.
     try {
-      handler(this, context);
-    } catch (exception) {
-      this.defaultExceptionHandler({ message: "Unhandled error in exception handler", exception, context });
-    }
+      this.defaultExceptionHandler(context);
+    } catch { /* nothing more can be done */ }
   }
 
   /** Prints `context`: console.error when it carries an exception, console.warn otherwise. */
   defaultExceptionHandler(context: ExceptionContext): void {
+    checkContext(context);
     const text = formatContext(context);
-    if (context.exception !== undefined) console.error(text);
+    let failed = false;
+    try {
+      failed = context.exception !== undefined;
+    } catch { /* an unreadable context: print it as an error */ failed = true; }
+    if (failed) console.error(text);
     else console.warn(text);
   }
 
@@ -640,41 +673,6 @@ export class EventLoop {
 
   getDebug(): boolean {
     return this.debug;
-  }
-
-  // ---------------------------------------------------------------- executors, DNS, signals
-  // Issue 5: thin methods; the work is done in src/io/executor, src/io/dns and src/io/signals.
-
-  /**
-   * Runs `exportName(...args)` of module `moduleUrl` on a worker thread of `executor` (null: this
-   * loop's default pool) and returns a Future of its result (asyncio's run_in_executor, with a
-   * module export instead of a function: functions cannot cross threads). Arguments and result
-   * cross by structured clone; cancelling the Future drops the result of a job already running.
-   */
-  runInExecutor<F extends JobFunction = JobFunction>(
-    executor: ThreadPoolExecutor | null, moduleUrl: string | URL, exportName: string, ...args: Parameters<F>
-  ): Future<Awaited<ReturnType<F>>> {
-    return runInExecutor<F>(this, executor, moduleUrl, exportName, args);
-  }
-
-  /** Shuts the default executor down; the Future is done when its workers have exited. */
-  shutdownDefaultExecutor(): Future<void> {
-    return shutdownDefaultExecutor(this);
-  }
-
-  /** Resolves `host` and `port` off the loop's thread (asyncio's getaddrinfo); see src/io/dns. */
-  getaddrinfo(host: string | null, port?: number | string | null, options?: GetaddrinfoOptions): Future<AddrInfo[]> {
-    return loopGetaddrinfo(this, host, port, options);
-  }
-
-  /** Runs `cb(...args)` as a loop callback each time the process gets `sig` ("SIGINT", …); replaces a previous handler. */
-  addSignalHandler(sig: string, cb: (...args: any[]) => unknown, ...args: unknown[]): void {
-    addSignalHandler(this, sig, cb, args);
-  }
-
-  /** Removes the handler for `sig`, restoring the default behaviour; false if there was none. */
-  removeSignalHandler(sig: string): boolean {
-    return removeSignalHandler(this, sig);
   }
 
   toString(): string {
@@ -687,12 +685,12 @@ function stopLoopWhenDone(fut: Future<unknown>): void {
 }
 
 function describeEntry(fn: Step, arg: unknown): string {
-  if (arg instanceof Task || arg instanceof Handle || arg instanceof Future) return String(arg);
+  if (arg instanceof Task || arg instanceof Handle || arg instanceof Future) return safeString(arg);
   return `${fn.name || "callback"}()`;
 }
 
-function newShapeLoop(): EventLoop {
-  return new EventLoop();
+function checkContext(context: unknown): void {
+  if (typeof context !== "object" || context === null) throw new TypeError(`an exception context must be an object with a message, got ${describe(context)}`);
 }
 
 function noop(): void {}

@@ -14,16 +14,48 @@ export interface ExceptionContext {
   [key: string]: unknown;
 }
 
-/** Formats a context the way the default exception handler prints it. */
+/**
+ * Formats a context the way the default exception handler prints it. Never throws: a value that
+ * cannot be printed (no prototype, a throwing `toString` or `stack` getter, a hostile Proxy) is
+ * described by its type instead, as asyncio's logging falls back to a repr.
+ */
 export function formatContext(ctx: ExceptionContext): string {
-  const lines = [ctx.message];
-  for (const key of Object.keys(ctx)) {
-    if (key === "message" || key === "exception") continue;
-    lines.push(`${key}: ${String(ctx[key])}`);
+  const lines = [safeString(safeGet(ctx, "message"))];
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(ctx);
+  } catch {
+    lines.push("<context keys unreadable>");
   }
-  if (ctx.exception !== undefined) {
-    const e = ctx.exception as { stack?: string };
-    lines.push(typeof e === "object" && e !== null && e.stack ? e.stack : String(ctx.exception));
+  for (const key of keys) {
+    if (key === "message" || key === "exception") continue;
+    lines.push(`${key}: ${safeString(safeGet(ctx, key))}`);
+  }
+  const exception = safeGet(ctx, "exception");
+  if (exception !== undefined) {
+    const stack = typeof exception === "object" && exception !== null ? safeGet(exception, "stack", undefined) : undefined;
+    lines.push(typeof stack === "string" && stack !== "" ? stack : safeString(exception));
   }
   return lines.join("\n");
+}
+
+function safeGet(obj: unknown, key: string, unreadable: unknown = "<unreadable>"): unknown {
+  try {
+    return (obj as Record<string, unknown>)[key];
+  } catch {
+    return unreadable;
+  }
+}
+
+/** `String(x)`, or a description of what x is when that throws. Never throws. */
+export function safeString(x: unknown): string {
+  try {
+    return String(x);
+  } catch {
+    try {
+      return `<unprintable ${Object.prototype.toString.call(x)}>`;
+    } catch {
+      return "<unprintable>";
+    }
+  }
 }

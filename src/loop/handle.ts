@@ -17,8 +17,10 @@ export class Handle {
   _arg: unknown = NO_ARG;
   /** @internal */ readonly _loop: EventLoop;
 
-  /** @internal */
+  /** @internal Use loop.callSoon() and the like. */
   constructor(callback: (...args: any[]) => unknown, loop: EventLoop) {
+    if (typeof callback !== "function") throw new TypeError("a Handle needs a callback function");
+    if (typeof loop !== "object" || loop === null || typeof (loop as { _soon?: unknown })._soon !== "function") throw new TypeError("a Handle needs its EventLoop");
     this._callback = callback;
     this._loop = loop;
   }
@@ -67,6 +69,7 @@ export class TimerHandle extends Handle {
 
   /** @internal */
   constructor(when: number, callback: (...args: any[]) => unknown, loop: EventLoop) {
+    if (typeof when !== "number") throw new TypeError("a TimerHandle needs its deadline (ms)");
     super(callback, loop);
     this._when = when;
   }

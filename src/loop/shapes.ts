@@ -6,10 +6,11 @@
 // code specialised on them is thrown away. The next loop then runs re-warmed, re-optimized code
 // that is often worse than the first (call sites seen polymorphic, less inlining). Keeping one
 // object of each class alive keeps the maps, so code optimized for one loop stays valid for the
-// next. Measured (W3, rounds with a full GC between them, callgrind): see docs/benchmarks.md.
+// next. Measured on queue ping-pong (scripts/bench/w3-ping-pong.mjs, rounds with a full GC
+// between them, callgrind): see docs/benchmarks.md.
 //
-// How: the first EventLoop made calls `keepShapes`, which makes one more loop (on the default
-// host, like a user's), lets each registered maker build its twins on it (a Future, a Task, a
+// How: the first EventLoop made calls `keepShapes`, which makes one more loop of the same (public)
+// class on the default host, like a user's, lets each registered maker build its twins on it (a Future, a Task, a
 // Queue with a get and a put, ...) through the real constructors, closes that loop, and keeps it
 // all. Makers are registered by the modules that own the classes, so this layer imports none.
 //
@@ -31,18 +32,23 @@ export function _shapeStats(): { makers: number; kept: number; errors: number } 
   return { makers: makers.length, kept: kept === null ? 0 : kept.length - 1, errors: shapeErrors.length };
 }
 
+/** @internal The twins kept (the shape loop first, then each maker's result), for tests. */
+export function _keptShapes(): readonly unknown[] {
+  return kept ?? [];
+}
+
 /** Registers a function that builds twins of a module's hot classes on the shape loop. */
 export function addShapeMaker(make: Maker): void {
   makers.push(make);
 }
 
 /** The first call (from the first EventLoop) makes and keeps the twins; later calls do nothing. */
-export function keepShapes(makeLoop: () => EventLoop): void {
+export function keepShapes(Loop: new () => EventLoop): void {
   if (kept !== null) return;
   kept = [];
   let loop: EventLoop;
   try {
-    loop = makeLoop();
+    loop = new Loop();
   } catch (error) {
     shapeErrors.push(error); // never let an optimization break making the user's loop
     return;

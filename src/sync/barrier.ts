@@ -13,7 +13,7 @@
 // as in asyncio; it does not break the barrier as threading.Barrier would.
 
 import { BrokenBarrierError } from "../errors.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import type { AsyncContextManager } from "../tasks/async-with.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { Condition } from "./condition.js";

@@ -1,7 +1,7 @@
 // Eager argument checks of this layer (counts, sizes, flags), in the style of loop/validate.ts:
 // a wrong type is a TypeError, a number out of range a RangeError, thrown at the call.
 
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 
 /** A non-negative integer (a semaphore's value, a queue's maxsize). */
 export function checkCount(value: unknown, what: string): number {

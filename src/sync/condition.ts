@@ -14,7 +14,7 @@
 // after re-acquiring the lock in turn.
 
 import { CancelledError } from "../errors.js";
-import { checkCallback, describe } from "../loop/validate.js";
+import { checkCallback, describe } from "../checks.js";
 import type { AsyncContextManager } from "../tasks/async-with.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { Future, PENDING } from "../tasks/future.js";
@@ -104,10 +104,12 @@ export class Condition extends LoopBound implements AsyncContextManager<void> {
             yield* this._lock.acquire();
             break;
           } catch (error) {
+            // biome-ignore lint/correctness/noUnsafeFinally: as asyncio, an error re-acquiring the lock replaces wait's outcome
             if (!(error instanceof CancelledError)) throw error;
             cancelled = error;
           }
         }
+        // biome-ignore lint/correctness/noUnsafeFinally: a cancellation seen while re-acquiring surfaces once the lock is held
         if (cancelled !== null) throw cancelled;
       }
     } catch (error) {

@@ -13,7 +13,7 @@
 // throws propagates from there, leaving the queue as it was (a failed put inserts nothing, a
 // failed get removes nothing).
 
-import { checkCallback, describe } from "../loop/validate.js";
+import { checkCallback, describe } from "../checks.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { checkCount } from "./checks.js";
 import { Queue } from "./queue.js";

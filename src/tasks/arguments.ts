@@ -1,8 +1,8 @@
 // Argument checks shared by the combinators (gather, wait, asCompleted, waitFor, timeouts): they
 // run at the call, before any task is created, so a bad argument never leaves half-started work.
-// Wrong types throw TypeError, out-of-range values RangeError (API.md's eager validation rule).
+// Wrong types throw TypeError, out-of-range values RangeError (the eager validation rule of src/checks.ts).
 
-import { describe, checkTime } from "../loop/validate.js";
+import { describe, checkTime } from "../checks.js";
 import { isCoroutine } from "./coroutine.js";
 import { Future } from "./future.js";
 

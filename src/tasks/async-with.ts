@@ -2,7 +2,7 @@
 // runs `cm.aenter()`, the body with its value, then `cm.aexit(error)` whether the body returned
 // or threw. aexit returning true suppresses the body's error (the result is then undefined).
 
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import type { Coroutine } from "./coroutine.js";
 
 export interface AsyncContextManager<T> {

@@ -15,7 +15,7 @@ import { isCoroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
 import { getRunningLoop } from "../loop/running.js";
 import type { EventLoop } from "../loop/event-loop.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 
 /** The future of a sub-coroutine run on the awaiting task's own stack. */
 export class CallFuture<T> extends Future<T> {
@@ -76,7 +76,7 @@ function copyOutcome<T>(from: Future<T>, to: Future<T>): void {
   try {
     to.setResult(from.result());
   } catch (e) {
-    to.setException(e);
+    to._fail(e);
   }
 }
 

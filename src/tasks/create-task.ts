@@ -1,7 +1,7 @@
 // createTask on the running loop (asyncio.create_task).
 
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import type { Task, TaskOptions } from "./task.js";
 

@@ -3,13 +3,14 @@
 
 import type { EventLoop } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { checkLoopArg, describe } from "../checks.js";
 import { isCoroutine, type Awaitable } from "./coroutine.js";
 import { Future } from "./future.js";
 import { Task } from "./task.js";
 
 /** The Future for `aw` on `loop` (default: the running loop). */
 export function ensureFuture<T>(aw: Awaitable<T>, loop?: EventLoop): Future<T> {
+  checkLoopArg(loop);
   if (aw instanceof Future) {
     if (loop !== undefined && aw._loop !== loop) throw new Error(`The future belongs to a different loop than the one specified`);
     return aw;

@@ -17,7 +17,7 @@
 // reports a deadlock. Use the async `run()` (any host, VirtualHost included) for such code.
 
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import type { Coroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
 
@@ -69,5 +69,5 @@ function deliver(link: PromiseLink): void {
   link.value = undefined;
   if (fut === null || fut._state !== PENDING) return;
   if (link.ok) fut.setResult(value);
-  else fut.setException(value);
+  else fut._fail(value);
 }

@@ -14,7 +14,7 @@
 import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
 import type { EventLoop, Step } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
-import { checkCallback } from "../loop/validate.js";
+import { checkCallback, checkLoopArg } from "../checks.js";
 
 export const PENDING = 0;
 export const CANCELLED = 1;
@@ -58,10 +58,13 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
    */
   _owner: object | null = null;
   /** @internal */ readonly _loop: EventLoop;
+  /** @internal The loop's step count when this future last yielded itself while pending. */
+  _yieldedAt = -1;
   /** @internal True for a CallFuture (a prototype property: cheaper to test than instanceof). */
   declare readonly _isCall: boolean;
 
   constructor(loop?: EventLoop) {
+    checkLoopArg(loop);
     this._loop = loop ?? getRunningLoop();
   }
 
@@ -114,6 +117,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 
   setException(exception: unknown): void {
+    if (exception === undefined || exception === null) throw new TypeError(`setException() needs an exception, got ${exception}`);
+    this._fail(exception);
+  }
+
+  /**
+   * @internal setException without the argument check: for thrown values handed on as they are
+   * (a coroutine may `throw undefined`, a promise may reject with nothing).
+   */
+  _fail(exception: unknown): void {
     if (this._state !== PENDING) throw new InvalidStateError(`invalid state: ${this}`);
     this._exception = exception;
     this._failed = true;
@@ -202,9 +214,22 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
     return this as unknown as Iterator<Future<unknown> | undefined, T, unknown>;
   }
 
-  /** @internal Iterator protocol for `yield*`: yields this future while pending, then its result. */
+  /**
+   * @internal Iterator protocol for `yield*`: yields this future while pending, then its result.
+   * As asyncio's `Future.__await__`, a pending future yields once per await: asked again with no
+   * task step in between (spreading it, `Promise.all(fut)`, a loop over it), it throws instead
+   * of yielding forever. A task only resumes an await once the future is done.
+   */
   next(): IteratorResult<Future<unknown> | undefined, T> {
-    if (this._state === PENDING) return { value: this, done: false };
+    if (this._state === PENDING) {
+      const steps = this._loop._steps;
+      if (this._yieldedAt === steps) {
+        this._yieldedAt = -1; // a later, real await in this same step still yields
+        throw new Error("await wasn't used with future");
+      }
+      this._yieldedAt = steps;
+      return { value: this, done: false };
+    }
     return { value: this.result(), done: true };
   }
 
@@ -255,8 +280,12 @@ function scheduleOne(loop: EventLoop, cb: DoneCallback | object, fut: Future<unk
 }
 
 function describeValue(v: unknown): string {
-  if (v instanceof Error) return `${v.name}(${JSON.stringify(v.message)})`;
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
-  if (typeof v === "object" && v !== null) return v.constructor?.name ?? "object";
-  return String(v);
+  try { // never throws: a hostile value (a Proxy, a throwing getter) is described by its type
+    if (v instanceof Error) return `${v.name}(${JSON.stringify(v.message)})`;
+    if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+    if (typeof v === "object" && v !== null) return String(v.constructor?.name ?? "object");
+    return String(v);
+  } catch {
+    return typeof v;
+  }
 }

@@ -122,7 +122,7 @@ export class GatheringFuture<T = unknown[]> extends Future<T> {
 
   private _end(value: unknown, failed: boolean): void {
     this._children = EMPTY;
-    if (failed) this.setException(value);
+    if (failed) this._fail(value);
     else this.setResult(value as T);
   }
 

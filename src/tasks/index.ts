@@ -1,12 +1,12 @@
-// The tasks layer's combinators, timeouts and TaskGroup (issue 3). Future, Task, sleep, run,
+// The tasks layer's combinators, timeouts and TaskGroup. Future, Task, sleep, run,
 // createTask, currentTask, allTasks and asyncWith are exported by src/index.ts directly.
 
-export { gather, GatheringFuture, type GatherOptions, type GatherResults, type AwaitedOf } from "./gather.js";
+export { gather, type GatheringFuture, type GatherOptions, type GatherResults, type AwaitedOf } from "./gather.js";
 export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type WaitOptions, type ReturnWhen } from "./wait.js";
 export { waitFor } from "./wait-for.js";
-export { asCompleted, AsCompletedIterator, type AsCompletedOptions } from "./as-completed.js";
+export { asCompleted, type AsCompletedIterator, type AsCompletedOptions } from "./as-completed.js";
 export { shield } from "./shield.js";
 export { Timeout, timeout, timeoutAt } from "./timeout.js";
 export { TaskGroup } from "./task-group.js";
 export { fromPromise } from "./from-promise.js";
-export { call, CallFuture } from "./call.js";
+export { call, type CallFuture } from "./call.js";

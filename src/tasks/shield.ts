@@ -30,7 +30,7 @@ export function shield<T>(aw: Awaitable<T>): Future<T> {
       outer.cancel();
     } else if (f._failed) {
       f._retrieved();
-      outer.setException(f._exception);
+      outer._fail(f._exception);
     } else {
       outer.setResult(f._result as T);
     }

@@ -3,7 +3,7 @@
 // call (TypeError, RangeError for NaN or ±Infinity), not when the coroutine first runs.
 
 import { getRunningLoop } from "../loop/running.js";
-import { checkTime } from "../loop/validate.js";
+import { checkTime } from "../checks.js";
 import type { Coroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
 

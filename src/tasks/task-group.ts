@@ -27,7 +27,7 @@
 import { CancelledError, ExceptionGroup } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import type { AsyncContextManager } from "./async-with.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { Future, PENDING } from "./future.js";
@@ -77,6 +77,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   }
 
   *aexit(error: unknown): Coroutine<boolean | void> {
+    if (!this._entered || this._parentTask === null) throw new Error(`${this} was not entered (aenter), or has already been exited`);
     this._exiting = true;
     const parent = this._parentTask!;
     try {

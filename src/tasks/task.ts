@@ -16,7 +16,7 @@
 
 import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
@@ -70,7 +70,13 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   setName(name: string): void {
-    this._name = String(name);
+    let text: string;
+    try {
+      text = String(name);
+    } catch {
+      throw new TypeError("a task name must convert to a string");
+    }
+    this._name = text;
   }
 
   getCoro(): Coroutine<T> {
@@ -99,7 +105,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
     const waiter = this._futWaiter;
-    if (waiter !== null && waiter.cancel(msg)) return true;
+    if (waiter?.cancel(msg)) return true;
     this._mustCancel = true;
     this._cancelMessage = msg;
     return true;
@@ -125,6 +131,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     this._futWaiter = null;
     const loop = this._loop;
+    loop._steps++;
     const prevTask = loop._currentTask;
     loop._currentTask = this as Task<unknown>;
     // Resume the innermost coroutine; calls (CallFuture) push and pop the task's own stack
@@ -149,7 +156,7 @@ export class Task<T = unknown> extends Future<T> {
           this._cancelledExc = e;
           Future.prototype.cancel.call(this);
         } else {
-          Future.prototype.setException.call(this, e);
+          Future.prototype._fail.call(this, e);
         }
         return;
       }
@@ -258,6 +265,22 @@ export class Task<T = unknown> extends Future<T> {
   override _describe(): string {
     return ` name=${JSON.stringify(this.getName())}`;
   }
+}
+
+/**
+ * @internal A task step (the callback `fn` with `arg`, from the ready queue) threw outside the
+ * coroutine: making its CancelledError, describing what it yielded… The task then has no way
+ * forward, so it fails with that exception instead of staying pending forever. Returns false
+ * when `fn` is not a task step or the task still has a way forward.
+ */
+export function failStrandedTask(fn: unknown, arg: unknown, exception: unknown): boolean {
+  if (fn !== firstStep && fn !== throwStep && fn !== wakeStep && fn !== wakeStepOn) return false;
+  const task = (fn === wakeStepOn ? (arg as [Task<unknown>])[0] : arg) as Task<unknown>;
+  if (task._state !== PENDING || task._futWaiter !== null) return false;
+  if (task._loop._currentTask === task) task._loop._currentTask = null;
+  task._mustCancel = false;
+  Future.prototype._fail.call(task, exception);
+  return true;
 }
 
 function firstStep(task: Task<unknown>): void {

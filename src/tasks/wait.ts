@@ -15,7 +15,7 @@
 import type { EventLoop } from "../loop/event-loop.js";
 import type { Handle } from "../loop/handle.js";
 import { getRunningLoop } from "../loop/running.js";
-import { describe } from "../loop/validate.js";
+import { describe } from "../checks.js";
 import { awaitableList, checkTimeout } from "./arguments.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
 import { CANCELLED, Future, PENDING } from "./future.js";

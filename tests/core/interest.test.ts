@@ -7,6 +7,10 @@ import {
   CLOCK_USERDATA, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, newCore, pollEntries, rng,
   type Subscription, type TestProvider,
 } from "./test-provider.js";
+import {
+  INTEREST_READ, INTEREST_WRITE, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_WRITE,
+} from "../../src/core/core.js";
+import { ERRNO_BADF, ERRNO_DEADLK, ERRNO_INVAL } from "../../src/hosts/errno.js";
 
 const MAX_FD = 2 ** 24;
 
@@ -111,6 +115,19 @@ test("with a timer the one clock subscription carries the nearest deadline next 
   assert.is(subs[0].timeoutNs, 25_000_000n);
   assert.equal(fdKeys(subs), ["5:0", "5:1"]);
   assert.equal(entries, [{ kind: 0, id, flags: 0, nbytes: 0 }], "the clock elapsed: the timer is due");
+});
+
+test("the TypeScript names of the core's codes are its values, and a ready kind is its direction's interest bit", () => {
+  const { core, provider, x } = newCore();
+  assert.is(core.poll(-1), POLL_WOULD_BLOCK_FOREVER);
+  assert.is(POLL_WOULD_BLOCK_FOREVER, -ERRNO_DEADLK);
+  assert.is(x.watch(-1, INTEREST_READ), -ERRNO_BADF);
+  assert.is(x.watch(3, 4), -ERRNO_INVAL);
+  x.watch(5, INTEREST_READ | INTEREST_WRITE);
+  provider.answer = () => [{ fd: 5, dir: 0 }, { fd: 5, dir: 1 }];
+  const kinds = pollEntries(core, 0).map((e) => e.kind);
+  assert.equal(kinds, [READY_READ, READY_WRITE]);
+  assert.equal(kinds, [INTEREST_READ, INTEREST_WRITE]);
 });
 
 test("fds outside [0, 2^24) are rejected with -8 and bad masks with -28, changing nothing", () => {

@@ -5,7 +5,7 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import type { WasiImports } from "../../src/hosts/host.js";
 import type { TimerHandle } from "../../src/loop/handle.js";

@@ -10,7 +10,6 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-// @ts-ignore: a plain .mjs module without types (the benchmark's reference heap)
 import { ReferenceHeap } from "../../scripts/bench/reference-heap.mjs";
 import { newCore, pollEntries, readEntries, rng, timerIds, type Ready } from "./test-provider.js";
 

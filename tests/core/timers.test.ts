@@ -3,7 +3,7 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { EVENTTYPE_CLOCK, CLOCK_USERDATA, newCore, pollEntries, rng, timerIds } from "./test-provider.js";
 
@@ -222,6 +222,12 @@ test("dead entries stay bounded after live timers fire, not only after cancels",
   assert.ok(x.timer_heap_size() <= live + 64, `heap holds ${x.timer_heap_size()} entries for ${live} live timer`);
   provider.setMs(2e6);
   assert.equal(timerIds(pollEntries(core, 0)), [late[999]]);
+});
+
+test("the core exports TIMER_BATCH and the loop's Core reads it from there", () => {
+  const { core, x } = newCore();
+  assert.is(x.TIMER_BATCH.value, TIMER_BATCH);
+  assert.is(core.timerBatch, TIMER_BATCH);
 });
 
 test("a poll hands out at most TIMER_BATCH (4096) timers and the rest, in order, on the next polls", () => {

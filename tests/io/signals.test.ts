@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../../src/run.js";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";

@@ -8,7 +8,6 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import type { Task } from "../../src/tasks/task.js";
-import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { RECV_LIMIT, SEND_HIGH_WATER } from "../../src/hosts/node/tcp-socket.js";
 import { openConnection, startServer, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
 import { socketHost, recordErrors } from "../helpers.js";

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
 import { newLoop } from "../helpers.js";
 

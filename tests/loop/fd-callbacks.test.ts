@@ -87,7 +87,7 @@ test("replacing a reader cancels the old callback", () => {
   assert.equal(ran, ["new"]);
 });
 
-test("an injected error and a hang-up wake the reader, which then sees end of file", () => {
+test("an injected error wakes the reader, whose read returns it; a hang-up then gives end of file", () => {
   const { loop, host } = newLoop();
   const [r] = host.pipe();
   const seen: string[] = [];
@@ -99,7 +99,7 @@ test("an injected error and a hang-up wake the reader, which then sees end of fi
   loop.callLater(5, () => host.injectError(r, 29));
   loop.callLater(6, () => host.injectHangup(r));
   loop.runForeverSync();
-  assert.equal(seen, ["read -6", "read 0"]);
+  assert.equal(seen, ["read -29", "read 0"]);
 });
 
 test("closing the write end gives the reader end of file", () => {

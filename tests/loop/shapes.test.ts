@@ -1,7 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { EventLoop, VirtualHost, Queue, createTask, runSync, allTasks } from "../../src/index.js";
-import { _shapeStats } from "../../src/loop/shapes.js";
+import { _keptShapes, _shapeStats } from "../../src/loop/shapes.js";
+
+/** The hot classes whose twins the shape loop must keep (the classes a loop run allocates). */
+const HOT = [
+  "EventLoop", "Handle", "TimerHandle", "Future", "Task", "CallFuture", "GatheringFuture", "ChildLink", "TaskGroup",
+  "Timeout", "Queue", "LifoQueue", "PriorityQueue", "Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore",
+  "Barrier",
+];
 
 test("the first loop made keeps a twin from every registered maker, and no maker fails", () => {
   const before = _shapeStats();
@@ -13,6 +20,14 @@ test("the first loop made keeps a twin from every registered maker, and no maker
   new EventLoop({ host: new VirtualHost() }).close();
   assert.equal(_shapeStats(), after, "only the first loop makes twins");
   loop.close();
+});
+
+test("the twins include one object of every hot class, and the loop twin is the public EventLoop", () => {
+  new EventLoop({ host: new VirtualHost() }).close(); // the first loop of this process may be made by now
+  const kept = _keptShapes();
+  assert.ok(kept[0] instanceof EventLoop, "the shape loop is of the class users make");
+  const names = new Set(kept.flat().map((x) => (x as object)?.constructor?.name));
+  assert.equal(HOT.filter((name) => !names.has(name)), [], "hot classes without a twin");
 });
 
 test("the twins are invisible: the first task is still Task-1 and belongs to no user loop", () => {

@@ -62,5 +62,10 @@ check("the program runs under Deno", deno, ["run", "--quiet", "good.ts"], (r, ou
 check("Deno with no permissions: startServer, openConnection, getaddrinfo, toThread raise EACCES in the coroutine; a simulated network needs none", deno,
   ["run", "--quiet", "--no-prompt", "deno-denied.ts"], (r, out) => r.status === 0 && out.includes("denied ok"));
 
+// The installed bin: `npx wasio run` on a WASI command (the ticker example), stdin a pipe.
+check("npx wasio run (the installed bin) runs a WASI command: ticker echoes a piped line, then eof", "sh",
+  ["-c", `printf 'from the pipe\\n' | npx --no-install wasio run ${join(root, "build/examples/ticker.wasm")}`],
+  (r, out) => r.status === 0 && out.includes("line: from the pipe") && out.trim().endsWith("eof"));
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

@@ -52,7 +52,10 @@ test("removing from the middle keeps the order, whichever side closes the gap", 
   for (let n = 1; n < 40; n++) {
     for (let k = 0; k < n; k++) {
       const d = new Deque<number>();
-      for (let i = 0; i < 5; i++) d.push(-1), d.shift(); // start off-centre
+      for (let i = 0; i < 5; i++) { // start off-centre
+        d.push(-1);
+        d.shift();
+      }
       for (let i = 0; i < n; i++) d.push(i);
       assert.ok(d.remove(k));
       const expected = Array.from({ length: n }, (_, i) => i).filter((i) => i !== k);

@@ -126,12 +126,12 @@ test("a release after a waiter's cancellation goes to the next waiter (no hang)"
 test("a waiter cancelled after it was handed a slot gives the slot back", () => {
   runVirtual(function* () {
     const sem = new Semaphore(1);
-    let t2: Task<void>;
+    let t2: Task<void> | undefined;
     const t1 = createTask((function* () {
       yield* asyncWith(sem, function* () {
         yield;
       });
-      t2.cancel(); // t2 was just handed the slot and has not run yet
+      t2!.cancel(); // t2 was just handed the slot and has not run yet
     })());
     t2 = createTask((function* () {
       yield* asyncWith(sem, function* () {

@@ -1,8 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
-import { NodeHost } from "../../src/hosts/node-host.js";
-import { EventLoop } from "../../src/loop/event-loop.js";
+import { NodeHost } from "../../src/hosts/node/node-host.js";
+import { EventLoop } from "../../src/io/event-loop.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import { sleep } from "../../src/tasks/sleep.js";
 import { createTask } from "../../src/tasks/create-task.js";

@@ -52,8 +52,8 @@ export function runChild(
     let buffered = "";
     const timer = setTimeout(() => { run.timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
     child.on("error", (err) => { clearTimeout(timer); reject(err); });
-    child.stderr.on("data", (d) => { run.stderr += d; });
-    child.stdout.on("data", (d) => {
+    child.stderr!.on("data", (d) => { run.stderr += d; });
+    child.stdout!.on("data", (d) => {
       buffered += d;
       let nl: number;
       while ((nl = buffered.indexOf("\n")) >= 0) {

@@ -35,12 +35,3 @@ export function nodeBuffer(): typeof NodeBuffer.Buffer {
   return (bufferCtor = nodeBuiltin<typeof NodeBuffer>("node:buffer")!.Buffer);
 }
 
-/** True when `nodeNet()` would succeed (without throwing). */
-export function hasNodeNet(): boolean {
-  try {
-    nodeNet();
-    return true;
-  } catch {
-    return false;
-  }
-}

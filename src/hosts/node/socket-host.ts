@@ -16,8 +16,8 @@
 // calls `notify()`, which wakes a loop waiting in `idle()`. The wake is deferred to the check
 // phase of the host's own turn (setImmediate), so the sockets that became ready in one turn are
 // served by one loop burst: 50 echo connections cost 3 polls per turn instead of 3 per message
-// (measured: the W6 echo benchmark went from 0.49× to ~0.84× of Node's throughput, see
-// docs/design.md). Node's `net` module is loaded lazily (process.getBuiltinModule), so hosts
+// (measured: the TCP echo benchmark, scripts/bench/w6-echo.mjs, went from 0.49× to ~0.84× of
+// Node's throughput; see docs/design.md). Node's `net` module is loaded lazily (process.getBuiltinModule), so hosts
 // built on this class load anywhere and fail only when a socket is asked for where there is none
 // (a browser). A closed socket stays tracked until Node has flushed and closed it, so that
 // closing the host aborts it rather than leaving it to keep the process alive.
@@ -26,31 +26,17 @@ import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
 import { HostBase } from "../host-base.js";
 import { ReadyList } from "../ready-list.js";
-import type { Host } from "../host.js";
 import {
   ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_PIPE, ERRNO_SUCCESS, errnoName,
-} from "./errno.js";
+} from "../errno.js";
+import {
+  DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SockAddr, type SocketHostApi,
+} from "../socket-api.js";
 import { nodeBuffer, nodeNet } from "./node-modules.js";
 import { TcpListener } from "./tcp-listener.js";
-import { TcpSocket, type SockAddr } from "./tcp-socket.js";
+import { TcpSocket } from "./tcp-socket.js";
 import { StdinReader } from "./stdin-reader.js";
-
-export type { SockAddr };
-
-/** What a host offers the streams layer: TCP through fds. */
-export interface SocketHostApi extends Host {
-  connect(host: string, port: number): number;
-  listen(host: string | null, port: number, backlog?: number): number;
-  sockRecv(fd: number, into: Uint8Array): number;
-  sockSend(fd: number, data: Uint8Array): number;
-  sockAccept(fd: number): number;
-  sockShutdown(fd: number, how: number): number;
-  sockAbort(fd: number): number;
-  fdClose(fd: number): number;
-  sockError(fd: number): string | null;
-  sockName(fd: number): SockAddr | null;
-  peerName(fd: number): SockAddr | null;
-}
+import { describe } from "../../checks.js";
 
 /** Buffered bytes of the host's sockets, for tests and monitoring. */
 export interface SocketStats {
@@ -66,16 +52,6 @@ export interface SocketStats {
   /** Sockets whose reading is paused because their receive buffer is full. */
   paused: number;
 }
-
-/** True when `host` can make sockets (has the SocketHostApi methods). */
-export function isSocketHost(host: Host): host is SocketHostApi {
-  const h = host as Partial<SocketHostApi>;
-  return typeof h.connect === "function" && typeof h.listen === "function" &&
-    typeof h.sockRecv === "function" && typeof h.sockSend === "function" && typeof h.sockAccept === "function";
-}
-
-/** The listen backlog when none is given (Node's default). */
-export const DEFAULT_BACKLOG = 511;
 
 export abstract class SocketHost extends HostBase implements SocketHostApi {
   private readonly sockets = new Set<TcpSocket>();
@@ -192,6 +168,8 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
    * the runtime has closed it (at once for anything else); after `graceMs` it is reset instead.
    */
   fdCloseThen(fd: number, done: () => void, graceMs: number): number {
+    if (typeof done !== "function") throw new TypeError(`fdCloseThen() needs a callback, got ${describe(done)}`);
+    if (typeof graceMs !== "number" || !(graceMs >= 0)) throw new TypeError(`fdCloseThen() needs a grace period in ms (a number >= 0), got ${describe(graceMs)}`);
     const res = this.fds.get(fd);
     const r = this.fdClose(fd);
     if (!(res instanceof TcpSocket) || res.socket.destroyed) { done(); return r; }
@@ -230,12 +208,6 @@ export abstract class SocketHost extends HostBase implements SocketHostApi {
     const res = this.fds.get(fd);
     if (res instanceof TcpSocket || res instanceof TcpListener) return res.errno === ERRNO_SUCCESS ? null : res.code ?? errnoName(res.errno);
     return res === undefined ? "EBADF" : null;
-  }
-
-  /** The host error object behind `sockError` (for messages), or null. */
-  sockErrorDetail(fd: number): unknown {
-    const res = this.fds.get(fd);
-    return res instanceof TcpSocket || res instanceof TcpListener ? res.error : null;
   }
 
   sockName(fd: number): SockAddr | null {
@@ -287,25 +259,3 @@ const deferToCheckPhase: (cb: (host: SocketHost) => void, host: SocketHost) => v
   typeof (globalThis as any).setImmediate === "function"
     ? (globalThis as any).setImmediate
     : (cb, host) => { setTimeout(cb, 0, host); };
-
-/** Checks a host name or address for connect(): a non-empty string. */
-export function checkConnectHost(host: string): void {
-  if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${String(host)}`);
-}
-
-/** Checks a host address for listen(): a non-empty string, or null for every interface. */
-export function checkListenHost(host: string | null): void {
-  if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${String(host)}`);
-}
-
-/** Checks a port: an integer in [0, 65535]. */
-export function checkPort(port: number): void {
-  if (typeof port !== "number") throw new TypeError(`port must be an integer in [0, 65535], got ${typeof port} ${String(port)}`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${port}`);
-}
-
-/** Checks a listen backlog: a non-negative integer. */
-export function checkBacklog(backlog: number): void {
-  if (typeof backlog !== "number") throw new TypeError(`backlog must be a non-negative integer, got ${typeof backlog} ${String(backlog)}`);
-  if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
-}

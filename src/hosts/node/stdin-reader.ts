@@ -7,7 +7,7 @@
 // drops its listeners, so the process can exit, but bytes already read are lost.
 
 import type { Resource } from "../fd-table.js";
-import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_IO } from "./errno.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_IO } from "../errno.js";
 import { nodeBuiltin } from "./node-modules.js";
 
 interface StdinStream {

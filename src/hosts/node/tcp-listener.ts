@@ -5,11 +5,17 @@
 // Readiness: readable while a connection waits (or an error is pending); writable once the bind
 // has finished, successfully or not — Node binds asynchronously, so `listen` returns an fd at
 // once and a caller that needs the address waits for writability as after a non-blocking connect.
+//
+// Out of fds: the listener keeps Node's `maxConnections` under the process's fd budget
+// (fd-budget.ts), so past it Node drops connections itself ('drop') instead of libuv closing them
+// unseen; each drop becomes a one-shot EMFILE from `accept`, which the server reports.
 
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
-import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_SUCCESS, describeHostError } from "./errno.js";
-import { TcpSocket, type ReadinessOwner, type SockAddr } from "./tcp-socket.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_MFILE, ERRNO_SUCCESS, describeHostError } from "../errno.js";
+import type { SockAddr } from "../socket-api.js";
+import { FD_RESERVE, fdHeadroom } from "./fd-budget.js";
+import { TcpSocket, type ReadinessOwner } from "./tcp-socket.js";
 
 export class TcpListener implements Resource {
   fd = -1;
@@ -18,24 +24,56 @@ export class TcpListener implements Resource {
   private waitingHead = 0;
   /** True once the bind finished (listening, or failed with `errno`). */
   bound = false;
-  /** The sticky WASI errno of a failed bind (0 if none), its name and the host error. */
+  /** The sticky WASI errno of a failed bind (0 if none) and its name. */
   errno = ERRNO_SUCCESS;
   code: string | null = null;
-  error: unknown = null;
   /** A one-shot error of a later accept, returned by the next `accept`. */
   private acceptErrno = ERRNO_SUCCESS;
   private reportErrno = ERRNO_SUCCESS;
   private local: SockAddr | null = null;
   closed = false;
+  /** Connections Node dropped for want of fds. */
+  dropped = 0;
 
   constructor(readonly server: Net.Server, private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void }) {
     server.on("connection", (socket: Net.Socket) => this.onConnection(socket));
     server.on("listening", () => this.onListening());
     server.on("error", (err: Error) => this.onError(err));
+    server.on("drop", () => this.onDrop());
+  }
+
+  /** Keeps Node's accepting under the fd budget (when it can be known) with a reserve to spare. */
+  private budget(): void {
+    const room = fdHeadroom();
+    if (room === null) return;
+    const s = this.server as Net.Server & { _connections?: number };
+    s.maxConnections = Math.max(1, (s._connections ?? 0) + room - FD_RESERVE);
+  }
+
+  /** Node dropped a connection at `maxConnections`: out of fds; the next accept says so. */
+  private onDrop(): void {
+    this.dropped++;
+    this.budget(); // fds may have been freed meanwhile
+    this.outOfFds();
+  }
+
+  /** The next `accept` (after the waiting connections) fails with EMFILE. */
+  private outOfFds(): void {
+    if (this.closed) return;
+    this.acceptErrno = ERRNO_MFILE;
+    this.reportErrno = ERRNO_MFILE;
+    this.owner._readinessChanged(this);
   }
 
   private onConnection(socket: Net.Socket): void {
     if (this.closed) { socket.destroy(); return; }
+    const s = this.server as Net.Server & { _connections?: number };
+    if (s.maxConnections !== undefined && s.maxConnections - (s._connections ?? 0) <= FD_RESERVE) {
+      this.budget();
+      // At the budget, the next connections are dropped; Deno's Node layer drops them without a
+      // 'drop' event, so say it now (Node's 'drop' then repeats it per connection).
+      if ((s._connections ?? 0) >= s.maxConnections) this.outOfFds();
+    }
     const wasEmpty = this.waiting.length === this.waitingHead;
     const sock = new TcpSocket(socket, false, this.owner);
     this.waiting.push(sock);
@@ -45,6 +83,7 @@ export class TcpListener implements Resource {
 
   private onListening(): void {
     this.bound = true;
+    this.budget();
     const a = this.server.address();
     if (a !== null && typeof a === "object") this.local = { address: a.address, port: a.port, family: a.family };
     if (!this.closed) this.owner._readinessChanged(this);
@@ -56,7 +95,6 @@ export class TcpListener implements Resource {
       this.bound = true;
       this.errno = errno;
       this.code = code;
-      this.error = err;
     } else {
       this.acceptErrno = errno;
     }

@@ -16,15 +16,9 @@ import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
 import {
   ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, describeHostError,
-} from "./errno.js";
+} from "../errno.js";
+import { SHUT_RD, SHUT_WR, type SockAddr } from "../socket-api.js";
 import { nodeBuffer } from "./node-modules.js";
-
-/** A socket address in Node's shape. */
-export interface SockAddr {
-  address: string;
-  port: number;
-  family: string;
-}
 
 /** Told of every change to ready (a method, not a closure: one call target for all sockets). */
 export interface ReadinessOwner {
@@ -38,9 +32,6 @@ export const RECV_LIMIT = 256 * 1024;
 /** Bytes in Node's write buffer at and beyond which `send` returns EAGAIN. */
 export const SEND_HIGH_WATER = 64 * 1024;
 
-/** WASI sdflags for `shutdown`. */
-export const SHUT_RD = 1;
-export const SHUT_WR = 2;
 
 export class TcpSocket implements Resource {
   fd = -1;
@@ -59,8 +50,6 @@ export class TcpSocket implements Resource {
   /** The sticky WASI errno of a failed connection (0 if none) and its name. */
   errno = ERRNO_SUCCESS;
   code: string | null = null;
-  /** The host error behind `errno`, for messages. */
-  error: unknown = null;
   /** True after `close()`: the fd is gone. */
   closed = false;
   private readShut = false;
@@ -108,7 +97,6 @@ export class TcpSocket implements Resource {
     const { errno, code } = describeHostError(err);
     this.errno = this.reportErrno = errno;
     this.code = code;
-    this.error = err;
     this.connecting = false;
     if (!this.closed) this.owner._readinessChanged(this);
   }

@@ -3,7 +3,7 @@
 // one waits. A bind that failed (EADDRINUSE) keeps its errno for `sockError`.
 
 import type { Resource } from "../fd-table.js";
-import type { SockAddr } from "../node/tcp-socket.js";
+import type { SockAddr } from "../socket-api.js";
 import type { SimSocket } from "./sim-socket.js";
 
 export interface ListenerOwner {

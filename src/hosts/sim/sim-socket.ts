@@ -5,7 +5,7 @@
 // (SimNetwork); this file only keeps state and answers readiness, level-triggered.
 
 import type { Resource } from "../fd-table.js";
-import type { SockAddr } from "../node/tcp-socket.js";
+import type { SockAddr } from "../socket-api.js";
 import type { LinkState } from "./sim-links.js";
 
 /** Bytes a socket may hold written-but-unacknowledged (queued or in flight) before EAGAIN. */

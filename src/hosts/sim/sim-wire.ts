@@ -21,8 +21,8 @@ import type { FdTable } from "../fd-table.js";
 import {
   ERRNO_ADDRINUSE, ERRNO_AGAIN, ERRNO_BADF, ERRNO_CONNREFUSED, ERRNO_CONNRESET, ERRNO_INVAL,
   ERRNO_IO, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_PIPE, errnoName,
-} from "../node/errno.js";
-import type { SockAddr } from "../node/tcp-socket.js";
+} from "../errno.js";
+import type { SockAddr } from "../socket-api.js";
 import { checkFaults, type FaultOptions } from "./sim-faults.js";
 import { SimLinks, type LinkState } from "./sim-links.js";
 import { SimListener } from "./sim-listener.js";

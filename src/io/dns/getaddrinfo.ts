@@ -24,7 +24,8 @@ import type * as NodeDns from "node:dns";
 import type * as NodeNet from "node:net";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
+import { checkPort } from "../../hosts/socket-api.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import type { Future } from "../../tasks/future.js";
 import { nodeBuiltin } from "../../hosts/node/node-modules.js";
@@ -178,20 +179,20 @@ function checkRequest(host: unknown, port: unknown, options: GetaddrinfoOptions 
   if (o === null || typeof o !== "object") throw new TypeError(`options must be an object, got ${describe(options)}`);
   return {
     host: host === undefined || host === null || host === "" ? null : host,
-    port: checkPort(port),
+    port: portOf(port),
     family: checkFamily(o.family),
     kinds: checkKinds(o.type, o.proto),
     flags: checkFlags(o.flags),
   };
 }
 
-function checkPort(port: unknown): number {
+function portOf(port: unknown): number {
   if (port === undefined || port === null) return 0;
   let n: number;
   if (typeof port === "number") n = port;
   else if (typeof port === "string" && /^\d+$/.test(port)) n = Number(port);
   else throw new TypeError(`port must be a number or a numeric string, got ${describe(port)} (service names are not supported)`);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+  checkPort(n, port);
   return n;
 }
 

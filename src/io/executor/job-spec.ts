@@ -13,7 +13,7 @@
 
 import type * as NodeUrl from "node:url";
 import type * as NodePath from "node:path";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
 import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 
 /** The type of a job's function, for `runInExecutor<F>` and `toThread<F>` to check arguments and result. */

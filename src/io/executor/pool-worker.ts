@@ -29,11 +29,6 @@ export interface PoolWorker {
   terminate(): void;
 }
 
-/** True when workers can be started on this runtime. */
-export function canSpawnWorkers(): boolean {
-  return nodeBuiltin<typeof WorkerThreads>("node:worker_threads") !== null || typeof (globalThis as any).Worker === "function";
-}
-
 /** Starts a worker running WORKER_SOURCE. */
 export function spawnWorker(name: string, events: WorkerEvents): PoolWorker {
   const wt = nodeBuiltin<typeof WorkerThreads>("node:worker_threads");

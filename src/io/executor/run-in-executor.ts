@@ -6,8 +6,11 @@
 // through its wake-up fd — so a loop waiting for a far timer resumes at once, and no loop state
 // is touched from the foreign callback.
 //
-// Cancelling the Future (or the task awaiting it) cancels a job still waiting for a worker. A job
-// already running cannot be stopped: it finishes in its worker and its result is dropped.
+// Cancelling the Future (or the task awaiting it) cancels the job: one still waiting for a worker
+// never runs, a running one has its worker terminated. Jobs still pending when their loop closes
+// are abandoned the same way, so a job that never finishes cannot keep the process alive. Faults
+// of a job's worker (an error the job left behind, a worker that died) reach the loop's exception
+// handler.
 //
 // Each loop has a default executor (a ThreadPoolExecutor with the default size), created on first
 // use, shut down when the loop closes (jobs still queued are cancelled, running ones finish) or by
@@ -15,22 +18,24 @@
 
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { checkExportName, resolveModuleUrl, type JobFunction } from "./job-spec.js";
-import { JOB_CANCELLED, JOB_FAILED, JOB_OK, ThreadPoolExecutor, type JobStatus } from "./thread-pool-executor.js";
+import { JOB_CANCELLED, JOB_FAILED, JOB_OK, ThreadPoolExecutor, type Job, type JobStatus } from "./thread-pool-executor.js";
 
 interface DefaultExecutor {
   executor: ThreadPoolExecutor | null;
   shutdownCalled: boolean;
+  /** Jobs of this loop not finished yet, with their pools: cancelled when the loop closes. */
+  pending: Map<Job, ThreadPoolExecutor> | null;
 }
 
 const defaults = new WeakMap<EventLoop, DefaultExecutor>();
 
 function defaultState(loop: EventLoop): DefaultExecutor {
   let st = defaults.get(loop);
-  if (st === undefined) defaults.set(loop, (st = { executor: null, shutdownCalled: false }));
+  if (st === undefined) defaults.set(loop, (st = { executor: null, shutdownCalled: false, pending: null }));
   return st;
 }
 
@@ -70,11 +75,32 @@ export function runInExecutor<F extends JobFunction = JobFunction>(
     return fut;
   }
   const ex = executor ?? defaultExecutor(loop);
-  const job = ex._submit(url, exportName, args, (status, value) => {
+  const pending = pendingJobs(loop);
+  let submitted: Job | null = null; // null while _submit runs (a job may fail inside it)
+  const job: Job = ex._submit(url, exportName, args, (status, value) => {
+    if (submitted !== null) pending.delete(submitted);
     if (!loop.isClosed()) loop._soonThreadsafe(settle, [fut, status, value]);
+  }, (context) => {
+    if (!loop.isClosed()) loop.callSoonThreadsafe(() => loop.callExceptionHandler({ ...context, future: fut }));
+    else throw new Error("loop closed");
   });
+  submitted = job;
+  if (job.done !== null) pending.set(job, ex); // not failed at once (arguments that cannot be cloned)
   fut.addDoneCallback((f) => { if (f.cancelled()) ex._cancel(job); });
   return fut;
+}
+
+/** The loop's unfinished jobs; the first call makes its close cancel those still pending then. */
+function pendingJobs(loop: EventLoop): Map<Job, ThreadPoolExecutor> {
+  const st = defaultState(loop);
+  if (st.pending === null) {
+    const pending = (st.pending = new Map());
+    loop._closeHooks.push(() => {
+      for (const [job, ex] of [...pending]) ex._cancel(job);
+      pending.clear();
+    });
+  }
+  return st.pending;
 }
 
 /** On the loop: hands a job's outcome to its Future, unless the Future was cancelled meanwhile. */
@@ -82,7 +108,7 @@ function settle([fut, status, value]: [Future<unknown>, JobStatus, unknown]): vo
   if (fut.done()) return;
   if (status === JOB_OK) fut.setResult(value);
   else if (status === JOB_CANCELLED) fut.cancel();
-  else fut.setException(value);
+  else fut._fail(value);
 }
 
 /**

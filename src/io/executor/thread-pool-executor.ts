@@ -14,7 +14,15 @@
 //   - each worker runs one job at a time and is reused for the next;
 //   - `shutdown()` refuses new jobs, lets queued and running jobs finish (or, with
 //     `cancelFutures`, cancels the queued ones), then stops every worker.
-// A job that is running cannot be stopped: cancelling it only drops its result.
+// Unlike a thread, a worker can be stopped: cancelling a running job terminates its worker (a
+// busy loop or a promise that never settles cannot keep the process alive), and the pool starts
+// another one for the next job.
+//
+// Faults: an error a job leaves behind (a timer or promise that throws after the job returned)
+// does not kill its worker; it is reported through the job's `report` (the submitting loop's
+// exception handler), naming the job it came from where the runtime can tell. A worker that dies
+// anyway (process.exit, out of memory) fails the job it was running with an error saying so, or,
+// when idle, is reported the same way and replaced on demand.
 //
 // Invariants: a live worker is either idle (in `idle`, unref'd, no job) or busy (its slot holds
 // exactly one job, ref'd). A job is queued, running on one slot, or finished (its `done` called
@@ -49,6 +57,9 @@ export type JobStatus = 0 | 1 | 2;
 /** @internal Called once with a job's outcome, from the host runtime's event loop. */
 export type JobDone = (status: JobStatus, value: unknown) => void;
 
+/** @internal Reports a fault outside a job's own outcome (asyncio's exception-handler context). */
+export type JobReport = (context: { message: string; exception?: unknown }) => void;
+
 /** @internal A submitted job. */
 export interface Job {
   readonly id: number;
@@ -56,17 +67,26 @@ export interface Job {
   readonly name: string;
   args: unknown[] | null; // dropped once posted to a worker
   done: JobDone | null; // null once called
+  /** Where faults of this job's worker are reported (null: console.error). */
+  report: JobReport | null;
 }
 
 interface Slot {
   readonly name: string;
   readonly worker: PoolWorker;
   job: Job | null;
+  /** The last jobs this worker ran, newest last (to name the one a stray error came from). */
+  recent: Job[];
   /** What the worker failed with outside a job (reported to its job when it exits). */
   error: unknown;
+  /** The pool stopped this worker itself (shutdown, a cancelled job): its exit is no fault. */
+  stopping: boolean;
 }
 
-interface Reply { id: number; ok: boolean; value?: unknown; error?: ThrownData }
+interface Reply { id: number; ok: boolean; value?: unknown; error?: ThrownData; stray?: boolean }
+
+/** How many finished jobs a worker remembers for naming the source of a stray error. */
+const RECENT_JOBS = 8;
 
 let poolCounter = 0;
 
@@ -149,21 +169,39 @@ export class ThreadPoolExecutor {
   }
 
   /** @internal Queues a job (url already resolved, name checked); `done` gets its outcome. */
-  _submit(url: string, name: string, args: unknown[], done: JobDone): Job {
+  _submit(url: string, name: string, args: unknown[], done: JobDone, report: JobReport | null = null): Job {
     this.checkOpen();
-    const job: Job = { id: this.nextJobId++, url, name, args, done };
+    const job: Job = { id: this.nextJobId++, url, name, args, done, report };
     this.queue.push(job);
     this.pump();
     return job;
   }
 
-  /** @internal Cancels a job still waiting for a worker; false if it is running or finished. */
+  /**
+   * @internal Cancels a job: one still waiting for a worker never runs; a running one has its
+   * worker terminated. False if the job had finished.
+   */
   _cancel(job: Job): boolean {
     const i = this.queue.indexOf(job);
-    if (i < 0) return false;
-    this.queue.splice(i, 1);
-    finish(job, JOB_CANCELLED, undefined);
-    return true;
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      finish(job, JOB_CANCELLED, undefined);
+      return true;
+    }
+    for (const slot of this.live) {
+      if (slot.job !== job) continue;
+      slot.job = null;
+      this.stop(slot);
+      finish(job, JOB_CANCELLED, undefined);
+      return true;
+    }
+    return false;
+  }
+
+  /** Terminates a worker on purpose; its exit event removes it from the pool. */
+  private stop(slot: Slot): void {
+    slot.stopping = true;
+    slot.worker.terminate();
   }
 
   private checkOpen(): void {
@@ -196,7 +234,7 @@ export class ThreadPoolExecutor {
       error: (error) => { if (slot !== null) slot.error = error; },
       exit: (code) => this.onExit(slot!, code),
     });
-    slot = { name, worker, job: null, error: undefined };
+    slot = { name, worker, job: null, recent: [], error: undefined, stopping: false };
     this.live.add(slot);
     return slot;
   }
@@ -212,10 +250,16 @@ export class ThreadPoolExecutor {
     }
     job.args = null;
     slot.job = job;
+    slot.recent.push(job);
+    if (slot.recent.length > RECENT_JOBS) slot.recent.shift();
     slot.worker.ref();
   }
 
   private onMessage(slot: Slot, reply: Reply): void {
+    if (reply.stray === true) {
+      this.onStray(slot, reply.id, reviveThrown(reply.error!));
+      return;
+    }
     const job = slot.job;
     if (job === null || reply.id !== job.id) return;
     slot.job = null;
@@ -226,6 +270,17 @@ export class ThreadPoolExecutor {
     this.pump();
   }
 
+  /** An error escaped a job's own call on `slot` (it came from job `id`, or is unattributed). */
+  private onStray(slot: Slot, id: number | null, error: unknown): void {
+    const from = id === null ? null : slot.recent.find((j) => j.id === id) ?? null;
+    const culprit = from ?? slot.job ?? slot.recent[slot.recent.length - 1] ?? null;
+    const what = from !== null ? `${from.name}() of ${from.url}` : "a job (which one cannot be told here)";
+    report(culprit, {
+      message: `an error escaped ${what} on worker ${slot.name}, outside the job's own call (a timer or promise it left behind); the worker goes on`,
+      exception: error,
+    });
+  }
+
   private onExit(slot: Slot, code: number): void {
     this.live.delete(slot);
     const i = this.idle.indexOf(slot);
@@ -233,8 +288,16 @@ export class ThreadPoolExecutor {
     const job = slot.job;
     if (job !== null) {
       slot.job = null;
-      const error = slot.error ?? new Error(`worker ${slot.name} exited with code ${code} while running ${job.name}() of ${job.url}`);
+      const earlier = slot.recent.filter((j) => j !== job).map((j) => `${j.name}()`);
+      const blame = earlier.length === 0 ? "" : ` (the cause may be something an earlier job on this worker left behind: ${earlier.join(", ")})`;
+      const error = new Error(`worker ${slot.name} exited with code ${code} while running ${job.name}() of ${job.url}${blame}`, slot.error === undefined ? undefined : { cause: slot.error });
       finish(job, JOB_FAILED, error);
+    } else if (!slot.stopping) {
+      const last = slot.recent[slot.recent.length - 1] ?? null;
+      report(last, {
+        message: `worker ${slot.name} died while idle (exit code ${code}${last !== null ? `, after ${last.name}() of ${last.url}` : ""}); the pool starts another on demand`,
+        exception: slot.error,
+      });
     }
     this.pump();
   }
@@ -242,7 +305,7 @@ export class ThreadPoolExecutor {
   /** After shutdown: stops idle workers once nothing is queued; resolves `exited` when none is left. */
   private reap(): void {
     if (!this.shutDown || this.queue.length > 0) return;
-    for (const slot of this.idle.splice(0)) slot.worker.terminate();
+    for (const slot of this.idle.splice(0)) this.stop(slot);
     if (this.live.size === 0 && this.resolveExited !== null) {
       this.resolveExited();
       this.resolveExited = null;
@@ -252,6 +315,18 @@ export class ThreadPoolExecutor {
   toString(): string {
     return `<ThreadPoolExecutor ${this.prefix} workers=${this.live.size}/${this.maxWorkers} queued=${this.queue.length}${this.shutDown ? " shutdown" : ""}>`;
   }
+}
+
+/** Reports a worker fault where `job` asked (its loop's exception handler), else on the console. */
+function report(job: Job | null, context: { message: string; exception?: unknown }): void {
+  const to = job?.report ?? null;
+  if (to !== null) {
+    try {
+      to(context);
+      return;
+    } catch { /* the loop is gone: print it */ }
+  }
+  console.error(`${context.message}${context.exception === undefined ? "" : `\n${String((context.exception as Error)?.stack ?? context.exception)}`}`);
 }
 
 function finish(job: Job, status: JobStatus, value: unknown): void {

@@ -4,7 +4,7 @@
 // permission (NotCapable, PermissionDenied, a refused import) gets `code` "EACCES".
 
 import { isDenoPermissionError } from "../../hosts/deno-permissions.js";
-import { errnoFromCode } from "../../hosts/node/errno.js";
+import { errnoFromCode } from "../../hosts/errno.js";
 import type { ThrownData } from "./worker-source.js";
 
 const BUILTIN: Record<string, ErrorConstructor> = {

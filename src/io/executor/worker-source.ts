@@ -7,6 +7,10 @@
 //                                              await the result if it is a promise
 //   worker → parent  { id, ok: true, value }   the result, by structured clone
 //                    { id, ok: false, error }  what was thrown, described by `describeError`
+//                    { stray: true, id, error } an error thrown outside any job's own call (a
+//                                              timer or promise a job left behind): `id` is the
+//                                              job it came from where the runtime can tell
+//                                              (AsyncLocalStorage), else null. The worker lives on.
 // The description keeps what structured clone would lose: an Error's own `name` (a subclass's
 // name, not just the built-in ones), its stack, and its extra own properties (`code`, …).
 
@@ -39,7 +43,28 @@ function describeError(e, depth) {
   return { kind: "error", name: "Error", message: String(e), stack: undefined, props: {} };
 }
 
-listen(async (job) => {
+let als = null;
+try {
+  const hooks = globalThis.process?.getBuiltinModule?.("node:async_hooks");
+  if (hooks && typeof hooks.AsyncLocalStorage === "function") als = new hooks.AsyncLocalStorage();
+} catch {}
+
+function stray(e) {
+  let id = null;
+  try { id = als?.getStore() ?? null; } catch {}
+  try { port.postMessage({ stray: true, id, error: describeError(e, 0) }); } catch {}
+}
+if (wt !== null && typeof globalThis.process?.on === "function") {
+  globalThis.process.on("uncaughtException", stray);
+  globalThis.process.on("unhandledRejection", stray);
+} else if (typeof globalThis.addEventListener === "function") {
+  globalThis.addEventListener("error", (e) => { e.preventDefault(); stray(e.error ?? new Error(e.message)); });
+  globalThis.addEventListener("unhandledrejection", (e) => { e.preventDefault(); stray(e.reason); });
+}
+
+listen((job) => als !== null ? als.run(job.id, runJob, job) : runJob(job));
+
+async function runJob(job) {
   const { id, url, name, args } = job;
   let value;
   try {
@@ -58,5 +83,5 @@ listen(async (job) => {
     if (d.kind === "error") d.message = "the result of " + name + "() cannot cross to the loop's thread: " + d.message;
     port.postMessage({ id, ok: false, error: d });
   }
-});
+}
 `;

@@ -13,7 +13,7 @@
 
 import type { EventLoop } from "../../loop/event-loop.js";
 import { Handle, runHandle } from "../../loop/handle.js";
-import { checkCallback } from "../../loop/validate.js";
+import { checkCallback } from "../../checks.js";
 import { checkCatchableSignal, checkSignalName } from "./signal-names.js";
 import { signalProcessFor, type SignalProcess } from "./signal-process.js";
 
@@ -76,6 +76,6 @@ function uninstall(sig: string, entry: Installed): void {
   entry.handle.cancel();
 }
 
-function isGeneratorFunction(fn: Function): boolean {
+function isGeneratorFunction(fn: unknown): boolean {
   return Object.prototype.toString.call(fn) === "[object GeneratorFunction]";
 }

@@ -3,7 +3,7 @@
 // broken (no JavaScript can safely run after a real one), so wasio refuses them too.
 
 import type * as NodeOs from "node:os";
-import { describe } from "../../loop/validate.js";
+import { describe } from "../../checks.js";
 import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 
 /** POSIX names, for runtimes that do not list their own (`os.constants.signals`). */

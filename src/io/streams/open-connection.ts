@@ -1,6 +1,6 @@
 // openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
 
-import { checkConnectHost, checkPort } from "../../hosts/node/socket-host.js";
+import { checkConnectHost, checkPort } from "../../hosts/socket-api.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { checkNetPermission } from "../permission-error.js";

@@ -2,7 +2,7 @@
 // ("ECONNREFUSED", "ECONNRESET", …), the WASI errno number as `errno` and the failing call as
 // `syscall`, with Node's message shape ("connect ECONNREFUSED 127.0.0.1:1").
 
-import { errnoFromCode } from "../../hosts/node/errno.js";
+import { errnoFromCode } from "../../hosts/errno.js";
 
 /** An Error from a socket call. */
 export interface SocketError extends Error {

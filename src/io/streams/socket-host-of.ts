@@ -1,6 +1,6 @@
 // The socket-capable host behind a loop, or a clear error saying why there is none.
 
-import { isSocketHost, type SocketHostApi } from "../../hosts/node/socket-host.js";
+import { isSocketHost, type SocketHostApi } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import type { Future } from "../../tasks/future.js";

@@ -12,9 +12,8 @@
 // Flow control (as asyncio): `drain()` waits while the write buffer is over the high-water mark
 // (64 KiB) until it falls to the low-water mark (16 KiB); the reader pauses and resumes reading.
 
-import { ERRNO_AGAIN, errnoName } from "../../hosts/node/errno.js";
-import type { SocketHostApi, SockAddr } from "../../hosts/node/socket-host.js";
-import { SHUT_WR } from "../../hosts/node/tcp-socket.js";
+import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
+import { SHUT_WR, type SocketHostApi, type SockAddr } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
@@ -106,6 +105,10 @@ export class SocketTransport implements ReadingControl {
   }
 
   setWriteBufferLimits(high?: number, low?: number): void {
+    for (const [v, what] of [[high, "high"], [low, "low"]] as const) {
+      if (v !== undefined && v !== null && typeof v !== "number") throw new TypeError(`${what} must be a number of bytes, got ${typeof v}`);
+      if (typeof v === "number" && !Number.isFinite(v)) throw new RangeError(`${what} must be finite, got ${v}`);
+    }
     const hi = high ?? (low !== undefined ? 4 * low : DEFAULT_HIGH_WATER);
     const lo = low ?? Math.floor(hi / 4);
     if (!(hi >= lo && lo >= 0)) throw new RangeError(`high (${hi}) must be >= low (${lo}) must be >= 0`);
@@ -323,9 +326,9 @@ export class SocketTransport implements ReadingControl {
         if (exc === null) w.setResult(undefined);
         else w.setException(exc);
       }
-      if (exc === null) this.closedFut.setResult(undefined);
+      if (this.closedFut.done()) { /* never set twice */ } else if (exc === null) this.closedFut.setResult(undefined);
       else {
-        this.closedFut.setException(exc);
+        this.closedFut._fail(exc);
         this.closedFut.exception(); // seen here: only waitClosed() callers rethrow it
       }
     } finally {

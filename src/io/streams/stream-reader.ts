@@ -13,7 +13,7 @@
 import { IncompleteReadError, LimitOverrunError } from "../../errors.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
-import { describe } from "../../loop/validate.js";
+import { checkLoopArg, describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 
@@ -58,6 +58,8 @@ export class StreamReader {
   _transport: ReadingControl | null = null;
 
   constructor(options: StreamReaderOptions = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError(`options must be an object, got ${describe(options)}`);
+    checkLoopArg(options.loop, "options.loop");
     this.limit = checkLimit(options.limit);
     this.loop = options.loop ?? getRunningLoop();
   }
@@ -98,8 +100,13 @@ export class StreamReader {
     return this.eof && this.end === this.start;
   }
 
-  /** Appends `data` (copied) to the buffer and wakes a waiting read. */
+  /** Appends `data` (bytes, copied) to the buffer and wakes a waiting read. */
   feedData(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) {
+      if (!ArrayBuffer.isView(data)) throw new TypeError(`feedData() needs bytes (a Uint8Array), got ${describe(data)}`);
+      const view = data as ArrayBufferView;
+      data = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    }
     this._feed(data, data.length);
   }
 
@@ -319,7 +326,7 @@ function encodeSeparator(text: string): Uint8Array {
 }
 
 function checkCount(n: number, what: string, negativeOk: boolean): void {
-  if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError(`${what} must be an integer, got ${String(n)}`);
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError(`${what} must be an integer, got ${describe(n)}`);
   if (n < 0 && !negativeOk) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
 }
 

@@ -3,8 +3,11 @@
 // its high-water mark and rethrows the connection's error once it is lost.
 
 import type { Coroutine } from "../../tasks/coroutine.js";
-import type { SocketTransport } from "./socket-transport.js";
-import type { StreamReader } from "./stream-reader.js";
+import { Future } from "../../tasks/future.js";
+import { describe } from "../../checks.js";
+import { socketError, type SocketError } from "./socket-errors.js";
+import { SocketTransport } from "./socket-transport.js";
+import { StreamReader } from "./stream-reader.js";
 
 /** A coroutine that is already finished (returns undefined at its first step). */
 function doneCoroutine(): Coroutine<void> {
@@ -19,12 +22,27 @@ const DONE = {
   [Symbol.iterator]() { return this; },
 };
 
+/**
+ * The error drain() throws for a lost connection: the socket error as the write side sees it
+ * (`syscall: "write"`, same code), whichever call first noticed it; the original is its `cause`.
+ */
+function asWriteError(exc: unknown): unknown {
+  const e = exc as Partial<SocketError>;
+  if (!(exc instanceof Error) || typeof e.code !== "string" || typeof e.syscall !== "string" || e.syscall === "write") return exc;
+  const err = socketError(e.code, "write");
+  err.cause = exc;
+  return err;
+}
+
 export class StreamWriter {
   /** The transport underneath (asyncio's `writer.transport`). */
   readonly transport: SocketTransport;
   private readonly reader: StreamReader | null;
 
+  /** @internal Use openConnection() or startServer(). */
   constructor(transport: SocketTransport, reader: StreamReader | null) {
+    if (!(transport instanceof SocketTransport)) throw new TypeError("a StreamWriter needs a transport (use openConnection() or startServer())");
+    if (reader !== null && !(reader instanceof StreamReader)) throw new TypeError("a StreamWriter's reader must be a StreamReader or null");
     this.transport = transport;
     this.reader = reader;
   }
@@ -36,6 +54,9 @@ export class StreamWriter {
 
   /** Writes every chunk of `chunks`. */
   writelines(chunks: Iterable<Uint8Array | string>): void {
+    if (chunks === null || typeof chunks !== "object" || typeof (chunks as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      throw new TypeError(`writelines() needs an iterable of chunks, got ${describe(chunks)}`);
+    }
     for (const c of chunks) this.transport.write(c);
   }
 
@@ -57,9 +78,23 @@ export class StreamWriter {
     return this.transport.isClosing();
   }
 
-  /** Waits until the connection is closed; throws the error it was lost with, if any. */
+  /**
+   * Waits until the connection is closed; throws the error it was lost with, if any. Each call
+   * waits on a future of its own, so cancelling one waiter (a timeout) leaves the others waiting.
+   */
   *waitClosed(): Coroutine<void> {
-    yield* this.transport._closed();
+    const closed = this.transport._closed();
+    if (!closed.done()) {
+      const mine = new Future<void>(closed.getLoop());
+      const wake = (): void => { if (!mine.done()) mine.setResult(undefined); };
+      closed.addDoneCallback(wake);
+      try {
+        yield* mine;
+      } finally {
+        closed.removeDoneCallback(wake);
+      }
+    }
+    closed.result();
   }
 
   /**
@@ -74,9 +109,13 @@ export class StreamWriter {
 
   private *drainSlow(): Coroutine<void> {
     const exc = this.reader?.exception() ?? null;
-    if (exc !== null) throw exc;
+    if (exc !== null) throw asWriteError(exc);
     if (this.transport.isClosing()) yield; // let connection-lost run, so its error is seen
-    yield* this.transport._drainHelper();
+    try {
+      yield* this.transport._drainHelper();
+    } catch (e) {
+      throw asWriteError(e);
+    }
   }
 
   /** `"peername"`, `"sockname"` ({ address, port, family }) or `"fd"`; `dflt` for others. */

@@ -322,6 +322,17 @@ export class GuestSession {
     if (this.timer !== null) { this.timer.cancel(); this.timer = null; }
   }
 
+  /**
+   * The worker thread is gone. Its last message (exit, trap) may still wait in the channel — the
+   * thread can end before the loop side has seen it — and is taken now; otherwise the guest died
+   * without an exit status.
+   */
+  workerExited(): void {
+    if (this.ended) return;
+    if (Atomics.load(this.ctl, STATE) === REQUEST) this.handle();
+    this.end({ code: 1, message: "wasio: the WASI worker exited without an exit status" });
+  }
+
   /** Ends the session (guest exited, trapped, failed, or was cancelled) and closes its fds. */
   end(end: GuestEnd): void {
     if (this.ended) return;

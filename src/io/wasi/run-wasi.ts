@@ -11,12 +11,13 @@
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
 import type { Future } from "../../tasks/future.js";
-import { isSocketHost, type SocketHost } from "../../hosts/node/socket-host.js";
+import type { SocketHost } from "../../hosts/node/socket-host.js";
+import { isSocketHost } from "../../hosts/socket-api.js";
 import { nodeBuiltin } from "../../hosts/node/node-modules.js";
 import { SHARED_BYTES, type GuestStart } from "./channel.js";
 import { GuestSession, type GuestEnd } from "./guest-session.js";
 import { checkModule } from "./check-module.js";
-import { describe as describeValue } from "../../loop/validate.js";
+import { describe as describeValue } from "../../checks.js";
 
 export interface RunWasiOptions {
   /** argv[1…] of the program (argv[0] is `programName`). */
@@ -129,7 +130,7 @@ function start(
     };
     worker = new Worker(workerUrl());
     worker.on("error", (err: unknown) => session.end({ code: 1, message: `wasio: the WASI worker failed: ${(err as Error)?.message ?? String(err)}` }));
-    worker.on("exit", () => session.end({ code: 1, message: "wasio: the WASI worker exited without an exit status" }));
+    worker.on("exit", () => session.workerExited());
     session.start();
     worker.postMessage(msg);
   };
@@ -146,7 +147,7 @@ function start(
   };
   if (unbound === 0) launch();
   else {
-    listeners.forEach((fd, i) => loop.addWriter(fd, bound, i));
+    for (const [i, fd] of listeners.entries()) loop.addWriter(fd, bound, i);
     host.wakeup(); // this may run outside the loop's passes (after the compile)
   }
 }

@@ -22,7 +22,12 @@ const five: number = await run(function* () {
 
 const virtual: number = runSync(function* () {
   yield* sleep(600_000);
-  return getRunningLoop().time();
+  // The running loop is the full public EventLoop, I/O layer's methods included.
+  const loop = getRunningLoop();
+  const full: [typeof loop.getaddrinfo, typeof loop.runInExecutor, typeof loop.addSignalHandler] =
+    [loop.getaddrinfo, loop.runInExecutor, loop.addSignalHandler];
+  if (full.some((f) => typeof f !== "function")) throw new Error("the running loop lacks the I/O layer's methods");
+  return loop.createFuture<number>().getLoop().time();
 }, { host: new VirtualHost() });
 
 if (five !== 7 || virtual !== 600_000) throw new Error(`consumer got ${five}, ${virtual}`);

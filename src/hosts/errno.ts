@@ -1,5 +1,5 @@
-// WASI preview1 errno values for the socket data path, and the names errors carry (`code`).
-// Host sockets report failures as Node error codes ("ECONNREFUSED"); the data path speaks WASI
+// The WASI preview1 errno values wasio uses (the one table: hosts, the core's face, streams), and
+// the names errors carry (`code`). Host sockets report failures as Node error codes ("ECONNREFUSED"); the data path speaks WASI
 // numbers (sockRecv returns -15 for a reset connection), and `errnoName` turns them back into the
 // POSIX name users see. Codes WASI has no number for (DNS failures such as "ENOTFOUND") travel as
 // EIO with their own name kept beside them.
@@ -15,6 +15,7 @@ export const ERRNO_CANCELED = 11;
 export const ERRNO_CONNABORTED = 13;
 export const ERRNO_CONNREFUSED = 14;
 export const ERRNO_CONNRESET = 15;
+export const ERRNO_DEADLK = 16;
 export const ERRNO_HOSTUNREACH = 23;
 export const ERRNO_INPROGRESS = 26;
 export const ERRNO_INVAL = 28;
@@ -36,8 +37,10 @@ export const ERRNO_PERM = 63;
 export const ERRNO_PIPE = 64;
 export const ERRNO_ACCES = 2;
 export const ERRNO_TIMEDOUT = 73;
+/** The largest WASI preview1 errno (ENOTCAPABLE). */
+export const ERRNO_MAX = 76;
 
-/** WASI errno number → POSIX name, for the errno values sockets produce. */
+/** WASI errno number → POSIX name, for the errno values above. */
 const NAMES: Record<number, string> = {
   [ERRNO_SUCCESS]: "SUCCESS",
   [ERRNO_ACCES]: "EACCES",
@@ -51,6 +54,7 @@ const NAMES: Record<number, string> = {
   [ERRNO_CONNABORTED]: "ECONNABORTED",
   [ERRNO_CONNREFUSED]: "ECONNREFUSED",
   [ERRNO_CONNRESET]: "ECONNRESET",
+  [ERRNO_DEADLK]: "EDEADLK",
   [ERRNO_HOSTUNREACH]: "EHOSTUNREACH",
   [ERRNO_INPROGRESS]: "EINPROGRESS",
   [ERRNO_INVAL]: "EINVAL",

@@ -4,9 +4,9 @@
 // one host timer for that wait, settled early by any readiness change or wake-up.
 //
 // Limits: cannot block, so `runSync` refuses it. TCP sockets and listeners are fds of its fd
-// table (SocketHost, src/hosts/node/); stdin fds are added to the same table by the I/O layer.
+// table (SocketHost, socket-host.ts); stdin fds are added to the same table by the I/O layer.
 
-import { SocketHost } from "./node/socket-host.js";
+import { SocketHost } from "./socket-host.js";
 
 export class NodeHost extends SocketHost {
   readonly name: string = "node";
