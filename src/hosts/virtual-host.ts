@@ -16,7 +16,9 @@ import type { WasiImports } from "./host.js";
 import { PipeBuffer, PipeReader, PipeWriter } from "./virtual-pipe.js";
 import { ERRNO_BADF, ERRNO_MAX } from "./errno.js";
 import { describe } from "../checks.js";
-import type { SockAddr, SocketHostApi } from "./socket-api.js";
+import {
+  DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SockAddr, type SocketHostApi,
+} from "./socket-api.js";
 import { MemoryView } from "./poll-shim.js";
 import { IdleResource } from "./sim/idle-resource.js";
 import { SimReadyList } from "./sim/sim-ready-list.js";
@@ -231,8 +233,19 @@ export class VirtualHost extends HostBase implements SocketHostApi {
     return this.idleRes;
   }
 
-  connect(host: string, port: number): number { return this.network.connect(host, port); }
-  listen(host: string | null, port: number, backlog = 511): number { return this.network.listen(host, port, backlog); }
+  connect(host: string, port: number): number {
+    checkConnectHost(host);
+    checkPort(port);
+    return this.network.connect(host, port);
+  }
+
+  listen(host: string | null, port: number, backlog = DEFAULT_BACKLOG): number {
+    checkListenHost(host);
+    checkPort(port);
+    checkBacklog(backlog);
+    return this.network.listen(host, port, backlog);
+  }
+
   sockRecv(fd: number, into: Uint8Array): number { return this.network.sockRecv(fd, into); }
   sockSend(fd: number, data: Uint8Array): number { return this.network.sockSend(fd, data); }
   sockAccept(fd: number): number { return this.network.sockAccept(fd); }

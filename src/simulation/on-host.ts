@@ -5,15 +5,16 @@
 // `clientAddress` to its address around each step, so tasks on different hosts interleave freely
 // and each connects from its own address.
 
+import { describe } from "../checks.js";
 import { VirtualHost } from "../hosts/virtual-host.js";
 import { getRunningLoop } from "../loop/running.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 
 /** Runs `coro` as simulated host `address` (its connections leave from that address). */
 export function onHost<T>(address: string, coro: Coroutine<T>): Coroutine<T> {
-  if (typeof address !== "string" || address === "") throw new TypeError(`onHost() needs an address, got ${String(address)}`);
-  if (coro === null || typeof coro !== "object" || typeof (coro as Coroutine<T>).next !== "function") {
-    throw new TypeError(`onHost() needs a coroutine (a generator object), got ${coro === null ? "null" : typeof coro}`);
+  if (typeof address !== "string" || address === "") throw new TypeError(`onHost() needs an address, got ${describe(address)}`);
+  if (coro === null || typeof coro !== "object" || typeof (coro as Coroutine<T>).next !== "function" || typeof (coro as Coroutine<T>).throw !== "function") {
+    throw new TypeError(`onHost() needs a coroutine (a generator object), got ${describe(coro)}`);
   }
   return stepAs(address, coro);
 }
