@@ -9,7 +9,17 @@
 // reorders ready sockets, until two increments overlap and one is lost. It prints the seed and a
 // command that replays it; with the Lock put back, every seed passes.
 
-import { Lock, VirtualHost, asyncWith, explore, gather, openConnection, runSync, sleep, startServer } from "../../dist/wasio.js";
+import {
+  Lock,
+  VirtualHost,
+  asyncWith,
+  explore,
+  gather,
+  openConnection,
+  runSync,
+  sleep,
+  startServer,
+} from "../../dist/wasio.js";
 
 const SERVER = "10.0.0.1";
 const CLIENTS = 3;
@@ -24,14 +34,18 @@ export function counterProgram({ withLock }) {
       yield* sleep(0.4); // the storage write
       value = v + 1;
     }
-    const server = yield* startServer(function* (reader, writer) {
-      yield* reader.readline();
-      if (withLock) yield* asyncWith(lock, () => increment());
-      else yield* increment();
-      writer.write("ok\n");
-      yield* writer.drain();
-      writer.close();
-    }, SERVER, 7000);
+    const server = yield* startServer(
+      function* (reader, writer) {
+        yield* reader.readline();
+        if (withLock) yield* asyncWith(lock, () => increment());
+        else yield* increment();
+        writer.write("ok\n");
+        yield* writer.drain();
+        writer.close();
+      },
+      SERVER,
+      7000,
+    );
     function* client(i) {
       yield* sleep(i * 0.5);
       const [reader, writer] = yield* openConnection(SERVER, 7000);
@@ -57,11 +71,13 @@ function isMain() {
 
 if (isMain()) {
   const host = new VirtualHost();
-  const plain = runSync(() => buggyCounter(host.network, host), { host });
+  const plain = runSync(() => buggyCounter(host.network), { host });
   console.log(`without exploration the buggy counter reaches ${plain}: the bug hides`);
   const t0 = performance.now();
   const found = explore(buggyCounter, { seeds: 1000 });
-  console.log(`explore: ${found.ok ? "no failure" : `found seed ${found.failure.seed} in ${found.runs} runs`}, ${(performance.now() - t0).toFixed(1)} ms`);
+  console.log(
+    `explore: ${found.ok ? "no failure" : `found seed ${found.failure.seed} in ${found.runs} runs`}, ${(performance.now() - t0).toFixed(1)} ms`,
+  );
   const fixed = explore(fixedCounter, { seeds: 1000 });
   console.log(`with the lock: ${fixed.ok ? `all ${fixed.runs} seeds pass` : `seed ${fixed.failure.seed} fails`}`);
 }

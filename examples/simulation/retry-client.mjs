@@ -20,14 +20,17 @@ export function* request(line, { timeoutMs = 200, attempts = 20, backoffMs = 50 
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let writer = null;
     try {
-      const reply = yield* waitFor((function* () {
-        const [r, w] = yield* openConnection(SERVER, 7000);
-        writer = w;
-        w.write(line + "\n");
-        const got = yield* r.readline();
-        if (got.length === 0) throw new Error("connection closed before the reply");
-        return text(got).trimEnd();
-      })(), timeoutMs);
+      const reply = yield* waitFor(
+        (function* () {
+          const [r, w] = yield* openConnection(SERVER, 7000);
+          writer = w;
+          w.write(line + "\n");
+          const got = yield* r.readline();
+          if (got.length === 0) throw new Error("connection closed before the reply");
+          return text(got).trimEnd();
+        })(),
+        timeoutMs,
+      );
       return { reply, attempt };
     } catch (e) {
       if (e instanceof CancelledError) throw e;
@@ -43,17 +46,21 @@ export function* request(line, { timeoutMs = 200, attempts = 20, backoffMs = 50 
 /** The scenario: a server, 20 requests, a partition and two resets on a schedule. */
 export function* retryScenario(world) {
   world.link(CLIENT, SERVER, { latency: 10, jitter: 5 });
-  const server = yield* startServer(function* (reader, writer) {
-    try {
-      const line = text(yield* reader.readline()).trimEnd();
-      yield* sleep(20); // the server's work
-      writer.write(`done:${line}\n`);
-      yield* writer.drain();
-    } catch {
-      // the connection was reset under us
-    }
-    writer.close();
-  }, SERVER, 7000);
+  const server = yield* startServer(
+    function* (reader, writer) {
+      try {
+        const line = text(yield* reader.readline()).trimEnd();
+        yield* sleep(20); // the server's work
+        writer.write(`done:${line}\n`);
+        yield* writer.drain();
+      } catch {
+        // the connection was reset under us
+      }
+      writer.close();
+    },
+    SERVER,
+    7000,
+  );
   world.at(300, () => world.partition(CLIENT, SERVER));
   world.at(700, () => world.heal(CLIENT, SERVER));
   world.at(1000, () => world.reset(SERVER));

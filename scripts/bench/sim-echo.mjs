@@ -22,30 +22,37 @@ export function simEcho(w, conns, simSeconds) {
   const endMs = simSeconds * 1000;
   let trips = 0;
   const t0 = performance.now();
-  w.runSync(function* () {
-    const loop = w.getRunningLoop();
-    const server = yield* w.startServer(function* (r, wr) {
-      for (;;) {
-        const got = yield* r.readline();
-        if (got.length === 0) break;
-        wr.write(got);
+  w.runSync(
+    function* () {
+      const loop = w.getRunningLoop();
+      const server = yield* w.startServer(
+        function* (r, wr) {
+          for (;;) {
+            const got = yield* r.readline();
+            if (got.length === 0) break;
+            wr.write(got);
+          }
+          wr.close();
+        },
+        "10.0.0.1",
+        7000,
+      );
+      function* client(i) {
+        yield* w.sleep((i * 10) / conns); // spread the clients over one period
+        const [r, wr] = yield* w.openConnection("10.0.0.1", 7000);
+        while (loop.time() < endMs) {
+          wr.write(line);
+          yield* r.readline();
+          trips++;
+          yield* w.sleep(10);
+        }
+        wr.close();
       }
-      wr.close();
-    }, "10.0.0.1", 7000);
-    function* client(i) {
-      yield* w.sleep((i * 10) / conns); // spread the clients over one period
-      const [r, wr] = yield* w.openConnection("10.0.0.1", 7000);
-      while (loop.time() < endMs) {
-        wr.write(line);
-        yield* r.readline();
-        trips++;
-        yield* w.sleep(10);
-      }
-      wr.close();
-    }
-    yield* w.gather(Array.from({ length: conns }, (_, i) => client(i)));
-    server.close();
-  }, { host });
+      yield* w.gather(Array.from({ length: conns }, (_, i) => client(i)));
+      server.close();
+    },
+    { host },
+  );
   const realS = (performance.now() - t0) / 1000;
   return [host.now() / 1000 / realS, trips / realS];
 }
@@ -54,12 +61,22 @@ export async function bench(w, { quick, rounds }) {
   const results = [];
   for (const conns of SIZES) {
     const simS = SIM_SECONDS[conns] / (quick ? 10 : 1);
-    let tripsPerS = [];
+    const tripsPerS = [];
     const r = await compare({
-      name: `sim-echo ${conns} connections`, group: "sim-echo",
+      name: `sim-echo ${conns} connections`,
+      group: "sim-echo",
       metric: `${conns} connections, a request every 10 simulated ms, ${simS} simulated s per run`,
-      unit: "sim s/s", better: "higher", rounds,
-      a: w && { label: "wasio", fn: () => { const [rate, tps] = simEcho(w, conns, simS); tripsPerS.push(tps); return rate; } },
+      unit: "sim s/s",
+      better: "higher",
+      rounds,
+      a: w && {
+        label: "wasio",
+        fn: () => {
+          const [rate, tps] = simEcho(w, conns, simS);
+          tripsPerS.push(tps);
+          return rate;
+        },
+      },
       b: null,
     });
     const sorted = [...tripsPerS].sort((x, y) => x - y);

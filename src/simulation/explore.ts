@@ -71,38 +71,54 @@ export function replay<T>(seed: number, program: SimProgram<T>, options: ReplayO
   checkProgram(program);
   const until = options.until;
   if (until !== undefined && (typeof until !== "number" || !(until >= 0) || !Number.isFinite(until))) {
-    throw (typeof until !== "number" ? new TypeError(`until must be a number of ms, got ${typeof until}`) : new RangeError(`until must be a finite number of ms >= 0, got ${until}`));
+    throw typeof until !== "number"
+      ? new TypeError(`until must be a number of ms, got ${typeof until}`)
+      : new RangeError(`until must be a finite number of ms >= 0, got ${until}`);
   }
   const host = new VirtualHost({ seed, faults: options.faults, traceKeep: options.traceKeep });
   const world = host.network;
   const reported: unknown[] = [];
-  let error: unknown = undefined;
+  let error: unknown;
   let failed = false;
   let result: T | undefined;
   try {
-    result = runSync(function* (): Coroutine<T | undefined> {
-      const loop = getRunningLoop();
-      loop.setExceptionHandler((_loop, ctx) => { reported.push(ctx.exception ?? new Error(ctx.message)); });
-      const task = loop.createTask(program(world, host), { name: "simulated program" });
-      if (until === undefined) return yield* task;
-      const [done] = yield* wait([task], { timeout: until });
-      if (done.size > 0) return task.result();
-      task.cancel();
-      try {
-        yield* task;
-      } catch (e) {
-        if (!(e instanceof CancelledError)) throw e;
-      }
-      return undefined;
-    }, { host });
+    result = runSync(
+      function* (): Coroutine<T | undefined> {
+        const loop = getRunningLoop();
+        loop.setExceptionHandler((_loop, ctx) => {
+          reported.push(ctx.exception ?? new Error(ctx.message));
+        });
+        const task = loop.createTask(program(world, host), { name: "simulated program" });
+        if (until === undefined) return yield* task;
+        const [done] = yield* wait([task], { timeout: until });
+        if (done.size > 0) return task.result();
+        task.cancel();
+        try {
+          yield* task;
+        } catch (e) {
+          if (!(e instanceof CancelledError)) throw e;
+        }
+        return undefined;
+      },
+      { host },
+    );
   } catch (e) {
     error = e;
     failed = true;
   }
-  if (!failed && reported.length > 0) { error = reported[0]; failed = true; }
+  if (!failed && reported.length > 0) {
+    error = reported[0];
+    failed = true;
+  }
   return {
-    seed, ok: !failed, error, result: failed ? undefined : result, hash: world.trace.hash(),
-    events: world.trace.count, time: host.now(), trace: world.trace.tail(),
+    seed,
+    ok: !failed,
+    error,
+    result: failed ? undefined : result,
+    hash: world.trace.hash(),
+    events: world.trace.count,
+    time: host.now(),
+    trace: world.trace.tail(),
   };
 }
 
@@ -124,7 +140,9 @@ export function explore<T>(program: SimProgram<T>, options: ExploreOptions = {})
     const cmd = `WASIO_SEED=${seed} ${commandLine()}`;
     if (log !== null) {
       const took = (performance.now() - started).toFixed(1);
-      log(`explore: seed ${seed} failed after ${runs} run(s) (${took} ms), at ${run.time.toFixed(3)} simulated ms: ${describe(run.error)}`);
+      log(
+        `explore: seed ${seed} failed after ${runs} run(s) (${took} ms), at ${run.time.toFixed(3)} simulated ms: ${describe(run.error)}`,
+      );
       log(`explore: trace ${run.hash} (${run.events} events), last ${run.trace.length}:`);
       for (const line of run.trace) log(`  ${line}`);
       log(`explore: replay with: ${cmd}`);
@@ -137,8 +155,13 @@ export function explore<T>(program: SimProgram<T>, options: ExploreOptions = {})
 
 function seedList(seeds: number | Iterable<number>): Iterable<number> {
   if (typeof seeds === "number") {
-    if (!Number.isInteger(seeds) || seeds < 0) throw new RangeError(`seeds must be a count >= 0 or a list of seeds, got ${seeds}`);
-    return { *[Symbol.iterator]() { for (let s = 1; s <= seeds; s++) yield s; } };
+    if (!Number.isInteger(seeds) || seeds < 0)
+      throw new RangeError(`seeds must be a count >= 0 or a list of seeds, got ${seeds}`);
+    return {
+      *[Symbol.iterator]() {
+        for (let s = 1; s <= seeds; s++) yield s;
+      },
+    };
   }
   if (seeds === null || typeof (seeds as Iterable<number>)[Symbol.iterator] !== "function") {
     throw new TypeError(`seeds must be a count or an iterable of seeds, got ${seeds === null ? "null" : typeof seeds}`);
@@ -147,7 +170,8 @@ function seedList(seeds: number | Iterable<number>): Iterable<number> {
 }
 
 function checkProgram(program: unknown): void {
-  if (typeof program !== "function") throw new TypeError(`the program must be a coroutine function, got ${program === null ? "null" : typeof program}`);
+  if (typeof program !== "function")
+    throw new TypeError(`the program must be a coroutine function, got ${program === null ? "null" : typeof program}`);
 }
 
 function describe(e: unknown): string {
@@ -156,7 +180,10 @@ function describe(e: unknown): string {
 
 /** WASIO_SEED from the environment, or null. */
 function envSeed(): number | null {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> }; Deno?: { env: { get(k: string): string | undefined } } };
+  const g = globalThis as {
+    process?: { env?: Record<string, string | undefined> };
+    Deno?: { env: { get(k: string): string | undefined } };
+  };
   let v: string | undefined;
   try {
     v = g.Deno !== undefined ? g.Deno.env.get("WASIO_SEED") : g.process?.env?.WASIO_SEED;
@@ -165,7 +192,8 @@ function envSeed(): number | null {
   }
   if (v === undefined || v === "") return null;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`WASIO_SEED must be an integer in [0, 2^32), got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new RangeError(`WASIO_SEED must be an integer in [0, 2^32), got ${JSON.stringify(v)}`);
   return n;
 }
 

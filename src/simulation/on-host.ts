@@ -12,8 +12,14 @@ import type { Coroutine } from "../tasks/coroutine.js";
 
 /** Runs `coro` as simulated host `address` (its connections leave from that address). */
 export function onHost<T>(address: string, coro: Coroutine<T>): Coroutine<T> {
-  if (typeof address !== "string" || address === "") throw new TypeError(`onHost() needs an address, got ${describe(address)}`);
-  if (coro === null || typeof coro !== "object" || typeof (coro as Coroutine<T>).next !== "function" || typeof (coro as Coroutine<T>).throw !== "function") {
+  if (typeof address !== "string" || address === "")
+    throw new TypeError(`onHost() needs an address, got ${describe(address)}`);
+  if (
+    coro === null ||
+    typeof coro !== "object" ||
+    typeof (coro as Coroutine<T>).next !== "function" ||
+    typeof (coro as Coroutine<T>).throw !== "function"
+  ) {
     throw new TypeError(`onHost() needs a coroutine (a generator object), got ${describe(coro)}`);
   }
   return stepAs(address, coro);
@@ -21,10 +27,11 @@ export function onHost<T>(address: string, coro: Coroutine<T>): Coroutine<T> {
 
 function* stepAs<T>(address: string, coro: Coroutine<T>): Coroutine<T> {
   const host = getRunningLoop().host;
-  if (!(host instanceof VirtualHost)) throw new Error(`onHost() needs a loop on a VirtualHost, not on host "${host.name}"`);
+  if (!(host instanceof VirtualHost))
+    throw new Error(`onHost() needs a loop on a VirtualHost, not on host "${host.name}"`);
   const world = host.network;
-  let input: unknown = undefined;
-  let error: unknown = undefined;
+  let input: unknown;
+  let error: unknown;
   let failed = false;
   for (;;) {
     const prev = world.clientAddress;

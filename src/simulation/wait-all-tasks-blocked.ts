@@ -15,7 +15,8 @@ import type { Future } from "../tasks/future.js";
 export function* waitAllTasksBlocked(): Coroutine<void> {
   const loop = getRunningLoop();
   const host = loop.host;
-  if (!(host instanceof VirtualHost)) throw new Error(`waitAllTasksBlocked() needs a loop on a VirtualHost, not on host "${host.name}"`);
+  if (!(host instanceof VirtualHost))
+    throw new Error(`waitAllTasksBlocked() needs a loop on a VirtualHost, not on host "${host.name}"`);
   const idle = host._idleFd();
   if (idle.armed > 0) throw new Error("another task is already waiting in waitAllTasksBlocked()");
   const fut = loop.createFuture<void>();

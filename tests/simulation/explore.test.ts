@@ -7,7 +7,10 @@ import * as assert from "uvu/assert";
 import { buggyCounter, fixedCounter } from "../../examples/simulation/forgotten-lock.mjs";
 import { retryScenario } from "../../examples/simulation/retry-client.mjs";
 import {
-  VirtualHost as VirtualHostDist, explore as exploreDist, replay as replayDist, runSync as runSyncDist,
+  VirtualHost as VirtualHostDist,
+  explore as exploreDist,
+  replay as replayDist,
+  runSync as runSyncDist,
 } from "../../dist/wasio.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import type { SimNetwork } from "../../src/hosts/sim/sim-network.js";
@@ -37,7 +40,10 @@ test("explore finds the forgotten lock and prints the seed with a one-line repla
 
 test("without a seed the buggy counter passes: only exploration shows the race", () => {
   const host = new VirtualHostDist();
-  assert.is(runSyncDist(() => buggyCounter(host.network, host), { host }), 3);
+  assert.is(
+    runSyncDist(() => buggyCounter(host.network), { host }),
+    3,
+  );
 });
 
 test("with its lock the counter passes under every seed explored", () => {
@@ -69,14 +75,18 @@ test("a client with timeout and retry gets every answer through a partition and 
 /** Three clients echoing through one server over jittery links: many decisions for a seed to make. */
 function* chatter(world: SimNetwork): Coroutine<string> {
   world.defaultLink({ latency: 2, jitter: 1 });
-  const server = yield* startServer(function* (r, w) {
-    for (;;) {
-      const line = yield* r.readline();
-      if (line.length === 0) break;
-      w.write(line);
-    }
-    w.close();
-  }, "10.0.0.1", 7000);
+  const server = yield* startServer(
+    function* (r, w) {
+      for (;;) {
+        const line = yield* r.readline();
+        if (line.length === 0) break;
+        w.write(line);
+      }
+      w.close();
+    },
+    "10.0.0.1",
+    7000,
+  );
   const order: string[] = [];
   function* client(i: number): Coroutine<void> {
     world.clientAddress = `10.0.1.${i}`;
@@ -117,7 +127,10 @@ test("different seeds perturb arrival order; no seed at all is the unperturbed s
   const host = new VirtualHost();
   const plain1 = runSync(() => chatter(host.network), { host });
   const host2 = new VirtualHost();
-  assert.is(runSync(() => chatter(host2.network), { host: host2 }), plain1);
+  assert.is(
+    runSync(() => chatter(host2.network), { host: host2 }),
+    plain1,
+  );
   assert.is(host.network.trace.hash(), host2.network.trace.hash());
 });
 
@@ -132,12 +145,22 @@ test("a seed never reorders callSoon FIFO, equal-deadline timers, lock or queue 
     const q = new Queue<number>();
     const tasks = [];
     for (let i = 0; i < 5; i++) {
-      tasks.push(createTask((function* () {
-        yield* lock.acquire();
-        seen.push(`l${i}`);
-        lock.release();
-      })()));
-      tasks.push(createTask((function* () { seen.push(`q${i}:${yield* q.get()}`); })()));
+      tasks.push(
+        createTask(
+          (function* () {
+            yield* lock.acquire();
+            seen.push(`l${i}`);
+            lock.release();
+          })(),
+        ),
+      );
+      tasks.push(
+        createTask(
+          (function* () {
+            seen.push(`q${i}:${yield* q.get()}`);
+          })(),
+        ),
+      );
     }
     yield* sleep(1);
     lock.release();
@@ -151,44 +174,81 @@ test("a seed never reorders callSoon FIFO, equal-deadline timers, lock or queue 
 });
 
 test("explore stops at an invariant violation, a deadlock, or an error reported by the loop", () => {
-  const inv = explore(function* (world) {
-    let balance = 10;
-    world.invariant("balance >= 0", () => balance >= 0);
-    yield* sleep(1);
-    balance -= 20;
-    yield* sleep(1);
-  }, { seeds: 3, log: null });
+  const inv = explore(
+    function* (world) {
+      let balance = 10;
+      world.invariant("balance >= 0", () => balance >= 0);
+      yield* sleep(1);
+      balance -= 20;
+      yield* sleep(1);
+    },
+    { seeds: 3, log: null },
+  );
   assert.match(String(inv.failure?.error), `invariant "balance >= 0" violated at 1.000 ms`);
-  const dead = explore(function* () {
-    yield* getRunningLoop().createFuture<void>();
-  }, { seeds: 1, log: null });
+  const dead = explore(
+    function* () {
+      yield* getRunningLoop().createFuture<void>();
+    },
+    { seeds: 1, log: null },
+  );
   assert.match(String(dead.failure?.error), "deadlock");
-  const handler = explore(function* () {
-    const server = yield* startServer(function* () { throw new Error("handler broke"); }, "10.0.0.1", 1);
-    const [, w] = yield* openConnection("10.0.0.1", 1);
-    yield* sleep(10);
-    w.close();
-    server.close();
-  }, { seeds: 1, log: null });
+  const handler = explore(
+    function* () {
+      const server = yield* startServer(
+        function* () {
+          throw new Error("handler broke");
+        },
+        "10.0.0.1",
+        1,
+      );
+      const [, w] = yield* openConnection("10.0.0.1", 1);
+      yield* sleep(10);
+      w.close();
+      server.close();
+    },
+    { seeds: 1, log: null },
+  );
   assert.match(String(handler.failure?.error), "handler broke");
 });
 
 test("until bounds a run in simulated time: a server serving forever is cancelled and passes", () => {
-  const r = replay(1, function* () {
-    const server = yield* startServer(() => {}, "10.0.0.1", 80);
-    yield* server.serveForever();
-  }, { until: 60_000 });
+  const r = replay(
+    1,
+    function* () {
+      const server = yield* startServer(() => {}, "10.0.0.1", 80);
+      yield* server.serveForever();
+    },
+    { until: 60_000 },
+  );
   assert.ok(r.ok, String(r.error));
   assert.is(r.time, 60_000);
 });
 
 test("bad arguments throw at the call", () => {
-  assert.throws(() => explore(42 as never), (e: unknown) => e instanceof TypeError);
-  assert.throws(() => explore(function* () {}, { seeds: -1 }), (e: unknown) => e instanceof RangeError);
-  assert.throws(() => replay(1, function* () {}, { until: NaN }), (e: unknown) => e instanceof RangeError);
-  assert.throws(() => new VirtualHost({ seed: 1.5 }), (e: unknown) => e instanceof RangeError);
-  assert.throws(() => new VirtualHost({ faults: { reset: 2 } }), (e: unknown) => e instanceof RangeError);
-  assert.throws(() => new VirtualHost({ faults: { typo: 1 } as never }), (e: unknown) => e instanceof RangeError);
+  assert.throws(
+    () => explore(42 as never),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => explore(function* () {}, { seeds: -1 }),
+    (e: unknown) => e instanceof RangeError,
+  );
+  assert.throws(
+    () => replay(1, function* () {}, { until: NaN }),
+    (e: unknown) => e instanceof RangeError,
+  );
+  assert.throws(
+    () => new VirtualHost({ seed: 1.5 }),
+    (e: unknown) => e instanceof RangeError,
+  );
+  assert.throws(
+    () => new VirtualHost({ faults: { reset: 2 } }),
+    (e: unknown) => e instanceof RangeError,
+  );
+  assert.throws(
+    () => new VirtualHost({ faults: { typo: 1 } as never }),
+    (e: unknown) => e instanceof RangeError,
+  );
 });
 
 const PINNED_HASH_42 = "ade59864";

@@ -6,7 +6,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { runSync } from "../../src/run.js";
-import { openConnection, startServer, type Server, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
+import {
+  openConnection,
+  startServer,
+  type Server,
+  type StreamReader,
+  type StreamWriter,
+} from "../../src/io/streams/index.js";
 import { getaddrinfo } from "../../src/io/dns/getaddrinfo.js";
 import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
@@ -35,15 +41,18 @@ function* echo(r: StreamReader, w: StreamWriter): Coroutine<void> {
 
 /** Runs `body` with an echo server on SERVER:7000, on `host`. */
 function withEcho<T>(host: VirtualHost, body: (server: Server) => Coroutine<T>): T {
-  return runSync(function* () {
-    const server = yield* startServer(echo, SERVER, 7000);
-    try {
-      return yield* body(server);
-    } finally {
-      server.close();
-      server.abortClients();
-    }
-  }, { host });
+  return runSync(
+    function* () {
+      const server = yield* startServer(echo, SERVER, 7000);
+      try {
+        return yield* body(server);
+      } finally {
+        server.close();
+        server.abortClients();
+      }
+    },
+    { host },
+  );
 }
 
 function* ask(w: StreamWriter, r: StreamReader, line: string): Coroutine<string> {
@@ -60,7 +69,11 @@ test("refuse: the next connection attempt to an address fails with ECONNREFUSED,
   host.network.refuse(SERVER, 7000, 1);
   const out = withEcho(host, function* () {
     let first = "";
-    try { yield* openConnection(SERVER, 7000); } catch (e) { first = code(e); }
+    try {
+      yield* openConnection(SERVER, 7000);
+    } catch (e) {
+      first = code(e);
+    }
     const [r, w] = yield* openConnection(SERVER, 7000);
     const second = yield* ask(w, r, "ok");
     w.close();
@@ -80,9 +93,15 @@ test("reset mid-stream: the reader fails with ECONNRESET and the writer's drain 
       w.write("two\n");
       yield* sleep(5);
       yield* r.readline();
-    } catch (e) { readErr = code(e); }
+    } catch (e) {
+      readErr = code(e);
+    }
     let drainErr = "";
-    try { yield* w.drain(); } catch (e) { drainErr = code(e); }
+    try {
+      yield* w.drain();
+    } catch (e) {
+      drainErr = code(e);
+    }
     return { before, readErr, drainErr };
   });
   assert.equal(out, { before: "one\n", readErr: "ECONNRESET", drainErr: "ECONNRESET" });
@@ -112,26 +131,36 @@ test("short reads and writes: the bytes all arrive, in order, in more pieces", (
   const host = new VirtualHost();
   host.network.shortIo();
   const payload = new Uint8Array(20_000).map((_, i) => i * 7);
-  const out = runSync(function* () {
-    const server = yield* startServer(function* (_r, w) {
-      w.write(payload);
-      yield* w.drain();
+  const out = runSync(
+    function* () {
+      const server = yield* startServer(
+        function* (_r, w) {
+          w.write(payload);
+          yield* w.drain();
+          w.close();
+        },
+        SERVER,
+        7001,
+      );
+      const [r, w] = yield* openConnection(SERVER, 7001);
+      const parts: Uint8Array[] = [];
+      for (;;) {
+        const c = yield* r.read(65536);
+        if (c.length === 0) break;
+        parts.push(c);
+      }
       w.close();
-    }, SERVER, 7001);
-    const [r, w] = yield* openConnection(SERVER, 7001);
-    const parts: Uint8Array[] = [];
-    for (;;) {
-      const c = yield* r.read(65536);
-      if (c.length === 0) break;
-      parts.push(c);
-    }
-    w.close();
-    server.close();
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) { all.set(p, at); at += p.length; }
-    return { reads: parts.length, same: all.length === payload.length && all.every((b, i) => b === payload[i]) };
-  }, { host });
+      server.close();
+      const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        all.set(p, at);
+        at += p.length;
+      }
+      return { reads: parts.length, same: all.length === payload.length && all.every((b, i) => b === payload[i]) };
+    },
+    { host },
+  );
   assert.ok(out.same);
   assert.ok(out.reads > 5, `${out.reads} reads`);
 });
@@ -142,9 +171,12 @@ test("partition and healing: nothing gets through while cut, then the held bytes
     const [r, w] = yield* openConnection(SERVER, 7000);
     host.network.partition("10.0.0.100", SERVER);
     let timedOut = false;
-    try { yield* waitFor(ask(w, r, "lost?"), 100); } catch (e) { timedOut = e instanceof TimeoutError; }
+    try {
+      yield* waitFor(ask(w, r, "lost?"), 100);
+    } catch (e) {
+      timedOut = e instanceof TimeoutError;
+    }
     host.network.at(300, () => host.network.heal("10.0.0.100", SERVER));
-    const t = now();
     w.write("after\n");
     const held = text(yield* r.readline());
     const healedAt = now();
@@ -175,10 +207,13 @@ test("clock skew: each simulated host reads its own wall clock", () => {
   const host = new VirtualHost();
   host.network.skew("10.0.0.2", 5_000);
   host.network.skew("10.0.0.3", -250);
-  const out = runSync(function* () {
-    yield* sleep(10);
-    return [host.network.clock("10.0.0.2"), host.network.clock("10.0.0.3"), host.network.clock("10.0.0.4")];
-  }, { host });
+  const out = runSync(
+    function* () {
+      yield* sleep(10);
+      return [host.network.clock("10.0.0.2"), host.network.clock("10.0.0.3"), host.network.clock("10.0.0.4")];
+    },
+    { host },
+  );
   assert.equal(out, [5_010, -240, 10]);
 });
 
@@ -188,8 +223,16 @@ test("DNS failure: lookups and connections by name fail with EAI_AGAIN until res
   host.network.failDns("db.internal");
   const out = withEcho(host, function* () {
     const errs: string[] = [];
-    try { yield* getaddrinfo("db.internal", 7000); } catch (e) { errs.push(code(e)); }
-    try { yield* openConnection("db.internal", 7000); } catch (e) { errs.push(code(e)); }
+    try {
+      yield* getaddrinfo("db.internal", 7000);
+    } catch (e) {
+      errs.push(code(e));
+    }
+    try {
+      yield* openConnection("db.internal", 7000);
+    } catch (e) {
+      errs.push(code(e));
+    }
     host.network.restoreDns("db.internal");
     const [r, w] = yield* openConnection("db.internal", 7000);
     errs.push(yield* ask(w, r, "back"));
@@ -202,14 +245,17 @@ test("DNS failure: lookups and connections by name fail with EAI_AGAIN until res
 test("an executor job that throws: the scheduled fault fails the job's Future without running it", () => {
   const host = new VirtualHost();
   host.network.failExecutorJobs(1);
-  const out = runSync(function* () {
-    try {
-      yield* getRunningLoop().runInExecutor(null, "node:os", "hostname");
-      return "ran";
-    } catch (e) {
-      return code(e);
-    }
-  }, { host });
+  const out = runSync(
+    function* () {
+      try {
+        yield* getRunningLoop().runInExecutor(null, "node:os", "hostname");
+        return "ran";
+      } catch (e) {
+        return code(e);
+      }
+    },
+    { host },
+  );
   assert.is(out, "ESIMFAULT");
 });
 
@@ -242,13 +288,23 @@ test("random faults come from the seed: the same seed fails the same way, with t
 });
 
 test("every random fault fires from a seed: delay, partition and healing, DNS, executor, skew", () => {
-  const program = function* (world: import("../../src/hosts/sim/sim-network.js").SimNetwork): Coroutine<Record<string, number>> {
+  const program = function* (
+    world: import("../../src/hosts/sim/sim-network.js").SimNetwork,
+  ): Coroutine<Record<string, number>> {
     world.dns("svc.internal", [SERVER]);
     const server = yield* startServer(echo, SERVER, 7000);
     const seen: Record<string, number> = { dns: 0, executor: 0, answered: 0 };
     for (let i = 0; i < 40; i++) {
-      try { yield* getaddrinfo("svc.internal", 7000); } catch { seen.dns++; }
-      try { yield* getRunningLoop().runInExecutor(null, "node:os", "hostname"); } catch { seen.executor++; }
+      try {
+        yield* getaddrinfo("svc.internal", 7000);
+      } catch {
+        seen.dns++;
+      }
+      try {
+        yield* getRunningLoop().runInExecutor(null, "node:os", "hostname");
+      } catch {
+        seen.executor++;
+      }
       try {
         const [r, w] = yield* openConnection(SERVER, 7000);
         if ((yield* waitFor(ask(w, r, "x"), 500)) === "x\n") seen.answered++;

@@ -11,10 +11,23 @@ export class IdleResource implements Resource {
   armed = 0;
   /** The loop was found idle since the last `consume()`. */
   fired = false;
-  readReady(): boolean { return this.fired; }
-  writeReady(): boolean { return false; }
-  readableBytes(): number { return 0; }
-  hungUp(): boolean { return false; }
-  takeError(): number { return 0; }
-  close(): void { this.armed = 0; this.fired = false; }
+  readReady(): boolean {
+    return this.fired;
+  }
+  writeReady(): boolean {
+    return false;
+  }
+  readableBytes(): number {
+    return 0;
+  }
+  hungUp(): boolean {
+    return false;
+  }
+  takeError(): number {
+    return 0;
+  }
+  close(): void {
+    this.armed = 0;
+    this.fired = false;
+  }
 }

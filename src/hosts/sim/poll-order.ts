@@ -19,7 +19,8 @@ export function perturbAndTrace(sim: SimNetwork, view: DataView, events: number,
       if (j !== i) swapEvents(view, events + i * EVENT_SIZE, events + j * EVENT_SIZE);
     }
   }
-  let a = 0, b = 0;
+  let a = 0,
+    b = 0;
   for (let i = 0; i < count; i++) {
     const ud = view.getUint32(events + i * EVENT_SIZE, true);
     a = (Math.imul(a, 31) + ud) | 0;

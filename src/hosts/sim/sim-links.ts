@@ -27,7 +27,8 @@ export interface LinkState {
 export const DEFAULT_LINK: Required<LinkOptions> = { latency: 1, jitter: 0.2, bandwidth: 0 };
 
 export function checkLinkOptions(o: LinkOptions, what: string): void {
-  if (o === null || typeof o !== "object") throw new TypeError(`${what} needs an options object, got ${o === null ? "null" : typeof o}`);
+  if (o === null || typeof o !== "object")
+    throw new TypeError(`${what} needs an options object, got ${o === null ? "null" : typeof o}`);
   for (const k of ["latency", "jitter", "bandwidth"] as const) {
     const v = o[k];
     if (v === undefined) continue;
@@ -91,11 +92,15 @@ export class SimLinks {
         if (s === undefined) continue;
         latency += s.latency ?? 0;
         jitter += s.jitter ?? 0;
-        if (s.bandwidth !== undefined && s.bandwidth > 0) bandwidth = bandwidth > 0 ? Math.min(bandwidth, s.bandwidth) : s.bandwidth;
+        if (s.bandwidth !== undefined && s.bandwidth > 0)
+          bandwidth = bandwidth > 0 ? Math.min(bandwidth, s.bandwidth) : s.bandwidth;
       }
       st = {
-        latencyNs: Math.round(latency * 1e6), jitterNs: Math.round(jitter * 1e6), bytesPerNs: bandwidth / 1e6,
-        txFreeAt: 0, extraNs: Math.round((this.delays.get(pairKey(from, to)) ?? 0) * 1e6),
+        latencyNs: Math.round(latency * 1e6),
+        jitterNs: Math.round(jitter * 1e6),
+        bytesPerNs: bandwidth / 1e6,
+        txFreeAt: 0,
+        extraNs: Math.round((this.delays.get(pairKey(from, to)) ?? 0) * 1e6),
       };
       this.states.set(k, st);
     }
@@ -112,16 +117,25 @@ export class SimLinks {
 
   /** Heals the cut between `a` and `b`, every cut of `a` (and its isolation), or every cut. */
   heal(a?: string, b?: string): void {
-    if (a === undefined) { this.cut.clear(); this.isolated.clear(); return; }
-    if (b !== undefined) { this.cut.delete(pairKey(a, b)); return; }
+    if (a === undefined) {
+      this.cut.clear();
+      this.isolated.clear();
+      return;
+    }
+    if (b !== undefined) {
+      this.cut.delete(pairKey(a, b));
+      return;
+    }
     this.isolated.delete(a);
     for (const k of [...this.cut]) if (k.split("|").includes(a)) this.cut.delete(k);
   }
 
   /** True while nothing gets through between `a` and `b`. */
   blocked(a: string, b: string): boolean {
-    return (this.cut.size > 0 && this.cut.has(pairKey(a, b))) ||
-      (this.isolated.size > 0 && a !== b && (this.isolated.has(a) || this.isolated.has(b)));
+    return (
+      (this.cut.size > 0 && this.cut.has(pairKey(a, b))) ||
+      (this.isolated.size > 0 && a !== b && (this.isolated.has(a) || this.isolated.has(b)))
+    );
   }
 }
 

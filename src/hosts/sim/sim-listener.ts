@@ -16,12 +16,28 @@ export class SimListener implements Resource {
   errno = 0;
   code: string | null = null;
 
-  constructor(private readonly owner: ListenerOwner, readonly address: SockAddr, readonly backlog: number) {}
+  constructor(
+    private readonly owner: ListenerOwner,
+    readonly address: SockAddr,
+    readonly backlog: number,
+  ) {}
 
-  readReady(): boolean { return this.pending.length > 0; }
-  writeReady(): boolean { return true; }
-  readableBytes(): number { return 0; }
-  hungUp(): boolean { return false; }
-  takeError(): number { return 0; }
-  close(): void { this.owner._listenerClosed(this); }
+  readReady(): boolean {
+    return this.pending.length > 0;
+  }
+  writeReady(): boolean {
+    return true;
+  }
+  readableBytes(): number {
+    return 0;
+  }
+  hungUp(): boolean {
+    return false;
+  }
+  takeError(): number {
+    return 0;
+  }
+  close(): void {
+    this.owner._listenerClosed(this);
+  }
 }

@@ -65,10 +65,14 @@ export class SimNetwork extends SimWire {
   reset(a: string, b?: string): number {
     let n = 0;
     for (const s of [...this.sockets]) {
-      const x = s.local.address, y = s.remote.address;
+      const x = s.local.address,
+        y = s.remote.address;
       if (s.peer === null || s.id > s.peer.id) continue; // each connection once
       const match = b === undefined ? x === a || y === a : (x === a && y === b) || (x === b && y === a);
-      if (match && s.state === OPEN) { this.resetConnection(s); n++; }
+      if (match && s.state === OPEN) {
+        this.resetConnection(s);
+        n++;
+      }
     }
     return n;
   }
@@ -102,7 +106,8 @@ export class SimNetwork extends SimWire {
 
   /** Sets the wall-clock skew of `address` in ms (its clock reads that much ahead). */
   skew(address: string, ms: number): void {
-    if (typeof ms !== "number" || !Number.isFinite(ms)) throw new TypeError(`skew() needs a finite number of ms, got ${String(ms)}`);
+    if (typeof ms !== "number" || !Number.isFinite(ms))
+      throw new TypeError(`skew() needs a finite number of ms, got ${String(ms)}`);
     this.skews.set(address, ms);
     this.trace.add(this.now(), "skew", Math.round(ms * 1000), 0, 0, address);
   }

@@ -15,7 +15,8 @@ export class SimResolver {
 
   /** Makes `name` resolve to `addresses`. */
   set(name: string, addresses: string[]): void {
-    if (typeof name !== "string" || name === "") throw new TypeError(`a name must be a non-empty string, got ${String(name)}`);
+    if (typeof name !== "string" || name === "")
+      throw new TypeError(`a name must be a non-empty string, got ${String(name)}`);
     if (!Array.isArray(addresses) || addresses.some((a) => ipFamily(a) === 0)) {
       throw new TypeError(`addresses must be an array of IP addresses, got ${JSON.stringify(addresses)}`);
     }
@@ -34,13 +35,16 @@ export class SimResolver {
   /** Answers a lookup of `name` (family 0: any). */
   lookup(name: string, family: 0 | 4 | 6): LookupAnswer {
     const lit = ipFamily(name);
-    if (lit !== 0) return { error: null, addresses: family === 0 || family === lit ? [{ address: name, family: lit }] : [] };
+    if (lit !== 0)
+      return { error: null, addresses: family === 0 || family === lit ? [{ address: name, family: lit }] : [] };
     const k = key(name);
     const failed = this.failing.get(k);
     if (failed !== undefined) return { error: failed, addresses: [] };
     const list = this.names.get(k);
     if (list === undefined) return { error: "ENOTFOUND", addresses: [] };
-    const addresses = list.map((a) => ({ address: a, family: ipFamily(a) as 4 | 6 })).filter((a) => family === 0 || a.family === family);
+    const addresses = list
+      .map((a) => ({ address: a, family: ipFamily(a) as 4 | 6 }))
+      .filter((a) => family === 0 || a.family === family);
     return { error: addresses.length === 0 ? "ENOTFOUND" : null, addresses };
   }
 }

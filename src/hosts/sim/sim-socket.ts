@@ -60,13 +60,21 @@ export class SimSocket implements Resource {
     readonly remote: SockAddr,
   ) {}
 
-  readReady(): boolean { return this.recvBuffered > 0 || this.eof || this.errno !== 0; }
+  readReady(): boolean {
+    return this.recvBuffered > 0 || this.eof || this.errno !== 0;
+  }
   writeReady(): boolean {
     return this.state !== CONNECTING && (this.errno !== 0 || this.sendQueued + this.inflight < SEND_BUFFER);
   }
-  readableBytes(): number { return this.recvBuffered; }
-  hungUp(): boolean { return this.eof || this.errno !== 0; }
-  takeError(): number { return 0; }
+  readableBytes(): number {
+    return this.recvBuffered;
+  }
+  hungUp(): boolean {
+    return this.eof || this.errno !== 0;
+  }
+  takeError(): number {
+    return 0;
+  }
   close(): void {
     this.closed = true;
     this.owner._socketClosed(this);
@@ -90,7 +98,10 @@ export class SimSocket implements Resource {
       if (k === c.length) this.chunks[this.head++] = undefined as unknown as Uint8Array;
       else this.chunks[this.head] = c.subarray(k);
     }
-    if (this.head === this.chunks.length) { this.chunks.length = 0; this.head = 0; }
+    if (this.head === this.chunks.length) {
+      this.chunks.length = 0;
+      this.head = 0;
+    }
     this.recvBuffered -= n;
     return n;
   }

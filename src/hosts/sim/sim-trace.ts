@@ -7,8 +7,26 @@
 
 /** Event kinds, in the hash as their index. */
 export const TRACE_KINDS = [
-  "clock", "poll", "connect", "accept", "established", "refused", "send", "arrive", "fin", "reset",
-  "close", "listen", "partition", "heal", "drop", "dns", "fault", "mark", "skew", "executor",
+  "clock",
+  "poll",
+  "connect",
+  "accept",
+  "established",
+  "refused",
+  "send",
+  "arrive",
+  "fin",
+  "reset",
+  "close",
+  "listen",
+  "partition",
+  "heal",
+  "drop",
+  "dns",
+  "fault",
+  "mark",
+  "skew",
+  "executor",
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 const KIND_INDEX: Record<string, number> = Object.fromEntries(TRACE_KINDS.map((k, i) => [k, i]));
@@ -45,7 +63,11 @@ export class SimTrace {
       const slot = this.count % this.keep;
       const at = slot * 5;
       const nums = this.nums;
-      nums[at] = ns; nums[at + 1] = k; nums[at + 2] = a; nums[at + 3] = b; nums[at + 4] = c;
+      nums[at] = ns;
+      nums[at + 1] = k;
+      nums[at + 2] = a;
+      nums[at + 3] = b;
+      nums[at + 4] = c;
       this.labels[slot] = label;
     }
     this.count++;
@@ -65,7 +87,9 @@ export class SimTrace {
       const at = slot * 5;
       const v = this.nums;
       const label = this.labels[slot];
-      out.push(`${(v[at] / 1e6).toFixed(3)}ms ${TRACE_KINDS[v[at + 1]]} ${v[at + 2]} ${v[at + 3]} ${v[at + 4]}${label === undefined ? "" : ` ${label}`}`);
+      out.push(
+        `${(v[at] / 1e6).toFixed(3)}ms ${TRACE_KINDS[v[at + 1]]} ${v[at + 2]} ${v[at + 3]} ${v[at + 4]}${label === undefined ? "" : ` ${label}`}`,
+      );
     }
     return out;
   }

@@ -19,8 +19,17 @@
 
 import type { FdTable } from "../fd-table.js";
 import {
-  ERRNO_ADDRINUSE, ERRNO_AGAIN, ERRNO_BADF, ERRNO_CONNREFUSED, ERRNO_CONNRESET, ERRNO_INVAL,
-  ERRNO_IO, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_PIPE, errnoName,
+  ERRNO_ADDRINUSE,
+  ERRNO_AGAIN,
+  ERRNO_BADF,
+  ERRNO_CONNREFUSED,
+  ERRNO_CONNRESET,
+  ERRNO_INVAL,
+  ERRNO_IO,
+  ERRNO_NOTCONN,
+  ERRNO_NOTSOCK,
+  ERRNO_PIPE,
+  errnoName,
 } from "../errno.js";
 import type { SockAddr } from "../socket-api.js";
 import { checkFaults, type FaultOptions } from "./sim-faults.js";
@@ -47,7 +56,12 @@ export interface NetworkOptions {
   traceKeep?: number;
 }
 
-const SYN = 0, SYNACK = 1, REFUSE = 2, DATA = 3, FIN = 4, RST = 5;
+const SYN = 0,
+  SYNACK = 1,
+  REFUSE = 2,
+  DATA = 3,
+  FIN = 4,
+  RST = 5;
 const FIRST_EPHEMERAL = 49152;
 
 /** A segment on the wire. */
@@ -55,10 +69,17 @@ class Segment implements Due {
   at = 0;
   seq = 0;
   constructor(
-    readonly net: SimWire, readonly kind: number, readonly from: SimSocket, readonly to: SimSocket | null,
-    readonly src: string, readonly dst: string, readonly data: Uint8Array | null,
+    readonly net: SimWire,
+    readonly kind: number,
+    readonly from: SimSocket,
+    readonly to: SimSocket | null,
+    readonly src: string,
+    readonly dst: string,
+    readonly data: Uint8Array | null,
   ) {}
-  fire(): void { this.net._arrive(this); }
+  fire(): void {
+    this.net._arrive(this);
+  }
 }
 
 /** Something a test scheduled for a simulated time. */
@@ -66,7 +87,9 @@ class Action implements Due {
   at = 0;
   seq = 0;
   constructor(readonly fn: () => void) {}
-  fire(): void { this.fn(); }
+  fire(): void {
+    this.fn();
+  }
 }
 
 export abstract class SimWire {
@@ -91,10 +114,15 @@ export abstract class SimWire {
   private held: Segment[] = [];
   private nextId = 1;
 
-  constructor(private readonly host: NetworkHost, options: NetworkOptions = {}) {
+  constructor(
+    private readonly host: NetworkHost,
+    options: NetworkOptions = {},
+  ) {
     const seed = options.seed;
     if (seed !== undefined && (typeof seed !== "number" || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) {
-      throw (typeof seed !== "number" ? new TypeError(`seed must be an integer, got ${typeof seed}`) : new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`));
+      throw typeof seed !== "number"
+        ? new TypeError(`seed must be an integer, got ${typeof seed}`)
+        : new RangeError(`seed must be an integer in [0, 2^32), got ${seed}`);
     }
     this.seed = seed ?? null;
     this.random = new SimRandom(seed ?? 0);
@@ -116,8 +144,10 @@ export abstract class SimWire {
     this.sockets.add(sock);
     const fd = this.host.fds.open(sock);
     this.trace.add(this.now(), "connect", sock.id, port, 0, `${src}>${dst}`);
-    if (answer.error !== null) { sock.fail(ERRNO_IO, answer.error); this.host._touch(fd); }
-    else this.send(SYN, sock, null, src, dst, null);
+    if (answer.error !== null) {
+      sock.fail(ERRNO_IO, answer.error);
+      this.host._touch(fd);
+    } else this.send(SYN, sock, null, src, dst, null);
     return fd;
   }
 
@@ -126,8 +156,10 @@ export abstract class SimWire {
     const p = port === 0 ? this.ephemeral(address) : port;
     const l = new SimListener(this, addr(address, p), Math.max(1, backlog));
     const k = `${address}|${p}`;
-    if (this.listeners.has(k)) { l.errno = ERRNO_ADDRINUSE; l.code = "EADDRINUSE"; }
-    else this.listeners.set(k, l);
+    if (this.listeners.has(k)) {
+      l.errno = ERRNO_ADDRINUSE;
+      l.code = "EADDRINUSE";
+    } else this.listeners.set(k, l);
     this.trace.add(this.now(), "listen", p, l.errno, 0, address);
     return this.host.fds.open(l);
   }
@@ -175,7 +207,10 @@ export abstract class SimWire {
     const s = this.host.fds.get(fd);
     if (!(s instanceof SimSocket)) return this.notSocket(fd);
     if (!(how >= 1 && how <= 3)) return -ERRNO_INVAL;
-    if ((how & 2) !== 0 && !s.finPending) { s.finPending = true; this.pump(s); }
+    if ((how & 2) !== 0 && !s.finPending) {
+      s.finPending = true;
+      this.pump(s);
+    }
     return 0;
   }
 
@@ -194,7 +229,8 @@ export abstract class SimWire {
 
   sockError(fd: number): string | null {
     const r = this.host.fds.get(fd);
-    if (r instanceof SimSocket || r instanceof SimListener) return r.errno === 0 ? null : r.code ?? errnoName(r.errno);
+    if (r instanceof SimSocket || r instanceof SimListener)
+      return r.errno === 0 ? null : (r.code ?? errnoName(r.errno));
     return r === undefined ? "EBADF" : null;
   }
 
@@ -222,8 +258,10 @@ export abstract class SimWire {
   /** An Error to fail an executor job with, or null to run it (scheduled and random faults). */
   takeExecutorFault(what: string): Error | null {
     let fail = false;
-    if (this.executorFaults > 0) { this.executorFaults--; fail = true; }
-    else fail = this.random.chance(this.faults.executor);
+    if (this.executorFaults > 0) {
+      this.executorFaults--;
+      fail = true;
+    } else fail = this.random.chance(this.faults.executor);
     if (!fail) return null;
     this.trace.add(this.now(), "executor", 0, 0, 0, what);
     return Object.assign(new Error(`simulated fault: executor job ${what} failed`), { code: "ESIMFAULT" });
@@ -297,11 +335,17 @@ export abstract class SimWire {
       this.trace.add(this.now(), "drop", seg.from.id, seg.kind, 0);
       return;
     }
-    const from = seg.from, to = seg.to;
+    const from = seg.from,
+      to = seg.to;
     switch (seg.kind) {
-      case SYN: this.onSyn(seg); return;
+      case SYN:
+        this.onSyn(seg);
+        return;
       case SYNACK:
-        if (from.closed) { this.send(RST, from, from.peer, seg.dst, seg.src, null); return; }
+        if (from.closed) {
+          this.send(RST, from, from.peer, seg.dst, seg.src, null);
+          return;
+        }
         if (from.state !== CONNECTING) return;
         from.state = OPEN;
         this.host._touch(from.fd);
@@ -318,7 +362,10 @@ export abstract class SimWire {
         from.inflight -= n;
         this.host._touch(from.fd); // its buffer has room again
         this.trace.add(this.now(), "arrive", from.id, n, 0);
-        if (to === null || to.errno !== 0) { this.forget(from); return; }
+        if (to === null || to.errno !== 0) {
+          this.forget(from);
+          return;
+        }
         if (to.closed) {
           // Data for a socket whose fd is closed: answered with a reset, as a kernel does.
           if (from.errno === 0 && !from.closed) this.send(RST, to, from, seg.dst, seg.src, null);
@@ -332,19 +379,28 @@ export abstract class SimWire {
       }
       case FIN:
         this.trace.add(this.now(), "fin", from.id, 0, 0);
-        if (to !== null) { to.eof = true; this.host._touch(to.fd); }
+        if (to !== null) {
+          to.eof = true;
+          this.host._touch(to.fd);
+        }
         this.forget(from);
         return;
       case RST:
         this.trace.add(this.now(), "reset", from.id, 0, 0);
-        if (to !== null && !to.closed) { to.fail(ERRNO_CONNRESET, "ECONNRESET"); this.host._touch(to.fd); }
+        if (to !== null && !to.closed) {
+          to.fail(ERRNO_CONNRESET, "ECONNRESET");
+          this.host._touch(to.fd);
+        }
         return;
     }
   }
 
   private onSyn(seg: Segment): void {
-    const client = seg.from, dst = seg.dst, port = client.remote.port;
-    const listener = this.listeners.get(`${dst}|${port}`) ?? this.listeners.get(`0.0.0.0|${port}`) ?? this.listeners.get(`::|${port}`);
+    const client = seg.from,
+      dst = seg.dst,
+      port = client.remote.port;
+    const listener =
+      this.listeners.get(`${dst}|${port}`) ?? this.listeners.get(`0.0.0.0|${port}`) ?? this.listeners.get(`::|${port}`);
     if (listener === undefined || listener.pending.length >= listener.backlog || this.takeRefusal(dst, port)) {
       this.send(REFUSE, client, client, dst, seg.src, null);
       return;
@@ -363,7 +419,8 @@ export abstract class SimWire {
     for (const k of [`${dst}|${port}`, dst]) {
       const n = this.refusals.get(k);
       if (n !== undefined && n > 0) {
-        if (n === 1) this.refusals.delete(k); else this.refusals.set(k, n - 1);
+        if (n === 1) this.refusals.delete(k);
+        else this.refusals.set(k, n - 1);
         return true;
       }
     }
@@ -383,12 +440,18 @@ export abstract class SimWire {
       if (perturb && take > 1 && this.random.chance(0.25)) take = 1 + this.random.int(take - 1);
       let piece = head;
       if (take === head.length) s.sendQueue[s.sendHead++] = undefined as unknown as Uint8Array;
-      else { piece = head.subarray(0, take); s.sendQueue[s.sendHead] = head.subarray(take); }
+      else {
+        piece = head.subarray(0, take);
+        s.sendQueue[s.sendHead] = head.subarray(take);
+      }
       s.sendQueued -= take;
       s.inflight += take;
       this.send(DATA, s, peer, s.local.address, s.remote.address, piece);
     }
-    if (s.sendQueued === 0) { s.sendQueue.length = 0; s.sendHead = 0; }
+    if (s.sendQueued === 0) {
+      s.sendQueue.length = 0;
+      s.sendHead = 0;
+    }
     if (s.sendQueued === 0 && s.finPending && !s.finSent) {
       s.finSent = true;
       this.send(FIN, s, peer, s.local.address, s.remote.address, null);
@@ -396,11 +459,21 @@ export abstract class SimWire {
   }
 
   /** Puts a segment on the link `src` → `dst`; `from` keeps the connection's segments in order. */
-  private send(kind: number, from: SimSocket, to: SimSocket | null, src: string, dst: string, data: Uint8Array | null): void {
+  private send(
+    kind: number,
+    from: SimSocket,
+    to: SimSocket | null,
+    src: string,
+    dst: string,
+    data: Uint8Array | null,
+  ): void {
     const now = this.now();
     let link: LinkState;
     if (kind === DATA) {
-      if (from.linkVersion !== this.links.version) { from.link = this.links.state(src, dst); from.linkVersion = this.links.version; }
+      if (from.linkVersion !== this.links.version) {
+        from.link = this.links.state(src, dst);
+        from.linkVersion = this.links.version;
+      }
       link = from.link!;
     } else link = this.links.state(src, dst);
     let at = now;
