@@ -1,8 +1,20 @@
 // wasio's errors, one class per asyncio exception, each with its own `name`.
+//
+// Python splits its exceptions into Exception and BaseException; asyncio treats the second kind
+// apart. Here every error is a JS `Error`, and `BaseException` marks the few that are not an
+// "Exception" in Python's sense: CancelledError, KeyboardInterrupt, SystemExit, user subclasses,
+// and a BaseExceptionGroup that holds one of them. The rules that follow from it:
+//   - KeyboardInterrupt and SystemExit raised by a task end the task with that exception and then
+//     escape the loop: `run()` (or `runUntilComplete`) throws them; an exception handler never
+//     sees them. Any other error of a callback or task is reported and the loop goes on.
+//   - a TaskGroup re-raises KeyboardInterrupt or SystemExit as it is, not inside a group;
+//   - an ExceptionGroup cannot hold a base exception (BaseExceptionGroup can).
+// Mapping of Python's built-in exceptions: ValueError is a RangeError (a TypeError when the type
+// is wrong), RuntimeError a plain Error.
 
-/** The operation was cancelled (asyncio.CancelledError). */
-export class CancelledError extends Error {
-  override name = "CancelledError";
+/** An error that is not an "Exception" in Python's sense (Python's BaseException). */
+export class BaseException extends Error {
+  override name = "BaseException";
   constructor(message?: unknown, options?: ErrorOptions) {
     super(messageText(message), options);
   }
@@ -25,6 +37,36 @@ export function messageText(message: unknown): string {
       return "<unprintable>";
     }
   }
+}
+
+/** The program was interrupted (Python's KeyboardInterrupt; `run()` throws it after SIGINT). */
+export class KeyboardInterrupt extends BaseException {
+  override name = "KeyboardInterrupt";
+}
+
+/** The program asked to exit (Python's SystemExit); `code` is the exit status. */
+export class SystemExit extends BaseException {
+  override name = "SystemExit";
+  /** The exit status (0 when none was given; Python allows any value). */
+  readonly code: unknown;
+  constructor(code: unknown = 0, message?: unknown) {
+    super(message === undefined ? code : message);
+    this.code = code;
+  }
+}
+
+/** True for KeyboardInterrupt and SystemExit: what escapes the loop and TaskGroups unwrapped. */
+export function isExitException(e: unknown): boolean {
+  try {
+    return e instanceof KeyboardInterrupt || e instanceof SystemExit;
+  } catch {
+    return false; // a Proxy whose prototype cannot be read is an ordinary error
+  }
+}
+
+/** The operation was cancelled (asyncio.CancelledError, a BaseException as in Python 3.8+). */
+export class CancelledError extends BaseException {
+  override name = "CancelledError";
 }
 
 /** A deadline passed (asyncio.TimeoutError, the builtin TimeoutError). */
@@ -105,20 +147,166 @@ export class LimitOverrunError extends Error {
   }
 }
 
-/** Several errors at once (Python's ExceptionGroup): what a TaskGroup throws. */
-export class ExceptionGroup extends AggregateError {
-  override name = "ExceptionGroup";
-  constructor(message: string, errors: Iterable<unknown>) {
-    if (typeof message !== "string") throw new TypeError(`an ExceptionGroup's message must be a string, got ${typeof message}`);
-    if (errors === null || typeof errors !== "object" && typeof errors !== "string" || typeof (errors as Iterable<unknown>)[Symbol.iterator] !== "function") {
-      throw new TypeError("an ExceptionGroup needs an iterable of errors");
-    }
-    super([...errors], message);
+// ---------------------------------------------------------------- exception groups
+//
+// Exception groups: Python's BaseExceptionGroup and ExceptionGroup, with `split`, `subgroup`,
+// `derive`, and `exceptStar`, which does for a thrown group what Python's `except*` clauses do.
+//
+// ExceptionGroup extends BaseExceptionGroup, which extends AggregateError (`errors` is the list,
+// `exceptions` its Python name). An ExceptionGroup refuses base exceptions (TypeError), as
+// Python's does; `BaseExceptionGroup.of(message, errors)` picks the narrowest class, as Python's
+// BaseExceptionGroup constructor does. Groups nest; `split` and `subgroup` keep the nesting, and
+// the groups they build are made by `derive` and carry the original's `cause` and `stack`.
+//
+// A matcher (`ErrorMatcher`) is an error class (anything whose prototype is an Error's), an array
+// of them, or a predicate. A class matches by `instanceof`; a predicate is asked about every
+// group and leaf, outermost first, as Python's is.
+
+/** What `split`, `subgroup` and `exceptStar` match with: an error class, a list of them, or a predicate. */
+export type ErrorMatcher =
+  | (abstract new (...args: any[]) => unknown)
+  | readonly (abstract new (...args: any[]) => unknown)[]
+  | ((error: unknown) => boolean);
+
+/** True for a base exception: a BaseException, or a BaseExceptionGroup that is not an ExceptionGroup. */
+export function isBaseException(e: unknown): boolean {
+  return e instanceof BaseException || (e instanceof BaseExceptionGroup && !(e instanceof ExceptionGroup));
+}
+
+/** The errors of a new group as an array: a non-empty iterable (TypeError, RangeError otherwise). */
+function errorList(errors: Iterable<unknown>): unknown[] {
+  if (errors === null || (typeof errors !== "object" && typeof errors !== "string") ||
+      typeof (errors as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new TypeError("an exception group's second argument must be an iterable of errors");
   }
-  /** The errors (alias of `errors`, as Python's `exceptions`). */
+  const list = [...errors];
+  if (list.length === 0) throw new RangeError("an exception group's second argument must be a non-empty sequence");
+  return list;
+}
+
+/** Several errors at once, base exceptions allowed (Python's BaseExceptionGroup). */
+export class BaseExceptionGroup extends AggregateError {
+  override name = "BaseExceptionGroup";
+
+  constructor(message: string, errors: Iterable<unknown>) {
+    if (typeof message !== "string") throw new TypeError(`an exception group's message must be a string, got ${typeof message}`);
+    super(errorList(errors), message);
+  }
+
+  /** A group of `errors`: an ExceptionGroup unless one of them is a base exception. */
+  static of(message: string, errors: Iterable<unknown>): BaseExceptionGroup {
+    const list = errorList(errors);
+    return list.some(isBaseException) ? new BaseExceptionGroup(message, list) : new ExceptionGroup(message, list);
+  }
+
+  /** The errors (Python's name for `errors`). */
   get exceptions(): unknown[] {
     return this.errors;
   }
+
+  /** A group like this one (same message) of other errors; subclasses override it to keep their class. */
+  derive(errors: Iterable<unknown>): BaseExceptionGroup {
+    return BaseExceptionGroup.of(this.message, errors);
+  }
+
+  /** The part of this group that matches, nesting kept; null when nothing does. */
+  subgroup(matcher: ErrorMatcher): BaseExceptionGroup | null {
+    return this.split(matcher)[0];
+  }
+
+  /** [what matches, the rest], each a group with the nesting kept, or null when empty. */
+  split(matcher: ErrorMatcher): [BaseExceptionGroup | null, BaseExceptionGroup | null] {
+    const test = toPredicate(matcher);
+    if (test(this)) return [this, null];
+    const matched: unknown[] = [];
+    const rest: unknown[] = [];
+    for (const e of this.errors) {
+      if (e instanceof BaseExceptionGroup) {
+        const [m, r] = e.split(test);
+        if (m !== null) matched.push(m);
+        if (r !== null) rest.push(r);
+      } else if (test(e)) {
+        matched.push(e);
+      } else {
+        rest.push(e);
+      }
+    }
+    return [this._derived(matched), this._derived(rest)];
+  }
+
+  /** @internal `derive(errors)` with this group's cause and stack, or null for none. */
+  _derived(errors: unknown[]): BaseExceptionGroup | null {
+    if (errors.length === 0) return null;
+    if (errors.length === this.errors.length && errors.every((e, i) => e === this.errors[i])) return this;
+    const g = this.derive(errors);
+    if ("cause" in this) g.cause = this.cause;
+    if (this.stack !== undefined) g.stack = this.stack;
+    return g;
+  }
+}
+
+/** Several errors at once, none of them a base exception (Python's ExceptionGroup): what a TaskGroup throws. */
+export class ExceptionGroup extends BaseExceptionGroup {
+  override name = "ExceptionGroup";
+
+  constructor(message: string, errors: Iterable<unknown>) {
+    super(message, errors);
+    for (const e of this.errors) {
+      if (isBaseException(e)) throw new TypeError(`Cannot nest BaseExceptions in an ExceptionGroup (${(e as Error).name})`);
+    }
+  }
+}
+
+function isErrorClass(x: unknown): boolean {
+  return typeof x === "function" && (x === Error || (x as { prototype?: unknown }).prototype instanceof Error);
+}
+
+function toPredicate(matcher: ErrorMatcher): (e: unknown) => boolean {
+  if (Array.isArray(matcher)) {
+    for (const c of matcher) if (!isErrorClass(c)) throw new TypeError("a list matcher must hold error classes only");
+    return (e) => matcher.some((c) => e instanceof c);
+  }
+  if (isErrorClass(matcher)) return (e) => e instanceof (matcher as abstract new () => unknown);
+  if (typeof matcher === "function") return matcher as (e: unknown) => boolean;
+  throw new TypeError("a matcher must be an error class, a list of error classes, or a predicate");
+}
+
+/**
+ * Handles a thrown error as a row of Python `except*` clauses: `error` (a group, or a lone error
+ * treated as a group of one) is split by each matcher in turn and the matching part passed to its
+ * handler. What no clause matched is thrown again, together with whatever the handlers threw
+ * (a group of them); returns normally when everything was handled.
+ *
+ *   try { yield* asyncWith(new TaskGroup(), body); }
+ *   catch (e) { exceptStar(e, [TimeoutError, (g) => log(g)], [RangeError, () => {}]); }
+ */
+export function exceptStar(
+  error: unknown, ...clauses: [ErrorMatcher, (group: BaseExceptionGroup) => void][]
+): void {
+  let rest: BaseExceptionGroup | null = error instanceof BaseExceptionGroup ? error : BaseExceptionGroup.of("", [error]);
+  const raised: unknown[] = [];
+  for (const clause of clauses) {
+    if (!Array.isArray(clause) || clause.length !== 2 || typeof clause[1] !== "function") {
+      throw new TypeError("exceptStar() clauses are [matcher, handler] pairs");
+    }
+    toPredicate(clause[0]); // checks the matcher even when nothing is left to match
+  }
+  for (const [matcher, handler] of clauses) {
+    if (rest === null) break;
+    const [matched, left]: [BaseExceptionGroup | null, BaseExceptionGroup | null] = rest.split(matcher);
+    rest = left;
+    if (matched === null) continue;
+    try {
+      handler(matched);
+    } catch (e) {
+      raised.push(e);
+    }
+  }
+  if (raised.length === 0) {
+    if (rest === null) return;
+    throw rest === error || error instanceof BaseExceptionGroup ? rest : (rest.errors[0] ?? rest);
+  }
+  throw BaseExceptionGroup.of("", rest === null ? raised : [...raised, rest]);
 }
 
 /** Makes a CancelledError without capturing a stack trace (cancellation is a hot path). */

@@ -9,12 +9,14 @@ import { checkHost, describe } from "./checks.js";
 import { allTasks } from "./tasks/current.js";
 import { isCoroutine, type Coroutine } from "./tasks/coroutine.js";
 import { gatherForShutdown } from "./tasks/shutdown.js";
-import type { Task } from "./tasks/task.js";
+import type { Task, TaskOptions } from "./tasks/task.js";
 import { interruptMainOnSigint, type MainInterrupt } from "./io/signals/run-sigint.js";
 
 export interface RunOptions {
   debug?: boolean;
   host?: Host;
+  /** Cancels the main task when it aborts. */
+  signal?: AbortSignal;
 }
 
 type Main<T> = Coroutine<T> | (() => Coroutine<T>);
@@ -27,6 +29,10 @@ function start<T>(main: Main<T>, options: RunOptions | undefined): [EventLoop, C
   return [new EventLoop({ host: options?.host, debug: options?.debug }), coro as Coroutine<T>];
 }
 
+function mainOptions(options: RunOptions | undefined): TaskOptions | undefined {
+  return options?.signal === undefined ? undefined : { signal: options.signal };
+}
+
 /**
  * Runs `main` on a new loop and returns (a promise of) its result; the loop is closed after. On
  * Node and Deno, SIGINT (Ctrl-C) cancels `main`, and run() then throws KeyboardInterrupt.
@@ -35,7 +41,7 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   const [loop, coro] = start(main, options);
   let sigint: MainInterrupt | null = null; // SIGINT cancels main (asyncio.run); see io/signals/run-sigint.ts
   try {
-    const task = loop.createTask(coro);
+    const task = loop.createTask(coro, mainOptions(options));
     sigint = interruptMainOnSigint(loop, task as Task<unknown>);
     return await loop.runUntilComplete<T>(task);
   } catch (error) {
@@ -58,7 +64,7 @@ export function runSync<T>(main: Main<T>, options: RunOptions & { host: Host }):
   if (!options.host.canBlock) throw new Error(`runSync() needs a host that can block; ${options.host.name} cannot (use run())`);
   const [loop, coro] = start(main, options);
   try {
-    return loop.runUntilCompleteSync<T>(loop.createTask(coro));
+    return loop.runUntilCompleteSync<T>(loop.createTask(coro, mainOptions(options)));
   } finally {
     try {
       const left = allTasks(loop);

@@ -164,14 +164,16 @@ export interface ScriptResult {
  * word WASIO in it stands for the URL of dist/wasio.js (build it first). The child is killed
  * after `ms` (then `timedOut` is true): for asserting that a process exits by itself.
  */
-export function runScript(source: string, ms = 10_000): Promise<ScriptResult> {
+export function runScript(source: string, ms = 10_000, env?: Record<string, string>): Promise<ScriptResult> {
   const dist = join(process.cwd(), "dist/wasio.js");
   assert.ok(existsSync(dist), "dist/wasio.js is missing: run node scripts/build.mjs --quiet --no-types");
   const dir = mkdtempSync(join(tmpdir(), "wasio-test-"));
   const file = join(dir, "child.mjs");
   writeFileSync(file, source.replaceAll("WASIO", JSON.stringify(pathToFileURL(dist).href).slice(1, -1)));
   const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
-  const child = spawn(process.execPath, isDeno ? ["run", "-A", "--quiet", file] : [file], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, isDeno ? ["run", "-A", "--quiet", file] : [file], {
+    stdio: ["ignore", "pipe", "pipe"], ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+  });
   let stdout = "", stderr = "", timedOut = false;
   child.stdout!.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
   child.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });

@@ -33,10 +33,13 @@ import {
 } from "../core/core.js";
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
+import { isExitException } from "../errors.js";
 import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
 import { Task, failStrandedTask, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
+import { Context, captureContext, contextsOn } from "./context.js";
+import { debugFromEnvironment, noteDebugOn } from "./debug.js";
 import { formatContext, safeString, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
@@ -56,10 +59,16 @@ export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => v
  */
 export interface EventLoop extends BaseEventLoop {}
 
+/** Options of callSoon, callLater and callAt, given before the callback. */
+export interface CallOptions {
+  /** The context the callback runs in (default: a copy of the current one). */
+  context?: Context;
+}
+
 export interface EventLoopOptions {
   /** The provider of time and readiness (default: the one for this runtime). */
   host?: Host;
-  /** Debug mode: report slow callbacks and more (see `setDebug`). */
+  /** Debug mode: report slow callbacks, coroutines never awaited, and more (see `setDebug`); default: the WASIO_DEBUG environment variable. */
   debug?: boolean;
 }
 
@@ -118,7 +127,8 @@ export class BaseEventLoop {
     if (options.host !== undefined) checkHost(options.host);
     this.ownsHost = options.host === undefined;
     this.host = options.host ?? defaultHost();
-    this.debug = Boolean(options.debug);
+    this.debug = options.debug === undefined ? debugFromEnvironment() : Boolean(options.debug);
+    if (this.debug) noteDebugOn();
     this._core = new Core(this.host);
     this.watch(this.host.wakeupFd, INTEREST_READ);
     keepShapes(this.constructor as new () => EventLoop); // the public class (a twin of the same map)
@@ -133,11 +143,14 @@ export class BaseEventLoop {
 
   /** Schedules `cb(...args)` for the next pass (FIFO). */
   callSoon(cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
-  callSoon(cb: (...args: any[]) => unknown): Handle {
-    checkCallback(cb);
+  /** The same, run in `options.context` (asyncio's `context=`) instead of a copy of the current context. */
+  callSoon(options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
+  callSoon(cb: ((...args: any[]) => unknown) | CallOptions): Handle {
+    if (typeof cb !== "function") return withCallOptions(cb, arguments, 0, (rest) => this.callSoon(...(rest as [() => void])));
     this.checkClosed();
     const h = new Handle(cb, this as unknown as EventLoop);
     if (arguments.length > 1) h._setArgs(arguments, 1);
+    if (contextsOn) captureContext(h, undefined);
     this._soon(runHandle, h);
     return h;
   }
@@ -155,9 +168,10 @@ export class BaseEventLoop {
 
   /** Schedules `cb(...args)` after `delay` ms (negative: as soon as possible). */
   callLater(delay: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
-  callLater(delay: number, cb: (...args: any[]) => unknown): TimerHandle {
+  callLater(delay: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
+  callLater(delay: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(delay, "delay");
-    checkCallback(cb);
+    if (typeof cb !== "function") return withCallOptions(cb, arguments, 1, (rest) => this.callLater(delay, ...(rest as [() => void])));
     const h = this.schedule(this.host.now() + delay, cb);
     if (arguments.length > 2) h._setArgs(arguments, 2);
     return h;
@@ -165,9 +179,10 @@ export class BaseEventLoop {
 
   /** Schedules `cb(...args)` at loop time `when` (ms). */
   callAt(when: number, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
-  callAt(when: number, cb: (...args: any[]) => unknown): TimerHandle {
+  callAt(when: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
+  callAt(when: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(when, "when");
-    checkCallback(cb);
+    if (typeof cb !== "function") return withCallOptions(cb, arguments, 1, (rest) => this.callAt(when, ...(rest as [() => void])));
     const h = this.schedule(when, cb);
     if (arguments.length > 2) h._setArgs(arguments, 2);
     return h;
@@ -177,6 +192,7 @@ export class BaseEventLoop {
     this.checkClosed();
     const h = new TimerHandle(when, cb, this as unknown as EventLoop);
     h._id = PENDING_TIMER;
+    if (contextsOn) captureContext(h, undefined);
     this.pendingTimers.push(h);
     this.liveTimers++;
     return h;
@@ -401,6 +417,10 @@ export class BaseEventLoop {
           fn(arg);
         }
       } catch (exception) {
+        if (isExitException(exception)) {
+          this.passDone(i);
+          throw exception;
+        }
         this.reportCallbackError(exception, fn!, arg);
         continue;
       }
@@ -428,6 +448,10 @@ export class BaseEventLoop {
       try {
         fn(arg);
       } catch (exception) {
+        if (isExitException(exception)) {
+          this.passDone(i);
+          throw exception;
+        }
         this.reportCallbackError(exception, fn, arg);
       }
       const took = this.host.now() - t0;
@@ -669,6 +693,7 @@ export class BaseEventLoop {
 
   setDebug(enabled: boolean): void {
     this.debug = Boolean(enabled);
+    if (this.debug) noteDebugOn();
   }
 
   getDebug(): boolean {
@@ -680,7 +705,25 @@ export class BaseEventLoop {
   }
 }
 
+/**
+ * The options form of callSoon/callLater/callAt: `args[at]` is the options, the callback and its
+ * arguments follow; schedules through `schedule` and gives the handle the context asked for.
+ */
+function withCallOptions<H extends Handle>(
+  options: unknown, args: IArguments, at: number, schedule: (rest: unknown[]) => H,
+): H {
+  if (options === null || typeof options !== "object") checkCallback(options); // throws TypeError
+  const context = (options as CallOptions).context;
+  if (context !== undefined && !(context instanceof Context)) throw new TypeError("the context option must be a Context");
+  checkCallback(args[at + 1]);
+  const h = schedule(Array.prototype.slice.call(args, at + 1));
+  if (context !== undefined) captureContext(h, context);
+  return h;
+}
+
+/** Stops the loop once the awaited future is done, unless an exit exception already broke out of it. */
 function stopLoopWhenDone(fut: Future<unknown>): void {
+  if (fut._failed && isExitException(fut._exception)) return;
   fut.getLoop().stop();
 }
 

@@ -4,6 +4,7 @@
 // handles entirely and go on the ready queue as (function, argument) pairs.
 
 import type { EventLoop } from "./event-loop.js";
+import { contextsOn, runInContextOf } from "./context.js";
 
 /** Marks "no argument" in `Handle._arg` (so zero and one-undefined arguments stay apart). */
 export const NO_ARG: unique symbol = Symbol("no argument");
@@ -90,5 +91,7 @@ export const PENDING_TIMER = -2;
 
 /** Runs a public handle from the ready queue unless it was cancelled. */
 export function runHandle(handle: Handle): void {
-  if (handle._callback !== null) handle._run();
+  if (handle._callback === null) return;
+  if (contextsOn) runInContextOf(handle, () => handle._run());
+  else handle._run();
 }

@@ -12,7 +12,8 @@
 //
 // Contract, as a generator's: nothing happens until the first `next()` (so `createTask(q.get())`
 // and a task cancelled before it starts behave as in asyncio); after it returned or threw, `next()`
-// returns done with value undefined; `throw(e)` before the first step throws `e` without running
+// throws "cannot reuse already awaited coroutine" (asyncio's RuntimeError; a generator would
+// return done with value undefined, silently); `throw(e)` before the first step throws `e` without running
 // anything; `return(v)` leaves (cleaning up a pending wait) and returns done with `v`.
 //
 // Limits: the object is reused as the result of each step, so a caller must read `value` and

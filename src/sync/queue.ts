@@ -31,7 +31,10 @@ import { Deque } from "./deque.js";
 import { addShapeMaker } from "../loop/shapes.js";
 import { Event } from "./event.js";
 import { LoopBound } from "./loop-bound.js";
+import { _getRunningLoop } from "../loop/running.js";
+import { loopAsyncIterator, type IterStep } from "../tasks/async-iteration.js";
 import { asCoroutine, fail, finish, type Op } from "./op.js";
+import { REUSED } from "../tasks/debug-coroutines.js";
 
 /**
  * A FIFO queue for passing items between tasks.
@@ -185,7 +188,7 @@ export class Queue<T = unknown> extends LoopBound {
 
   /** Marks one item taken from the queue as done; throws if called more often than items were put. */
   taskDone(): void {
-    if (this._unfinished <= 0) throw new Error("taskDone() called too many times");
+    if (this._unfinished <= 0) throw new RangeError("taskDone() called too many times");
     this._checkLoop();
     if (--this._unfinished === 0) this._finished.set();
   }
@@ -226,6 +229,28 @@ export class Queue<T = unknown> extends LoopBound {
     if (this._isShutdown) text += " shutdown";
     return text + ">";
   }
+
+  /**
+   * For `for await (const item of queue)` in async code: gets items until the queue is shut
+   * down and empty. Each step runs as a task on the queue's loop (the running one, or the one the
+   * queue was first used on); stopping early cancels a get in progress. Items are not marked
+   * done: call `taskDone()` as with `get()`.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    const loop = this._loop ?? _getRunningLoop();
+    if (loop === null) throw new Error(`${this} has no loop yet: use it on a running loop before iterating it`);
+    return loopAsyncIterator(loop, () => getOrEnd(this));
+  }
+}
+
+/** One step of a queue's iteration: the next item, or the end once it is shut down. */
+function* getOrEnd<T>(q: Queue<T>): Coroutine<IterStep<T>> {
+  try {
+    return { done: false, value: yield* q.get() };
+  } catch (e) {
+    if (e instanceof QueueShutDown) return { done: true };
+    throw e;
+  }
 }
 
 /**
@@ -248,7 +273,7 @@ class GetOp<T> implements Op {
   }
 
   next(): this {
-    if (this.done) return finish(this, undefined);
+    if (this.done) throw new Error(REUSED);
     const q = this._queue;
     const woken = this._fut;
     if (woken !== null) {
@@ -318,7 +343,7 @@ class PutOp<T> implements Op {
   }
 
   next(): this {
-    if (this.done) return finish(this, undefined);
+    if (this.done) throw new Error(REUSED);
     const q = this._queue;
     const woken = this._fut;
     if (woken !== null) {

@@ -122,7 +122,7 @@ export class BoundedSemaphore extends Semaphore {
 
   /** Gives a slot back; throws if that would make more slots than the semaphore started with. */
   override release(): void {
-    if (this._value >= this._bound) throw new Error("BoundedSemaphore released too many times");
+    if (this._value >= this._bound) throw new RangeError("BoundedSemaphore released too many times");
     super.release();
   }
 }

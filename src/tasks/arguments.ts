@@ -21,11 +21,12 @@ export function checkAwaitable(x: unknown, what = "awaitable"): void {
 /**
  * The elements of a collection of awaitables as an array (the array itself when it is one).
  * A lone Future or coroutine is refused: both are iterable, so it would otherwise be taken for
- * a collection.
+ * a collection. With `generators`, a generator object is taken for a collection (for wait(),
+ * whose elements must be futures, so a coroutine passed by mistake is caught by its first value).
  */
-export function awaitableList(aws: unknown, what: string): unknown[] {
-  if (aws instanceof Future || isCoroutine(aws)) {
-    throw new TypeError(`${what} expects a collection of awaitables, not a single ${describe(aws)}`);
+export function awaitableList(aws: unknown, what: string, generators = false): unknown[] {
+  if (aws instanceof Future || isCoroutine(aws) && !generators) {
+    throw new TypeError(`${what} expects a collection of awaitables, not a single ${aws instanceof Future ? "Future" : "coroutine"}: ${describe(aws)}`);
   }
   if (Array.isArray(aws)) return aws;
   if (aws === null || typeof aws !== "object" || typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function") {
@@ -33,3 +34,4 @@ export function awaitableList(aws: unknown, what: string): unknown[] {
   }
   return Array.from(aws as Iterable<unknown>);
 }
+

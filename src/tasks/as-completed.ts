@@ -138,12 +138,12 @@ export function asCompleted(aws: Iterable<Awaitable<unknown>>, options?: AsCompl
     checkAwaitable(a, `asCompleted() argument ${i}`);
     if (a instanceof Future) {
       if (loop === undefined) loop = a._loop;
-      else if (a._loop !== loop) throw new Error(`asCompleted(): argument ${i} belongs to a different event loop`);
+      else if (a._loop !== loop) throw new RangeError(`asCompleted(): argument ${i} belongs to a different event loop`);
     }
   }
   if (loop === undefined || list.some((a) => !(a instanceof Future))) {
     const running = getRunningLoop();
-    if (loop !== undefined && loop !== running) throw new Error("asCompleted(): the futures belong to a different event loop than the running one");
+    if (loop !== undefined && loop !== running) throw new RangeError("asCompleted(): the futures belong to a different event loop than the running one");
     loop = running;
   }
   const seen = new Set<unknown>();

@@ -12,7 +12,7 @@
 
 import type { Coroutine } from "./coroutine.js";
 import { isCoroutine } from "./coroutine.js";
-import { Future, PENDING } from "./future.js";
+import { AWAIT_CALL, Future, PENDING } from "./future.js";
 import { getRunningLoop } from "../loop/running.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../checks.js";
@@ -39,7 +39,8 @@ export class CallFuture<T> extends Future<T> {
       const task = this._loop.createTask(this._gen);
       this._runner = task;
       this._promoted = true;
-      task._addCallback(() => copyOutcome(task, this));
+      const copy = Object.assign(() => copyOutcome(task, this), { _awaiter: this }); // _awaiter: for call graphs
+      task._addCallback(copy);
     }
     super._addCallback(cb);
   }
@@ -64,8 +65,8 @@ export class CallFuture<T> extends Future<T> {
   }
 }
 
-// The brand Task._step tests instead of `instanceof CallFuture` (false on Future.prototype).
-(CallFuture.prototype as { _isCall: boolean })._isCall = true;
+// The brand Task._step tests instead of `instanceof CallFuture`.
+(CallFuture.prototype as { _awaitKind: number })._awaitKind = AWAIT_CALL;
 
 function copyOutcome<T>(from: Future<T>, to: Future<T>): void {
   if (to._state !== PENDING) return;

@@ -12,6 +12,9 @@
 // after the cancel, or after the loop closed, posts nothing. A rejection is always handled (never
 // an unhandled rejection), even when nobody waits any more.
 //
+// With a factory, `fromPromise((signal) => …)`, the factory's signal aborts when the wait ends
+// before the promise settled: the task was cancelled (reason: its CancelledError) or closed.
+//
 // Limits: a promise settles only when the host's own event loop turns, so under `runSync` (which
 // never yields to the host) a task waiting on a promise can never be woken: the blocking driver
 // reports a deadlock. Use the async `run()` (any host, VirtualHost included) for such code.
@@ -19,7 +22,9 @@
 import { getRunningLoop } from "../loop/running.js";
 import { describe } from "../checks.js";
 import type { Coroutine } from "./coroutine.js";
+import { tracked } from "./debug-coroutines.js";
 import { Future, PENDING } from "./future.js";
+import { cheapCancelledError } from "../errors.js";
 
 /** What the promise's callbacks see of the waiting coroutine. */
 interface PromiseLink {
@@ -30,24 +35,46 @@ interface PromiseLink {
   value: unknown;
 }
 
-/** Awaits the host promise `p` inside a task: returns its value or throws its rejection reason. */
-export function fromPromise<T>(p: PromiseLike<T>): Coroutine<T> {
-  if (p === null || (typeof p !== "object" && typeof p !== "function") || typeof (p as PromiseLike<T>).then !== "function") {
-    throw new TypeError(`fromPromise() needs a promise (a thenable), got ${describe(p)}`);
-  }
-  return awaitPromise(p);
+/**
+ * Awaits the host promise `p` inside a task: returns its value or throws its rejection reason.
+ * Given a factory instead, calls it (when the coroutine starts) with an AbortSignal that aborts
+ * if the wait ends before the promise settles (the task was cancelled): `fromPromise((signal) =>
+ * fetch(url, { signal }))` stops the request when the task is cancelled.
+ */
+export function fromPromise<T>(p: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Coroutine<T> {
+  if (typeof p === "function" && typeof (p as { then?: unknown }).then !== "function") return tracked(awaitFactory(p as (signal: AbortSignal) => PromiseLike<T>), "fromPromise");
+  checkThenable(p, "fromPromise() needs a promise (a thenable) or a function returning one");
+  return tracked(awaitPromise(p as PromiseLike<T>, null), "fromPromise");
 }
 
-function* awaitPromise<T>(p: PromiseLike<T>): Coroutine<T> {
+function checkThenable(p: unknown, what: string): void {
+  if (p === null || (typeof p !== "object" && typeof p !== "function") || typeof (p as PromiseLike<unknown>).then !== "function") {
+    throw new TypeError(`${what}, got ${describe(p)}`);
+  }
+}
+
+function* awaitFactory<T>(factory: (signal: AbortSignal) => PromiseLike<T>): Coroutine<T> {
+  const controller = new AbortController();
+  const p = factory(controller.signal);
+  checkThenable(p, "the fromPromise() factory must return a promise (a thenable)");
+  return yield* awaitPromise(p, controller);
+}
+
+function* awaitPromise<T>(p: PromiseLike<T>, controller: AbortController | null): Coroutine<T> {
   const loop = getRunningLoop();
   const fut = new Future<T>(loop);
   const link: PromiseLink = { fut, settled: false, ok: false, value: undefined };
   p.then((value) => settle(link, true, value), (reason) => settle(link, false, reason));
+  let error: unknown;
   try {
     return yield* fut;
+  } catch (e) {
+    error = e;
+    throw e;
   } finally {
     link.fut = null;
     link.value = undefined;
+    if (controller !== null && !link.settled) controller.abort(error ?? cheapCancelledError("the awaiting coroutine was closed"));
   }
 }
 

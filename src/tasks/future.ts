@@ -60,12 +60,17 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   /** @internal */ readonly _loop: EventLoop;
   /** @internal The loop's step count when this future last yielded itself while pending. */
   _yieldedAt = -1;
-  /** @internal True for a CallFuture (a prototype property: cheaper to test than instanceof). */
-  declare readonly _isCall: boolean;
+  /**
+   * @internal How a Task awaits this future (a prototype property: one load tells a CallFuture,
+   * a wasio future, and a subclass with its own addDoneCallback apart): AWAIT_OWN, AWAIT_CALL
+   * or AWAIT_FOREIGN.
+   */
+  declare readonly _awaitKind: number;
 
   constructor(loop?: EventLoop) {
     checkLoopArg(loop);
     this._loop = loop ?? getRunningLoop();
+    if (this.addDoneCallback !== ownAddDoneCallback) classify(Object.getPrototypeOf(this));
   }
 
   getLoop(): EventLoop {
@@ -136,6 +141,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
 
   /** Cancels a pending future and schedules its callbacks; returns false if it was done. */
   cancel(msg?: string): boolean {
+    if (this._unretrieved !== null) this._retrieved(); // asyncio: a cancel() silences the report, even when too late
     if (this._state !== PENDING) return false;
     this._state = CANCELLED;
     this._cancelMessage = msg;
@@ -259,10 +265,15 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 
   toString(): string {
-    const state = this._state === PENDING ? "pending" : this._state === CANCELLED ? "cancelled" : "finished";
+    const state = this._stateName();
     let extra = "";
     if (this._state === FINISHED) extra = this._failed ? ` exception=${describeValue(this._exception)}` : ` result=${describeValue(this._result)}`;
     return `<${this._kind()} ${state}${this._describe()}${extra}>`;
+  }
+
+  /** @internal The state word of toString. */
+  _stateName(): string {
+    return this._state === PENDING ? "pending" : this._state === CANCELLED ? "cancelled" : "finished";
   }
 
   /** @internal Extra words for toString (a task's name). */
@@ -271,7 +282,20 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 }
 
-(Future.prototype as { _isCall: boolean })._isCall = false;
+/** `_awaitKind`: a wasio future, awaited through the internal callback list. */
+export const AWAIT_OWN = 0;
+/** `_awaitKind`: a CallFuture, run on the awaiting task's own stack. */
+export const AWAIT_CALL = 1;
+/** `_awaitKind`: a subclass that overrides addDoneCallback, awaited through it. */
+export const AWAIT_FOREIGN = 2;
+
+/** Marks the prototype of a Future subclass that overrides addDoneCallback (when one of its instances is made). */
+function classify(proto: Future<unknown>): void {
+  if (!Object.hasOwn(proto, "_awaitKind")) (proto as { _awaitKind: number })._awaitKind = AWAIT_FOREIGN;
+}
+
+(Future.prototype as { _awaitKind: number })._awaitKind = AWAIT_OWN;
+const ownAddDoneCallback = Future.prototype.addDoneCallback;
 
 /** A Task waiting on a future is woken through its `_wakeup` step; plain callbacks get the future. */
 function scheduleOne(loop: EventLoop, cb: DoneCallback | object, fut: Future<unknown>): void {

@@ -174,7 +174,7 @@ export function gather(aws: Iterable<Awaitable<unknown>>, options?: GatherOption
     const a = list[i];
     if (a instanceof Future) {
       if (loop === undefined) loop = a._loop;
-      else if (a._loop !== loop) throw new Error(`gather(): argument ${i} belongs to a different event loop`);
+      else if (a._loop !== loop) throw new RangeError(`gather(): argument ${i} belongs to a different event loop`);
     } else {
       checkAwaitable(a, `gather() argument ${i}`);
       coroutines++;
@@ -182,7 +182,7 @@ export function gather(aws: Iterable<Awaitable<unknown>>, options?: GatherOption
   }
   if (coroutines > 0 || loop === undefined) {
     const running = getRunningLoop();
-    if (loop !== undefined && loop !== running) throw new Error("gather(): the futures belong to a different event loop than the running one");
+    if (loop !== undefined && loop !== running) throw new RangeError("gather(): the futures belong to a different event loop than the running one");
     loop = running;
   }
 

@@ -38,6 +38,7 @@ export function shield<T>(aw: Awaitable<T>): Future<T> {
   const outerDone = (): void => {
     if (inner._state === PENDING) inner.removeDoneCallback(innerDone);
   };
+  (innerDone as { _awaiter?: Future<T> })._awaiter = outer; // for call graphs: the outer awaits the inner
   inner.addDoneCallback(innerDone);
   outer.addDoneCallback(outerDone);
   return outer;

@@ -5,12 +5,13 @@
 import { getRunningLoop } from "../loop/running.js";
 import { checkTime } from "../checks.js";
 import type { Coroutine } from "./coroutine.js";
+import { tracked } from "./debug-coroutines.js";
 import { Future, PENDING } from "./future.js";
 
 /** Suspends the calling task for `delay` ms, then returns `result`. */
 export function sleep<T = undefined>(delay: number, result?: T): Coroutine<T> {
   checkTime(delay, "delay");
-  return delay <= 0 ? onePass(result as T) : sleepFor(delay, result as T);
+  return tracked(delay <= 0 ? onePass(result as T) : sleepFor(delay, result as T), "sleep");
 }
 
 function* onePass<T>(result: T): Coroutine<T> {

@@ -14,6 +14,10 @@
 // propagates as part of the ExceptionGroup; a CancelledError of the body (the parent was cancelled
 // from outside) aborts the group and propagates unchanged once the children are done.
 //
+// KeyboardInterrupt and SystemExit, from a child or from the body, are re-raised as they are once
+// the children are done, never inside a group; a base exception of another kind in the list makes
+// the group a BaseExceptionGroup.
+//
 // Cancellation counts stay balanced, so groups nest and work inside a timeout: a cancellation of
 // the parent that did not come from this group always survives it (if it arrived together with a
 // child failure, the ExceptionGroup wins and the parent is left with its request pending, to be
@@ -24,7 +28,7 @@
 // done callback; the live children are kept in a Set (any of them may finish first, and an abort
 // must reach the rest).
 
-import { CancelledError, ExceptionGroup } from "../errors.js";
+import { BaseExceptionGroup, CancelledError, isExitException } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { getRunningLoop } from "../loop/running.js";
 import { describe } from "../checks.js";
@@ -49,6 +53,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   readonly _tasks = new Set<Task<unknown>>();
   /** @internal Children's failures, in completion order. */
   _errors: unknown[] = [];
+  /** @internal The first KeyboardInterrupt or SystemExit seen, re-raised as it is on exit. */
+  _baseError: unknown = null;
   /** @internal What aexit awaits while children run. */
   _onCompletedFut: Future<boolean> | null = null;
 
@@ -81,6 +87,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     this._exiting = true;
     const parent = this._parentTask!;
     try {
+      if (this._baseError === null && isExitException(error)) this._baseError = error;
       let propagateCancellation: unknown = error instanceof CancelledError ? error : null;
       // The body raised, or the parent is being cancelled: stop the children.
       if (error !== undefined && !this._aborting) this._abort();
@@ -101,6 +108,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
         this._onCompletedFut = null;
       }
 
+      if (this._baseError !== null) throw this._baseError;
+
       // Take back the cancellation we sent the parent; without others pending, it is ours to swallow.
       if (this._parentCancelRequested && parent.uncancel() === 0) propagateCancellation = null;
 
@@ -115,7 +124,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
           parent.uncancel();
           parent.cancel();
         }
-        throw new ExceptionGroup("unhandled errors in a TaskGroup", this._errors);
+        throw BaseExceptionGroup.of("unhandled errors in a TaskGroup", this._errors);
       }
     } finally {
       this._parentTask = null;
@@ -138,6 +147,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
     const exc = task.exception();
     if (exc === null) return;
     this._errors.push(exc);
+    if (this._baseError === null && isExitException(exc)) this._baseError = exc;
     const parent = this._parentTask!;
     if (parent.done()) {
       this._loop!.callExceptionHandler({

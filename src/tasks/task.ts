@@ -14,17 +14,26 @@
 // Invariants: a pending task has exactly one way forward at any time: a step on the ready
 // queue, or a done callback on `_futWaiter`. Live tasks are linked into their loop's task list.
 
-import { CancelledError, InvalidStateError, cheapCancelledError } from "../errors.js";
+import { CancelledError, InvalidStateError, cheapCancelledError, isExitException } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../checks.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
-import { CANCELLED, FINISHED, Future, PENDING } from "./future.js";
+import { AWAIT_CALL, AWAIT_FOREIGN, AWAIT_OWN, CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
+import { abortTaskSignal, cancelOnAbort, isAbortSignal, signalsIssued, taskSignal } from "./task-signal.js";
+import { REUSED, isFinished, markFinished } from "./debug-coroutines.js";
+import { debugEverOn } from "../loop/debug.js";
+import { coroutineFrame, formatFrame, runningFrames, type Frame } from "./frames.js";
+import { captureContext, contextsOn, enterContextOf, leaveContext, whenContextsOn, type Context } from "../loop/context.js";
 
 export interface TaskOptions {
   /** The task's name (default "Task-N"). */
   name?: string;
+  /** Cancels the task when it aborts (at once if it already has). */
+  signal?: AbortSignal;
+  /** The context the task runs in (default: a copy of the current one). */
+  context?: Context;
 }
 
 
@@ -52,9 +61,8 @@ export class Task<T = unknown> extends Future<T> {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
     super(loop);
     this._coro = coro;
-    const name = options?.name;
-    if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
-    this._name = name ?? null;
+    this._name = options === undefined ? null : checkedName(options);
+    if (options !== undefined || contextsOn || debugEverOn) this._setUp(options);
     this._nameNumber = ++taskCounter;
     const list = this._loop._tasks;
     const head = list._nextTask;
@@ -63,6 +71,28 @@ export class Task<T = unknown> extends Future<T> {
     if (head !== null) head._prevTask = this;
     list._nextTask = this as Task<unknown>;
     this._loop._soon(firstStep, this);
+  }
+
+  /**
+   * @internal What only some tasks need at creation, before the task is linked and scheduled:
+   * debug checks, a context, a signal (kept out of the constructor, which is hot).
+   */
+  _setUp(options: TaskOptions | undefined): void {
+    if (this._loop.getDebug() && isFinished(this._coro)) throw new Error(`${REUSED}: a task already ran it to completion`);
+    if (contextsOn) captureContext(this, options?.context);
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      if (!isAbortSignal(signal)) throw new TypeError(`task signal must be an AbortSignal, got ${describe(signal)}`);
+      cancelOnAbort(this as Task<unknown>, signal);
+    }
+  }
+
+  /**
+   * An AbortSignal that aborts when this task is cancelled (at the request; the reason is a
+   * CancelledError) or done, whichever comes first: hand it to fetch() and other signal-aware APIs.
+   */
+  getSignal(): AbortSignal {
+    return taskSignal(this as Task<unknown>);
   }
 
   getName(): string {
@@ -81,6 +111,39 @@ export class Task<T = unknown> extends Future<T> {
 
   getCoro(): Coroutine<T> {
     return this._coro;
+  }
+
+  /**
+   * The task's frames, outermost first (Python's get_stack): for the running task, its functions
+   * on the JS stack; for a suspended one, its root coroutine and those it runs through `call()`
+   * (see frames.ts for what JavaScript lets us see). `limit` keeps the innermost ones.
+   */
+  getStack(options?: { limit?: number }): Frame[] {
+    return this._frames(options?.limit, 1);
+  }
+
+  /** @internal getStack's work; `skip` frames of the caller's own are left out. */
+  _frames(limit: number | undefined, skip: number): Frame[] {
+    if (limit !== undefined && (typeof limit !== "number" || !(limit >= 0))) throw new RangeError(`limit must be a non-negative number, got ${limit}`);
+    let frames: Frame[];
+    if (this._state !== PENDING) frames = [];
+    else if (this._loop._currentTask === (this as unknown)) frames = runningFrames(skip + 1).reverse();
+    else {
+      frames = [coroutineFrame(this._coro)];
+      const calls: Frame[] = [];
+      for (let c = this._top; c !== null; c = c._below) calls.push(coroutineFrame(c._gen));
+      frames.push(...calls.reverse());
+    }
+    return limit === undefined ? frames : frames.slice(Math.max(0, frames.length - limit));
+  }
+
+  /** Prints `getStack()` with a header naming the task (Python's print_stack); `write` defaults to console.error. */
+  printStack(options?: { limit?: number; write?: (text: string) => void }): void {
+    const frames = this._frames(options?.limit, 1);
+    const lines = [frames.length === 0 ? `No stack for ${this}` : `Stack for ${this} (most recent call last):`];
+    for (const f of frames) lines.push(`  ${formatFrame(f)}`);
+    if (this._futWaiter !== null) lines.push(`  awaiting ${this._futWaiter}`);
+    (options?.write ?? console.error)(lines.join("\n"));
   }
 
   /** How many cancellation requests are outstanding. */
@@ -102,8 +165,10 @@ export class Task<T = unknown> extends Future<T> {
    * resumption. Returns false if the task is already done.
    */
   override cancel(msg?: string): boolean {
+    if (this._unretrieved !== null) this._retrieved(); // as Future.cancel
     if (this._state !== PENDING) return false;
     this._numCancelsRequested++;
+    if (signalsIssued()) abortTaskSignal(this as Task<unknown>, msg);
     const waiter = this._futWaiter;
     if (waiter?.cancel(msg)) return true;
     this._mustCancel = true;
@@ -152,12 +217,7 @@ export class Task<T = unknown> extends Future<T> {
         }
         if (prevTask === null) loop._currentTask = null; // a constant store: no write barrier
         else loop._currentTask = prevTask;
-        if (e instanceof CancelledError) {
-          this._cancelledExc = e;
-          Future.prototype.cancel.call(this);
-        } else {
-          Future.prototype._fail.call(this, e);
-        }
+        this._endWithError(e);
         return;
       }
       if (r.done) {
@@ -168,13 +228,17 @@ export class Task<T = unknown> extends Future<T> {
       }
       const y = r.value;
       if (y instanceof Future) {
-        if (y._isCall && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
-          const c = y as CallFuture<unknown>;
-          c._runner = this;
-          c._below = top;
-          this._top = top = c;
-          throwing = false;
-          continue;
+        const kind = y._awaitKind;
+        if (kind !== AWAIT_OWN) {
+          if (kind === AWAIT_CALL && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
+            const c = y as CallFuture<unknown>;
+            c._runner = this;
+            c._below = top;
+            this._top = top = c;
+            throwing = false;
+            continue;
+          }
+          if (kind === AWAIT_FOREIGN) break; // not isFuture: awaited through its addDoneCallback
         }
         isFuture = true;
       }
@@ -189,6 +253,7 @@ export class Task<T = unknown> extends Future<T> {
       } else {
         Future.prototype.setResult.call(this, r.value as T);
       }
+      if (debugEverOn && loop.getDebug()) markFinished(this._coro);
       return;
     }
     const yielded = r.value;
@@ -207,8 +272,54 @@ export class Task<T = unknown> extends Future<T> {
         if (this._mustCancel && yielded.cancel(this._cancelMessage)) this._mustCancel = false;
       }
     } else {
-      this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
+      this._yieldedOther(yielded);
     }
+  }
+
+  /** @internal The coroutine threw `e`: the task ends cancelled or failed; KeyboardInterrupt and SystemExit go on up. */
+  _endWithError(e: unknown): void {
+    if (e instanceof CancelledError) {
+      this._cancelledExc = e;
+      Future.prototype.cancel.call(this);
+      return;
+    }
+    Future.prototype._fail.call(this, e);
+    if (isExitException(e)) {
+      this._retrieved(); // it is not lost: it escapes the loop
+      throw e;
+    }
+  }
+
+  /** @internal The coroutine yielded something other than nothing or a wasio future. */
+  _yieldedOther(yielded: unknown): void {
+    if (isFutureLike(yielded)) this._waitForeign(yielded as Future<unknown>);
+    else this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
+  }
+
+  /**
+   * @internal Waits on a future that is not one of wasio's own (a duck-typed one, or a subclass
+   * with its own addDoneCallback) through its public `addDoneCallback`, as asyncio does.
+   */
+  _waitForeign(fut: Future<unknown>): void {
+    const loop = this._loop;
+    let other: unknown;
+    try {
+      other = fut.getLoop();
+    } catch (e) {
+      this._throwNext(e);
+      return;
+    }
+    if (other !== loop) {
+      this._throwNext(new Error(`Task ${this} got Future ${fut} attached to a different loop`));
+      return;
+    }
+    if (fut === (this as unknown)) {
+      this._throwNext(new Error(`Task cannot await on itself: ${this}`));
+      return;
+    }
+    this._futWaiter = fut;
+    fut.addDoneCallback(foreignWaker(this as Task<unknown>, fut));
+    if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
   }
 
   /** @internal Ends the call on top of the stack with a result or an error; returns the new top. */
@@ -262,6 +373,10 @@ export class Task<T = unknown> extends Future<T> {
     return "Task";
   }
 
+  override _stateName(): string {
+    return this._numCancelsRequested > 0 && this._state === PENDING ? "cancelling" : super._stateName();
+  }
+
   override _describe(): string {
     return ` name=${JSON.stringify(this.getName())}`;
   }
@@ -283,8 +398,45 @@ export function failStrandedTask(fn: unknown, arg: unknown, exception: unknown):
   return true;
 }
 
+/** The name option, checked (with the options object). */
+function checkedName(options: TaskOptions): string | null {
+  if (options === null || typeof options !== "object") throw new TypeError(`task options must be an object, got ${describe(options)}`);
+  const name = options.name;
+  if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
+  return name ?? null;
+}
+
+/** A step scheduled for a task that is done (someone called Future's setResult on it) is an error, reported once. */
 function firstStep(task: Task<unknown>): void {
-  if (task._state === PENDING) task._step(undefined, false);
+  task._step(undefined, false);
+}
+
+/** The done callback that wakes `task` when the foreign future `fut` it waits on is done. */
+function foreignWaker(task: Task<unknown>, fut: Future<unknown>): (f: unknown) => void {
+  return () => {
+    if (task._futWaiter !== fut || task._state !== PENDING) return;
+    let exc: unknown;
+    let failed = false;
+    try {
+      fut.result();
+    } catch (e) {
+      exc = e;
+      failed = true;
+    }
+    task._step(exc, failed);
+  };
+}
+
+/**
+ * True for an object that follows asyncio's future protocol (asyncio.isfuture): a wasio Future, or
+ * anything with `getLoop`, `addDoneCallback`, `done`, `result`, `exception` and `cancel` methods.
+ */
+export function isFutureLike(x: unknown): boolean {
+  if (x instanceof Future) return true;
+  if (x === null || typeof x !== "object") return false;
+  const f = x as Record<string, unknown>;
+  return typeof f.getLoop === "function" && typeof f.addDoneCallback === "function" && typeof f.done === "function" &&
+    typeof f.result === "function" && typeof f.exception === "function" && typeof f.cancel === "function";
 }
 
 function throwStep(task: Task<unknown>): void {
@@ -303,6 +455,20 @@ function wakeStep(task: Task<unknown>): void {
 function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {
   if (pair[0]._state === PENDING) pair[0]._wakeup(pair[1]);
 }
+
+// Once the program uses context variables, every step runs in its task's context: the step is
+// wrapped then (once), so programs that never use them pay nothing per step.
+whenContextsOn(() => {
+  const step = Task.prototype._step;
+  Task.prototype._step = function stepInContext(this: Task<unknown>, exc: unknown, throwing: boolean): void {
+    const prev = enterContextOf(this);
+    try {
+      step.call(this, exc, throwing);
+    } finally {
+      leaveContext(prev);
+    }
+  };
+});
 
 function* shapeCoroutine(): Coroutine<void> {}
 

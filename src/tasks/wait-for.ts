@@ -10,6 +10,7 @@
 // TimeoutError if it was cancelled (a coroutine is cancelled before it ever runs). A null
 // timeout waits forever.
 
+import { tracked } from "./debug-coroutines.js";
 import { CancelledError, TimeoutError } from "../errors.js";
 import { getRunningLoop } from "../loop/running.js";
 import { checkAwaitable, checkTimeout } from "./arguments.js";
@@ -23,7 +24,7 @@ import { timeout } from "./timeout.js";
 export function waitFor<T>(aw: Awaitable<T>, ms: number | null): Coroutine<T> {
   checkAwaitable(aw, "waitFor() awaitable");
   checkTimeout(ms, "timeout");
-  return ms !== null && ms !== undefined && ms <= 0 ? waitExpired(aw) : waitWithin(aw, ms ?? null);
+  return tracked(ms !== null && ms !== undefined && ms <= 0 ? waitExpired(aw) : waitWithin(aw, ms ?? null), "waitFor");
 }
 
 function* waitWithin<T>(aw: Awaitable<T>, ms: number | null): Coroutine<T> {

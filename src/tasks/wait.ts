@@ -7,6 +7,7 @@
 // or when `timeout` ms have passed (no TimeoutError: the unfinished ones are simply in `pending`).
 // The futures are never cancelled by wait, and cancelling the waiting task leaves them alone.
 //
+// Any iterable of futures is accepted, generators included (their values are taken at the call).
 // As in asyncio 3.11+, coroutines are refused (wrap them in tasks: wait could not give them back),
 // and an empty collection is an error (RangeError here, ValueError there). Duplicates count once.
 // Every done callback goes through the loop, so a wait on futures that are all done already still
@@ -18,6 +19,7 @@ import { getRunningLoop } from "../loop/running.js";
 import { describe } from "../checks.js";
 import { awaitableList, checkTimeout } from "./arguments.js";
 import { isCoroutine, type Coroutine } from "./coroutine.js";
+import { tracked } from "./debug-coroutines.js";
 import { CANCELLED, Future, PENDING } from "./future.js";
 
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
@@ -46,15 +48,15 @@ export function wait<F extends Future<unknown>>(
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     throw new RangeError(`Invalid returnWhen value: ${returnWhen}`);
   }
-  const list = awaitableList(fs, "wait()");
+  const list = awaitableList(fs, "wait()", true);
   if (list.length === 0) throw new RangeError("Set of Tasks/Futures is empty.");
   const set = new Set<F>();
   for (const f of list) {
     if (isCoroutine(f)) throw new TypeError("Passing coroutines is forbidden, use tasks explicitly.");
-    if (!(f instanceof Future)) throw new TypeError(`wait() expects Futures or Tasks, got ${describe(f)}`);
+    if (!(f instanceof Future)) throw new TypeError(`wait() expects Futures or Tasks, got ${describe(f)}${f === undefined ? " (a coroutine was passed where an iterable of tasks was expected?)" : ""}`);
     set.add(f as F);
   }
-  return waitSet(set, timeout, returnWhen);
+  return tracked(waitSet(set, timeout, returnWhen), "wait");
 }
 
 /** The state one wait shares with its done callback. */

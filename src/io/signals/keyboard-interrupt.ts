@@ -1,12 +1,3 @@
-// KeyboardInterrupt: what `run()` throws when SIGINT (Ctrl-C) cancelled its main task and the main
-// task ended by that cancellation — Python's KeyboardInterrupt out of asyncio.run.
+// KeyboardInterrupt is one of the base exceptions (errors.ts); signals re-export it from here.
 
-import { messageText } from "../../errors.js";
-
-/** The program was interrupted by SIGINT (Ctrl-C). */
-export class KeyboardInterrupt extends Error {
-  override name = "KeyboardInterrupt";
-  constructor(message?: string) {
-    super(messageText(message));
-  }
-}
+export { KeyboardInterrupt } from "../../errors.js";

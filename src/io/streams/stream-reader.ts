@@ -16,6 +16,13 @@ import { getRunningLoop } from "../../loop/running.js";
 import { checkLoopArg, describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
+import { loopAsyncIterator, type IterStep } from "../../tasks/async-iteration.js";
+
+/** One step of a reader's iteration: the next line, or the end at EOF. */
+function* nextLine(reader: StreamReader): Coroutine<IterStep<Uint8Array>> {
+  const line = yield* reader.readline();
+  return line.length === 0 ? { done: true } : { done: false, value: line };
+}
 
 /** asyncio's default buffer limit: 64 KiB. */
 export const DEFAULT_LIMIT = 64 * 1024;
@@ -222,6 +229,15 @@ export class StreamReader {
    * Reads one line, "\n" included; at EOF, what is left (possibly empty). A line longer than the
    * limit throws a RangeError (asyncio's ValueError) after dropping it from the buffer.
    */
+  /**
+   * For `for await (const line of reader)` in async code: the lines (separator included, the last
+   * one maybe without) until EOF, as asyncio's `async for line in reader`. Each step runs as a
+   * task on the reader's loop; stopping early cancels a read in progress (nothing is lost).
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Uint8Array> {
+    return loopAsyncIterator(this.loop, () => nextLine(this));
+  }
+
   *readline(): Coroutine<Uint8Array> {
     try {
       return yield* this.readUntilSep(NEWLINE);
