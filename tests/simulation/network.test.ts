@@ -24,6 +24,14 @@ function* echo(r: StreamReader, w: StreamWriter): Coroutine<void> {
   w.close();
 }
 
+/** An echo handler that first records the client's address in `seen`. */
+function recordingEcho(seen: string[]) {
+  return function* (r: StreamReader, w: StreamWriter): Coroutine<void> {
+    seen.push((w.getExtraInfo("peername") as { address: string }).address);
+    yield* echo(r, w);
+  };
+}
+
 test("a client and a server talk over simulated addresses with no real socket, in simulated time", () => {
   const host = new VirtualHost();
   host.network.link("10.0.0.100", "10.0.0.1", { latency: 5 });
@@ -191,14 +199,7 @@ test("several simulated clients reach one server, each from its own address", ()
   const peers = runSync(
     function* () {
       const seen: string[] = [];
-      const server = yield* startServer(
-        function* (r, w) {
-          seen.push((w.getExtraInfo("peername") as { address: string }).address);
-          yield* echo(r, w);
-        },
-        "10.0.0.1",
-        7000,
-      );
+      const server = yield* startServer(recordingEcho(seen), "10.0.0.1", 7000);
       for (const from of ["10.0.1.1", "10.0.1.2", "10.0.1.3"]) {
         host.network.clientAddress = from;
         const [r, w] = yield* openConnection("10.0.0.1", 7000);
@@ -219,14 +220,7 @@ test("onHost runs tasks as different simulated hosts at once, each connecting fr
   const out = runSync(
     function* () {
       const seen: string[] = [];
-      const server = yield* startServer(
-        function* (r, w) {
-          seen.push((w.getExtraInfo("peername") as { address: string }).address);
-          yield* echo(r, w);
-        },
-        "10.0.0.1",
-        7000,
-      );
+      const server = yield* startServer(recordingEcho(seen), "10.0.0.1", 7000);
       function* client(tag: string): Coroutine<string> {
         const [r, w] = yield* openConnection("10.0.0.1", 7000);
         w.write(`${tag}\n`);
