@@ -1,4 +1,4 @@
-// The WASI preview1 errno values wasio uses (the one table: hosts, the core's face, streams), and
+// The WASI preview1 errno values wasio uses (the one table: hosts, the core's face, streams, the WASI guest), and
 // the names errors carry (`code`). Host sockets report failures as Node error codes ("ECONNREFUSED"); the data path speaks WASI
 // numbers (sockRecv returns -15 for a reset connection), and `errnoName` turns them back into the
 // POSIX name users see. Codes WASI has no number for (DNS failures such as "ENOTFOUND") travel as
