@@ -171,7 +171,7 @@ export type ErrorMatcher =
   | ((error: unknown) => boolean);
 
 /** True for a base exception: a BaseException, or a BaseExceptionGroup that is not an ExceptionGroup. */
-export function isBaseException(e: unknown): boolean {
+function isBaseException(e: unknown): boolean {
   return e instanceof BaseException || (e instanceof BaseExceptionGroup && !(e instanceof ExceptionGroup));
 }
 
