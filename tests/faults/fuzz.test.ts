@@ -17,7 +17,6 @@ import { runSync } from "../../src/run.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { isCoroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
-import { Task } from "../../src/tasks/task.js";
 import { wait } from "../../src/tasks/wait.js";
 import { rng } from "../core/test-provider.js";
 

@@ -15,7 +15,7 @@ import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
-import { bounded, now, recordErrors, runVirtual } from "../helpers.js";
+import { bounded, now, runVirtual } from "../helpers.js";
 
 // ------------------------------------------------------------------ a wait the provider ends early
 
