@@ -22,10 +22,11 @@ export interface FileEntry {
   /** Host fd of an open file (-1 for a directory). */
   hostFd: number;
   pos: number;
-  append: boolean;
   /** The guest's name of a preopened directory, or null. */
   preopen: string | null;
+  /** Always false: files and directories never block (read by the worker for every fd). */
   nonblock: boolean;
+  /** WASI fdflags as the guest set them (FDFLAG_APPEND: every write goes to the end). */
   fdFlags: number;
 }
 
@@ -54,7 +55,7 @@ export class GuestFiles {
   preopen(hostPath: string, guestPath: string): void {
     const root = nodePath.resolve(hostPath);
     if (!fs.statSync(root).isDirectory()) throw new Error(`--dir ${hostPath}: not a directory`);
-    this.fds.push({ kind: "dir", hostPath: root, root, hostFd: -1, pos: 0, append: false, preopen: guestPath, nonblock: false, fdFlags: 0 });
+    this.fds.push({ kind: "dir", hostPath: root, root, hostFd: -1, pos: 0, preopen: guestPath, nonblock: false, fdFlags: 0 });
   }
 
   private entry(fd: number): FileEntry | undefined {
@@ -114,7 +115,7 @@ export class GuestFiles {
       if ((oflags & O_DIRECTORY) && (st === null || !st.isDirectory())) return ERRNO_NOTDIR;
       if (st !== null && st.isDirectory()) {
         if ((oflags & O_TRUNC) || (rights & RIGHT_FD_WRITE && oflags & O_CREAT)) return ERRNO_ISDIR;
-        const fd = this.newFd({ kind: "dir", hostPath: r.path, root: r.dir.root, hostFd: -1, pos: 0, append: false, preopen: null, nonblock: false, fdFlags: fdflags });
+        const fd = this.newFd({ kind: "dir", hostPath: r.path, root: r.dir.root, hostFd: -1, pos: 0, preopen: null, nonblock: false, fdFlags: fdflags });
         this.view().setUint32(out, fd, true);
         return 0;
       }
@@ -127,7 +128,7 @@ export class GuestFiles {
         if (!write || (err as { code?: string }).code !== "EACCES") throw err;
         hostFd = fs.openSync(r.path, fs.constants.O_RDONLY); // read-only file opened with every right
       }
-      const fd = this.newFd({ kind: "file", hostPath: r.path, root: r.dir.root, hostFd, pos: 0, append: (fdflags & FDFLAG_APPEND) !== 0, preopen: null, nonblock: false, fdFlags: fdflags });
+      const fd = this.newFd({ kind: "file", hostPath: r.path, root: r.dir.root, hostFd, pos: 0, preopen: null, nonblock: false, fdFlags: fdflags });
       this.view().setUint32(out, fd, true);
       return 0;
     } catch (err) {
@@ -154,7 +155,7 @@ export class GuestFiles {
   write(e: FileEntry, vecs: [number, number][], out: number, at: number): number {
     if (e.kind === "dir") return ERRNO_ISDIR;
     const mem = this.mem();
-    let total = 0, pos = at >= 0 ? at : e.append ? fs.fstatSync(e.hostFd).size : e.pos;
+    let total = 0, pos = at >= 0 ? at : (e.fdFlags & FDFLAG_APPEND) !== 0 ? fs.fstatSync(e.hostFd).size : e.pos;
     try {
       for (const [ptr, len] of vecs) {
         const n = fs.writeSync(e.hostFd, mem, ptr, len, pos);
@@ -192,7 +193,6 @@ export class GuestFiles {
 
   setFlags(e: FileEntry, flags: number): number {
     e.fdFlags = flags;
-    e.append = (flags & FDFLAG_APPEND) !== 0;
     return 0;
   }
 
