@@ -25,14 +25,16 @@ export class BaseException extends Error {
  * conversion fails (a Symbol, a throwing `toString`) is described instead of breaking the cancel.
  */
 export function messageText(message: unknown): string {
-  if (message === undefined || message === null) return "";
-  if (typeof message === "string") return message;
-  if (typeof message === "symbol") return message.toString();
+  return message === undefined || message === null ? "" : safeString(message);
+}
+
+/** `String(x)`, or a description of what x is when that throws. Never throws. */
+export function safeString(x: unknown): string {
   try {
-    return String(message);
+    return String(x);
   } catch {
     try {
-      return `<unprintable ${Object.prototype.toString.call(message)}>`;
+      return `<unprintable ${Object.prototype.toString.call(x)}>`;
     } catch {
       return "<unprintable>";
     }
@@ -169,7 +171,7 @@ export type ErrorMatcher =
   | ((error: unknown) => boolean);
 
 /** True for a base exception: a BaseException, or a BaseExceptionGroup that is not an ExceptionGroup. */
-export function isBaseException(e: unknown): boolean {
+function isBaseException(e: unknown): boolean {
   return e instanceof BaseException || (e instanceof BaseExceptionGroup && !(e instanceof ExceptionGroup));
 }
 

@@ -30,6 +30,7 @@ const WORKLOADS = [
   "w6-echo", // TCP echo, wasio streams server vs Node net server, one Node load client
   "fd-scaling", // one busy connection beside 10 / 1,000 / 10,000 idle registered fds
   "w7-wasi-echo", // the C echo server under `wasio run` (Node, Deno) vs the same C compiled by gcc
+  "sim-echo", // the simulated network: 10 / 100 / 1,000 connections, simulated s per real s
 ];
 // Workloads that are not run a second time under Deno: w7 runs its guest under Deno itself.
 const NODE_ONLY = new Set(["w7-wasi-echo"]);
