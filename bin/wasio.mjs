@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // wasio run [--env K=V]… [--dir HOST::GUEST]… [--tcplisten HOST:PORT]… [-S tcplisten=HOST:PORT]
 //           MODULE.wasm [ARGS…]
-// Runs a WASI preview1 command on wasio's loop (Node ≥ 20, or `deno run -A bin/wasio.mjs run …`).
+// Runs a WASI preview1 command on wasio's loop (Node ≥ 20.16, or `deno run -A bin/wasio.mjs run …`).
 // Exit status: the module's proc_exit code (0 when _start returns), 134 after a trap, 1 when the
 // module cannot run, 2 for a bad command line, 130 after Ctrl-C (SIGINT stops the module).
 

@@ -23,6 +23,7 @@ export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
 export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup
 export * from "./sync/index.js"; // locks, events, conditions, semaphores, barriers, queues
 export * from "./io/index.js"; // streams, DNS, executor, signals
+export * from "./simulation/index.js"; // explore, replay, waitAllTasksBlocked, onHost (deterministic simulation)
 // Interop and debugging: AbortSignal, context variables, events, async iteration, race.
 export { ContextVar, Context, Token, copyContext, LookupError } from "./loop/context.js";
 export type { CallOptions } from "./loop/event-loop.js";

@@ -1,5 +1,5 @@
 // Helpers shared by the test suites (this file is not a suite: the runner only picks up
-// *.test.ts). Each one is small and does exactly what the suites used to define for themselves.
+// *.test.ts). Each one is small; a suite that needs one imports it instead of defining its own.
 
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";

@@ -23,7 +23,7 @@
 // poll returns POLL_WOULD_BLOCK_FOREVER (-16, WASI EDEADLK) without calling the provider.
 
 import { grow, nextCapacity } from "./buffers";
-import { CLOCK_MONOTONIC, ERRNO_DEADLK, EVENTTYPE_CLOCK, fdCheck, monotonicMs, poll_oneoff } from "./wasi";
+import { CLOCK_MONOTONIC, ERRNO_BADF, ERRNO_DEADLK, ERRNO_PERM, EVENTTYPE_CLOCK, fdCheck, monotonicMs, poll_oneoff } from "./wasi";
 import { STICKY, SUBSCRIPTION, fdSubCount, makeSticky, stickyCount, stickyPtr, subsPtr } from "./interest";
 import { timerNext, timerPopExpired } from "./timers";
 import { READY_READ, READY_WRITE } from "./ready";
@@ -35,8 +35,6 @@ export const POLL_WOULD_BLOCK_FOREVER: i32 = -ERRNO_DEADLK;
 const EVENT: usize = 32;
 const CLOCK_USERDATA: u64 = 0xffff_ffff_ffff_ffff;
 const MAX_TIMEOUT_NS: f64 = 4.0e18; // ~127 years: "forever" for a clock subscription
-const ERRNO_BADF: i32 = 8;
-const ERRNO_PERM: i32 = 63;
 const NOT_BLAMED: i32 = -1;
 
 let eventsPtr: usize = 0;

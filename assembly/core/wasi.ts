@@ -10,6 +10,7 @@ export const EVENTTYPE_FD_WRITE: u8 = 2;
 export const ERRNO_BADF: i32 = 8;
 export const ERRNO_DEADLK: i32 = 16;
 export const ERRNO_INVAL: i32 = 28;
+export const ERRNO_PERM: i32 = 63;
 /** WASI `clockid` of the monotonic clock. */
 export const CLOCK_MONOTONIC: u32 = 1;
 

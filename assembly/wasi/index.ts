@@ -5,9 +5,8 @@
 // Limits: one scratch area, so these are not reentrant (wasm is single-threaded: that is fine);
 // strings are written as UTF-8.
 
+export { ERRNO_BADF, ERRNO_PERM } from "../core/wasi";
 export const ERRNO_AGAIN: i32 = 6;
-export const ERRNO_BADF: i32 = 8;
-export const ERRNO_PERM: i32 = 63;
 export const FDFLAGS_NONBLOCK: u16 = 4;
 export const SDFLAGS_WR: u8 = 2;
 

@@ -18,6 +18,8 @@ const WASIO = process.env.WASIO_BENCH_MODULE
   ? pathToFileURL(process.env.WASIO_BENCH_MODULE)
   : new URL("../../dist/wasio.js", import.meta.url);
 const DEFAULT_ROUNDS = 7;
+/** The runtime this process is: "Node" or "Deno" (all.mjs runs every workload under both). */
+export const RUNTIME = typeof globalThis.Deno === "undefined" ? "Node" : "Deno";
 const SLOW_ROUND_MS = 5000; // a round slower than this cuts the default rounds to SLOW_ROUNDS
 const SLOW_ROUNDS = 3;
 
@@ -149,7 +151,7 @@ export async function compare({ name, group = name, metric = "", unit, a, b, rou
   }
   if (ratio !== null) console.log(`   ratio ${ra.label}/${rb.label} = ${ratio.toFixed(2)}`);
   if (note) console.log(`   note: ${note}`);
-  return { name, group, metric, unit, better, rounds: Math.max(ra?.samples.length ?? 0, rb?.samples.length ?? 0), note, a: ra, b: rb, ratio, date: new Date().toISOString().slice(0, 10), machine: machine() };
+  return { runtime: RUNTIME, name, group, metric, unit, better, rounds: Math.max(ra?.samples.length ?? 0, rb?.samples.length ?? 0), note, a: ra, b: rb, ratio, date: new Date().toISOString().slice(0, 10), machine: machine() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,16 +191,22 @@ on both alike. The figure for each side is the **median** of its rounds (7 by de
 takes longer than 5 s), and the **ratio** is wasio's median divided by Node's: for times and bytes
 below 1 means wasio is ahead, for rates (\`…/s\`) above 1 does. Each workload runs in a fresh
 \`node --expose-gc\` process. Delays come from one seeded PRNG, so both sides see the same sequence.
+Then the same workload runs again under Deno (the project's own, \`deno run -A --v8-flags=--expose-gc\`):
+wasio on Deno against the same idiomatic script run by Deno (its own promises and timers), in the
+Deno columns.
 
 The workloads live in \`scripts/bench/\`, one per file, each with a comment saying what it measures.
 Run them all with \`npm run bench\` (or \`node scripts/bench/all.mjs [names…]\`), or one alone with
-\`node --expose-gc scripts/bench/<name>.mjs [--quick] [--rounds N] [--write]\`. The sections below are
+\`node --expose-gc scripts/bench/<name>.mjs [--quick] [--rounds N] [--write]\` (or
+\`npx deno run -A --v8-flags=--expose-gc scripts/bench/<name>.mjs …\` for Deno's columns alone;
+\`--no-deno\` to \`all.mjs\` runs Node alone). The sections below are
 rewritten by those commands; edit outside the \`<!-- bench:… -->\` markers only.
 `;
 
 function machine() {
   const cpus = os.cpus();
-  return `${cpus[0]?.model ?? "unknown CPU"} ×${cpus.length}, ${os.platform()}-${os.arch()}, Node ${process.version}`;
+  const runtime = RUNTIME === "Deno" ? `Deno ${globalThis.Deno.version.deno}` : `Node ${process.version}`;
+  return `${cpus[0]?.model ?? "unknown CPU"} ×${cpus.length}, ${os.platform()}-${os.arch()}, ${runtime}`;
 }
 
 export function fmt(x) {
@@ -209,22 +217,33 @@ export function fmt(x) {
 
 const cell = (s) => String(s).replaceAll("|", "\\|");
 
+/**
+ * One table: a row per workload, with the figures of each runtime that ran it side by side (on
+ * Deno, the baseline is the same idiomatic script run by Deno); "—" where a runtime did not run.
+ */
 function section(name, results, command) {
   const A = results[0].a?.label ?? "wasio";
   const B = results[0].b?.label ?? "Node";
-  const rows = results.map((r) => {
+  const rows = [];
+  for (const r of results) {
+    const row = rows.find((x) => x.name === r.name) ?? rows[rows.push({ name: r.name, first: r }) - 1];
+    row[r.runtime ?? "Node"] = r;
+  }
+  const figures = (r) => r ? [fmt(r.a?.median), fmt(r.b?.median), r.ratio === null ? "—" : r.ratio.toFixed(2)] : ["—", "—", "—"];
+  const lines = rows.map(({ first: r, Node, Deno }) => {
     const what = `${r.name}: ${r.metric ? r.metric + ", " : ""}${r.unit}, ${r.better} is better`;
-    const ratio = r.ratio === null ? "—" : r.ratio.toFixed(2);
-    return `| ${[what, fmt(r.a?.median), fmt(r.b?.median), ratio, r.rounds, r.date, r.machine, `\`${command}\``].map(cell).join(" | ")} |`;
+    const machines = [...new Set([Node, Deno].filter(Boolean).map((x) => x.machine))].join("; ");
+    const rounds = [Node, Deno].filter(Boolean).map((x) => x.rounds).join(" / ");
+    return `| ${[what, ...figures(Node), ...figures(Deno), rounds, r.date, machines, `\`${command}\``].map(cell).join(" | ")} |`;
   });
-  const notes = results.filter((r) => r.note).map((r) => `\n${r.name}: ${r.note}.`);
+  const notes = results.filter((r) => r.note).map((r) => `\n${r.name} (${r.runtime ?? "Node"}): ${r.note}.`);
   return [
     `<!-- bench:${name} -->`,
     `### ${name}`,
     "",
-    `| workload | ${A} median | ${B} median | ratio ${A}/${B} | rounds | date | machine | command |`,
-    "|---|---:|---:|---:|---:|---|---|---|",
-    ...rows,
+    `| workload | Node: ${A} | Node: ${B} | Node: ratio | Deno: ${A} | Deno: ${B} (run by Deno) | Deno: ratio | rounds | date | machine | command |`,
+    "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+    ...lines,
     ...notes,
     `<!-- /bench:${name} -->`,
   ].join("\n");

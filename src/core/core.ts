@@ -57,7 +57,7 @@ function fdPresent(_fd: number, _stat: number): number {
 let compiled: WebAssembly.Module | null = null;
 
 /** The compiled core module (compiled on first use). */
-export function coreModule(): WebAssembly.Module {
+function coreModule(): WebAssembly.Module {
   if (compiled === null) compiled = new WebAssembly.Module(coreBytes as Uint8Array<ArrayBuffer>);
   return compiled;
 }

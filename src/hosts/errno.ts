@@ -1,4 +1,4 @@
-// The WASI preview1 errno values wasio uses (the one table: hosts, the core's face, streams), and
+// The WASI preview1 errno values wasio uses (the one table: hosts, the core's face, streams, the WASI guest), and
 // the names errors carry (`code`). Host sockets report failures as Node error codes ("ECONNREFUSED"); the data path speaks WASI
 // numbers (sockRecv returns -15 for a reset connection), and `errnoName` turns them back into the
 // POSIX name users see. Codes WASI has no number for (DNS failures such as "ENOTFOUND") travel as
@@ -39,6 +39,15 @@ export const ERRNO_ACCES = 2;
 export const ERRNO_TIMEDOUT = 73;
 /** The largest WASI preview1 errno (ENOTCAPABLE). */
 export const ERRNO_MAX = 76;
+// File system errnos (a WASI guest's preopened directories).
+export const ERRNO_EXIST = 20;
+export const ERRNO_ISDIR = 31;
+export const ERRNO_LOOP = 32;
+export const ERRNO_NAMETOOLONG = 37;
+export const ERRNO_NOTDIR = 54;
+export const ERRNO_NOTEMPTY = 55;
+export const ERRNO_SPIPE = 70;
+export const ERRNO_NOTCAPABLE = 76;
 
 /** WASI errno number → POSIX name, for the errno values above. */
 const NAMES: Record<number, string> = {
@@ -75,6 +84,14 @@ const NAMES: Record<number, string> = {
   [ERRNO_PERM]: "EPERM",
   [ERRNO_PIPE]: "EPIPE",
   [ERRNO_TIMEDOUT]: "ETIMEDOUT",
+  [ERRNO_EXIST]: "EEXIST",
+  [ERRNO_ISDIR]: "EISDIR",
+  [ERRNO_LOOP]: "ELOOP",
+  [ERRNO_NAMETOOLONG]: "ENAMETOOLONG",
+  [ERRNO_NOTDIR]: "ENOTDIR",
+  [ERRNO_NOTEMPTY]: "ENOTEMPTY",
+  [ERRNO_SPIPE]: "ESPIPE",
+  [ERRNO_NOTCAPABLE]: "ENOTCAPABLE",
 };
 
 const NUMBERS: Record<string, number> = {};

@@ -11,7 +11,7 @@
 //     wait is an ordinary setTimeout.
 
 /** The tail of a wait served by MessageChannel turns in a browser (ms). */
-export const SHORT_WAIT_MS = 5;
+const SHORT_WAIT_MS = 5;
 
 interface Pending {
   at: number;

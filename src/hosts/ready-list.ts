@@ -11,7 +11,8 @@
 //
 // Limits: only for wasio's own core (it relies on the core's userdata convention and on the
 // loop mirroring every interest change); every resource must report its changes, or it is
-// never seen ready. Hosts without that guarantee (VirtualHost) scan every subscription.
+// never seen ready. A host with resources that do not report (the VirtualHost's pipes) must have
+// them checked on every poll (src/hosts/sim/sim-ready-list.ts).
 
 import type { FdTable } from "./fd-table.js";
 import { ERRNO_BADF, ERRNO_SUCCESS } from "./errno.js";

@@ -33,14 +33,14 @@ import {
 } from "../core/core.js";
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
-import { isExitException } from "../errors.js";
+import { isExitException, safeString } from "../errors.js";
 import { Future, reportUnretrieved, type Unretrieved } from "../tasks/future.js";
 import { Task, failStrandedTask, type TaskOptions } from "../tasks/task.js";
 import type { Awaitable, Coroutine } from "../tasks/coroutine.js";
 import { ensureFuture } from "../tasks/ensure-future.js";
 import { Context, captureContext, contextsOn } from "./context.js";
 import { debugFromEnvironment, noteDebugOn } from "./debug.js";
-import { formatContext, safeString, type ExceptionContext } from "./exception-context.js";
+import { formatContext, type ExceptionContext } from "./exception-context.js";
 import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";

@@ -1,6 +1,7 @@
 // What an exception handler receives (asyncio's "context" dict), and the default handler's way
 // of printing it.
 
+import { safeString } from "../errors.js";
 import type { Handle } from "./handle.js";
 
 export interface ExceptionContext {
@@ -44,18 +45,5 @@ function safeGet(obj: unknown, key: string, unreadable: unknown = "<unreadable>"
     return (obj as Record<string, unknown>)[key];
   } catch {
     return unreadable;
-  }
-}
-
-/** `String(x)`, or a description of what x is when that throws. Never throws. */
-export function safeString(x: unknown): string {
-  try {
-    return String(x);
-  } catch {
-    try {
-      return `<unprintable ${Object.prototype.toString.call(x)}>`;
-    } catch {
-      return "<unprintable>";
-    }
   }
 }

@@ -7,7 +7,7 @@ import type { EventLoop } from "./event-loop.js";
 import { contextsOn, runInContextOf } from "./context.js";
 
 /** Marks "no argument" in `Handle._arg` (so zero and one-undefined arguments stay apart). */
-export const NO_ARG: unique symbol = Symbol("no argument");
+const NO_ARG: unique symbol = Symbol("no argument");
 
 export class Handle {
   /** @internal The callback; null once cancelled. */

@@ -1,4 +1,4 @@
-// Eager argument checks of this layer (counts, sizes, flags), in the style of loop/validate.ts:
+// Eager argument checks of this layer (counts, sizes, flags), in the style of src/checks.ts:
 // a wrong type is a TypeError, a number out of range a RangeError, thrown at the call.
 
 import { describe } from "../checks.js";

@@ -8,11 +8,7 @@ import { checkLoopArg, describe } from "../checks.js";
 import { isCoroutine, type Awaitable } from "./coroutine.js";
 import { Future } from "./future.js";
 import { Task, isFutureLike } from "./task.js";
-import { fromPromise } from "./from-promise.js";
-
-function isThenable(x: unknown): boolean {
-  return x !== null && (typeof x === "object" || typeof x === "function") && typeof (x as PromiseLike<unknown>).then === "function";
-}
+import { fromPromise, isThenable } from "./from-promise.js";
 
 /** The Future for `aw` on `loop` (default: the running loop). */
 export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, loop?: EventLoop): Future<T> {

@@ -47,10 +47,13 @@ export function fromPromise<T>(p: PromiseLike<T> | ((signal: AbortSignal) => Pro
   return tracked(awaitPromise(p as PromiseLike<T>, null), "fromPromise");
 }
 
+/** True for a promise or any other thenable (an object or function with a `then` method). */
+export function isThenable(x: unknown): boolean {
+  return x !== null && (typeof x === "object" || typeof x === "function") && typeof (x as PromiseLike<unknown>).then === "function";
+}
+
 function checkThenable(p: unknown, what: string): void {
-  if (p === null || (typeof p !== "object" && typeof p !== "function") || typeof (p as PromiseLike<unknown>).then !== "function") {
-    throw new TypeError(`${what}, got ${describe(p)}`);
-  }
+  if (!isThenable(p)) throw new TypeError(`${what}, got ${describe(p)}`);
 }
 
 function* awaitFactory<T>(factory: (signal: AbortSignal) => PromiseLike<T>): Coroutine<T> {

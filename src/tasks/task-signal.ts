@@ -10,7 +10,7 @@
 // it is done (reason: a CancelledError saying so). An `{ signal }` listener is removed when the
 // task is done.
 
-import { CancelledError, cheapCancelledError } from "../errors.js";
+import { CancelledError, cheapCancelledError, safeString } from "../errors.js";
 import { PENDING } from "./future.js";
 import type { Task } from "./task.js";
 
@@ -66,8 +66,8 @@ export function cancelOnAbort(task: Task<unknown>, signal: AbortSignal): void {
   task._addCallback(() => signal.removeEventListener("abort", onAbort));
 }
 
-/** The cancel message for an abort reason. */
-export function reasonText(reason: unknown): string | undefined {
+/** The cancel message for an abort reason (never throws: an abort listener must cancel the task). */
+function reasonText(reason: unknown): string | undefined {
   if (reason === undefined) return undefined;
-  return reason instanceof Error ? reason.message : String(reason);
+  return reason instanceof Error ? safeString(reason.message) : safeString(reason);
 }

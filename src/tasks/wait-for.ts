@@ -20,11 +20,11 @@ import { ensureFuture } from "./ensure-future.js";
 import { Future, PENDING } from "./future.js";
 import { timeout } from "./timeout.js";
 
-/** Awaits `aw` for at most `ms` milliseconds (null: forever); TimeoutError when the time is up. */
-export function waitFor<T>(aw: Awaitable<T>, ms: number | null): Coroutine<T> {
+/** Awaits `aw` for at most `timeout` milliseconds (null: forever); TimeoutError when the time is up. */
+export function waitFor<T>(aw: Awaitable<T>, timeout: number | null): Coroutine<T> {
   checkAwaitable(aw, "waitFor() awaitable");
-  checkTimeout(ms, "timeout");
-  return tracked(ms !== null && ms !== undefined && ms <= 0 ? waitExpired(aw) : waitWithin(aw, ms ?? null), "waitFor");
+  checkTimeout(timeout, "timeout");
+  return tracked(timeout !== null && timeout !== undefined && timeout <= 0 ? waitExpired(aw) : waitWithin(aw, timeout ?? null), "waitFor");
 }
 
 function* waitWithin<T>(aw: Awaitable<T>, ms: number | null): Coroutine<T> {

@@ -75,6 +75,21 @@ export const checks = [
     const t = runSync(function* () { yield* sleep(600_000); return getRunningLoop().time(); }, { host: new VirtualHost() });
     assert(t === 600_000, `time ${t}`);
   }],
+  ["a simulated network runs in the page: a server, a client and a lookup on a VirtualHost", async () => {
+    const host = new VirtualHost({ seed: 1 });
+    host.network.dns("db.sim", ["10.0.0.1"]);
+    const got = runSync(function* () {
+      const server = yield* startServer(function* (r, w) { w.write(yield* r.readline()); w.close(); }, "10.0.0.1", 7000);
+      const [r, w] = yield* openConnection("db.sim", 7000);
+      w.write("page\n");
+      const line = new TextDecoder().decode(yield* r.readline());
+      w.close();
+      server.close();
+      const found = yield* getaddrinfo("db.sim", 7000, { type: "stream" });
+      return `${line.trim()} ${found[0].address}`;
+    }, { host });
+    assert(got === "page 10.0.0.1", got);
+  }],
   ["toThread runs a job module on a Web Worker", async () => {
     const r = await run(function* () {
       return yield* toThread(new URL("./job.js", import.meta.url), "describeThread", 21);

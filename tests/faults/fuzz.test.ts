@@ -17,13 +17,14 @@ import { runSync } from "../../src/run.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { isCoroutine } from "../../src/tasks/coroutine.js";
 import { Future } from "../../src/tasks/future.js";
-import { Task } from "../../src/tasks/task.js";
 import { wait } from "../../src/tasks/wait.js";
 import { rng } from "../core/test-provider.js";
 
 const SEED = Number(process.env.WASIO_FUZZ_SEED ?? 20261206);
 const CALLS = Number(process.env.WASIO_FUZZ_CALLS ?? 40);
-console.log(`fuzz seed ${SEED} (WASIO_FUZZ_SEED=${SEED} replays it), ${CALLS} calls per export and method`);
+/** The suite's own output; the console is muted while the tests run (see below). */
+const say = console.log.bind(console);
+say(`fuzz seed ${SEED} (WASIO_FUZZ_SEED=${SEED} replays it), ${CALLS} calls per export and method`);
 
 const random = rng(SEED);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
@@ -151,7 +152,7 @@ const isClass = (f: unknown) => typeof f === "function" && /^class\b/.test(Funct
 /** Calls each method of `obj` with random arguments. */
 function fuzzMethods(label: string, obj: object): void {
   for (const m of methodsOf(obj)) {
-    if (process.env.WASIO_FUZZ_TRACE) console.log(`fuzz: ${label}.${m}`);
+    if (process.env.WASIO_FUZZ_TRACE) say(`fuzz: ${label}.${m}`);
     for (let i = 0; i < Math.ceil(CALLS / 4); i++) {
       const a = args();
       attempt(`${label}.${m}(${a.map(describeArg).join(", ")})`, () => (obj as Record<string, (...x: unknown[]) => unknown>)[m](...a));
@@ -194,7 +195,7 @@ const SKIP = new Set<string>([
 
 function fuzzExport(name: string, value: unknown): void {
   if (typeof value !== "function" || SKIP.has(name)) return;
-  if (process.env.WASIO_FUZZ_TRACE) console.log(`fuzz: ${name}`);
+  if (process.env.WASIO_FUZZ_TRACE) say(`fuzz: ${name}`);
   for (let i = 0; i < CALLS; i++) {
     const a = args();
     const call = `${isClass(value) ? "new " : ""}${name}(${a.map(describeArg).join(", ")})`;
@@ -221,10 +222,12 @@ function inLoop(label: string, body: () => void): void {
   }
 }
 
-// The default exception handler prints what fuzzed callbacks report: keep the output readable.
-const quiet = { error: console.error, warn: console.warn };
-test.before(() => { console.error = console.warn = () => undefined; });
-test.after(() => { console.error = quiet.error; console.warn = quiet.warn; });
+// The default exception handler, printStack() and printCallGraph() write to the console when the
+// fuzz calls them: the suite mutes the console while it runs (their output is not what it checks),
+// and writes its own lines through `say`.
+const quiet = { log: console.log, error: console.error, warn: console.warn };
+test.before(() => { console.log = console.error = console.warn = () => undefined; });
+test.after(() => { console.log = quiet.log; console.error = quiet.error; console.warn = quiet.warn; });
 
 test("every export, called with bad arguments inside a running loop, returns or throws a designed error", () => {
   for (const [name, value] of Object.entries(wasio).sort(([a], [b]) => a.localeCompare(b))) {
@@ -265,7 +268,7 @@ test("run() with bad arguments rejects with designed errors", async () => {
 
 function report(): void {
   const lines = findings.splice(0).map((f) => `  ${f.call} -> ${f.what}`);
-  console.log(`fuzz: ${calls} calls so far`);
+  say(`fuzz: ${calls} calls so far`);
   assert.ok(lines.length === 0, `seed ${SEED}: ${lines.length} calls failed:\n${lines.slice(0, 60).join("\n")}`);
 }
 

@@ -15,7 +15,7 @@ import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { Future } from "../../src/tasks/future.js";
 import { sleep } from "../../src/tasks/sleep.js";
-import { bounded, now, recordErrors, runVirtual } from "../helpers.js";
+import { bounded, now, runVirtual } from "../helpers.js";
 
 // ------------------------------------------------------------------ a wait the provider ends early
 
@@ -69,7 +69,7 @@ test("runSync still reports a real deadlock (nothing to wait for)", () => {
 
 // ------------------------------------------------------------------ cancel messages
 
-test("task.cancel(Symbol) cancels the task with the symbol's description as message", () => {
+test("task.cancel(Symbol) cancels the task with the symbol's String() text as message", () => {
   const msg = runVirtual(function* () {
     const t = createTask(sleep(10));
     yield;

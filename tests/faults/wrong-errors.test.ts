@@ -10,13 +10,11 @@ import { IncompleteReadError, TimeoutError } from "../../src/errors.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { openConnection, startServer, StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
 import { EventLoop } from "../../src/io/event-loop.js";
-import { getRunningLoop } from "../../src/loop/running.js";
 import { run } from "../../src/run.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { allTasks } from "../../src/tasks/current.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { Future } from "../../src/tasks/future.js";
-import { sleep } from "../../src/tasks/sleep.js";
 import { TaskGroup } from "../../src/tasks/task-group.js";
 import { waitFor } from "../../src/tasks/wait-for.js";
 import { Event } from "../../src/sync/event.js";
@@ -151,7 +149,7 @@ test("StreamReader.feedData accepts only bytes", () => {
 
 // ------------------------------------------------------------------ designed errors at public entry points
 
-test("the issue's bad-argument calls throw designed TypeErrors", () => {
+test("bad-argument calls at public entry points throw designed TypeErrors", () => {
   const host = new VirtualHost();
   throwsA(() => allTasks(123 as unknown as EventLoop), TypeError, "EventLoop");
   throwsA(() => new EventLoop({ host: {} as unknown as VirtualHost }), TypeError, "host must be a Host");

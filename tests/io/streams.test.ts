@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { run } from "../../src/run.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
+import { HostBase } from "../../src/hosts/host-base.js";
 import { CancelledError, IncompleteReadError, LimitOverrunError } from "../../src/errors.js";
 import {
   openConnection, startServer, StreamReader, type Server, type StreamWriter,
@@ -270,10 +271,24 @@ test("streams on a host without sockets fail with a clear error", async () => {
       yield* startServer(() => {}, "127.0.0.1", 0);
       assert.unreachable();
     } catch (e) {
-      assert.match((e as Error).message, "virtual");
+      assert.match((e as Error).message, "plain");
     }
-  }, { host: new VirtualHost() });
+  }, { host: new PlainHost() });
 });
+
+/** A host with a simulated clock and no sockets at all (a VirtualHost simulates a network). */
+class PlainHost extends HostBase {
+  readonly name = "plain";
+  readonly canBlock = true;
+  private t = 0;
+  now(): number { return this.t; }
+  idle(): Promise<void> { return this.nextNotify(); }
+  protected onNothingReady(clockMs: number): boolean {
+    if (clockMs < 0) return false;
+    this.t += clockMs;
+    return true;
+  }
+}
 
 test("bad arguments throw at the call", async () => {
   await run(function* () {

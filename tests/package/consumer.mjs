@@ -59,7 +59,7 @@ check("import.meta.resolve(\"wasio/core.wasm\") names the core", process.execPat
 check("deno check accepts the program", deno, ["check", "--quiet", "good.ts"]);
 check("deno check rejects the wrong program with TS2322", deno, ["check", "--quiet", "bad.ts"], (r, out) => r.status !== 0 && out.includes("TS2322"));
 check("the program runs under Deno", deno, ["run", "--quiet", "good.ts"], (r, out) => r.status === 0 && out.includes("consumer ok"));
-check("Deno with no permissions: startServer, openConnection, getaddrinfo, toThread raise EACCES in the coroutine", deno,
+check("Deno with no permissions: startServer, openConnection, getaddrinfo, toThread raise EACCES in the coroutine; a simulated network needs none", deno,
   ["run", "--quiet", "--no-prompt", "deno-denied.ts"], (r, out) => r.status === 0 && out.includes("denied ok"));
 
 // The installed bin: `npx wasio run` on a WASI command (the ticker example), stdin a pipe.

@@ -14,7 +14,7 @@ const root = process.cwd();
 const src = join(root, "src");
 
 /** Rank of each layer, bottom up; src/errors.ts and src/checks.ts are leaves every layer may use. */
-const RANK: Record<string, number> = { leaf: -1, hosts: 0, core: 1, loop: 2, tasks: 3, sync: 4, io: 5, top: 6 };
+const RANK: Record<string, number> = { leaf: -1, hosts: 0, core: 1, loop: 2, tasks: 3, sync: 4, io: 5, top: 6, simulation: 6 };
 /** The documented exception: the base loop creates Futures and Tasks (createFuture, createTask, runUntilComplete). */
 const ALLOWED_UP = new Set(["src/loop/event-loop.ts -> tasks", "src/loop/loop-internals.ts -> tasks"]);
 

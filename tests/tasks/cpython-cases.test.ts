@@ -1,5 +1,5 @@
 // Cases mirrored from CPython 3.13's Lib/test/test_asyncio, each named after the case it follows
-// (module.test_name), for the points where wasio used to differ.
+// (module.test_name): points where a port could easily differ from asyncio.
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";

@@ -38,6 +38,18 @@ test("createTask(coro, { signal }) cancels the task when the signal aborts, with
   });
 });
 
+test("a signal aborted with a reason that cannot become text still cancels the task", () => {
+  runVirtual(function* () {
+    const ctl = new AbortController();
+    const t = createTask(sleep(100), { signal: ctl.signal });
+    getRunningLoop().callLater(10, () => ctl.abort({ toString() { throw new Error("no text"); } }));
+    const e = yield* thrownBy(() => t);
+    assert.instance(e, CancelledError);
+    assert.match((e as Error).message, /unprintable/);
+    assert.is(now(), 10);
+  });
+});
+
 test("an already aborted signal cancels the task before its first step", () => {
   runVirtual(function* () {
     let ran = false;

@@ -320,3 +320,33 @@ test("a second cancellation carries its own message, not the first one's", () =>
 });
 
 test.run();
+
+test("the CancelledError a cancel throws looks like any error: instanceof, own name and message, a header-only stack, printable", () => {
+  runVirtual(function* () {
+    const errors: unknown[] = [];
+    for (const msg of ["stop now", undefined]) {
+      const t = createTask(sleep(100));
+      yield;
+      t.cancel(msg);
+      try {
+        yield* t;
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    const [withText, bare] = errors as CancelledError[];
+    for (const e of [withText, bare]) {
+      assert.instance(e, CancelledError);
+      assert.instance(e, Error);
+      assert.is(e.name, "CancelledError");
+      assert.equal(Object.keys(e), ["name"], "message and stack are not enumerable, as on native errors");
+      assert.is(Object.getOwnPropertyDescriptor(e, "message")?.enumerable, false);
+    }
+    assert.is(withText.message, "stop now");
+    assert.is(String(withText), "CancelledError: stop now");
+    assert.is(withText.stack?.split("\n")[0], "CancelledError: stop now");
+    assert.is(bare.message, "");
+    assert.is(String(bare), "CancelledError");
+    assert.is(bare.stack?.split("\n")[0], "CancelledError");
+  });
+});

@@ -65,6 +65,11 @@ export const AI_ADDRCONFIG = 0x20;
 export const AI_NUMERICSERV = 0x400;
 const ALL_FLAGS = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_V4MAPPED | AI_ALL | AI_ADDRCONFIG | AI_NUMERICSERV;
 
+/** A host that answers lookups itself (the VirtualHost's simulated DNS). */
+interface SimulatedDns {
+  _lookup(name: string, family: 0 | 4 | 6): { error: string | null; addresses: { address: string; family: number }[] };
+}
+
 const SOCKET_KINDS = [["stream", "tcp"], ["dgram", "udp"]] as const;
 
 interface Request {
@@ -93,6 +98,9 @@ export function loopGetaddrinfo(
     deliver(lookupError("ENOTFOUND", req.host), []);
   } else if ((req.flags & AI_NUMERICHOST) !== 0 && ipVersion(req.host) === 0) {
     deliver(lookupError("ENOTFOUND", req.host), []);
+  } else if (typeof (loop.host as Partial<SimulatedDns> as SimulatedDns)._lookup === "function") {
+    const answer = (loop.host as Partial<SimulatedDns> as SimulatedDns)._lookup(req.host, req.family);
+    deliver(answer.error === null ? null : lookupError(answer.error, req.host), answer.addresses);
   } else {
     const dns = nodeBuiltin<typeof NodeDns>("node:dns");
     const denied = dns === null ? null : deniedNet(req.host);

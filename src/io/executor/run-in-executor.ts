@@ -22,7 +22,7 @@ import { describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { checkExportName, resolveModuleUrl, type JobFunction } from "./job-spec.js";
-import { JOB_CANCELLED, JOB_OK, ThreadPoolExecutor, type Job, type JobStatus } from "./thread-pool-executor.js";
+import { JOB_CANCELLED, JOB_FAILED, JOB_OK, ThreadPoolExecutor, type Job, type JobStatus } from "./thread-pool-executor.js";
 
 interface DefaultExecutor {
   executor: ThreadPoolExecutor | null;
@@ -68,6 +68,12 @@ export function runInExecutor<F extends JobFunction = JobFunction>(
   const url = resolveModuleUrl(moduleUrl);
   checkExportName(exportName);
   const fut = loop.createFuture<Awaited<ReturnType<F>>>();
+  // A simulated host may fail the job instead (a fault drawn from its seed, or scheduled).
+  const fault = (loop.host as { _executorFault?(what: string): Error | null })._executorFault?.(exportName) ?? null;
+  if (fault !== null) {
+    loop._soon(settle, [fut, JOB_FAILED, fault]);
+    return fut;
+  }
   const ex = executor ?? defaultExecutor(loop);
   const pending = pendingJobs(loop);
   let submitted: Job | null = null; // null while _submit runs (a job may fail inside it)

@@ -6,7 +6,7 @@ import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { checkNetPermission } from "../permission-error.js";
 import { formatHostPort, socketError } from "./socket-errors.js";
-import { socketHostOf, waitWritable } from "./socket-host-of.js";
+import { isSimulated, socketHostOf, waitWritable } from "./socket-host-of.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
@@ -44,7 +44,7 @@ function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): C
 function* connect(host: string, port: number, limit: number, eyeballs?: ConnectOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
-  checkNetPermission("connect", formatHostPort(host, port));
+  if (!isSimulated(sockets)) checkNetPermission("connect", formatHostPort(host, port));
   const fd = sockets.connect(host, port, eyeballs);
   let connected = false;
   try {

@@ -21,7 +21,7 @@ import { Future } from "../../tasks/future.js";
 import type { Task } from "../../tasks/task.js";
 import { checkNetPermission } from "../permission-error.js";
 import { formatHostPort, socketError } from "./socket-errors.js";
-import { socketHostOf, waitWritable } from "./socket-host-of.js";
+import { isSimulated, socketHostOf, waitWritable } from "./socket-host-of.js";
 import { SocketTransport } from "./socket-transport.js";
 import { StreamReader, checkLimit } from "./stream-reader.js";
 import { StreamWriter } from "./stream-writer.js";
@@ -268,7 +268,7 @@ function* listenAndServeTls(clientConnected: ClientConnected, where: string | nu
 function* listenAndServe(clientConnected: ClientConnected, where: string | null, port: number, limit: number, backlog: number): Coroutine<Server> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
-  checkNetPermission("listen", formatHostPort(where ?? "0.0.0.0", port));
+  if (!isSimulated(sockets)) checkNetPermission("listen", formatHostPort(where ?? "0.0.0.0", port));
   const fd = sockets.listen(where, port, backlog);
   let bound = false;
   try {

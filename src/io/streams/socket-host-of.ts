@@ -14,6 +14,11 @@ export function socketHostOf(loop: EventLoop): SocketHostApi {
   return host;
 }
 
+/** True when the host's sockets are simulated (no runtime permission is needed for them). */
+export function isSimulated(host: SocketHostApi): boolean {
+  return (host as { simulated?: boolean }).simulated === true;
+}
+
 /** Resolves when `fd` is writable (a connect or a bind finished); removes the writer after. */
 export function* waitWritable(loop: EventLoop, fd: number): Coroutine<void> {
   const fut = loop.createFuture<void>();

@@ -9,6 +9,9 @@
 
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
+import {
+  errnoFromCode, ERRNO_BADF, ERRNO_EXIST, ERRNO_INVAL, ERRNO_ISDIR, ERRNO_NAMETOOLONG, ERRNO_NOENT, ERRNO_NOTCAPABLE, ERRNO_NOTDIR,
+} from "../../hosts/errno.js";
 
 export interface FileEntry {
   kind: "file" | "dir";
@@ -19,17 +22,14 @@ export interface FileEntry {
   /** Host fd of an open file (-1 for a directory). */
   hostFd: number;
   pos: number;
-  append: boolean;
   /** The guest's name of a preopened directory, or null. */
   preopen: string | null;
+  /** Always false: files and directories never block (read by the worker for every fd). */
   nonblock: boolean;
+  /** WASI fdflags as the guest set them (FDFLAG_APPEND: every write goes to the end). */
   fdFlags: number;
 }
 
-const E = {
-  ACCES: 2, BADF: 8, EXIST: 20, INVAL: 28, IO: 29, ISDIR: 31, LOOP: 32, NAMETOOLONG: 37, NOENT: 44,
-  NOTDIR: 54, NOTEMPTY: 55, PERM: 63, SPIPE: 70, NOTCAPABLE: 76,
-} as const;
 const FILETYPE_DIR = 3, FILETYPE_REGULAR = 4, FILETYPE_SYMLINK = 7, FILETYPE_UNKNOWN = 0;
 const O_CREAT = 1, O_DIRECTORY = 2, O_EXCL = 4, O_TRUNC = 8;
 const FDFLAG_APPEND = 1;
@@ -37,8 +37,7 @@ const RIGHT_FD_WRITE = 1n << 6n;
 const ALL_RIGHTS = 0x1fffffffn;
 
 function errnoOf(err: unknown): number {
-  const code = (err as { code?: string }).code ?? "";
-  return (E as Record<string, number>)[code.startsWith("E") ? code.slice(1) : ""] ?? E.IO;
+  return errnoFromCode((err as { code?: string }).code);
 }
 
 function filetype(st: fs.Stats): number {
@@ -56,7 +55,7 @@ export class GuestFiles {
   preopen(hostPath: string, guestPath: string): void {
     const root = nodePath.resolve(hostPath);
     if (!fs.statSync(root).isDirectory()) throw new Error(`--dir ${hostPath}: not a directory`);
-    this.fds.push({ kind: "dir", hostPath: root, root, hostFd: -1, pos: 0, append: false, preopen: guestPath, nonblock: false, fdFlags: 0 });
+    this.fds.push({ kind: "dir", hostPath: root, root, hostFd: -1, pos: 0, preopen: guestPath, nonblock: false, fdFlags: 0 });
   }
 
   private entry(fd: number): FileEntry | undefined {
@@ -74,22 +73,22 @@ export class GuestFiles {
   /** The host path of `path` under directory fd `dirfd`, or an errno. */
   private resolve(dirfd: number, ptr: number, len: number): { dir: FileEntry; path: string } | number {
     const dir = this.entry(dirfd);
-    if (dir === undefined) return E.BADF;
-    if (dir.kind !== "dir") return E.NOTDIR;
+    if (dir === undefined) return ERRNO_BADF;
+    if (dir.kind !== "dir") return ERRNO_NOTDIR;
     const rel = new TextDecoder().decode(this.mem().subarray(ptr, ptr + len));
-    if (rel.startsWith("/")) return E.NOTCAPABLE;
+    if (rel.startsWith("/")) return ERRNO_NOTCAPABLE;
     const path = nodePath.resolve(dir.hostPath, rel);
-    if (path !== dir.root && !path.startsWith(dir.root + nodePath.sep)) return E.NOTCAPABLE;
+    if (path !== dir.root && !path.startsWith(dir.root + nodePath.sep)) return ERRNO_NOTCAPABLE;
     try {
       const real = fs.realpathSync(path);
-      if (real !== dir.root && !real.startsWith(fs.realpathSync(dir.root) + nodePath.sep)) return E.NOTCAPABLE;
+      if (real !== dir.root && !real.startsWith(fs.realpathSync(dir.root) + nodePath.sep)) return ERRNO_NOTCAPABLE;
     } catch { /* not there yet: created under a checked parent */ }
     return { dir, path };
   }
 
   prestat(fd: number, out: number): number {
     const e = this.entry(fd);
-    if (e === undefined || e.preopen === null) return E.BADF;
+    if (e === undefined || e.preopen === null) return ERRNO_BADF;
     const v = this.view();
     v.setUint8(out, 0);
     v.setUint32(out + 4, new TextEncoder().encode(e.preopen).length, true);
@@ -98,9 +97,9 @@ export class GuestFiles {
 
   prestatName(fd: number, ptr: number, len: number): number {
     const e = this.entry(fd);
-    if (e === undefined || e.preopen === null) return E.BADF;
+    if (e === undefined || e.preopen === null) return ERRNO_BADF;
     const name = new TextEncoder().encode(e.preopen);
-    if (len < name.length) return E.NAMETOOLONG;
+    if (len < name.length) return ERRNO_NAMETOOLONG;
     this.mem().set(name, ptr);
     return 0;
   }
@@ -111,12 +110,12 @@ export class GuestFiles {
     try {
       let st: fs.Stats | null = null;
       try { st = fs.statSync(r.path); } catch (err) { if ((err as { code?: string }).code !== "ENOENT") throw err; }
-      if (st !== null && (oflags & O_CREAT) && (oflags & O_EXCL)) return E.EXIST;
-      if (st === null && !(oflags & O_CREAT)) return E.NOENT;
-      if ((oflags & O_DIRECTORY) && (st === null || !st.isDirectory())) return E.NOTDIR;
+      if (st !== null && (oflags & O_CREAT) && (oflags & O_EXCL)) return ERRNO_EXIST;
+      if (st === null && !(oflags & O_CREAT)) return ERRNO_NOENT;
+      if ((oflags & O_DIRECTORY) && (st === null || !st.isDirectory())) return ERRNO_NOTDIR;
       if (st !== null && st.isDirectory()) {
-        if ((oflags & O_TRUNC) || (rights & RIGHT_FD_WRITE && oflags & O_CREAT)) return E.ISDIR;
-        const fd = this.newFd({ kind: "dir", hostPath: r.path, root: r.dir.root, hostFd: -1, pos: 0, append: false, preopen: null, nonblock: false, fdFlags: fdflags });
+        if ((oflags & O_TRUNC) || (rights & RIGHT_FD_WRITE && oflags & O_CREAT)) return ERRNO_ISDIR;
+        const fd = this.newFd({ kind: "dir", hostPath: r.path, root: r.dir.root, hostFd: -1, pos: 0, preopen: null, nonblock: false, fdFlags: fdflags });
         this.view().setUint32(out, fd, true);
         return 0;
       }
@@ -129,7 +128,7 @@ export class GuestFiles {
         if (!write || (err as { code?: string }).code !== "EACCES") throw err;
         hostFd = fs.openSync(r.path, fs.constants.O_RDONLY); // read-only file opened with every right
       }
-      const fd = this.newFd({ kind: "file", hostPath: r.path, root: r.dir.root, hostFd, pos: 0, append: (fdflags & FDFLAG_APPEND) !== 0, preopen: null, nonblock: false, fdFlags: fdflags });
+      const fd = this.newFd({ kind: "file", hostPath: r.path, root: r.dir.root, hostFd, pos: 0, preopen: null, nonblock: false, fdFlags: fdflags });
       this.view().setUint32(out, fd, true);
       return 0;
     } catch (err) {
@@ -138,7 +137,7 @@ export class GuestFiles {
   }
 
   read(e: FileEntry, vecs: [number, number][], out: number, at: number): number {
-    if (e.kind === "dir") return E.ISDIR;
+    if (e.kind === "dir") return ERRNO_ISDIR;
     const mem = this.mem();
     let total = 0, pos = at < 0 ? e.pos : at;
     try {
@@ -154,9 +153,9 @@ export class GuestFiles {
   }
 
   write(e: FileEntry, vecs: [number, number][], out: number, at: number): number {
-    if (e.kind === "dir") return E.ISDIR;
+    if (e.kind === "dir") return ERRNO_ISDIR;
     const mem = this.mem();
-    let total = 0, pos = at >= 0 ? at : e.append ? fs.fstatSync(e.hostFd).size : e.pos;
+    let total = 0, pos = at >= 0 ? at : (e.fdFlags & FDFLAG_APPEND) !== 0 ? fs.fstatSync(e.hostFd).size : e.pos;
     try {
       for (const [ptr, len] of vecs) {
         const n = fs.writeSync(e.hostFd, mem, ptr, len, pos);
@@ -174,10 +173,10 @@ export class GuestFiles {
   }
 
   seek(e: FileEntry, offset: bigint, whence: number, out: number): number {
-    if (e.kind === "dir") return E.ISDIR;
+    if (e.kind === "dir") return ERRNO_ISDIR;
     const base = whence === 0 ? 0 : whence === 1 ? e.pos : whence === 2 ? fs.fstatSync(e.hostFd).size : NaN;
     const pos = base + Number(offset);
-    if (!(pos >= 0)) return E.INVAL;
+    if (!(pos >= 0)) return ERRNO_INVAL;
     e.pos = pos;
     this.view().setBigUint64(out, BigInt(pos), true);
     return 0;
@@ -194,7 +193,6 @@ export class GuestFiles {
 
   setFlags(e: FileEntry, flags: number): number {
     e.fdFlags = flags;
-    e.append = (flags & FDFLAG_APPEND) !== 0;
     return 0;
   }
 
@@ -225,16 +223,16 @@ export class GuestFiles {
 
   setSize(fd: number, size: bigint): number {
     const e = this.entry(fd);
-    if (e === undefined) return E.BADF;
-    if (e.kind === "dir") return E.ISDIR;
+    if (e === undefined) return ERRNO_BADF;
+    if (e.kind === "dir") return ERRNO_ISDIR;
     try { fs.ftruncateSync(e.hostFd, Number(size)); } catch (err) { return errnoOf(err); }
     return 0;
   }
 
   readdir(fd: number, buf: number, len: number, cookie: bigint, out: number): number {
     const e = this.entry(fd);
-    if (e === undefined) return E.BADF;
-    if (e.kind !== "dir") return E.NOTDIR;
+    if (e === undefined) return ERRNO_BADF;
+    if (e.kind !== "dir") return ERRNO_NOTDIR;
     let names: fs.Dirent[];
     try { names = fs.readdirSync(e.hostPath, { withFileTypes: true }); } catch (err) { return errnoOf(err); }
     const list: [string, number][] = [[".", FILETYPE_DIR], ["..", FILETYPE_DIR]];

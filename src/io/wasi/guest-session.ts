@@ -14,6 +14,7 @@
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { TimerHandle } from "../../loop/handle.js";
 import type { SocketHost } from "../../hosts/node/socket-host.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOSYS } from "../../hosts/errno.js";
 import {
   ALWAYS_READY, ARG0, BACKLOG_AT, BACKLOG_INTS, BAD_FD, CONTROL_INTS, DATA_AT, DATA_BYTES, KIND_CLOCK, KIND_READ,
   OP, OP_ACCEPT, OP_CLOSE, OP_EXIT, OP_FAIL, OP_FLUSH, OP_POLL, OP_READ, OP_SEND, OP_SHUTDOWN, OP_TRAP, OUTBOX, OUTBOX_AT,
@@ -22,7 +23,6 @@ import {
 
 /** How long the sockets of an ended guest may take to flush before they are reset. */
 const CLOSE_GRACE_MS = 5000;
-const ERRNO_AGAIN = 6, ERRNO_BADF = 8, ERRNO_NOSYS = 52;
 const EVENT_FD_READ = 1, EVENT_FD_WRITE = 2, EVENT_CLOCK = 0, HANGUP = 1;
 
 /** How a guest ended: an exit code, or a message (trap: status 134; failure: status 1). */

@@ -18,12 +18,12 @@ import { parentPort } from "node:worker_threads";
 import {
   ALWAYS_READY, ARG0, BACKLOG_AT, BACKLOG_INTS, BAD_FD, CONTROL_INTS, DATA_AT, DATA_BYTES, IDLE, KIND_CLOCK,
   KIND_READ, KIND_WRITE, OP, OP_ACCEPT, OP_CLOSE, OP_EXIT, OP_FAIL, OP_FLUSH, OP_POLL, OP_READ, OP_SEND, OP_SHUTDOWN, OP_TRAP,
-  OUTBOX, OUTBOX_AT, OUTBOX_BYTES, RECORD_BYTES, REPLY, REQUEST, RESULT, SLEEP, STATE, STDIN_FD, sharedNow,
+  OUTBOX, OUTBOX_AT, OUTBOX_BYTES, RECORD_BYTES, REQUEST, RESULT, SLEEP, STATE, STDIN_FD, sharedNow,
   type GuestStart,
 } from "./channel.js";
 import { GuestFiles, type FileEntry } from "./guest-files.js";
+import { ERRNO_BADF, ERRNO_IO, ERRNO_PIPE, ERRNO_INVAL, ERRNO_NOTSOCK, ERRNO_SPIPE, ERRNO_NOTSUP } from "../../hosts/errno.js";
 
-const E_AGAIN = 6, E_BADF = 8, E_IO = 29, E_PIPE = 64, E_INVAL = 28, E_NOTSOCK = 57, E_SPIPE = 70, E_NOTSUP = 58;
 const FDFLAG_NONBLOCK = 4;
 const FILETYPE_CHAR = 2, FILETYPE_SOCKET_STREAM = 6;
 
@@ -192,8 +192,8 @@ class Guest {
         } catch (err) {
           // A non-blocking pipe that is full: wait a little on this thread (never the loop's).
           const code = (err as { code?: string }).code;
-          if (code === "EPIPE") return E_PIPE;
-          if (code !== "EAGAIN") return E_IO;
+          if (code === "EPIPE") return ERRNO_PIPE;
+          if (code !== "EAGAIN") return ERRNO_IO;
           Atomics.wait(this.ctl, SLEEP, 0, 1);
         }
       }
@@ -204,7 +204,7 @@ class Guest {
   }
 
   poll(subs: number, events: number, nsubs: number, nout: number): number {
-    if (nsubs === 0) return E_INVAL;
+    if (nsubs === 0) return ERRNO_INVAL;
     const v = this.view();
     // Sockets with read-ahead bytes are readable now: answered here, without a request.
     let local = 0;
@@ -246,7 +246,7 @@ class Guest {
       } else {
         d.setUint8(r + 8, KIND_CLOCK);
         d.setFloat64(r + 16, 0, true);
-        d.setUint16(r + 24, E_INVAL, true);
+        d.setUint16(r + 24, ERRNO_INVAL, true);
       }
     }
     const n = this.call(OP_POLL, max);
@@ -267,8 +267,8 @@ class Guest {
 
   socketEntry(fd: number): StreamEntry | number {
     const e = this.fds[fd];
-    if (e === undefined) return E_BADF;
-    if (e.kind !== "socket" && e.kind !== "listener") return E_NOTSOCK;
+    if (e === undefined) return ERRNO_BADF;
+    if (e.kind !== "socket" && e.kind !== "listener") return ERRNO_NOTSOCK;
     return e;
   }
 
@@ -284,35 +284,35 @@ class Guest {
       proc_exit: (code: number): number => { throw new ProcExit(code); },
       sched_yield: () => 0,
       clock_time_get: (id: number, _precision: bigint, out: number): number => {
-        if (id > 3) return E_INVAL;
+        if (id > 3) return ERRNO_INVAL;
         const ms = id === 0 ? Date.now() : sharedNow();
         this.view().setBigUint64(out, BigInt(Math.round(ms * 1e3)) * 1000n, true);
         return 0;
       },
       clock_res_get: (id: number, out: number): number => {
-        if (id > 3) return E_INVAL;
+        if (id > 3) return ERRNO_INVAL;
         this.view().setBigUint64(out, 1000n, true);
         return 0;
       },
       poll_oneoff: (subs: number, events: number, n: number, nout: number) => this.poll(subs, events, n, nout),
       fd_read: (fd: number, iovs: number, n: number, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "stdin" || e.kind === "socket") return this.readInto(e, iovs, n, out);
         if (e.kind === "file" || e.kind === "dir") return this.files.read(e, this.iovecs(iovs, n), out, -1);
-        return E_BADF;
+        return ERRNO_BADF;
       },
       fd_write: (fd: number, iovs: number, n: number, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "stdout") return this.writeStdio(e.host, iovs, n, out);
         if (e.kind === "socket") return this.sendFrom(e, iovs, n, out);
         if (e.kind === "file" || e.kind === "dir") return this.files.write(e, this.iovecs(iovs, n), out, -1);
-        return E_BADF;
+        return ERRNO_BADF;
       },
       fd_close: (fd: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         this.fds[fd] = undefined;
         if (e.kind === "socket" || e.kind === "listener") {
           this.sockets.delete(e.host);
@@ -324,7 +324,7 @@ class Guest {
       },
       fd_fdstat_get: (fd: number, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "file" || e.kind === "dir") return this.files.fdstat(e, out);
         const v = this.view();
         v.setUint8(out, e.kind === "socket" || e.kind === "listener" ? FILETYPE_SOCKET_STREAM : FILETYPE_CHAR);
@@ -335,7 +335,7 @@ class Guest {
       },
       fd_fdstat_set_flags: (fd: number, flags: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "file" || e.kind === "dir") return this.files.setFlags(e, flags);
         e.nonblock = (flags & FDFLAG_NONBLOCK) !== 0;
         e.fdFlags = flags & ~FDFLAG_NONBLOCK;
@@ -343,19 +343,19 @@ class Guest {
       },
       fd_seek: (fd: number, offset: bigint, whence: number, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "file" || e.kind === "dir") return this.files.seek(e, offset, whence, out);
-        return E_SPIPE;
+        return ERRNO_SPIPE;
       },
       fd_tell: (fd: number, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "file" || e.kind === "dir") return this.files.seek(e, 0n, 1, out);
-        return E_SPIPE;
+        return ERRNO_SPIPE;
       },
       fd_filestat_get: (fd: number, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "file" || e.kind === "dir") return this.files.filestat(e, out);
         const v = this.view();
         for (let i = 0; i < 64; i += 8) v.setBigUint64(out + i, 0n, true);
@@ -366,18 +366,18 @@ class Guest {
       fd_prestat_dir_name: (fd: number, path: number, len: number) => this.files.prestatName(fd, path, len),
       fd_pread: (fd: number, iovs: number, n: number, offset: bigint, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "file") return this.files.read(e, this.iovecs(iovs, n), out, Number(offset));
-        return E_SPIPE;
+        return ERRNO_SPIPE;
       },
       fd_pwrite: (fd: number, iovs: number, n: number, offset: bigint, out: number): number => {
         const e = this.fds[fd];
-        if (e === undefined) return E_BADF;
+        if (e === undefined) return ERRNO_BADF;
         if (e.kind === "file") return this.files.write(e, this.iovecs(iovs, n), out, Number(offset));
-        return E_SPIPE;
+        return ERRNO_SPIPE;
       },
-      fd_sync: (fd: number) => (this.fds[fd] === undefined ? E_BADF : 0),
-      fd_datasync: (fd: number) => (this.fds[fd] === undefined ? E_BADF : 0),
+      fd_sync: (fd: number) => (this.fds[fd] === undefined ? ERRNO_BADF : 0),
+      fd_datasync: (fd: number) => (this.fds[fd] === undefined ? ERRNO_BADF : 0),
       fd_readdir: (fd: number, buf: number, len: number, cookie: bigint, out: number) =>
         this.files.readdir(fd, buf, len, cookie, out),
       fd_filestat_set_size: (fd: number, size: bigint) => this.files.setSize(fd, size),
@@ -393,7 +393,7 @@ class Guest {
       sock_accept: (fd: number, flags: number, out: number): number => {
         const e = this.socketEntry(fd);
         if (typeof e === "number") return e;
-        if (e.kind !== "listener") return E_NOTSUP;
+        if (e.kind !== "listener") return ERRNO_NOTSUP;
         const r = this.call(OP_ACCEPT, e.host, e.nonblock ? 0 : 1);
         if (r < 0) return -r;
         const sock = stream("socket", r);

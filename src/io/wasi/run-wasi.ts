@@ -41,7 +41,7 @@ interface WorkerLike {
 }
 
 /** "HOST:PORT" (or "[v6]:PORT") as [host, port]; throws RangeError when malformed. */
-export function parseHostPort(spec: string): [string, number] {
+function parseHostPort(spec: string): [string, number] {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(spec);
   const port = m === null ? NaN : Number(m[3]);
   if (m === null || port > 65535) throw new RangeError(`a TCP address must be HOST:PORT, got ${JSON.stringify(spec)}`);
