@@ -6,8 +6,19 @@
 //   node examples/demo.mjs
 
 import {
-  run, sleep, createTask, gather, asyncWith, timeout, TimeoutError, TaskGroup, ExceptionGroup,
-  Queue, openConnection, startServer, toThread,
+  run,
+  sleep,
+  createTask,
+  gather,
+  asyncWith,
+  timeout,
+  TimeoutError,
+  TaskGroup,
+  ExceptionGroup,
+  Queue,
+  openConnection,
+  startServer,
+  toThread,
 } from "../dist/wasio.js";
 import { fileURLToPath } from "node:url";
 
@@ -60,7 +71,10 @@ function* structuredConcurrency() {
     });
   } catch (e) {
     if (!(e instanceof ExceptionGroup)) throw e;
-    say("   ExceptionGroup:", e.errors.map((x) => x.message));
+    say(
+      "   ExceptionGroup:",
+      e.errors.map((x) => x.message),
+    );
   }
 }
 

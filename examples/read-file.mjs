@@ -26,12 +26,14 @@ function* readOne(path) {
 function* main() {
   // A heartbeat that only runs while the loop is free: the reads never stall it.
   let beats = 0;
-  const heartbeat = createTask((function* () {
-    for (;;) {
-      yield* sleep(1);
-      beats++;
-    }
-  })());
+  const heartbeat = createTask(
+    (function* () {
+      for (;;) {
+        yield* sleep(1);
+        beats++;
+      }
+    })(),
+  );
 
   const reads = files.map((path) => createTask(readOne(path)));
   for (const task of reads) {

@@ -14,13 +14,19 @@ import { rollTypes } from "./build/types.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quiet = process.argv.includes("--quiet");
 const types = !process.argv.includes("--no-types");
-const log = (...a) => { if (!quiet) console.log(...a); };
+const log = (...a) => {
+  if (!quiet) console.log(...a);
+};
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
 /** True when `target` exists and is newer than every file in `paths` (files or folders, walked). */
 function newerThan(target, paths) {
   let t;
-  try { t = statSync(target).mtimeMs; } catch { return false; }
+  try {
+    t = statSync(target).mtimeMs;
+  } catch {
+    return false;
+  }
   const walk = (p) => {
     const s = statSync(p);
     return s.isDirectory() ? readdirSync(p).every((f) => walk(join(p, f))) : s.mtimeMs <= t;
@@ -44,26 +50,58 @@ for (const name of ["ticker", "echo"]) {
   const out = join(root, "build/examples", `${name}.wasm`);
   if (newerThan(out, ["assembly"])) continue;
   log(`asc: assembly/examples/${name}.ts -> build/examples/${name}.wasm`);
-  execFileSync(bin("asc"), [`assembly/examples/${name}.ts`, "--outFile", out, "-O3", "--noAssert",
-    "--runtime", "incremental", "--exportStart", "_start", "--use", "abort=assembly/wasi/index/abortCommand"],
-  { cwd: root, stdio: "inherit" });
+  execFileSync(
+    bin("asc"),
+    [
+      `assembly/examples/${name}.ts`,
+      "--outFile",
+      out,
+      "-O3",
+      "--noAssert",
+      "--runtime",
+      "incremental",
+      "--exportStart",
+      "_start",
+      "--use",
+      "abort=assembly/wasi/index/abortCommand",
+    ],
+    { cwd: root, stdio: "inherit" },
+  );
 }
 
 const common = {
-  bundle: true, format: "esm", target: "es2022", loader: { ".wasm": "binary" },
-  logLevel: quiet ? "error" : "warning", absWorkingDir: root,
+  bundle: true,
+  format: "esm",
+  target: "es2022",
+  loader: { ".wasm": "binary" },
+  logLevel: quiet ? "error" : "warning",
+  absWorkingDir: root,
 };
 const shipped = { entryPoints: ["src/index.ts"], platform: "neutral", external: ["node:*"], sourcemap: true };
 await esbuild.build({
-  ...common, ...shipped, outfile: "dist/wasio.js",
+  ...common,
+  ...shipped,
+  outfile: "dist/wasio.js",
   banner: { js: '/* @ts-self-types="./wasio.d.ts" */' }, // Deno reads the types from here
 });
 // import.meta is empty in CommonJS: the one use (runWasi's worker path) falls back to __dirname.
-await esbuild.build({ ...common, ...shipped, format: "cjs", outfile: "dist/wasio.cjs", logOverride: { "empty-import-meta": "silent" } });
+await esbuild.build({
+  ...common,
+  ...shipped,
+  format: "cjs",
+  outfile: "dist/wasio.cjs",
+  logOverride: { "empty-import-meta": "silent" },
+});
 copyFileSync(join(root, "build/core.wasm"), join(root, "dist/core.wasm"));
 log("esbuild: src/ -> dist/wasio.js, dist/wasio.cjs (+ .map); dist/core.wasm");
 // The worker that runs WASI commands for runWasi (with @wasmer/wasi inside), beside the bundles.
-await esbuild.build({ ...common, entryPoints: ["src/io/wasi/guest-worker.ts"], outfile: "dist/wasi-worker.js", platform: "node", external: ["node:*"] });
+await esbuild.build({
+  ...common,
+  entryPoints: ["src/io/wasi/guest-worker.ts"],
+  outfile: "dist/wasi-worker.js",
+  platform: "node",
+  external: ["node:*"],
+});
 log("esbuild: src/io/wasi/guest-worker.ts -> dist/wasi-worker.js");
 
 if (types) {

@@ -31,9 +31,18 @@ const outdir = join(root, "build", `tests-${process.pid}`);
 rmSync(outdir, { recursive: true, force: true });
 process.on("exit", () => rmSync(outdir, { recursive: true, force: true }));
 await esbuild.build({
-  entryPoints: all, outdir, outbase: join(root, "tests"), bundle: true, format: "esm", platform: "node",
-  target: "es2022", loader: { ".wasm": "binary" }, external: ["uvu", "uvu/*", "node:*"], logLevel: "error",
-  sourcemap: "inline", absWorkingDir: root,
+  entryPoints: all,
+  outdir,
+  outbase: join(root, "tests"),
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "es2022",
+  loader: { ".wasm": "binary" },
+  external: ["uvu", "uvu/*", "node:*"],
+  logLevel: "error",
+  sourcemap: "inline",
+  absWorkingDir: root,
 });
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, "");
@@ -42,9 +51,16 @@ function runSuite(cmd, args, name) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
     let out = "";
-    child.stdout.on("data", (d) => { out += d; });
-    child.stderr.on("data", (d) => { out += d; });
-    const timer = setTimeout(() => { out += "\n[test runner] suite timed out after 300 s\n"; child.kill("SIGKILL"); }, 300_000);
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      out += d;
+    });
+    const timer = setTimeout(() => {
+      out += "\n[test runner] suite timed out after 300 s\n";
+      child.kill("SIGKILL");
+    }, 300_000);
     child.on("close", (code) => {
       clearTimeout(timer);
       const text = strip(out);
@@ -61,17 +77,21 @@ function runSuite(cmd, args, name) {
 async function pool(jobs, width) {
   const results = [];
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await jobs[i]();
+      }
+    }),
+  );
   return results;
 }
 
 const nodeSuites = all;
-const denoSuites = process.env.WASIO_TEST_NO_DENO ? [] : all.filter((f) => !/^\/\/ deno: skip/m.test(readFileSync(f, "utf8")));
+const denoSuites = process.env.WASIO_TEST_NO_DENO
+  ? []
+  : all.filter((f) => !/^\/\/ deno: skip/m.test(readFileSync(f, "utf8")));
 const js = (f) => join(outdir, relative(join(root, "tests"), f)).replace(/\.ts$/, ".js");
 const denoBin = join(root, "node_modules", ".bin", "deno");
 
@@ -82,12 +102,22 @@ const jobs = [
 const started = Date.now();
 const results = await pool(jobs, 2);
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const r of results) {
-  passed += r.passed; failed += r.failed; skipped += r.skipped;
+  passed += r.passed;
+  failed += r.failed;
+  skipped += r.skipped;
   const mark = r.failed === 0 ? "ok  " : "FAIL";
   console.log(`${mark} ${r.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}`);
-  if (r.failed > 0) console.log(r.text.split("\n").map((l) => "     " + l).join("\n"));
+  if (r.failed > 0)
+    console.log(
+      r.text
+        .split("\n")
+        .map((l) => "     " + l)
+        .join("\n"),
+    );
 }
 console.log(`\n${results.length} suites in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -28,13 +28,24 @@ export function checkLoopArg(loop: unknown, what = "loop"): void {
   }
 }
 
-const HOST_METHODS = ["now", "wasiImports", "idle", "wakeup", "wakeupPending", "drainWakeup", "isOpen", "close"] as const;
+const HOST_METHODS = [
+  "now",
+  "wasiImports",
+  "idle",
+  "wakeup",
+  "wakeupPending",
+  "drainWakeup",
+  "isOpen",
+  "close",
+] as const;
 
 /** Checks that `host` has the members of a Host (a TypeError names the first one missing). */
 export function checkHost(host: unknown): void {
-  if (typeof host !== "object" || host === null) throw new TypeError(`host must be a Host (a VirtualHost, a NodeHost…), got ${describe(host)}`);
+  if (typeof host !== "object" || host === null)
+    throw new TypeError(`host must be a Host (a VirtualHost, a NodeHost…), got ${describe(host)}`);
   const h = host as Record<string, unknown>;
-  for (const m of HOST_METHODS) if (typeof h[m] !== "function") throw new TypeError(`host must be a Host: its ${m}() is missing`);
+  for (const m of HOST_METHODS)
+    if (typeof h[m] !== "function") throw new TypeError(`host must be a Host: its ${m}() is missing`);
   if (typeof h.wakeupFd !== "number") throw new TypeError("host must be a Host: its wakeupFd is missing");
   if (typeof h.canBlock !== "boolean") throw new TypeError("host must be a Host: its canBlock is missing");
 }

@@ -127,9 +127,12 @@ export class IncompleteReadError extends Error {
   /** How many bytes were expected (null when reading up to a separator). */
   readonly expected: number | null;
   constructor(partial: Uint8Array, expected: number | null) {
-    if (!(partial instanceof Uint8Array)) throw new TypeError("IncompleteReadError needs the partial bytes (a Uint8Array)");
+    if (!(partial instanceof Uint8Array))
+      throw new TypeError("IncompleteReadError needs the partial bytes (a Uint8Array)");
     if (expected !== null && expected !== undefined && (typeof expected !== "number" || !(expected >= 0))) {
-      throw new TypeError(`IncompleteReadError's expected must be a count of bytes or null, got ${messageText(expected)}`);
+      throw new TypeError(
+        `IncompleteReadError's expected must be a count of bytes or null, got ${messageText(expected)}`,
+      );
     }
     expected ??= null;
     super(`${partial.length} bytes read on a total of ${expected === null ? "undefined" : expected} expected bytes`);
@@ -166,8 +169,12 @@ export class LimitOverrunError extends Error {
 
 /** What `split`, `subgroup` and `exceptStar` match with: an error class, a list of them, or a predicate. */
 export type ErrorMatcher =
-  | (abstract new (...args: any[]) => unknown)
-  | readonly (abstract new (...args: any[]) => unknown)[]
+  | (abstract new (
+      ...args: any[]
+    ) => unknown)
+  | readonly (abstract new (
+      ...args: any[]
+    ) => unknown)[]
   | ((error: unknown) => boolean);
 
 /** True for a base exception: a BaseException, or a BaseExceptionGroup that is not an ExceptionGroup. */
@@ -177,8 +184,11 @@ function isBaseException(e: unknown): boolean {
 
 /** The errors of a new group as an array: a non-empty iterable (TypeError, RangeError otherwise). */
 function errorList(errors: Iterable<unknown>): unknown[] {
-  if (errors === null || (typeof errors !== "object" && typeof errors !== "string") ||
-      typeof (errors as Iterable<unknown>)[Symbol.iterator] !== "function") {
+  if (
+    errors === null ||
+    (typeof errors !== "object" && typeof errors !== "string") ||
+    typeof (errors as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
     throw new TypeError("an exception group's second argument must be an iterable of errors");
   }
   const list = [...errors];
@@ -191,7 +201,8 @@ export class BaseExceptionGroup extends AggregateError {
   override name = "BaseExceptionGroup";
 
   constructor(message: string, errors: Iterable<unknown>) {
-    if (typeof message !== "string") throw new TypeError(`an exception group's message must be a string, got ${typeof message}`);
+    if (typeof message !== "string")
+      throw new TypeError(`an exception group's message must be a string, got ${typeof message}`);
     super(errorList(errors), message);
   }
 
@@ -254,7 +265,8 @@ export class ExceptionGroup extends BaseExceptionGroup {
   constructor(message: string, errors: Iterable<unknown>) {
     super(message, errors);
     for (const e of this.errors) {
-      if (isBaseException(e)) throw new TypeError(`Cannot nest BaseExceptions in an ExceptionGroup (${(e as Error).name})`);
+      if (isBaseException(e))
+        throw new TypeError(`Cannot nest BaseExceptions in an ExceptionGroup (${(e as Error).name})`);
     }
   }
 }
@@ -282,10 +294,9 @@ function toPredicate(matcher: ErrorMatcher): (e: unknown) => boolean {
  *   try { yield* asyncWith(new TaskGroup(), body); }
  *   catch (e) { exceptStar(e, [TimeoutError, (g) => log(g)], [RangeError, () => {}]); }
  */
-export function exceptStar(
-  error: unknown, ...clauses: [ErrorMatcher, (group: BaseExceptionGroup) => void][]
-): void {
-  let rest: BaseExceptionGroup | null = error instanceof BaseExceptionGroup ? error : BaseExceptionGroup.of("", [error]);
+export function exceptStar(error: unknown, ...clauses: [ErrorMatcher, (group: BaseExceptionGroup) => void][]): void {
+  let rest: BaseExceptionGroup | null =
+    error instanceof BaseExceptionGroup ? error : BaseExceptionGroup.of("", [error]);
   const raised: unknown[] = [];
   for (const clause of clauses) {
     if (!Array.isArray(clause) || clause.length !== 2 || typeof clause[1] !== "function") {
@@ -356,4 +367,3 @@ function protoCancelledError(message: unknown): CancelledError {
   e.name = "CancelledError";
   return e;
 }
-

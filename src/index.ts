@@ -1,9 +1,22 @@
 // wasio: asyncio for TypeScript and WebAssembly. The public API (README.md, docs/).
 
 export {
-  CancelledError, TimeoutError, InvalidStateError, QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError,
-  IncompleteReadError, LimitOverrunError, ExceptionGroup,
-  BaseException, KeyboardInterrupt, SystemExit, BaseExceptionGroup, exceptStar, type ErrorMatcher,
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  BrokenBarrierError,
+  IncompleteReadError,
+  LimitOverrunError,
+  ExceptionGroup,
+  BaseException,
+  KeyboardInterrupt,
+  SystemExit,
+  BaseExceptionGroup,
+  exceptStar,
+  type ErrorMatcher,
 } from "./errors.js";
 export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./io/event-loop.js";
 export { Handle, TimerHandle } from "./loop/handle.js";
@@ -30,5 +43,12 @@ export type { CallOptions } from "./loop/event-loop.js";
 export { once, on } from "./tasks/events.js";
 export { race } from "./tasks/race.js";
 export { forAwait, toAsyncIterable } from "./tasks/async-iteration.js";
-export { captureCallGraph, formatCallGraph, printCallGraph, type FutureCallGraph, type FrameCallGraphEntry, type CallGraphOptions } from "./tasks/call-graph.js";
+export {
+  captureCallGraph,
+  formatCallGraph,
+  printCallGraph,
+  type FutureCallGraph,
+  type FrameCallGraphEntry,
+  type CallGraphOptions,
+} from "./tasks/call-graph.js";
 export type { Frame } from "./tasks/frames.js";

@@ -22,7 +22,8 @@ export interface RunOptions {
 type Main<T> = Coroutine<T> | (() => Coroutine<T>);
 
 function start<T>(main: Main<T>, options: RunOptions | undefined): [EventLoop, Coroutine<T>] {
-  if (options !== undefined && (options === null || typeof options !== "object")) throw new TypeError(`run() options must be an object, got ${describe(options)}`);
+  if (options !== undefined && (options === null || typeof options !== "object"))
+    throw new TypeError(`run() options must be an object, got ${describe(options)}`);
   if (_getRunningLoop() !== null) throw new Error("run() cannot be called from a running event loop");
   const coro = typeof main === "function" ? main() : main;
   if (!isCoroutine(coro)) throw new TypeError(`run() needs a coroutine or a generator function, got ${describe(main)}`);
@@ -59,9 +60,11 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
 
 /** `run` for hosts that can block (VirtualHost, WASI runtimes): returns the result directly. */
 export function runSync<T>(main: Main<T>, options: RunOptions & { host: Host }): T {
-  if (options === null || typeof options !== "object" || options.host === undefined) throw new TypeError("runSync() needs options.host (a host that can block, such as VirtualHost)");
+  if (options === null || typeof options !== "object" || options.host === undefined)
+    throw new TypeError("runSync() needs options.host (a host that can block, such as VirtualHost)");
   checkHost(options.host);
-  if (!options.host.canBlock) throw new Error(`runSync() needs a host that can block; ${options.host.name} cannot (use run())`);
+  if (!options.host.canBlock)
+    throw new Error(`runSync() needs a host that can block; ${options.host.name} cannot (use run())`);
   const [loop, coro] = start(main, options);
   try {
     return loop.runUntilCompleteSync<T>(loop.createTask(coro, mainOptions(options)));

@@ -46,7 +46,9 @@ export function socketHost(): SocketHost {
 /** Records what reaches the running loop's exception handler (tests assert it stays empty). */
 export function recordErrors(): ExceptionContext[] {
   const seen: ExceptionContext[] = [];
-  getRunningLoop().setExceptionHandler((_loop, ctx) => { seen.push(ctx); });
+  getRunningLoop().setExceptionHandler((_loop, ctx) => {
+    seen.push(ctx);
+  });
   return seen;
 }
 
@@ -174,12 +176,22 @@ export function runScript(source: string, ms = 10_000, env?: Record<string, stri
   writeFileSync(file, source.replaceAll("WASIO", JSON.stringify(pathToFileURL(dist).href).slice(1, -1)));
   const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
   const child = spawn(process.execPath, isDeno ? ["run", "-A", "--quiet", file] : [file], {
-    stdio: ["ignore", "pipe", "pipe"], ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
   });
-  let stdout = "", stderr = "", timedOut = false;
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-  const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, ms);
+  let stdout = "",
+    stderr = "",
+    timedOut = false;
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+    stdout += d;
+  });
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, ms);
   return new Promise((resolve) => {
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -226,7 +238,9 @@ export function* noFdsLeft(): Coroutine<void> {
 export function activeHandles(kinds: string[]): string[] {
   const info = (process as { getActiveResourcesInfo?: () => string[] }).getActiveResourcesInfo;
   assert.type(info, "function", "process.getActiveResourcesInfo is missing");
-  return info!().filter((k) => kinds.includes(k)).sort();
+  return info!()
+    .filter((k) => kinds.includes(k))
+    .sort();
 }
 
 /**
@@ -237,7 +251,10 @@ export async function handlesLeft(kinds: string[], before: string[]): Promise<st
   let extra: string[] = [];
   for (let i = 0; i < 100; i++) {
     const now = activeHandles(kinds);
-    for (const k of before) { const j = now.indexOf(k); if (j >= 0) now.splice(j, 1); }
+    for (const k of before) {
+      const j = now.indexOf(k);
+      if (j >= 0) now.splice(j, 1);
+    }
     extra = now;
     if (extra.length === 0) break;
     await new Promise((r) => setTimeout(r, 10));

@@ -57,7 +57,8 @@ const passOn = [...(opts.quick ? ["--quick"] : []), ...(opts.rounds ? ["--rounds
 /** Runs one workload file in a child node or deno; resolves to its results array, or null on failure. */
 function runChild(name, jsonFile, runtime) {
   const script = fileURLToPath(new URL(`./${name}.mjs`, import.meta.url));
-  const [bin, ...flags] = runtime === "Deno" ? [DENO, "run", "-A", "--v8-flags=--expose-gc"] : [process.execPath, "--expose-gc"];
+  const [bin, ...flags] =
+    runtime === "Deno" ? [DENO, "run", "-A", "--v8-flags=--expose-gc"] : [process.execPath, "--expose-gc"];
   const child = spawn(bin, [...flags, script, ...passOn, "--json", jsonFile], { stdio: "inherit" });
   const timer = setTimeout(() => {
     console.error(`${name} (${runtime}): no result after ${CHILD_TIMEOUT_MS / 60_000} min, stopping it`);
@@ -95,7 +96,10 @@ try {
       byRuntime.push(results);
     }
     const results = byRuntime.flat();
-    const complete = byRuntime.length > 0 && byRuntime[0][0]?.runtime === "Node" && byRuntime[0].every((r) => r.a?.median != null && r.b?.median != null);
+    const complete =
+      byRuntime.length > 0 &&
+      byRuntime[0][0]?.runtime === "Node" &&
+      byRuntime[0].every((r) => r.a?.median != null && r.b?.median != null);
     if (write && complete) writeResults(results, command);
     else if (write) console.log(`not writing docs/benchmarks.md section "${name}": the wasio side did not run`);
   }
@@ -106,6 +110,8 @@ try {
 console.log("\n######## summary (ratio = wasio / the idiomatic script, both run by the same runtime)");
 for (const r of all) {
   const ratio = r.ratio === null ? "—" : r.ratio.toFixed(2);
-  console.log(`${r.name.padEnd(24)} ${r.runtime.padEnd(4)} ${r.unit.padEnd(15)} wasio ${fmt(r.a?.median).padStart(11)}  idiom ${fmt(r.b?.median).padStart(11)}  ratio ${ratio.padStart(5)}  (${r.better} is better)`);
+  console.log(
+    `${r.name.padEnd(24)} ${r.runtime.padEnd(4)} ${r.unit.padEnd(15)} wasio ${fmt(r.a?.median).padStart(11)}  idiom ${fmt(r.b?.median).padStart(11)}  ratio ${ratio.padStart(5)}  (${r.better} is better)`,
+  );
 }
 process.exit(failed ? 1 : 0);

@@ -17,26 +17,36 @@ async function nodeRound() {
   });
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
-const PAGE_SLEEPS = () => window.__wasio.run(function* () {
-  const t0 = performance.now();
-  for (let i = 0; i < 20; i++) yield* window.__wasio.sleep(1);
-  return performance.now() - t0;
-});
-const CLAMP = () => new Promise((resolve) => {
-  const t0 = performance.now();
-  let n = 0;
-  const step = () => (++n === 20 ? resolve(performance.now() - t0) : setTimeout(step, 1));
-  setTimeout(step, 1);
-});
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
+const PAGE_SLEEPS = () =>
+  window.__wasio.run(function* () {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) yield* window.__wasio.sleep(1);
+    return performance.now() - t0;
+  });
+const CLAMP = () =>
+  new Promise((resolve) => {
+    const t0 = performance.now();
+    let n = 0;
+    const step = () => (++n === 20 ? resolve(performance.now() - t0) : setTimeout(step, 1));
+    setTimeout(step, 1);
+  });
 
 const sessions = [await openPage("/tests/browser/index.html"), await openPage("/tests/browser/index.html?no-postTask")];
 try {
   for (const { page } of sessions) {
     await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60_000 });
-    await page.evaluate(async () => { window.__wasio = await import("/dist/wasio.js"); });
+    await page.evaluate(async () => {
+      window.__wasio = await import("/dist/wasio.js");
+    });
   }
-  const node = [], post = [], spin = [], clamp = [];
+  const node = [],
+    post = [],
+    spin = [],
+    clamp = [];
   for (let r = 0; r < ROUNDS; r++) {
     node.push(await nodeRound());
     post.push(await sessions[0].page.evaluate(PAGE_SLEEPS));
@@ -49,7 +59,9 @@ try {
   console.log(`  Node ${process.version}: ${f(median(node))}`);
   console.log(`  headless Chromium, wasio (scheduler.postTask): ${f(median(post))}, page/Node ${ratio(post)}`);
   console.log(`  headless Chromium, wasio (MessageChannel):     ${f(median(spin))}, page/Node ${ratio(spin)}`);
-  console.log(`  headless Chromium, 20 nested setTimeout(1), the clamp: ${f(median(clamp))}, page/Node ${ratio(clamp)}`);
+  console.log(
+    `  headless Chromium, 20 nested setTimeout(1), the clamp: ${f(median(clamp))}, page/Node ${ratio(clamp)}`,
+  );
 } finally {
   for (const s of sessions) await s.close();
 }

@@ -82,5 +82,6 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const runtime = typeof Deno === "undefined" ? `Node ${process.version}` : `Deno ${Deno.version.deno}`;
 console.log(`${runtime}: ns per error, median of ${ROUNDS} rounds of ${N.toLocaleString("en-US")}`);
-for (const [name, xs] of Object.entries(samples)) console.log(`  ${name.padEnd(38)} ${median(xs).toFixed(0).padStart(6)}`);
+for (const [name, xs] of Object.entries(samples))
+  console.log(`  ${name.padEnd(38)} ${median(xs).toFixed(0).padStart(6)}`);
 if (sink === null) console.log("");

@@ -32,7 +32,12 @@ async function listenIdle(n) {
     for (let j = i; j < Math.min(n, i + 500); j++) {
       const s = net.createServer(() => {});
       servers.push(s);
-      batch.push(new Promise((resolve, reject) => { s.once("error", reject); s.listen(0, HOST, resolve); }));
+      batch.push(
+        new Promise((resolve, reject) => {
+          s.once("error", reject);
+          s.listen(0, HOST, resolve);
+        }),
+      );
     }
     await Promise.all(batch);
   }
@@ -43,18 +48,30 @@ export async function native({ idle, trips }) {
   const servers = await listenIdle(idle);
   const echo = net.createServer({ noDelay: true }, (s) => s.on("data", (d) => s.write(d)));
   await new Promise((resolve) => echo.listen(0, HOST, resolve));
-  const client = await new Promise((resolve) => { const c = net.connect({ host: HOST, port: echo.address().port, noDelay: true }, () => resolve(c)); });
+  const client = await new Promise((resolve) => {
+    const c = net.connect({ host: HOST, port: echo.address().port, noDelay: true }, () => resolve(c));
+  });
   const msg = Buffer.alloc(SIZE, 1);
-  let left = 0, got = 0, done = null;
+  let left = 0,
+    got = 0,
+    done = null;
   client.on("data", (d) => {
     got += d.length;
     while (got >= SIZE) {
       got -= SIZE;
-      if (--left === 0) { done(); return; }
+      if (--left === 0) {
+        done();
+        return;
+      }
       client.write(msg);
     }
   });
-  const pingPong = (n) => new Promise((resolve) => { left = n; done = resolve; client.write(msg); });
+  const pingPong = (n) =>
+    new Promise((resolve) => {
+      left = n;
+      done = resolve;
+      client.write(msg);
+    });
   await pingPong(trips); // warm-up, not measured
   const t0 = performance.now();
   await pingPong(trips);
@@ -77,18 +94,23 @@ export function wasio(w, { idle, trips }, perIteration) {
       for (let j = i; j < Math.min(idle, i + 500); j++) batch.push(w.createTask(w.startServer(() => {}, HOST, 0)));
       for (const t of batch) servers.push(yield* t);
     }
-    const echo = yield* w.startServer(function* (r, wr) {
-      for (;;) {
-        const data = yield* r.read(65536);
-        if (data.length === 0) break;
-        wr.write(data);
-        yield* wr.drain();
-      }
-      wr.close();
-    }, HOST, 0);
+    const echo = yield* w.startServer(
+      function* (r, wr) {
+        for (;;) {
+          const data = yield* r.read(65536);
+          if (data.length === 0) break;
+          wr.write(data);
+          yield* wr.drain();
+        }
+        wr.close();
+      },
+      HOST,
+      0,
+    );
     const [reader, writer] = yield* w.openConnection(HOST, echo.address().port);
     const msg = new Uint8Array(SIZE).fill(1);
-    for (let i = 0; i < trips; i++) { // warm-up, not measured
+    for (let i = 0; i < trips; i++) {
+      // warm-up, not measured
       writer.write(msg);
       yield* reader.readexactly(SIZE);
     }

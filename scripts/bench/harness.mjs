@@ -73,7 +73,8 @@ export function isMain(url) {
  */
 export async function runMain(url, bench) {
   const opts = parseArgs(process.argv.slice(2));
-  if (!globalThis.gc) console.log("note: run node with --expose-gc to collect garbage between rounds and get memory figures");
+  if (!globalThis.gc)
+    console.log("note: run node with --expose-gc to collect garbage between rounds and get memory figures");
   try {
     const results = await bench(await loadWasio(), opts);
     if (opts.json) writeFileSync(opts.json, JSON.stringify(results));
@@ -139,19 +140,39 @@ export async function compare({ name, group = name, metric = "", unit, a, b, rou
     console.log(`   round ${round + 1}/${target}  ${line.join("  ")}`);
   }
 
-  const [ra, rb] = sides.map((s) => s && {
-    label: s.label,
-    samples: s.samples,
-    median: s.samples.length && !s.error ? median(s.samples) : null,
-    error: s.error ? String(s.error) : null,
-  });
+  const [ra, rb] = sides.map(
+    (s) =>
+      s && {
+        label: s.label,
+        samples: s.samples,
+        median: s.samples.length && !s.error ? median(s.samples) : null,
+        error: s.error ? String(s.error) : null,
+      },
+  );
   const ratio = ra?.median != null && rb?.median != null ? ra.median / rb.median : null;
   for (const r of [ra, rb]) {
-    if (r?.median != null) console.log(`   ${r.label.padEnd(6)} median ${fmt(r.median).padStart(12)}   [${fmt(Math.min(...r.samples))} … ${fmt(Math.max(...r.samples))}]`);
+    if (r?.median != null)
+      console.log(
+        `   ${r.label.padEnd(6)} median ${fmt(r.median).padStart(12)}   [${fmt(Math.min(...r.samples))} … ${fmt(Math.max(...r.samples))}]`,
+      );
   }
   if (ratio !== null) console.log(`   ratio ${ra.label}/${rb.label} = ${ratio.toFixed(2)}`);
   if (note) console.log(`   note: ${note}`);
-  return { runtime: RUNTIME, name, group, metric, unit, better, rounds: Math.max(ra?.samples.length ?? 0, rb?.samples.length ?? 0), note, a: ra, b: rb, ratio, date: new Date().toISOString().slice(0, 10), machine: machine() };
+  return {
+    runtime: RUNTIME,
+    name,
+    group,
+    metric,
+    unit,
+    better,
+    rounds: Math.max(ra?.samples.length ?? 0, rb?.samples.length ?? 0),
+    note,
+    a: ra,
+    b: rb,
+    ratio,
+    date: new Date().toISOString().slice(0, 10),
+    machine: machine(),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,11 +187,13 @@ export async function compare({ name, group = name, metric = "", unit, a, b, rou
  */
 export function memoryProbe() {
   if (!globalThis.gc) return null;
-  gc(); gc();
+  gc();
+  gc();
   const before = process.memoryUsage();
   return {
     bytesPerEntity(n) {
-      gc(); gc();
+      gc();
+      gc();
       const after = process.memoryUsage();
       const heap = (after.heapUsed - before.heapUsed) / n;
       const external = (after.external - before.external) / n;
@@ -229,11 +252,15 @@ function section(name, results, command) {
     const row = rows.find((x) => x.name === r.name) ?? rows[rows.push({ name: r.name, first: r }) - 1];
     row[r.runtime ?? "Node"] = r;
   }
-  const figures = (r) => r ? [fmt(r.a?.median), fmt(r.b?.median), r.ratio === null ? "—" : r.ratio.toFixed(2)] : ["—", "—", "—"];
+  const figures = (r) =>
+    r ? [fmt(r.a?.median), fmt(r.b?.median), r.ratio === null ? "—" : r.ratio.toFixed(2)] : ["—", "—", "—"];
   const lines = rows.map(({ first: r, Node, Deno }) => {
     const what = `${r.name}: ${r.metric ? r.metric + ", " : ""}${r.unit}, ${r.better} is better`;
     const machines = [...new Set([Node, Deno].filter(Boolean).map((x) => x.machine))].join("; ");
-    const rounds = [Node, Deno].filter(Boolean).map((x) => x.rounds).join(" / ");
+    const rounds = [Node, Deno]
+      .filter(Boolean)
+      .map((x) => x.rounds)
+      .join(" / ");
     return `| ${[what, ...figures(Node), ...figures(Deno), rounds, r.date, machines, `\`${command}\``].map(cell).join(" | ")} |`;
   });
   const notes = results.filter((r) => r.note).map((r) => `\n${r.name} (${r.runtime ?? "Node"}): ${r.note}.`);

@@ -46,7 +46,9 @@ export function loadCore() {
       throw new Error("heap bench: poll_oneoff must not be called (nothing to wait for)");
     },
   };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(CORE)), { wasi_snapshot_preview1: provider });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(CORE)), {
+    wasi_snapshot_preview1: provider,
+  });
   memory = instance.exports.memory;
   instance.exports._initialize();
   return instance.exports;
@@ -65,7 +67,8 @@ export function wasmSide(core) {
   let view = new Int32Array(core.memory.buffer);
   return function run(ds, rounds, phases) {
     let check = 0;
-    let push = 0, pop = 0;
+    let push = 0,
+      pop = 0;
     for (let r = 0; r < rounds; r++) {
       const t0 = performance.now();
       for (let i = 0; i < ds.length; i++) core.timer_add(ds[i]);
@@ -92,7 +95,8 @@ export function referenceSide(heap) {
   const out = new Int32Array(TIMER_BATCH);
   return function run(ds, rounds, phases) {
     let check = 0;
-    let push = 0, pop = 0;
+    let push = 0,
+      pop = 0;
     for (let r = 0; r < rounds; r++) {
       const t0 = performance.now();
       for (let i = 0; i < ds.length; i++) heap.add(ds[i]);
@@ -127,11 +131,30 @@ async function workload({ name, metric, ds, rounds: times, roundsOpt, core, heap
   const ref = referenceSide(heap);
   const checks = { a: null, b: null };
   const result = await compare({
-    name, group: "heap", metric, unit: "ms", rounds: roundsOpt,
-    a: { label: "wasm", fn: () => { const t = performance.now(); checks.a = wasm(ds, times, phases.a); return performance.now() - t; } },
-    b: { label: "JS", fn: () => { const t = performance.now(); checks.b = ref(ds, times, phases.b); return performance.now() - t; } },
+    name,
+    group: "heap",
+    metric,
+    unit: "ms",
+    rounds: roundsOpt,
+    a: {
+      label: "wasm",
+      fn: () => {
+        const t = performance.now();
+        checks.a = wasm(ds, times, phases.a);
+        return performance.now() - t;
+      },
+    },
+    b: {
+      label: "JS",
+      fn: () => {
+        const t = performance.now();
+        checks.b = ref(ds, times, phases.b);
+        return performance.now() - t;
+      },
+    },
   });
-  if (checks.a !== checks.b) throw new Error(`${name}: the two heaps popped different orders (${checks.a} vs ${checks.b})`);
+  if (checks.a !== checks.b)
+    throw new Error(`${name}: the two heaps popped different orders (${checks.a} vs ${checks.b})`);
   const split = (p) => `push ${fmtMs(median(p.push))} + pop ${fmtMs(median(p.pop))} ms`;
   const text = `wasm ${split(phases.a)}, JS ${split(phases.b)}; pop ratio ${(median(phases.a.pop) / median(phases.b.pop)).toFixed(2)}, push ratio ${(median(phases.a.push) / median(phases.b.push)).toFixed(2)}`;
   console.log(`   phases: ${text}`);
@@ -147,25 +170,47 @@ export async function bench(_w, { quick, rounds } = {}) {
   const n1m = 1_000_000 / scale;
   const results = [
     await workload({
-      name: "heap-1m", metric: `push ${n1m.toLocaleString("en-US")} random deadlines, then pop all`,
-      ds: deadlines(n1m), rounds: 1, roundsOpt: rounds, core, heap,
+      name: "heap-1m",
+      metric: `push ${n1m.toLocaleString("en-US")} random deadlines, then pop all`,
+      ds: deadlines(n1m),
+      rounds: 1,
+      roundsOpt: rounds,
+      core,
+      heap,
     }),
     await workload({
-      name: "heap-1m-ties", metric: `push ${n1m.toLocaleString("en-US")} whole-ms deadlines in [0, 100], then pop all`,
-      ds: deadlines(n1m, { ties: true }), rounds: 1, roundsOpt: rounds, core, heap,
+      name: "heap-1m-ties",
+      metric: `push ${n1m.toLocaleString("en-US")} whole-ms deadlines in [0, 100], then pop all`,
+      ds: deadlines(n1m, { ties: true }),
+      rounds: 1,
+      roundsOpt: rounds,
+      core,
+      heap,
     }),
     await workload({
-      name: "heap-64k", metric: `${16 / (quick ? 2 : 1)} rounds of push 65,536 / pop all`,
-      ds: deadlines(65_536), rounds: 16 / (quick ? 2 : 1), roundsOpt: rounds, core, heap,
+      name: "heap-64k",
+      metric: `${16 / (quick ? 2 : 1)} rounds of push 65,536 / pop all`,
+      ds: deadlines(65_536),
+      rounds: 16 / (quick ? 2 : 1),
+      roundsOpt: rounds,
+      core,
+      heap,
     }),
     await workload({
-      name: "heap-1k", metric: `${(1000 / scale).toLocaleString("en-US")} rounds of push 1,024 / pop all`,
-      ds: deadlines(1024), rounds: 1000 / scale, roundsOpt: rounds, core, heap,
+      name: "heap-1k",
+      metric: `${(1000 / scale).toLocaleString("en-US")} rounds of push 1,024 / pop all`,
+      ds: deadlines(1024),
+      rounds: 1000 / scale,
+      roundsOpt: rounds,
+      core,
+      heap,
     }),
   ];
   const overhead = pollOverheadNs(core);
   const calls = Math.ceil(n1m / TIMER_BATCH);
-  console.log(`\npoll(0) on an empty core: ${overhead.toFixed(0)} ns per call; popping ${n1m.toLocaleString("en-US")} timers takes ${calls} calls ≈ ${(overhead * calls / 1e6).toFixed(3)} ms of batch overhead`);
+  console.log(
+    `\npoll(0) on an empty core: ${overhead.toFixed(0)} ns per call; popping ${n1m.toLocaleString("en-US")} timers takes ${calls} calls ≈ ${((overhead * calls) / 1e6).toFixed(3)} ms of batch overhead`,
+  );
   return results;
 }
 

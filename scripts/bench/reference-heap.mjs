@@ -73,7 +73,10 @@ export class ReferenceHeap {
       this.removeTop();
       const s = state[id];
       this.releaseId(id);
-      if (s === DEAD) { this.dead--; continue; }
+      if (s === DEAD) {
+        this.dead--;
+        continue;
+      }
       this.live--;
       out[n++] = id;
     }
@@ -84,51 +87,80 @@ export class ReferenceHeap {
   // ------------------------------------------------------------------------------------------
 
   siftUp(i, when, seq, id) {
-    const W = this.when, S = this.seq, I = this.ids;
+    const W = this.when,
+      S = this.seq,
+      I = this.ids;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pw = W[parent];
       if (!(when < pw || (when === pw && seq < S[parent]))) break;
-      W[i] = pw; S[i] = S[parent]; I[i] = I[parent];
+      W[i] = pw;
+      S[i] = S[parent];
+      I[i] = I[parent];
       i = parent;
     }
-    W[i] = when; S[i] = seq; I[i] = id;
+    W[i] = when;
+    S[i] = seq;
+    I[i] = id;
   }
 
   siftDown(i, when, seq, id) {
-    const W = this.when, S = this.seq, I = this.ids, n = this.len;
+    const W = this.when,
+      S = this.seq,
+      I = this.ids,
+      n = this.len;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      let cw = W[child], cs = S[child];
+      let cw = W[child],
+        cs = S[child];
       const right = child + 1;
       if (right < n) {
-        const rw = W[right], rs = S[right];
-        if (rw < cw || (rw === cw && rs < cs)) { child = right; cw = rw; cs = rs; }
+        const rw = W[right],
+          rs = S[right];
+        if (rw < cw || (rw === cw && rs < cs)) {
+          child = right;
+          cw = rw;
+          cs = rs;
+        }
       }
       if (!(cw < when || (cw === when && cs < seq))) break;
-      W[i] = cw; S[i] = cs; I[i] = I[child];
+      W[i] = cw;
+      S[i] = cs;
+      I[i] = I[child];
       i = child;
     }
-    W[i] = when; S[i] = seq; I[i] = id;
+    W[i] = when;
+    S[i] = seq;
+    I[i] = id;
   }
 
   /** Floyd's bottom-up deletion, as the core does it: the hole sinks, the last entry rises. */
   removeTop() {
     const n = --this.len;
     if (n === 0) return;
-    const W = this.when, S = this.seq, I = this.ids;
+    const W = this.when,
+      S = this.seq,
+      I = this.ids;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      let cw = W[child], cs = S[child];
+      let cw = W[child],
+        cs = S[child];
       const right = child + 1;
       if (right < n) {
-        const rw = W[right], rs = S[right];
-        if (rw < cw || (rw === cw && rs < cs)) { child = right; cw = rw; cs = rs; }
+        const rw = W[right],
+          rs = S[right];
+        if (rw < cw || (rw === cw && rs < cs)) {
+          child = right;
+          cw = rw;
+          cs = rs;
+        }
       }
-      W[i] = cw; S[i] = cs; I[i] = I[child];
+      W[i] = cw;
+      S[i] = cs;
+      I[i] = I[child];
       i = child;
     }
     this.siftUp(i, W[n], S[n], I[n]);
@@ -145,12 +177,19 @@ export class ReferenceHeap {
   }
 
   compact() {
-    const W = this.when, S = this.seq, I = this.ids;
+    const W = this.when,
+      S = this.seq,
+      I = this.ids;
     let j = 0;
     for (let i = 0; i < this.len; i++) {
       const id = I[i];
-      if (this.state[id] === DEAD) { this.releaseId(id); continue; }
-      W[j] = W[i]; S[j] = S[i]; I[j] = id;
+      if (this.state[id] === DEAD) {
+        this.releaseId(id);
+        continue;
+      }
+      W[j] = W[i];
+      S[j] = S[i];
+      I[j] = id;
       j++;
     }
     this.len = j;

@@ -28,10 +28,24 @@ try {
 
 function instructions(args) {
   return new Promise((resolve, reject) => {
-    const p = spawn("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath,
-      "--predictable", "--expose-gc", child, side, ...args.map(String)], { cwd: here, stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn(
+      "valgrind",
+      [
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        process.execPath,
+        "--predictable",
+        "--expose-gc",
+        child,
+        side,
+        ...args.map(String),
+      ],
+      { cwd: here, stdio: ["ignore", "ignore", "pipe"] },
+    );
     let err = "";
-    p.stderr.on("data", (d) => { err += d; });
+    p.stderr.on("data", (d) => {
+      err += d;
+    });
     p.on("close", (code) => {
       const m = /Collected : (\d+)/.exec(err);
       if (code !== 0 || !m) reject(new Error(`callgrind run failed (${code}):\n${err.slice(-2000)}`));

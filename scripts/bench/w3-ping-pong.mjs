@@ -45,15 +45,19 @@ export function wasio(w, { messages = MESSAGES } = {}) {
     const q2 = new w.Queue();
     let sum = 0;
     const t0 = performance.now();
-    const a = w.createTask((function* () {
-      for (let i = 0; i < trips; i++) {
-        yield* q1.put(i);
-        sum += yield* q2.get();
-      }
-    })());
-    const b = w.createTask((function* () {
-      for (let i = 0; i < trips; i++) yield* q2.put(yield* q1.get());
-    })());
+    const a = w.createTask(
+      (function* () {
+        for (let i = 0; i < trips; i++) {
+          yield* q1.put(i);
+          sum += yield* q2.get();
+        }
+      })(),
+    );
+    const b = w.createTask(
+      (function* () {
+        for (let i = 0; i < trips; i++) yield* q2.put(yield* q1.get());
+      })(),
+    );
     yield* w.gather([a, b]);
     const seconds = (performance.now() - t0) / 1000;
     check(sum, trips);

@@ -28,29 +28,52 @@ function loadClient() {
   process.on("message", async (cmd) => {
     if (cmd.type === "exit") process.exit(0);
     const { port, conns, trips, size } = cmd;
-    const sockets = await Promise.all(Array.from({ length: conns }, () => new Promise((resolve, reject) => {
-      const s = net.connect({ host: HOST, port, noDelay: true }, () => resolve(s));
-      s.once("error", reject);
-    })));
+    const sockets = await Promise.all(
+      Array.from(
+        { length: conns },
+        () =>
+          new Promise((resolve, reject) => {
+            const s = net.connect({ host: HOST, port, noDelay: true }, () => resolve(s));
+            s.once("error", reject);
+          }),
+      ),
+    );
     const msg = Buffer.alloc(size, 97);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await Promise.all(sockets.map((s) => new Promise((resolve, reject) => {
-      let left = trips, got = 0;
-      s.on("data", (d) => {
-        got += d.length;
-        while (got >= size) {
-          got -= size;
-          if (--left === 0) { resolve(); return; }
-          s.write(msg);
-        }
-      });
-      s.on("error", reject);
-      s.write(msg);
-    })));
+    await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise((resolve, reject) => {
+            let left = trips,
+              got = 0;
+            s.on("data", (d) => {
+              got += d.length;
+              while (got >= size) {
+                got -= size;
+                if (--left === 0) {
+                  resolve();
+                  return;
+                }
+                s.write(msg);
+              }
+            });
+            s.on("error", reject);
+            s.write(msg);
+          }),
+      ),
+    );
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    await Promise.all(sockets.map((s) => new Promise((resolve) => { s.once("close", resolve); s.end(); })));
+    await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise((resolve) => {
+            s.once("close", resolve);
+            s.end();
+          }),
+      ),
+    );
     process.send({ ms, cpuUs: cpu.user + cpu.system });
   });
 }
@@ -58,15 +81,27 @@ function loadClient() {
 /** The client process, started once and reused by every round. */
 export class LoadClient {
   constructor() {
-    this.child = fork(fileURLToPath(import.meta.url), ["--load-client"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = fork(fileURLToPath(import.meta.url), ["--load-client"], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     this.child.unref();
     this.child.channel?.unref();
   }
   /** Sends the job; `onDone(result)` is called with { ms, cpuUs } or an Error. */
   start(port, p, onDone) {
-    const onMsg = (m) => { cleanup(); onDone(m); };
-    const onExit = (code) => { cleanup(); onDone(new Error(`load client exited with ${code}`)); };
-    const cleanup = () => { this.child.off("message", onMsg); this.child.off("exit", onExit); this.child.channel?.unref(); };
+    const onMsg = (m) => {
+      cleanup();
+      onDone(m);
+    };
+    const onExit = (code) => {
+      cleanup();
+      onDone(new Error(`load client exited with ${code}`));
+    };
+    const cleanup = () => {
+      this.child.off("message", onMsg);
+      this.child.off("exit", onExit);
+      this.child.channel?.unref();
+    };
     this.child.on("message", onMsg);
     this.child.on("exit", onExit);
     this.child.channel?.ref();
@@ -83,7 +118,11 @@ export class LoadClient {
 function figures(result, cpu, p) {
   if (result instanceof Error) throw result;
   const trips = p.conns * p.trips;
-  return { rate: trips / (result.ms / 1000), cpuPerTrip: (cpu.user + cpu.system) / trips, clientCpuPerTrip: result.cpuUs / trips };
+  return {
+    rate: trips / (result.ms / 1000),
+    cpuPerTrip: (cpu.user + cpu.system) / trips,
+    clientCpuPerTrip: result.cpuUs / trips,
+  };
 }
 
 export async function native(client, p) {
@@ -101,15 +140,19 @@ export async function native(client, p) {
 
 export function wasio(w, client, p) {
   return w.run(function* () {
-    const server = yield* w.startServer(function* (reader, writer) {
-      for (;;) {
-        const data = yield* reader.read(65536);
-        if (data.length === 0) break;
-        writer.write(data);
-        yield* writer.drain();
-      }
-      writer.close();
-    }, HOST, 0);
+    const server = yield* w.startServer(
+      function* (reader, writer) {
+        for (;;) {
+          const data = yield* reader.read(65536);
+          if (data.length === 0) break;
+          writer.write(data);
+          yield* writer.drain();
+        }
+        writer.close();
+      },
+      HOST,
+      0,
+    );
     const loop = w.getRunningLoop();
     const done = loop.createFuture();
     const cpu0 = process.cpuUsage();
@@ -131,7 +174,11 @@ function derived(base, name, metric, unit, better, aSamples, bSamples) {
   const b = side("Node", bSamples);
   const ratio = a?.median != null && b.median != null ? a.median / b.median : null;
   console.log(`\n== ${name}: ${metric}, ${unit} (${better} is better)`);
-  for (const s of [a, b]) if (s?.median != null) console.log(`   ${s.label.padEnd(6)} median ${s.median.toFixed(2).padStart(12)}   [${Math.min(...s.samples).toFixed(2)} … ${Math.max(...s.samples).toFixed(2)}]`);
+  for (const s of [a, b])
+    if (s?.median != null)
+      console.log(
+        `   ${s.label.padEnd(6)} median ${s.median.toFixed(2).padStart(12)}   [${Math.min(...s.samples).toFixed(2)} … ${Math.max(...s.samples).toFixed(2)}]`,
+      );
   if (ratio !== null) console.log(`   ratio wasio/Node = ${ratio.toFixed(2)}`);
   return { ...base, name, metric, unit, better, a, b, ratio, note: "" };
 }
@@ -150,10 +197,34 @@ export async function bench(w, { quick, rounds } = {}) {
       metric,
       unit: "round trips/s",
       rounds,
-      a: w && { label: "wasio", fn: async () => { const f = await wasio(w, client, p); cpu.wasio.push(f.cpuPerTrip); cpu.clientWasio.push(f.clientCpuPerTrip); return f.rate; } },
-      b: { label: "Node", fn: async () => { const f = await native(client, p); cpu.Node.push(f.cpuPerTrip); cpu.clientNode.push(f.clientCpuPerTrip); return f.rate; } },
+      a: w && {
+        label: "wasio",
+        fn: async () => {
+          const f = await wasio(w, client, p);
+          cpu.wasio.push(f.cpuPerTrip);
+          cpu.clientWasio.push(f.clientCpuPerTrip);
+          return f.rate;
+        },
+      },
+      b: {
+        label: "Node",
+        fn: async () => {
+          const f = await native(client, p);
+          cpu.Node.push(f.cpuPerTrip);
+          cpu.clientNode.push(f.clientCpuPerTrip);
+          return f.rate;
+        },
+      },
     });
-    const cpuRow = derived(rate, "w6-echo server CPU", `server process CPU per round trip, same runs`, "µs/round trip", "lower", w ? cpu.wasio : null, cpu.Node);
+    const cpuRow = derived(
+      rate,
+      "w6-echo server CPU",
+      `server process CPU per round trip, same runs`,
+      "µs/round trip",
+      "lower",
+      w ? cpu.wasio : null,
+      cpu.Node,
+    );
     const clientNote = `load client CPU per round trip: ${median(cpu.clientNode).toFixed(2)} µs against Node${w ? `, ${median(cpu.clientWasio).toFixed(2)} µs against wasio` : ""}`;
     console.log(`   ${clientNote}`);
     cpuRow.note = clientNote;

@@ -24,7 +24,8 @@ const NATIVE = join(ROOT, "build/c/echo_server");
 const BIN = join(ROOT, "bin/wasio.mjs");
 const DENO = join(ROOT, "node_modules/.bin/deno");
 const HOST = "127.0.0.1";
-const WRAP = "import os, socket, sys\n" +
+const WRAP =
+  "import os, socket, sys\n" +
   "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n" +
   "s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(511)\n" +
   "os.dup2(s.fileno(), 3); os.set_inheritable(3, True); os.execv(sys.argv[3], sys.argv[3:])\n";
@@ -33,13 +34,19 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on("error", reject);
-    srv.listen(0, HOST, () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
   });
 }
 
 const commands = {
   "wasio run (Node)": (port, n) => [process.execPath, [BIN, "run", "--tcplisten", `${HOST}:${port}`, WASM, String(n)]],
-  "wasio run (Deno)": (port, n) => [DENO, ["run", "-A", "--quiet", BIN, "run", "--tcplisten", `${HOST}:${port}`, WASM, String(n)]],
+  "wasio run (Deno)": (port, n) => [
+    DENO,
+    ["run", "-A", "--quiet", BIN, "run", "--tcplisten", `${HOST}:${port}`, WASM, String(n)],
+  ],
   "native (gcc)": (port, n) => ["python3", ["-c", WRAP, HOST, String(port), NATIVE, String(n)]],
 };
 
@@ -51,7 +58,10 @@ async function serve(side, client, p) {
   let out = "";
   const exited = new Promise((resolve) => child.on("close", resolve));
   await new Promise((resolve, reject) => {
-    child.stdout.on("data", (d) => { out += d; if (out.includes("listening\n")) resolve(); });
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("listening\n")) resolve();
+    });
     child.on("close", (code) => reject(new Error(`${side} exited (${code}) before listening: ${out}`)));
   });
   const result = await new Promise((resolve) => client.start(port, p, resolve));
@@ -69,17 +79,26 @@ export async function bench(_w, { quick, rounds } = {}) {
   try {
     await serve("wasio run (Node)", client, { conns: p.conns, trips: 100 }); // warm-up (disk cache)
     const node = await compare({
-      name: "w7-wasi-echo", metric, unit: "round trips/s", rounds,
+      name: "w7-wasi-echo",
+      metric,
+      unit: "round trips/s",
+      rounds,
       a: { label: "wasio run (Node)", fn: () => serve("wasio run (Node)", client, p) },
       b: { label: "native (gcc)", fn: () => serve("native (gcc)", client, p) },
     });
     const results = [node];
     if (existsSync(DENO)) {
-      results.push(await compare({
-        name: "w7-wasi-echo (Deno)", group: "w7-wasi-echo", metric, unit: "round trips/s", rounds: rounds ?? 3,
-        a: { label: "wasio run (Deno)", fn: () => serve("wasio run (Deno)", client, p) },
-        b: { label: "native (gcc)", fn: () => serve("native (gcc)", client, p) },
-      }));
+      results.push(
+        await compare({
+          name: "w7-wasi-echo (Deno)",
+          group: "w7-wasi-echo",
+          metric,
+          unit: "round trips/s",
+          rounds: rounds ?? 3,
+          a: { label: "wasio run (Deno)", fn: () => serve("wasio run (Deno)", client, p) },
+          b: { label: "native (gcc)", fn: () => serve("native (gcc)", client, p) },
+        }),
+      );
     }
     return results;
   } finally {

@@ -38,7 +38,9 @@ export async function rollTypes(root) {
   const bundle = await rollup({
     input: join(root, "build/types/index.d.ts"),
     plugins: [dts()],
-    onwarn(w, warn) { if (w.code !== "UNRESOLVED_IMPORT") warn(w); },
+    onwarn(w, warn) {
+      if (w.code !== "UNRESOLVED_IMPORT") warn(w);
+    },
   });
   const out = join(root, "dist/wasio.d.ts");
   await bundle.write({ file: out, format: "es" });
@@ -47,7 +49,10 @@ export async function rollTypes(root) {
     .replaceAll("WebAssembly.Memory", "WasmMemory")
     .replace(/\bstring \| URL\b/g, "string | URLLike");
   text = `// wasio: type declarations (generated from src/ by npm run build).\n${SHIMS.trimStart()}${text}`;
-  const bad = FORBIDDEN.map((re) => { const m = re.exec(text); return m && text.slice(m.index - 60, m.index + 20); }).filter(Boolean);
+  const bad = FORBIDDEN.map((re) => {
+    const m = re.exec(text);
+    return m && text.slice(m.index - 60, m.index + 20);
+  }).filter(Boolean);
   if (bad.length) throw new Error(`dist/wasio.d.ts needs globals outside ES2022: ${bad.join(", ")}`);
   writeFileSync(out, text);
   copyFileSync(out, join(root, "dist/wasio.d.cts"));
@@ -73,4 +78,3 @@ function foldAugmentations(text) {
   if (/^declare module "/m.test(text)) throw new Error("dist/wasio.d.ts: a module augmentation the roller cannot fold");
   return text;
 }
-

@@ -20,7 +20,10 @@ export const INTEREST_WRITE = 2;
  * Rule the loop relies on: an fd entry's kind is the interest bit of its direction, so it can
  * pass a kind where a mask bit is expected. This line stops compiling if the values drift apart.
  */
-export const READY_KIND_IS_INTEREST_BIT: [typeof READY_READ, typeof READY_WRITE] extends [typeof INTEREST_READ, typeof INTEREST_WRITE]
+export const READY_KIND_IS_INTEREST_BIT: [typeof READY_READ, typeof READY_WRITE] extends [
+  typeof INTEREST_READ,
+  typeof INTEREST_WRITE,
+]
   ? true
   : never = true;
 /** The poll result meaning "nothing to wait for and no deadline: this would block forever". */

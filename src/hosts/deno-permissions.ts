@@ -54,7 +54,9 @@ export function checkPermission(desc: PermissionDescriptor, syscall: string): vo
   if (!isDenied(desc)) return;
   const target = desc.name === "net" ? desc.host : desc.name === "run" ? desc.command : desc.path;
   const flag = `--allow-${desc.name}`;
-  const err = new Error(`${syscall} EACCES${target ? ` ${target}` : ""}: Deno denies ${desc.name} access; run with ${flag}`) as Error & { code: string; syscall: string; flag: string };
+  const err = new Error(
+    `${syscall} EACCES${target ? ` ${target}` : ""}: Deno denies ${desc.name} access; run with ${flag}`,
+  ) as Error & { code: string; syscall: string; flag: string };
   err.code = "EACCES";
   err.syscall = syscall;
   err.flag = flag;

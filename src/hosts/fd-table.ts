@@ -29,7 +29,9 @@ export class FdTable {
   open(res: Resource): number {
     let fd: number;
     if (this.free.length > 0) fd = this.free.pop()!;
-    else { fd = this.slots.length + 3; }
+    else {
+      fd = this.slots.length + 3;
+    }
     this.slots[fd - 3] = res;
     res.fd = fd;
     return fd;
@@ -48,7 +50,10 @@ export class FdTable {
     res.fd = -1;
     let i = this.free.length;
     this.free.push(fd);
-    while (i > 0 && this.free[i - 1] < fd) { this.free[i] = this.free[i - 1]; i--; }
+    while (i > 0 && this.free[i - 1] < fd) {
+      this.free[i] = this.free[i - 1];
+      i--;
+    }
     this.free[i] = fd;
     res.close();
     return true;

@@ -60,7 +60,10 @@ export abstract class HostBase implements Host {
   /** Settles a pending `idle()`: something may have become ready. */
   protected notify(): void {
     const w = this.waiter;
-    if (w !== null) { this.waiter = null; w(); }
+    if (w !== null) {
+      this.waiter = null;
+      w();
+    }
   }
 
   /**
@@ -70,10 +73,19 @@ export abstract class HostBase implements Host {
   protected nextNotify(timeoutMs = -1): Promise<void> {
     if (this.wake.pending > 0) return Promise.resolve();
     return new Promise((resolve) => {
-      if (timeoutMs < 0) { this.waiter = resolve; return; }
+      if (timeoutMs < 0) {
+        this.waiter = resolve;
+        return;
+      }
       // Host timers overflow past 2^31 - 1 ms (Node would fire at once): wait that long at most.
-      const cancel = startHostTimer(Math.min(timeoutMs, 0x7fffffff), () => { this.waiter = null; resolve(); });
-      this.waiter = () => { cancel(); resolve(); };
+      const cancel = startHostTimer(Math.min(timeoutMs, 0x7fffffff), () => {
+        this.waiter = null;
+        resolve();
+      });
+      this.waiter = () => {
+        cancel();
+        resolve();
+      };
     });
   }
 

@@ -74,12 +74,21 @@ export function startHostTimer(ms: number, fire: () => void): () => void {
     const abort = new AbortController();
     // The delay is truncated to whole ms: an early wake-up only makes the loop poll again for the
     // remainder (timers never fire early), where rounding up would make every short sleep late.
-    scheduler()!.postTask(fire, { delay: ms, signal: abort.signal }).catch(() => {}); // aborted
+    scheduler()!
+      .postTask(fire, { delay: ms, signal: abort.signal })
+      .catch(() => {}); // aborted
     return () => abort.abort();
   }
   const entry: Pending = { at: performance.now() + ms, fire };
   let timer: ReturnType<typeof setTimeout> | null = null;
-  if (ms > SHORT_WAIT_MS) timer = setTimeout(() => { timer = null; spin(entry); }, Math.floor(ms - SHORT_WAIT_MS));
+  if (ms > SHORT_WAIT_MS)
+    timer = setTimeout(
+      () => {
+        timer = null;
+        spin(entry);
+      },
+      Math.floor(ms - SHORT_WAIT_MS),
+    );
   else spin(entry);
   return () => {
     if (timer !== null) clearTimeout(timer);

@@ -5,7 +5,13 @@
 import type { FdTable } from "./fd-table.js";
 import { ERRNO_BADF, ERRNO_SUCCESS } from "./errno.js";
 import {
-  EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENT_SIZE, FD_READWRITE_HANGUP, SUBSCRIPTION_SIZE, getU64, setU64,
+  EVENTTYPE_CLOCK,
+  EVENTTYPE_FD_READ,
+  EVENT_SIZE,
+  FD_READWRITE_HANGUP,
+  SUBSCRIPTION_SIZE,
+  getU64,
+  setU64,
 } from "./wasi-abi.js";
 
 /** What the shim found in one call, besides the events it wrote. */
@@ -20,7 +26,12 @@ export interface PollScan {
 
 /** Scans `nsubs` subscriptions at `subs`, writing fd events at `events`. */
 export function scanSubscriptions(
-  view: DataView, table: FdTable, subs: number, events: number, nsubs: number, nowMs: number,
+  view: DataView,
+  table: FdTable,
+  subs: number,
+  events: number,
+  nsubs: number,
+  nowMs: number,
   scan: PollScan,
 ): void {
   let count = 0;
@@ -38,7 +49,9 @@ export function scanSubscriptions(
     }
     const fd = view.getUint32(at + 16, true);
     const res = table.get(fd);
-    let errno = ERRNO_SUCCESS, nbytes = 0, flags = 0;
+    let errno = ERRNO_SUCCESS,
+      nbytes = 0,
+      flags = 0;
     if (res === undefined) errno = ERRNO_BADF;
     else {
       const reading = type === EVENTTYPE_FD_READ;
@@ -57,7 +70,13 @@ export function scanSubscriptions(
 
 /** Writes the event answering the subscription at `sub`. */
 export function writeEventAt(
-  view: DataView, at: number, sub: number, type: number, errno: number, nbytes: number, flags: number,
+  view: DataView,
+  at: number,
+  sub: number,
+  type: number,
+  errno: number,
+  nbytes: number,
+  flags: number,
 ): void {
   view.setUint32(at, view.getUint32(sub, true), true);
   view.setUint32(at + 4, view.getUint32(sub + 4, true), true);

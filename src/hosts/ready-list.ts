@@ -17,7 +17,13 @@
 import type { FdTable } from "./fd-table.js";
 import { ERRNO_BADF, ERRNO_SUCCESS } from "./errno.js";
 import {
-  EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, EVENT_SIZE, FD_READWRITE_HANGUP, getU64, setU64,
+  EVENTTYPE_CLOCK,
+  EVENTTYPE_FD_READ,
+  EVENTTYPE_FD_WRITE,
+  EVENT_SIZE,
+  FD_READWRITE_HANGUP,
+  getU64,
+  setU64,
 } from "./wasi-abi.js";
 import type { PollScan } from "./poll-shim.js";
 
@@ -63,7 +69,9 @@ export class ReadyList {
       for (let dir = 0; dir < 2; dir++) {
         if ((mask & (1 << dir)) === 0) continue;
         const reading = dir === 0;
-        let errno = ERRNO_SUCCESS, nbytes = 0, flags = 0;
+        let errno = ERRNO_SUCCESS,
+          nbytes = 0,
+          flags = 0;
         if (res === undefined) errno = ERRNO_BADF;
         else {
           errno = res.takeError();

@@ -57,28 +57,38 @@ export interface SocketHostApi extends Host {
 /** True when `host` can make sockets (has the SocketHostApi methods). */
 export function isSocketHost(host: Host): host is SocketHostApi {
   const h = host as Partial<SocketHostApi>;
-  return typeof h.connect === "function" && typeof h.listen === "function" &&
-    typeof h.sockRecv === "function" && typeof h.sockSend === "function" && typeof h.sockAccept === "function";
+  return (
+    typeof h.connect === "function" &&
+    typeof h.listen === "function" &&
+    typeof h.sockRecv === "function" &&
+    typeof h.sockSend === "function" &&
+    typeof h.sockAccept === "function"
+  );
 }
 
 /** Checks a host name or address for connect(): a non-empty string. */
 export function checkConnectHost(host: string): void {
-  if (typeof host !== "string" || host === "") throw new TypeError(`connect() needs a host name or address, got ${describe(host)}`);
+  if (typeof host !== "string" || host === "")
+    throw new TypeError(`connect() needs a host name or address, got ${describe(host)}`);
 }
 
 /** Checks a host address for listen(): a non-empty string, or null for every interface. */
 export function checkListenHost(host: string | null): void {
-  if (host !== null && (typeof host !== "string" || host === "")) throw new TypeError(`listen() needs a host address or null, got ${describe(host)}`);
+  if (host !== null && (typeof host !== "string" || host === ""))
+    throw new TypeError(`listen() needs a host address or null, got ${describe(host)}`);
 }
 
 /** Checks a port: an integer in [0, 65535]; `shown` is how the caller's value is named in the message. */
 export function checkPort(port: number, shown: unknown = port): void {
   if (typeof port !== "number") throw new TypeError(`port must be an integer in [0, 65535], got ${describe(port)}`);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer in [0, 65535], got ${shown}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be an integer in [0, 65535], got ${shown}`);
 }
 
 /** Checks a listen backlog: a non-negative integer. */
 export function checkBacklog(backlog: number): void {
-  if (typeof backlog !== "number") throw new TypeError(`backlog must be a non-negative integer, got ${describe(backlog)}`);
-  if (!Number.isInteger(backlog) || backlog < 0) throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
+  if (typeof backlog !== "number")
+    throw new TypeError(`backlog must be a non-negative integer, got ${describe(backlog)}`);
+  if (!Number.isInteger(backlog) || backlog < 0)
+    throw new RangeError(`backlog must be a non-negative integer, got ${backlog}`);
 }

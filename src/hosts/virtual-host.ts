@@ -17,7 +17,13 @@ import { PipeBuffer, PipeReader, PipeWriter } from "./virtual-pipe.js";
 import { ERRNO_BADF, ERRNO_MAX } from "./errno.js";
 import { describe } from "../checks.js";
 import {
-  DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SockAddr, type SocketHostApi,
+  DEFAULT_BACKLOG,
+  checkBacklog,
+  checkConnectHost,
+  checkListenHost,
+  checkPort,
+  type SockAddr,
+  type SocketHostApi,
 } from "./socket-api.js";
 import { MemoryView } from "./poll-shim.js";
 import { IdleResource } from "./sim/idle-resource.js";
@@ -42,7 +48,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
 
   constructor(options: VirtualHostOptions = {}) {
     super();
-    if (options === null || typeof options !== "object") throw new TypeError(`options must be an object, got ${options === null ? "null" : typeof options}`);
+    if (options === null || typeof options !== "object")
+      throw new TypeError(`options must be an object, got ${options === null ? "null" : typeof options}`);
     const cap = options.pipeCapacity ?? 65536;
     checkCapacity(cap);
     this.pipeCapacity = cap;
@@ -92,7 +99,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
 
   /** Reads from a pipe's read end: the byte count, 0 at end of file, or a negative WASI errno. */
   read(fd: number, into: Uint8Array): number {
-    if (!(into instanceof Uint8Array)) throw new TypeError(`read() needs a Uint8Array to read into, got ${into === null ? "null" : typeof into}`);
+    if (!(into instanceof Uint8Array))
+      throw new TypeError(`read() needs a Uint8Array to read into, got ${into === null ? "null" : typeof into}`);
     const end = this.fds.get(fd);
     return end instanceof PipeReader ? end.read(into) : -ERRNO_BADF;
   }
@@ -100,7 +108,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** Writes to a pipe's write end: the byte count, or a negative WASI errno (EAGAIN when full). */
   write(fd: number, data: Uint8Array | string): number {
     const end = this.fds.get(fd);
-    if (typeof data !== "string" && !(data instanceof Uint8Array)) throw new TypeError(`write() needs a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
+    if (typeof data !== "string" && !(data instanceof Uint8Array))
+      throw new TypeError(`write() needs a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     return end instanceof PipeWriter ? end.write(bytes) : -ERRNO_BADF;
   }
@@ -115,8 +124,10 @@ export class VirtualHost extends HostBase implements SocketHostApi {
    * the next `read` or `write` of it returns `-errno`, so the fd's reader or writer sees it.
    */
   injectError(fd: number, errno: number): void {
-    if (typeof errno !== "number") throw new TypeError(`errno must be a WASI errno (an integer 1..${ERRNO_MAX}), got ${typeof errno}`);
-    if (!Number.isInteger(errno) || errno < 1 || errno > ERRNO_MAX) throw new RangeError(`errno must be a WASI errno (an integer 1..${ERRNO_MAX}), got ${errno}`);
+    if (typeof errno !== "number")
+      throw new TypeError(`errno must be a WASI errno (an integer 1..${ERRNO_MAX}), got ${typeof errno}`);
+    if (!Number.isInteger(errno) || errno < 1 || errno > ERRNO_MAX)
+      throw new RangeError(`errno must be a WASI errno (an integer 1..${ERRNO_MAX}), got ${errno}`);
     const end = this.end(fd);
     end.injectedError = end.failNext = errno;
   }
@@ -137,7 +148,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
 
   private end(fd: number): PipeReader | PipeWriter {
     const end = this.fds.get(fd);
-    if (!(end instanceof PipeReader || end instanceof PipeWriter)) throw new TypeError(`fd ${describe(fd)} is not an open pipe end of this host`);
+    if (!(end instanceof PipeReader || end instanceof PipeWriter))
+      throw new TypeError(`fd ${describe(fd)} is not an open pipe end of this host`);
     return end;
   }
 
@@ -246,14 +258,30 @@ export class VirtualHost extends HostBase implements SocketHostApi {
     return this.network.listen(host, port, backlog);
   }
 
-  sockRecv(fd: number, into: Uint8Array): number { return this.network.sockRecv(fd, into); }
-  sockSend(fd: number, data: Uint8Array): number { return this.network.sockSend(fd, data); }
-  sockAccept(fd: number): number { return this.network.sockAccept(fd); }
-  sockShutdown(fd: number, how: number): number { return this.network.sockShutdown(fd, how); }
-  sockAbort(fd: number): number { return this.network.sockAbort(fd); }
-  sockError(fd: number): string | null { return this.network.sockError(fd); }
-  sockName(fd: number): SockAddr | null { return this.network.sockName(fd); }
-  peerName(fd: number): SockAddr | null { return this.network.peerName(fd); }
+  sockRecv(fd: number, into: Uint8Array): number {
+    return this.network.sockRecv(fd, into);
+  }
+  sockSend(fd: number, data: Uint8Array): number {
+    return this.network.sockSend(fd, data);
+  }
+  sockAccept(fd: number): number {
+    return this.network.sockAccept(fd);
+  }
+  sockShutdown(fd: number, how: number): number {
+    return this.network.sockShutdown(fd, how);
+  }
+  sockAbort(fd: number): number {
+    return this.network.sockAbort(fd);
+  }
+  sockError(fd: number): string | null {
+    return this.network.sockError(fd);
+  }
+  sockName(fd: number): SockAddr | null {
+    return this.network.sockName(fd);
+  }
+  peerName(fd: number): SockAddr | null {
+    return this.network.peerName(fd);
+  }
 
   /** Closes any fd of this host but the wake-up fd: 0, or -EBADF. */
   fdClose(fd: number): number {

@@ -28,7 +28,9 @@ abstract class PipeEnd implements Resource {
   abstract writeReady(): boolean;
   abstract hungUp(): boolean;
   abstract close(): void;
-  readableBytes(): number { return 0; }
+  readableBytes(): number {
+    return 0;
+  }
   takeError(): number {
     const e = this.injectedError;
     this.injectedError = ERRNO_SUCCESS;
@@ -46,11 +48,21 @@ abstract class PipeEnd implements Resource {
 export class PipeReader extends PipeEnd {
   /** When >= 0, the next read returns at most this many bytes (a short read). */
   shortRead = -1;
-  readReady(): boolean { return this.pipe.size > 0 || this.pipe.writerClosed || this.injectedHangup || this.failNext !== ERRNO_SUCCESS; }
-  writeReady(): boolean { return false; }
-  override readableBytes(): number { return this.pipe.size; }
-  hungUp(): boolean { return this.pipe.writerClosed || this.injectedHangup; }
-  close(): void { this.pipe.readerClosed = true; }
+  readReady(): boolean {
+    return this.pipe.size > 0 || this.pipe.writerClosed || this.injectedHangup || this.failNext !== ERRNO_SUCCESS;
+  }
+  writeReady(): boolean {
+    return false;
+  }
+  override readableBytes(): number {
+    return this.pipe.size;
+  }
+  hungUp(): boolean {
+    return this.pipe.writerClosed || this.injectedHangup;
+  }
+  close(): void {
+    this.pipe.readerClosed = true;
+  }
 
   /** Reads into `into`; returns the byte count, 0 at end of file, or -EAGAIN. */
   read(into: Uint8Array): number {
@@ -58,7 +70,10 @@ export class PipeReader extends PipeEnd {
     if (this.failNext !== ERRNO_SUCCESS) return -this.takeFailure();
     if (pipe.size === 0) return pipe.writerClosed || this.injectedHangup ? 0 : -ERRNO_AGAIN;
     let want = into.length;
-    if (this.shortRead >= 0) { want = Math.min(want, Math.max(1, this.shortRead)); this.shortRead = -1; }
+    if (this.shortRead >= 0) {
+      want = Math.min(want, Math.max(1, this.shortRead));
+      this.shortRead = -1;
+    }
     let n = 0;
     while (n < want && pipe.chunks.length > 0) {
       const head = pipe.chunks[0];
@@ -74,10 +89,18 @@ export class PipeReader extends PipeEnd {
 }
 
 export class PipeWriter extends PipeEnd {
-  readReady(): boolean { return false; }
-  writeReady(): boolean { return this.pipe.size < this.pipe.capacity || this.pipe.readerClosed || this.failNext !== ERRNO_SUCCESS; }
-  hungUp(): boolean { return this.pipe.readerClosed || this.injectedHangup; }
-  close(): void { this.pipe.writerClosed = true; }
+  readReady(): boolean {
+    return false;
+  }
+  writeReady(): boolean {
+    return this.pipe.size < this.pipe.capacity || this.pipe.readerClosed || this.failNext !== ERRNO_SUCCESS;
+  }
+  hungUp(): boolean {
+    return this.pipe.readerClosed || this.injectedHangup;
+  }
+  close(): void {
+    this.pipe.writerClosed = true;
+  }
 
   /** Writes as much of `data` as fits; returns the byte count, -EAGAIN or -EPIPE. */
   write(data: Uint8Array): number {
@@ -87,7 +110,10 @@ export class PipeWriter extends PipeEnd {
     const room = pipe.capacity - pipe.size;
     if (room <= 0) return data.length === 0 ? 0 : -ERRNO_AGAIN;
     const n = Math.min(room, data.length);
-    if (n > 0) { pipe.chunks.push(data.slice(0, n)); pipe.size += n; }
+    if (n > 0) {
+      pipe.chunks.push(data.slice(0, n));
+      pipe.size += n;
+    }
     return n;
   }
 }

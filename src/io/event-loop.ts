@@ -17,7 +17,12 @@ import type { Future } from "../tasks/future.js";
 import type { Coroutine } from "../tasks/coroutine.js";
 import { loopGetnameinfo } from "./dns/getnameinfo.js";
 // Transports, protocols, subprocesses, datagrams, TLS upgrades, sock_*: thin fronts as well.
-import { createConnection, createServer, type CreateConnectionOptions, type CreateServerOptions } from "./transports/create-connection.js";
+import {
+  createConnection,
+  createServer,
+  type CreateConnectionOptions,
+  type CreateServerOptions,
+} from "./transports/create-connection.js";
 import type { StreamProtocolLike } from "./transports/protocols.js";
 import type { Transport } from "./transports/transport.js";
 import type { Server } from "./streams/server.js";
@@ -25,9 +30,21 @@ import { createUnixConnection, createUnixServer } from "./transports/create-unix
 import { createDatagramEndpoint, type DatagramEndpointOptions } from "./transports/create-datagram-endpoint.js";
 import type { DatagramProtocolLike, DatagramTransport } from "./transports/datagram-transport.js";
 import { loopStartTls, type StartTlsOptions } from "./tls/start-tls.js";
-import { sockAccept, sockClose, sockConnect, sockListen, sockRecv, sockRecvInto, sockSendall } from "./sock/sock-ops.js";
+import {
+  sockAccept,
+  sockClose,
+  sockConnect,
+  sockListen,
+  sockRecv,
+  sockRecvInto,
+  sockSendall,
+} from "./sock/sock-ops.js";
 import type { SockAddr } from "../hosts/socket-api.js";
-import { subprocessSpawn, type SubprocessProtocol, type SubprocessTransport } from "./subprocess/subprocess-transport.js";
+import {
+  subprocessSpawn,
+  type SubprocessProtocol,
+  type SubprocessTransport,
+} from "./subprocess/subprocess-transport.js";
 import type { SubprocessOptions } from "./subprocess/create-subprocess.js";
 import type { TlsOptions } from "../hosts/tls-api.js";
 
@@ -42,7 +59,10 @@ export class EventLoop extends BaseEventLoop {
    * cross by structured clone; cancelling the Future drops the result of a job already running.
    */
   runInExecutor<F extends JobFunction = JobFunction>(
-    executor: ThreadPoolExecutor | null, moduleUrl: string | URL, exportName: string, ...args: Parameters<F>
+    executor: ThreadPoolExecutor | null,
+    moduleUrl: string | URL,
+    exportName: string,
+    ...args: Parameters<F>
   ): Future<Awaited<ReturnType<F>>> {
     return runInExecutor<F>(this, executor, moduleUrl, exportName, args);
   }
@@ -72,31 +92,50 @@ export class EventLoop extends BaseEventLoop {
     return loopGetnameinfo(this, sockaddr, flags);
   }
 
-
   // ---------------------------------------------------------------- transports and protocols
 
   /** Connects to `host`:`port` and runs `protocolFactory()`'s protocol on it: [transport, protocol] once connectionMade ran. */
-  createConnection<P extends StreamProtocolLike>(protocolFactory: () => P, host: string, port: number, options?: CreateConnectionOptions): Coroutine<[Transport, P]> {
+  createConnection<P extends StreamProtocolLike>(
+    protocolFactory: () => P,
+    host: string,
+    port: number,
+    options?: CreateConnectionOptions,
+  ): Coroutine<[Transport, P]> {
     return createConnection(this, protocolFactory, host, port, options);
   }
 
   /** Listens on `host`:`port` (null: every interface; port 0: a free one); each connection gets a protocol from the factory. */
-  createServer(protocolFactory: () => StreamProtocolLike, host: string | null | undefined, port: number, options?: CreateServerOptions): Coroutine<Server> {
+  createServer(
+    protocolFactory: () => StreamProtocolLike,
+    host: string | null | undefined,
+    port: number,
+    options?: CreateServerOptions,
+  ): Coroutine<Server> {
     return createServer(this, protocolFactory, host, port, options);
   }
 
   /** Connects to the Unix socket at `path` and runs `protocolFactory()`'s protocol on it. */
-  createUnixConnection<P extends StreamProtocolLike>(protocolFactory: () => P, path: string): Coroutine<[Transport, P]> {
+  createUnixConnection<P extends StreamProtocolLike>(
+    protocolFactory: () => P,
+    path: string,
+  ): Coroutine<[Transport, P]> {
     return createUnixConnection(this, protocolFactory, path);
   }
 
   /** Listens on a Unix socket at `path`; each connection gets a protocol from the factory. */
-  createUnixServer(protocolFactory: () => StreamProtocolLike, path: string, options?: { backlog?: number }): Coroutine<Server> {
+  createUnixServer(
+    protocolFactory: () => StreamProtocolLike,
+    path: string,
+    options?: { backlog?: number },
+  ): Coroutine<Server> {
     return createUnixServer(this, protocolFactory, path, options);
   }
 
   /** A UDP endpoint bound to `localAddr` and/or connected to `remoteAddr`: [transport, protocol] once connectionMade ran. */
-  createDatagramEndpoint<P extends DatagramProtocolLike>(protocolFactory: () => P, options?: DatagramEndpointOptions): Coroutine<[DatagramTransport, P]> {
+  createDatagramEndpoint<P extends DatagramProtocolLike>(
+    protocolFactory: () => P,
+    options?: DatagramEndpointOptions,
+  ): Coroutine<[DatagramTransport, P]> {
     return createDatagramEndpoint(this, protocolFactory, options);
   }
 
@@ -104,17 +143,31 @@ export class EventLoop extends BaseEventLoop {
    * Upgrades `transport` to TLS in place (STARTTLS) once its buffered bytes are sent; returns the
    * new Transport, through which `protocol` now gets its callbacks.
    */
-  startTls(transport: Transport, protocol: StreamProtocolLike, ssl: true | TlsOptions, options?: StartTlsOptions): Coroutine<Transport> {
+  startTls(
+    transport: Transport,
+    protocol: StreamProtocolLike,
+    ssl: true | TlsOptions,
+    options?: StartTlsOptions,
+  ): Coroutine<Transport> {
     return loopStartTls(this, transport, protocol, ssl, options);
   }
 
   /** Starts `program` with `args`; its pipes and exit drive `protocolFactory()`'s SubprocessProtocol (stdio default: PIPE). */
-  subprocessExec<P extends SubprocessProtocol>(protocolFactory: () => P, program: string, args: readonly string[] = [], options?: SubprocessOptions): Coroutine<[SubprocessTransport, P]> {
+  subprocessExec<P extends SubprocessProtocol>(
+    protocolFactory: () => P,
+    program: string,
+    args: readonly string[] = [],
+    options?: SubprocessOptions,
+  ): Coroutine<[SubprocessTransport, P]> {
     return subprocessSpawn(this, protocolFactory, program, args, false, options);
   }
 
   /** Runs `cmd` through /bin/sh; as subprocessExec. */
-  subprocessShell<P extends SubprocessProtocol>(protocolFactory: () => P, cmd: string, options?: SubprocessOptions): Coroutine<[SubprocessTransport, P]> {
+  subprocessShell<P extends SubprocessProtocol>(
+    protocolFactory: () => P,
+    cmd: string,
+    options?: SubprocessOptions,
+  ): Coroutine<[SubprocessTransport, P]> {
     return subprocessSpawn(this, protocolFactory, cmd, [], true, options);
   }
 

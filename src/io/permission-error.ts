@@ -16,7 +16,9 @@ export interface PermissionDeniedError extends Error {
 
 /** Makes the error for `syscall` on `target` refused until the runtime is given `flag`. */
 export function permissionError(syscall: string, target: string, flag: string): PermissionDeniedError {
-  const err = new Error(`${syscall} EACCES ${target}: Deno denies net access; run with ${flag} (or --allow-net)`) as PermissionDeniedError;
+  const err = new Error(
+    `${syscall} EACCES ${target}: Deno denies net access; run with ${flag} (or --allow-net)`,
+  ) as PermissionDeniedError;
   err.code = "EACCES";
   err.errno = errnoFromCode("EACCES");
   err.syscall = syscall;

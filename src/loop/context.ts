@@ -51,10 +51,11 @@ export class ContextVar<T> {
 
   constructor(name: string, options?: { default?: T }) {
     if (typeof name !== "string") throw new TypeError(`a ContextVar's name must be a string, got ${typeof name}`);
-    if (options !== undefined && (options === null || typeof options !== "object")) throw new TypeError("ContextVar options must be an object");
+    if (options !== undefined && (options === null || typeof options !== "object"))
+      throw new TypeError("ContextVar options must be an object");
     turnOn();
     this.name = name;
-    this._default = options !== undefined && "default" in options ? options.default as T : MISSING;
+    this._default = options !== undefined && "default" in options ? (options.default as T) : MISSING;
   }
 
   /** The value in the current context; else `defaultValue` if given; else the variable's default; else throws LookupError. */
@@ -157,7 +158,7 @@ export class Context {
   }
 
   get<T>(v: ContextVar<T>, defaultValue?: T): T | undefined {
-    return this._vars.has(v) ? this._vars.get(v) as T : defaultValue;
+    return this._vars.has(v) ? (this._vars.get(v) as T) : defaultValue;
   }
 
   has(v: ContextVar<unknown>): boolean {
@@ -197,7 +198,8 @@ const owned = new WeakMap<object, Context>();
 
 /** @internal Gives `owner` (a Task or Handle) `context`, or a copy of the current one. Only called while contextsOn. */
 export function captureContext(owner: object, context: Context | undefined): void {
-  if (context !== undefined && !(context instanceof Context)) throw new TypeError("the context option must be a Context");
+  if (context !== undefined && !(context instanceof Context))
+    throw new TypeError("the context option must be a Context");
   owned.set(owner, context ?? currentContext().copy());
 }
 

@@ -9,14 +9,16 @@ export function debugFromEnvironment(): boolean {
   if (fromEnvironment !== null) return fromEnvironment;
   let value: string | undefined;
   try {
-    const g = globalThis as { process?: { env?: Record<string, string | undefined> }; Deno?: { env: { get(k: string): string | undefined } } };
+    const g = globalThis as {
+      process?: { env?: Record<string, string | undefined> };
+      Deno?: { env: { get(k: string): string | undefined } };
+    };
     value = g.Deno !== undefined ? g.Deno.env.get("WASIO_DEBUG") : g.process?.env?.WASIO_DEBUG;
   } catch {
     value = undefined;
   }
   return (fromEnvironment = value !== undefined && value !== "" && value !== "0");
 }
-
 
 /** True once any loop has been in debug mode (until then tasks skip debug mode's checks). */
 export let debugEverOn = false;

@@ -29,7 +29,12 @@
 // cancelled.
 
 import {
-  Core, INTEREST_READ, INTEREST_WRITE, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_TIMER,
+  Core,
+  INTEREST_READ,
+  INTEREST_WRITE,
+  POLL_WOULD_BLOCK_FOREVER,
+  READY_READ,
+  READY_TIMER,
 } from "../core/core.js";
 import type { Host } from "../hosts/host.js";
 import { defaultHost } from "../hosts/default-host.js";
@@ -146,7 +151,8 @@ export class BaseEventLoop {
   /** The same, run in `options.context` (asyncio's `context=`) instead of a copy of the current context. */
   callSoon(options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
   callSoon(cb: ((...args: any[]) => unknown) | CallOptions): Handle {
-    if (typeof cb !== "function") return withCallOptions(cb, arguments, 0, (rest) => this.callSoon(...(rest as [() => void])));
+    if (typeof cb !== "function")
+      return withCallOptions(cb, arguments, 0, (rest) => this.callSoon(...(rest as [() => void])));
     this.checkClosed();
     const h = new Handle(cb, this as unknown as EventLoop);
     if (arguments.length > 1) h._setArgs(arguments, 1);
@@ -171,7 +177,8 @@ export class BaseEventLoop {
   callLater(delay: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
   callLater(delay: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(delay, "delay");
-    if (typeof cb !== "function") return withCallOptions(cb, arguments, 1, (rest) => this.callLater(delay, ...(rest as [() => void])));
+    if (typeof cb !== "function")
+      return withCallOptions(cb, arguments, 1, (rest) => this.callLater(delay, ...(rest as [() => void])));
     const h = this.schedule(this.host.now() + delay, cb);
     if (arguments.length > 2) h._setArgs(arguments, 2);
     return h;
@@ -182,7 +189,8 @@ export class BaseEventLoop {
   callAt(when: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
   callAt(when: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(when, "when");
-    if (typeof cb !== "function") return withCallOptions(cb, arguments, 1, (rest) => this.callAt(when, ...(rest as [() => void])));
+    if (typeof cb !== "function")
+      return withCallOptions(cb, arguments, 1, (rest) => this.callAt(when, ...(rest as [() => void])));
     const h = this.schedule(when, cb);
     if (arguments.length > 2) h._setArgs(arguments, 2);
     return h;
@@ -280,7 +288,10 @@ export class BaseEventLoop {
   }
 
   private addFdCallback(
-    table: (Handle | undefined)[], bit: number, fd: number, cb: (...args: any[]) => unknown,
+    table: (Handle | undefined)[],
+    bit: number,
+    fd: number,
+    cb: (...args: any[]) => unknown,
   ): Handle {
     checkFd(fd);
     checkCallback(cb);
@@ -338,8 +349,10 @@ export class BaseEventLoop {
     const wait = this.queueLen === this.head && !this.stopping;
     // A poll that may not wait, with no timer and no fd but the (quiet) wake-up fd, can find
     // nothing: skip it. This is what makes task ping-pong cheap; it changes no ordering.
-    const n = wait || this.liveTimers > 0 || this.fdCallbacks > 0 || this.host.wakeupPending()
-      ? this._core.poll(wait ? -1 : 0) : 0;
+    const n =
+      wait || this.liveTimers > 0 || this.fdCallbacks > 0 || this.host.wakeupPending()
+        ? this._core.poll(wait ? -1 : 0)
+        : 0;
     if (n > 0) {
       // All timers due at this poll are queued in this iteration, even past one batch.
       let timers = this.dispatch(n);
@@ -407,7 +420,7 @@ export class BaseEventLoop {
     if (i === end) return;
     let fn: Step | undefined;
     let arg: unknown;
-    for (let passes = FUSED_PASSES; ;) {
+    for (let passes = FUSED_PASSES; ; ) {
       try {
         while (i < end) {
           fn = q[i] as Step;
@@ -428,8 +441,16 @@ export class BaseEventLoop {
       // The same test as iterate's poll skip, written out: as a shared method it cost ~80
       // instructions per message of queue ping-pong (scripts/bench/w3-ping-pong.mjs; V8 then
       // inlined less of this loop). tests/loop/fused-passes.test.ts checks the two agree.
-      if (i === end || --passes === 0 || this.stopping || this.pendingTimers.length !== 0 ||
-        this.liveTimers !== 0 || this.fdCallbacks !== 0 || this.host.wakeupPending()) break;
+      if (
+        i === end ||
+        --passes === 0 ||
+        this.stopping ||
+        this.pendingTimers.length !== 0 ||
+        this.liveTimers !== 0 ||
+        this.fdCallbacks !== 0 ||
+        this.host.wakeupPending()
+      )
+        break;
     }
     this.passDone(i);
   }
@@ -624,7 +645,10 @@ export class BaseEventLoop {
     } else {
       // The host outlives this loop: take back the interest this loop told it about.
       const fds = new Set<number>([this.host.wakeupFd]);
-      for (const t of [this.readers, this.writers]) t.forEach((h, fd) => { if (h !== undefined) fds.add(fd); });
+      for (const t of [this.readers, this.writers])
+        t.forEach((h, fd) => {
+          if (h !== undefined) fds.add(fd);
+        });
       for (const fd of fds) this.host.setInterest?.(fd, 0);
     }
   }
@@ -676,7 +700,9 @@ export class BaseEventLoop {
     // Reporting never throws into the loop: a console that fails has nothing left to tell.
     try {
       this.defaultExceptionHandler(context);
-    } catch { /* nothing more can be done */ }
+    } catch {
+      /* nothing more can be done */
+    }
   }
 
   /** Prints `context`: console.error when it carries an exception, console.warn otherwise. */
@@ -686,7 +712,9 @@ export class BaseEventLoop {
     let failed = false;
     try {
       failed = context.exception !== undefined;
-    } catch { /* an unreadable context: print it as an error */ failed = true; }
+    } catch {
+      /* an unreadable context: print it as an error */ failed = true;
+    }
     if (failed) console.error(text);
     else console.warn(text);
   }
@@ -710,11 +738,15 @@ export class BaseEventLoop {
  * arguments follow; schedules through `schedule` and gives the handle the context asked for.
  */
 function withCallOptions<H extends Handle>(
-  options: unknown, args: IArguments, at: number, schedule: (rest: unknown[]) => H,
+  options: unknown,
+  args: IArguments,
+  at: number,
+  schedule: (rest: unknown[]) => H,
 ): H {
   if (options === null || typeof options !== "object") checkCallback(options); // throws TypeError
   const context = (options as CallOptions).context;
-  if (context !== undefined && !(context instanceof Context)) throw new TypeError("the context option must be a Context");
+  if (context !== undefined && !(context instanceof Context))
+    throw new TypeError("the context option must be a Context");
   checkCallback(args[at + 1]);
   const h = schedule(Array.prototype.slice.call(args, at + 1));
   if (context !== undefined) captureContext(h, context);
@@ -733,7 +765,8 @@ function describeEntry(fn: Step, arg: unknown): string {
 }
 
 function checkContext(context: unknown): void {
-  if (typeof context !== "object" || context === null) throw new TypeError(`an exception context must be an object with a message, got ${describe(context)}`);
+  if (typeof context !== "object" || context === null)
+    throw new TypeError(`an exception context must be an object with a message, got ${describe(context)}`);
 }
 
 function noop(): void {}

@@ -34,7 +34,8 @@ export function formatContext(ctx: ExceptionContext): string {
   }
   const exception = safeGet(ctx, "exception");
   if (exception !== undefined) {
-    const stack = typeof exception === "object" && exception !== null ? safeGet(exception, "stack", undefined) : undefined;
+    const stack =
+      typeof exception === "object" && exception !== null ? safeGet(exception, "stack", undefined) : undefined;
     lines.push(typeof stack === "string" && stack !== "" ? stack : safeString(exception));
   }
   return lines.join("\n");

@@ -21,7 +21,8 @@ export class Handle {
   /** @internal Use loop.callSoon() and the like. */
   constructor(callback: (...args: any[]) => unknown, loop: EventLoop) {
     if (typeof callback !== "function") throw new TypeError("a Handle needs a callback function");
-    if (typeof loop !== "object" || loop === null || typeof (loop as { _soon?: unknown })._soon !== "function") throw new TypeError("a Handle needs its EventLoop");
+    if (typeof loop !== "object" || loop === null || typeof (loop as { _soon?: unknown })._soon !== "function")
+      throw new TypeError("a Handle needs its EventLoop");
     this._callback = callback;
     this._loop = loop;
   }

@@ -13,7 +13,11 @@ if (typeof (globalThis as any).setImmediate === "function") {
   channel.port1.onmessage = () => waiting.shift()?.();
   // An open port keeps Deno alive; unref where possible, and only post while someone waits.
   (channel.port1 as any).unref?.();
-  turn = () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
+  turn = () =>
+    new Promise((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(0);
+    });
 } else {
   turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -43,8 +43,10 @@ export class Barrier extends LoopBound implements AsyncContextManager<number> {
 
   constructor(parties: number) {
     super();
-    if (typeof parties !== "number") throw new TypeError(`parties must be a positive integer, got ${describe(parties)}`);
-    if (!Number.isInteger(parties) || parties < 1) throw new RangeError(`parties must be a positive integer, got ${parties}`);
+    if (typeof parties !== "number")
+      throw new TypeError(`parties must be a positive integer, got ${describe(parties)}`);
+    if (!Number.isInteger(parties) || parties < 1)
+      throw new RangeError(`parties must be a positive integer, got ${parties}`);
     this._parties = parties;
   }
 

@@ -6,7 +6,8 @@ import { describe } from "../checks.js";
 /** A non-negative integer (a semaphore's value, a queue's maxsize). */
 export function checkCount(value: unknown, what: string): number {
   if (typeof value !== "number") throw new TypeError(`${what} must be a non-negative integer, got ${describe(value)}`);
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
   return value;
 }
 

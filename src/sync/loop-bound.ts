@@ -33,7 +33,9 @@ export class LoopBound {
   /** @internal */
   _bind(running: EventLoop): void {
     if (this._loop !== null) {
-      throw new Error(`${this} is bound to a different event loop (primitives belong to the loop they are first used on)`);
+      throw new Error(
+        `${this} is bound to a different event loop (primitives belong to the loop they are first used on)`,
+      );
     }
     this._loop = running;
   }

@@ -137,10 +137,14 @@ export class PriorityQueue<T = unknown> extends Queue<T> {
   _checkItem(item: T): void {
     const kind = keyKind(item);
     if (kind === null) {
-      throw new TypeError(`PriorityQueue's default order compares numbers, bigints, strings or arrays of them; got ${describe(item)} (pass { compare })`);
+      throw new TypeError(
+        `PriorityQueue's default order compares numbers, bigints, strings or arrays of them; got ${describe(item)} (pass { compare })`,
+      );
     }
     if (this._heap.length > 0 && keyKind(this._heap[0]) !== kind) {
-      throw new TypeError(`PriorityQueue cannot order ${describe(item)} among the items already queued (pass { compare })`);
+      throw new TypeError(
+        `PriorityQueue cannot order ${describe(item)} among the items already queued (pass { compare })`,
+      );
     }
   }
 }
@@ -179,7 +183,10 @@ function defaultCompare(a: unknown, b: unknown): number {
     return a.length - b.length;
   }
   const ta = typeof a;
-  if ((ta === "number" || ta === "bigint" || ta === "string") && (typeof b === ta || (ta !== "string" && (typeof b === "number" || typeof b === "bigint")))) {
+  if (
+    (ta === "number" || ta === "bigint" || ta === "string") &&
+    (typeof b === ta || (ta !== "string" && (typeof b === "number" || typeof b === "bigint")))
+  ) {
     return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
   }
   return 0;

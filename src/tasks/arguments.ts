@@ -25,8 +25,10 @@ export function checkAwaitable(x: unknown, what = "awaitable"): void {
  * whose elements must be futures, so a coroutine passed by mistake is caught by its first value).
  */
 export function awaitableList(aws: unknown, what: string, generators = false): unknown[] {
-  if (aws instanceof Future || isCoroutine(aws) && !generators) {
-    throw new TypeError(`${what} expects a collection of awaitables, not a single ${aws instanceof Future ? "Future" : "coroutine"}: ${describe(aws)}`);
+  if (aws instanceof Future || (isCoroutine(aws) && !generators)) {
+    throw new TypeError(
+      `${what} expects a collection of awaitables, not a single ${aws instanceof Future ? "Future" : "coroutine"}: ${describe(aws)}`,
+    );
   }
   if (Array.isArray(aws)) return aws;
   if (aws === null || typeof aws !== "object" || typeof (aws as Iterable<unknown>)[Symbol.iterator] !== "function") {
@@ -34,4 +36,3 @@ export function awaitableList(aws: unknown, what: string, generators = false): u
   }
   return Array.from(aws as Iterable<unknown>);
 }
-

@@ -143,7 +143,8 @@ export function asCompleted(aws: Iterable<Awaitable<unknown>>, options?: AsCompl
   }
   if (loop === undefined || list.some((a) => !(a instanceof Future))) {
     const running = getRunningLoop();
-    if (loop !== undefined && loop !== running) throw new RangeError("asCompleted(): the futures belong to a different event loop than the running one");
+    if (loop !== undefined && loop !== running)
+      throw new RangeError("asCompleted(): the futures belong to a different event loop than the running one");
     loop = running;
   }
   const seen = new Set<unknown>();

@@ -29,9 +29,14 @@ import { Task } from "./task.js";
  * `false` (or a coroutine that does) stops the iteration, as `break` would.
  */
 export function* forAwait<T>(
-  source: AsyncIterable<T>, body: (item: T) => Coroutine<unknown> | unknown,
+  source: AsyncIterable<T>,
+  body: (item: T) => Coroutine<unknown> | unknown,
 ): Coroutine<void> {
-  if (source === null || typeof source !== "object" || typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] !== "function") {
+  if (
+    source === null ||
+    typeof source !== "object" ||
+    typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] !== "function"
+  ) {
     throw new TypeError(`forAwait() needs an AsyncIterable, got ${describe(source)}`);
   }
   if (typeof body !== "function") throw new TypeError(`forAwait() needs a body function, got ${describe(body)}`);
@@ -114,7 +119,8 @@ export function toAsyncIterable<T>(
   producer: (send: (value: T) => Coroutine<void>) => Coroutine<void>,
   options?: { loop?: EventLoop },
 ): AsyncIterableIterator<T> {
-  if (typeof producer !== "function") throw new TypeError(`toAsyncIterable() needs a generator function, got ${describe(producer)}`);
+  if (typeof producer !== "function")
+    throw new TypeError(`toAsyncIterable() needs a generator function, got ${describe(producer)}`);
   const loop = options?.loop ?? getRunningLoop();
   let task: Task<void> | null = null;
   let offered: Future<T> | null = null; // what the consumer waits on
@@ -122,16 +128,19 @@ export function toAsyncIterable<T>(
   function* send(value: T): Coroutine<void> {
     const o = offered;
     offered = null;
-    if (o === null || o._state !== PENDING) throw new Error("toAsyncIterable(): send() outside a request (send from the producer only, once per value)");
+    if (o === null || o._state !== PENDING)
+      throw new Error("toAsyncIterable(): send() outside a request (send from the producer only, once per value)");
     taken = new Future<void>(loop);
     o.setResult(value);
     yield* taken;
   }
   function* step(): Coroutine<IterStep<T>> {
-    const o = offered = new Future<T>(loop);
+    const o = (offered = new Future<T>(loop));
     if (task === null) {
       task = new Task(producer(send), loop);
-      task.addDoneCallback(() => { if (offered !== null && offered._state === PENDING) offered.cancel(); });
+      task.addDoneCallback(() => {
+        if (offered !== null && offered._state === PENDING) offered.cancel();
+      });
     } else if (taken !== null && taken._state === PENDING) {
       taken.setResult(undefined);
     }

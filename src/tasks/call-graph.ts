@@ -42,11 +42,16 @@ export function captureCallGraph(future?: Future<unknown> | null, options?: Call
   return capture(future, options);
 }
 
-function capture(future: Future<unknown> | null | undefined, options: CallGraphOptions | undefined): FutureCallGraph | null {
+function capture(
+  future: Future<unknown> | null | undefined,
+  options: CallGraphOptions | undefined,
+): FutureCallGraph | null {
   const depth = options?.depth ?? 1;
   const limit = options?.limit;
-  if (typeof depth !== "number" || !(depth >= 0)) throw new RangeError(`depth must be a non-negative number, got ${depth}`);
-  if (limit !== undefined && (typeof limit !== "number" || !(limit >= 0))) throw new RangeError(`limit must be a non-negative number, got ${limit}`);
+  if (typeof depth !== "number" || !(depth >= 0))
+    throw new RangeError(`depth must be a non-negative number, got ${depth}`);
+  if (limit !== undefined && (typeof limit !== "number" || !(limit >= 0)))
+    throw new RangeError(`limit must be a non-negative number, got ${limit}`);
   if (future === undefined || future === null) {
     future = getRunningLoop()._currentTask;
     if (future === null) return null;
@@ -56,11 +61,17 @@ function capture(future: Future<unknown> | null | undefined, options: CallGraphO
   return graphOf(future, limit, depth, new Set());
 }
 
-function graphOf(fut: Future<unknown>, limit: number | undefined, skip: number, seen: Set<Future<unknown>>): FutureCallGraph {
+function graphOf(
+  fut: Future<unknown>,
+  limit: number | undefined,
+  skip: number,
+  seen: Set<Future<unknown>>,
+): FutureCallGraph {
   seen.add(fut);
   let frames: Frame[] = [];
   if (fut instanceof Task) {
-    if (fut._loop._currentTask === fut) frames = runningFrames(skip + 2); // innermost first; graphOf and capture left out
+    if (fut._loop._currentTask === fut)
+      frames = runningFrames(skip + 2); // innermost first; graphOf and capture left out
     else frames = fut._frames(undefined, 0).reverse();
     if (limit !== undefined) frames = frames.slice(0, limit);
   }
@@ -126,7 +137,8 @@ function render(g: FutureCallGraph, lines: string[], level: number): void {
 
 /** Prints `formatCallGraph(future, options)`; `write` defaults to console.log. */
 export function printCallGraph(
-  future?: Future<unknown> | null, options?: CallGraphOptions & { write?: (text: string) => void },
+  future?: Future<unknown> | null,
+  options?: CallGraphOptions & { write?: (text: string) => void },
 ): void {
   const graph = capture(future, options);
   if (graph === null) return;

@@ -13,7 +13,12 @@ export type Awaitable<T> = Future<T> | Coroutine<T>;
  * its own iterator, for `yield*`) but is not a coroutine.
  */
 export function isCoroutine(x: unknown): x is Coroutine<unknown> {
-  return typeof x === "object" && x !== null &&
-    typeof (x as Coroutine).next === "function" && typeof (x as Coroutine).throw === "function" &&
-    typeof (x as Coroutine).return === "function" && !(x instanceof Future);
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as Coroutine).next === "function" &&
+    typeof (x as Coroutine).throw === "function" &&
+    typeof (x as Coroutine).return === "function" &&
+    !(x instanceof Future)
+  );
 }

@@ -58,14 +58,24 @@ class TrackedCoroutine<T> {
   private record: Record | null;
   private done = false;
 
-  constructor(private readonly inner: Coroutine<T>, loop: EventLoop, what: string) {
-    const stack = (new Error().stack ?? "").split("\n").slice(3, 6).map((l) => l.trim()).join(" < ");
+  constructor(
+    private readonly inner: Coroutine<T>,
+    loop: EventLoop,
+    what: string,
+  ) {
+    const stack = (new Error().stack ?? "")
+      .split("\n")
+      .slice(3, 6)
+      .map((l) => l.trim())
+      .join(" < ");
     const record: Record = { loop, what: `${what}()`, createdAt: stack };
     this.record = record;
     let set = unstartedByLoop.get(loop);
     if (set === undefined) {
       unstartedByLoop.set(loop, (set = new Set()));
-      loop._closeHooks.push(() => { for (const r of [...set!]) report(r); });
+      loop._closeHooks.push(() => {
+        for (const r of [...set!]) report(r);
+      });
     }
     set.add(record);
     registry?.register(this, record, record);

@@ -14,13 +14,15 @@ import { fromPromise, isThenable } from "./from-promise.js";
 export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, loop?: EventLoop): Future<T> {
   checkLoopArg(loop);
   if (aw instanceof Future) {
-    if (loop !== undefined && aw._loop !== loop) throw new RangeError(`The future belongs to a different loop than the one specified`);
+    if (loop !== undefined && aw._loop !== loop)
+      throw new RangeError(`The future belongs to a different loop than the one specified`);
     return aw;
   }
   if (isCoroutine(aw)) return new Task<T>(aw, loop ?? getRunningLoop());
   if (isFutureLike(aw)) {
     const f = aw as unknown as Future<T>;
-    if (loop !== undefined && f.getLoop() !== loop) throw new RangeError(`The future belongs to a different loop than the one specified`);
+    if (loop !== undefined && f.getLoop() !== loop)
+      throw new RangeError(`The future belongs to a different loop than the one specified`);
     return f;
   }
   if (isThenable(aw)) return new Task<T>(fromPromise(aw as PromiseLike<T>), loop ?? getRunningLoop());

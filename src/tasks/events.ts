@@ -25,9 +25,15 @@ interface EmitterLike {
 
 /** Adds `onEvent` (and, on an emitter, `onError` for "error"); returns the function that removes them. */
 function listen(target: unknown, name: string | symbol, onEvent: Listener, onError: (e: unknown) => void): () => void {
-  if (typeof name !== "string" && typeof name !== "symbol") throw new TypeError(`an event name must be a string or a symbol, got ${describe(name)}`);
+  if (typeof name !== "string" && typeof name !== "symbol")
+    throw new TypeError(`an event name must be a string or a symbol, got ${describe(name)}`);
   const t = target as EventTarget & EmitterLike;
-  if (t !== null && typeof t === "object" && typeof t.addEventListener === "function" && typeof t.removeEventListener === "function") {
+  if (
+    t !== null &&
+    typeof t === "object" &&
+    typeof t.addEventListener === "function" &&
+    typeof t.removeEventListener === "function"
+  ) {
     if (typeof name !== "string") throw new TypeError("an EventTarget's event name must be a string");
     t.addEventListener(name, onEvent as EventListener);
     return () => t.removeEventListener(name, onEvent as EventListener);
@@ -49,11 +55,16 @@ function listen(target: unknown, name: string | symbol, onEvent: Listener, onErr
 /** Waits for one `name` event of `target`; returns the listener's arguments. */
 export function once(target: EventTarget | EmitterLike, name: string | symbol): Coroutine<unknown[]> {
   const fut = new Future<unknown[]>(getRunningLoop());
-  const remove = listen(target, name, (...args) => {
-    if (fut._state === PENDING) fut.setResult(args);
-  }, (e) => {
-    if (fut._state === PENDING) fut.setException(e);
-  });
+  const remove = listen(
+    target,
+    name,
+    (...args) => {
+      if (fut._state === PENDING) fut.setResult(args);
+    },
+    (e) => {
+      if (fut._state === PENDING) fut.setException(e);
+    },
+  );
   return tracked(waitThenRemove(fut, remove), "once");
 }
 
@@ -75,16 +86,21 @@ export function on(target: EventTarget | EmitterLike, name: string | symbol): As
   const waiting: { resolve(r: IteratorResult<unknown[]>): void; reject(e: unknown): void }[] = [];
   let failure: { error: unknown } | null = null;
   let closed = false;
-  const remove = listen(target, name, (...args) => {
-    const w = waiting.shift();
-    if (w !== undefined) w.resolve({ done: false, value: args });
-    else buffered.push(args);
-  }, (error) => {
-    const w = waiting.shift();
-    if (w !== undefined) w.reject(error);
-    else failure = { error };
-    close();
-  });
+  const remove = listen(
+    target,
+    name,
+    (...args) => {
+      const w = waiting.shift();
+      if (w !== undefined) w.resolve({ done: false, value: args });
+      else buffered.push(args);
+    },
+    (error) => {
+      const w = waiting.shift();
+      if (w !== undefined) w.reject(error);
+      else failure = { error };
+      close();
+    },
+  );
   function close(): void {
     if (closed) return;
     closed = true;

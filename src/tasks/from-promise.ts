@@ -42,14 +42,19 @@ interface PromiseLink {
  * fetch(url, { signal }))` stops the request when the task is cancelled.
  */
 export function fromPromise<T>(p: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Coroutine<T> {
-  if (typeof p === "function" && typeof (p as { then?: unknown }).then !== "function") return tracked(awaitFactory(p as (signal: AbortSignal) => PromiseLike<T>), "fromPromise");
+  if (typeof p === "function" && typeof (p as { then?: unknown }).then !== "function")
+    return tracked(awaitFactory(p as (signal: AbortSignal) => PromiseLike<T>), "fromPromise");
   checkThenable(p, "fromPromise() needs a promise (a thenable) or a function returning one");
   return tracked(awaitPromise(p as PromiseLike<T>, null), "fromPromise");
 }
 
 /** True for a promise or any other thenable (an object or function with a `then` method). */
 export function isThenable(x: unknown): boolean {
-  return x !== null && (typeof x === "object" || typeof x === "function") && typeof (x as PromiseLike<unknown>).then === "function";
+  return (
+    x !== null &&
+    (typeof x === "object" || typeof x === "function") &&
+    typeof (x as PromiseLike<unknown>).then === "function"
+  );
 }
 
 function checkThenable(p: unknown, what: string): void {
@@ -67,7 +72,10 @@ function* awaitPromise<T>(p: PromiseLike<T>, controller: AbortController | null)
   const loop = getRunningLoop();
   const fut = new Future<T>(loop);
   const link: PromiseLink = { fut, settled: false, ok: false, value: undefined };
-  p.then((value) => settle(link, true, value), (reason) => settle(link, false, reason));
+  p.then(
+    (value) => settle(link, true, value),
+    (reason) => settle(link, false, reason),
+  );
   let error: unknown;
   try {
     return yield* fut;
@@ -77,7 +85,8 @@ function* awaitPromise<T>(p: PromiseLike<T>, controller: AbortController | null)
   } finally {
     link.fut = null;
     link.value = undefined;
-    if (controller !== null && !link.settled) controller.abort(error ?? cheapCancelledError("the awaiting coroutine was closed"));
+    if (controller !== null && !link.settled)
+      controller.abort(error ?? cheapCancelledError("the awaiting coroutine was closed"));
   }
 }
 

@@ -28,14 +28,19 @@ export interface Unretrieved {
   futureText: string;
 }
 
-const unretrievedRegistry = typeof FinalizationRegistry === "function"
-  ? new FinalizationRegistry<Unretrieved>((u) => reportUnretrieved(u))
-  : null;
+const unretrievedRegistry =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry<Unretrieved>((u) => reportUnretrieved(u))
+    : null;
 
 /** Reports a failure nobody retrieved (once). */
 export function reportUnretrieved(u: Unretrieved): void {
   if (!u.loop._unretrieved.delete(u)) return;
-  u.loop.callExceptionHandler({ message: `${u.what} exception was never retrieved`, exception: u.exception, future: u.futureText });
+  u.loop.callExceptionHandler({
+    message: `${u.what} exception was never retrieved`,
+    exception: u.exception,
+    future: u.futureText,
+  });
 }
 
 type DoneCallback = (fut: any) => void;
@@ -122,7 +127,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   }
 
   setException(exception: unknown): void {
-    if (exception === undefined || exception === null) throw new TypeError(`setException() needs an exception, got ${exception}`);
+    if (exception === undefined || exception === null)
+      throw new TypeError(`setException() needs an exception, got ${exception}`);
     this._fail(exception);
   }
 
@@ -159,7 +165,10 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   /** Removes every registration of `cb`; returns how many there were. */
   removeDoneCallback(cb: (fut: this) => unknown): number {
     let removed = 0;
-    if (this._cb0 === cb) { this._cb0 = null; removed++; }
+    if (this._cb0 === cb) {
+      this._cb0 = null;
+      removed++;
+    }
     const rest = this._cbs;
     if (rest !== null) {
       const kept = rest.filter((c) => c !== cb);
@@ -195,7 +204,10 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   /** @internal */
   _trackUnretrieved(): void {
     const u: Unretrieved = {
-      loop: this._loop, exception: this._exception, what: this._kind(), futureText: String(this),
+      loop: this._loop,
+      exception: this._exception,
+      what: this._kind(),
+      futureText: String(this),
     };
     this._unretrieved = u;
     this._loop._unretrieved.add(u);
@@ -256,7 +268,11 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   ): Promise<R1 | R2> {
     const settled = new Promise<T>((resolve, reject) => {
       const settle = (): void => {
-        try { resolve(this.result()); } catch (e) { reject(e); }
+        try {
+          resolve(this.result());
+        } catch (e) {
+          reject(e);
+        }
       };
       if (this._state !== PENDING) settle();
       else this._addCallback(settle);
@@ -267,7 +283,8 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
   toString(): string {
     const state = this._stateName();
     let extra = "";
-    if (this._state === FINISHED) extra = this._failed ? ` exception=${describeValue(this._exception)}` : ` result=${describeValue(this._result)}`;
+    if (this._state === FINISHED)
+      extra = this._failed ? ` exception=${describeValue(this._exception)}` : ` result=${describeValue(this._result)}`;
     return `<${this._kind()} ${state}${this._describe()}${extra}>`;
   }
 
@@ -304,7 +321,8 @@ function scheduleOne(loop: EventLoop, cb: DoneCallback | object, fut: Future<unk
 }
 
 function describeValue(v: unknown): string {
-  try { // never throws: a hostile value (a Proxy, a throwing getter) is described by its type
+  try {
+    // never throws: a hostile value (a Proxy, a throwing getter) is described by its type
     if (v instanceof Error) return `${v.name}(${JSON.stringify(v.message)})`;
     if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
     if (typeof v === "object" && v !== null) return String(v.constructor?.name ?? "object");

@@ -114,7 +114,10 @@ export class GatheringFuture<T = unknown[]> extends Future<T> {
       }
     }
     if (this._cancelRequested) {
-      this._end(last._state === CANCELLED ? last._makeCancelledError() : cheapCancelledError(this._cancelRequestMessage), true);
+      this._end(
+        last._state === CANCELLED ? last._makeCancelledError() : cheapCancelledError(this._cancelRequestMessage),
+        true,
+      );
     } else {
       this._end(results, false);
     }
@@ -134,7 +137,10 @@ export class GatheringFuture<T = unknown[]> extends Future<T> {
 /** A child watched through a link object (when its `_owner` slot is taken). */
 class ChildLink {
   readonly _wakeStep = linkDone;
-  constructor(readonly outer: GatheringFuture<unknown>, readonly child: Future<unknown>) {}
+  constructor(
+    readonly outer: GatheringFuture<unknown>,
+    readonly child: Future<unknown>,
+  ) {}
 }
 
 function linkDone(link: ChildLink): void {
@@ -153,10 +159,12 @@ function childDone(child: Future<unknown>): void {
  * Typed as a tuple when `aws` is one (`gather([a, b] as const)` or an array literal).
  */
 export function gather<const A extends readonly Awaitable<unknown>[]>(
-  aws: A, options?: { returnExceptions?: false },
+  aws: A,
+  options?: { returnExceptions?: false },
 ): GatheringFuture<GatherResults<A>>;
 export function gather<const A extends readonly Awaitable<unknown>[]>(
-  aws: A, options: GatherOptions,
+  aws: A,
+  options: GatherOptions,
 ): GatheringFuture<{ -readonly [K in keyof A]: unknown }>;
 export function gather(aws: Iterable<Awaitable<unknown>>, options?: GatherOptions): GatheringFuture<unknown[]>;
 export function gather(aws: Iterable<Awaitable<unknown>>, options?: GatherOptions): GatheringFuture<unknown[]> {
@@ -182,7 +190,8 @@ export function gather(aws: Iterable<Awaitable<unknown>>, options?: GatherOption
   }
   if (coroutines > 0 || loop === undefined) {
     const running = getRunningLoop();
-    if (loop !== undefined && loop !== running) throw new RangeError("gather(): the futures belong to a different event loop than the running one");
+    if (loop !== undefined && loop !== running)
+      throw new RangeError("gather(): the futures belong to a different event loop than the running one");
     loop = running;
   }
 

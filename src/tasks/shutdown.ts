@@ -11,7 +11,11 @@ export function gatherForShutdown(loop: EventLoop, tasks: Set<Task<unknown>>): F
   let left = tasks.size;
   const onDone = (t: Task<unknown>): void => {
     if (!t.cancelled() && t.exception() !== null) {
-      loop.callExceptionHandler({ message: "unhandled exception during run() shutdown", exception: t.exception(), task: t });
+      loop.callExceptionHandler({
+        message: "unhandled exception during run() shutdown",
+        exception: t.exception(),
+        task: t,
+      });
     }
     if (--left === 0) all.setResult(undefined);
   };

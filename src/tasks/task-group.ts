@@ -83,7 +83,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup> {
   }
 
   *aexit(error: unknown): Coroutine<boolean | void> {
-    if (!this._entered || this._parentTask === null) throw new Error(`${this} was not entered (aenter), or has already been exited`);
+    if (!this._entered || this._parentTask === null)
+      throw new Error(`${this} was not entered (aenter), or has already been exited`);
     this._exiting = true;
     const parent = this._parentTask!;
     try {

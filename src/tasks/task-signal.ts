@@ -24,8 +24,13 @@ export function signalsIssued(): boolean {
 
 /** True for an AbortSignal (or an object shaped like one). */
 export function isAbortSignal(x: unknown): x is AbortSignal {
-  return typeof x === "object" && x !== null && typeof (x as AbortSignal).aborted === "boolean" &&
-    typeof (x as AbortSignal).addEventListener === "function" && typeof (x as AbortSignal).removeEventListener === "function";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as AbortSignal).aborted === "boolean" &&
+    typeof (x as AbortSignal).addEventListener === "function" &&
+    typeof (x as AbortSignal).removeEventListener === "function"
+  );
 }
 
 /** The task's own signal, made on first request. */

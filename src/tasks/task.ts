@@ -25,7 +25,14 @@ import { abortTaskSignal, cancelOnAbort, isAbortSignal, signalsIssued, taskSigna
 import { REUSED, isFinished, markFinished } from "./debug-coroutines.js";
 import { debugEverOn } from "../loop/debug.js";
 import { coroutineFrame, formatFrame, runningFrames, type Frame } from "./frames.js";
-import { captureContext, contextsOn, enterContextOf, leaveContext, whenContextsOn, type Context } from "../loop/context.js";
+import {
+  captureContext,
+  contextsOn,
+  enterContextOf,
+  leaveContext,
+  whenContextsOn,
+  type Context,
+} from "../loop/context.js";
 
 export interface TaskOptions {
   /** The task's name (default "Task-N"). */
@@ -35,7 +42,6 @@ export interface TaskOptions {
   /** The context the task runs in (default: a copy of the current one). */
   context?: Context;
 }
-
 
 let taskCounter = 0;
 
@@ -78,7 +84,8 @@ export class Task<T = unknown> extends Future<T> {
    * debug checks, a context, a signal (kept out of the constructor, which is hot).
    */
   _setUp(options: TaskOptions | undefined): void {
-    if (this._loop.getDebug() && isFinished(this._coro)) throw new Error(`${REUSED}: a task already ran it to completion`);
+    if (this._loop.getDebug() && isFinished(this._coro))
+      throw new Error(`${REUSED}: a task already ran it to completion`);
     if (contextsOn) captureContext(this, options?.context);
     const signal = options?.signal;
     if (signal !== undefined) {
@@ -124,7 +131,8 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal getStack's work; `skip` frames of the caller's own are left out. */
   _frames(limit: number | undefined, skip: number): Frame[] {
-    if (limit !== undefined && (typeof limit !== "number" || !(limit >= 0))) throw new RangeError(`limit must be a non-negative number, got ${limit}`);
+    if (limit !== undefined && (typeof limit !== "number" || !(limit >= 0)))
+      throw new RangeError(`limit must be a non-negative number, got ${limit}`);
     let frames: Frame[];
     if (this._state !== PENDING) frames = [];
     else if (this._loop._currentTask === (this as unknown)) frames = runningFrames(skip + 1).reverse();
@@ -215,7 +223,8 @@ export class Task<T = unknown> extends Future<T> {
           throwing = true;
           continue;
         }
-        if (prevTask === null) loop._currentTask = null; // a constant store: no write barrier
+        if (prevTask === null)
+          loop._currentTask = null; // a constant store: no write barrier
         else loop._currentTask = prevTask;
         this._endWithError(e);
         return;
@@ -230,7 +239,12 @@ export class Task<T = unknown> extends Future<T> {
       if (y instanceof Future) {
         const kind = y._awaitKind;
         if (kind !== AWAIT_OWN) {
-          if (kind === AWAIT_CALL && (y as CallFuture<unknown>)._runner === null && y._state === PENDING && y._loop === loop) {
+          if (
+            kind === AWAIT_CALL &&
+            (y as CallFuture<unknown>)._runner === null &&
+            y._state === PENDING &&
+            y._loop === loop
+          ) {
             const c = y as CallFuture<unknown>;
             c._runner = this;
             c._below = top;
@@ -293,7 +307,10 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal The coroutine yielded something other than nothing or a wasio future. */
   _yieldedOther(yielded: unknown): void {
     if (isFutureLike(yielded)) this._waitForeign(yielded as Future<unknown>);
-    else this._throwNext(new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`));
+    else
+      this._throwNext(
+        new TypeError(`Task got bad yield: ${describe(yielded)} (yield* a Future or coroutine, or yield nothing)`),
+      );
   }
 
   /**
@@ -400,9 +417,11 @@ export function failStrandedTask(fn: unknown, arg: unknown, exception: unknown):
 
 /** The name option, checked (with the options object). */
 function checkedName(options: TaskOptions): string | null {
-  if (options === null || typeof options !== "object") throw new TypeError(`task options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object")
+    throw new TypeError(`task options must be an object, got ${describe(options)}`);
   const name = options.name;
-  if (name !== undefined && typeof name !== "string") throw new TypeError(`task name must be a string, got ${describe(name)}`);
+  if (name !== undefined && typeof name !== "string")
+    throw new TypeError(`task name must be a string, got ${describe(name)}`);
   return name ?? null;
 }
 
@@ -435,8 +454,14 @@ export function isFutureLike(x: unknown): boolean {
   if (x instanceof Future) return true;
   if (x === null || typeof x !== "object") return false;
   const f = x as Record<string, unknown>;
-  return typeof f.getLoop === "function" && typeof f.addDoneCallback === "function" && typeof f.done === "function" &&
-    typeof f.result === "function" && typeof f.exception === "function" && typeof f.cancel === "function";
+  return (
+    typeof f.getLoop === "function" &&
+    typeof f.addDoneCallback === "function" &&
+    typeof f.done === "function" &&
+    typeof f.result === "function" &&
+    typeof f.exception === "function" &&
+    typeof f.cancel === "function"
+  );
 }
 
 function throwStep(task: Task<unknown>): void {

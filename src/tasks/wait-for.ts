@@ -24,7 +24,10 @@ import { timeout } from "./timeout.js";
 export function waitFor<T>(aw: Awaitable<T>, timeout: number | null): Coroutine<T> {
   checkAwaitable(aw, "waitFor() awaitable");
   checkTimeout(timeout, "timeout");
-  return tracked(timeout !== null && timeout !== undefined && timeout <= 0 ? waitExpired(aw) : waitWithin(aw, timeout ?? null), "waitFor");
+  return tracked(
+    timeout !== null && timeout !== undefined && timeout <= 0 ? waitExpired(aw) : waitWithin(aw, timeout ?? null),
+    "waitFor",
+  );
 }
 
 function* waitWithin<T>(aw: Awaitable<T>, ms: number | null): Coroutine<T> {

@@ -35,9 +35,7 @@ export interface WaitOptions {
 }
 
 /** Waits for `fs` (Futures or Tasks) as `returnWhen` says; returns [done, pending]. */
-export function wait<F extends Future<unknown>>(
-  fs: Iterable<F>, options?: WaitOptions,
-): Coroutine<[Set<F>, Set<F>]> {
+export function wait<F extends Future<unknown>>(fs: Iterable<F>, options?: WaitOptions): Coroutine<[Set<F>, Set<F>]> {
   if (options !== undefined && (options === null || typeof options !== "object")) {
     throw new TypeError("wait() options must be an object");
   }
@@ -53,7 +51,10 @@ export function wait<F extends Future<unknown>>(
   const set = new Set<F>();
   for (const f of list) {
     if (isCoroutine(f)) throw new TypeError("Passing coroutines is forbidden, use tasks explicitly.");
-    if (!(f instanceof Future)) throw new TypeError(`wait() expects Futures or Tasks, got ${describe(f)}${f === undefined ? " (a coroutine was passed where an iterable of tasks was expected?)" : ""}`);
+    if (!(f instanceof Future))
+      throw new TypeError(
+        `wait() expects Futures or Tasks, got ${describe(f)}${f === undefined ? " (a coroutine was passed where an iterable of tasks was expected?)" : ""}`,
+      );
     set.add(f as F);
   }
   return tracked(waitSet(set, timeout, returnWhen), "wait");
@@ -68,7 +69,9 @@ interface Waiting {
 }
 
 function* waitSet<F extends Future<unknown>>(
-  fs: Set<F>, timeout: number | null, returnWhen: ReturnWhen,
+  fs: Set<F>,
+  timeout: number | null,
+  returnWhen: ReturnWhen,
 ): Coroutine<[Set<F>, Set<F>]> {
   const loop = getRunningLoop();
   for (const f of fs) if (f._loop !== loop) throw new Error(`wait(): ${f} belongs to a different event loop`);
@@ -81,7 +84,10 @@ function* waitSet<F extends Future<unknown>>(
 
 /** Suspends until `returnWhen` holds for `fs` or `timeout` ms have passed. */
 export function* waitUntil(
-  loop: EventLoop, fs: Iterable<Future<unknown>>, timeout: number | null, returnWhen: ReturnWhen,
+  loop: EventLoop,
+  fs: Iterable<Future<unknown>>,
+  timeout: number | null,
+  returnWhen: ReturnWhen,
 ): Coroutine<void> {
   const state: Waiting = { waiter: new Future<void>(loop), counter: 0, returnWhen, timer: null };
   const onDone = (f: Future<unknown>): void => completed(state, f);
@@ -100,8 +106,11 @@ export function* waitUntil(
 
 function completed(state: Waiting, f: Future<unknown>): void {
   state.counter--;
-  if (state.counter <= 0 || state.returnWhen === FIRST_COMPLETED ||
-      (state.returnWhen === FIRST_EXCEPTION && failed(f))) {
+  if (
+    state.counter <= 0 ||
+    state.returnWhen === FIRST_COMPLETED ||
+    (state.returnWhen === FIRST_EXCEPTION && failed(f))
+  ) {
     state.timer?.cancel();
     release(state.waiter);
   }

@@ -18,15 +18,26 @@ export async function openPage(path) {
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(`${server.url}${path}`);
-  return { page, errors, close: async () => { await browser.close(); await server.close(); } };
+  return {
+    page,
+    errors,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
 
 // The page runs twice: with scheduler.postTask (Chromium's own), and without it (the MessageChannel
 // path other browsers take).
-const PAGES = [["", "/tests/browser/index.html"], [" (no postTask)", "/tests/browser/index.html?no-postTask"]];
+const PAGES = [
+  ["", "/tests/browser/index.html"],
+  [" (no postTask)", "/tests/browser/index.html?no-postTask"],
+];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  let passed = 0, failed = 0;
+  let passed = 0,
+    failed = 0;
   for (const [label, path] of PAGES) {
     let session;
     try {
@@ -34,13 +45,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       await session.page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60_000 });
       const results = await session.page.evaluate(() => window.__results);
       for (const r of results) {
-        if (r.ok) { passed++; console.log(`ok   browser${label}: ${r.name}`); }
-        else { failed++; console.log(`FAIL browser${label}: ${r.name}\n${r.error}`); }
+        if (r.ok) {
+          passed++;
+          console.log(`ok   browser${label}: ${r.name}`);
+        } else {
+          failed++;
+          console.log(`FAIL browser${label}: ${r.name}\n${r.error}`);
+        }
       }
       if (results.length === 0) failed++;
     } catch (e) {
       failed++;
-      console.log(`FAIL browser test${label}: ${e?.stack ?? e}${session?.errors.length ? `\npage errors: ${session.errors.join("\n")}` : ""}`);
+      console.log(
+        `FAIL browser test${label}: ${e?.stack ?? e}${session?.errors.length ? `\npage errors: ${session.errors.join("\n")}` : ""}`,
+      );
     } finally {
       await session?.close();
     }
@@ -49,11 +67,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   let example;
   try {
     example = await openPage("/examples/browser.html");
-    await example.page.waitForFunction(() => document.getElementById("log").textContent.includes("fib(27) on a Web Worker: 196418"), null, { timeout: 60_000 });
+    await example.page.waitForFunction(
+      () => document.getElementById("log").textContent.includes("fib(27) on a Web Worker: 196418"),
+      null,
+      { timeout: 60_000 },
+    );
     if (example.errors.length > 0) throw new Error(example.errors.join("\n"));
-    passed++; console.log("ok   browser: the example page (examples/browser.html) runs to its end");
+    passed++;
+    console.log("ok   browser: the example page (examples/browser.html) runs to its end");
   } catch (e) {
-    failed++; console.log(`FAIL browser: the example page: ${e?.stack ?? e}`);
+    failed++;
+    console.log(`FAIL browser: the example page: ${e?.stack ?? e}`);
   } finally {
     await example?.close();
   }

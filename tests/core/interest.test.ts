@@ -4,11 +4,22 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  CLOCK_USERDATA, EVENTTYPE_CLOCK, EVENTTYPE_FD_READ, EVENTTYPE_FD_WRITE, newCore, pollEntries, rng,
-  type Subscription, type TestProvider,
+  CLOCK_USERDATA,
+  EVENTTYPE_CLOCK,
+  EVENTTYPE_FD_READ,
+  EVENTTYPE_FD_WRITE,
+  newCore,
+  pollEntries,
+  rng,
+  type Subscription,
+  type TestProvider,
 } from "./test-provider.js";
 import {
-  INTEREST_READ, INTEREST_WRITE, POLL_WOULD_BLOCK_FOREVER, READY_READ, READY_WRITE,
+  INTEREST_READ,
+  INTEREST_WRITE,
+  POLL_WOULD_BLOCK_FOREVER,
+  READY_READ,
+  READY_WRITE,
 } from "../../src/core/core.js";
 import { ERRNO_BADF, ERRNO_DEADLK, ERRNO_INVAL } from "../../src/hosts/errno.js";
 
@@ -124,7 +135,10 @@ test("the TypeScript names of the core's codes are its values, and a ready kind 
   assert.is(x.watch(-1, INTEREST_READ), -ERRNO_BADF);
   assert.is(x.watch(3, 4), -ERRNO_INVAL);
   x.watch(5, INTEREST_READ | INTEREST_WRITE);
-  provider.answer = () => [{ fd: 5, dir: 0 }, { fd: 5, dir: 1 }];
+  provider.answer = () => [
+    { fd: 5, dir: 0 },
+    { fd: 5, dir: 1 },
+  ];
   const kinds = pollEntries(core, 0).map((e) => e.kind);
   assert.equal(kinds, [READY_READ, READY_WRITE]);
   assert.equal(kinds, [INTEREST_READ, INTEREST_WRITE]);
@@ -149,12 +163,18 @@ test("the largest fd, 2^24 - 1, is accepted and round-trips through userdata", (
   const fd = MAX_FD - 1;
   assert.is(x.watch(fd, 3), 0);
   assert.is(x.interest_of(fd), 3);
-  provider.answer = () => [{ fd, dir: 1 }, { fd, dir: 0, nbytes: 1 }];
+  provider.answer = () => [
+    { fd, dir: 1 },
+    { fd, dir: 0, nbytes: 1 },
+  ];
   assert.equal(pollEntries(core, -1), [
     { kind: 2, id: fd, flags: 0, nbytes: 0 },
     { kind: 1, id: fd, flags: 0, nbytes: 1 },
   ]);
-  assert.equal(lastCall(provider).map((s) => s.userdata), [BigInt(fd) * 2n, BigInt(fd) * 2n + 1n]);
+  assert.equal(
+    lastCall(provider).map((s) => s.userdata),
+    [BigInt(fd) * 2n, BigInt(fd) * 2n + 1n],
+  );
 });
 
 test("events map back to their fd and direction, in the provider's order, with errno, hangup and nbytes", () => {
@@ -208,8 +228,11 @@ test("thousands of interests and events all come back, as the buffers grow", () 
   const n = 20_000;
   for (let fd = 0; fd < n; fd++) x.watch(fd, 3);
   x.timer_add(0);
-  provider.answer = (subs) => subs.filter((s) => s.type !== EVENTTYPE_CLOCK).reverse()
-    .map((s) => ({ fd: s.fd, dir: s.type === EVENTTYPE_FD_READ ? 0 : 1, nbytes: s.fd } as const));
+  provider.answer = (subs) =>
+    subs
+      .filter((s) => s.type !== EVENTTYPE_CLOCK)
+      .reverse()
+      .map((s) => ({ fd: s.fd, dir: s.type === EVENTTYPE_FD_READ ? 0 : 1, nbytes: s.fd }) as const);
   const entries = pollEntries(core, 0);
   assert.is(entries.length, 2 * n + 1);
   const subs = lastCall(provider);

@@ -9,7 +9,14 @@ import { EventLoop } from "../../src/io/event-loop.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import type { WasiImports } from "../../src/hosts/host.js";
 import type { TimerHandle } from "../../src/loop/handle.js";
-import { decodeSubscription, EVENTTYPE_CLOCK, readEntries, rng, type Ready, type Subscription } from "./test-provider.js";
+import {
+  decodeSubscription,
+  EVENTTYPE_CLOCK,
+  readEntries,
+  rng,
+  type Ready,
+  type Subscription,
+} from "./test-provider.js";
 
 /** A VirtualHost that records the subscriptions of every poll_oneoff call. */
 class RecordingHost extends VirtualHost {
@@ -26,7 +33,14 @@ class RecordingHost extends VirtualHost {
   }
 }
 
-interface PollRecord { timeoutMs: number; result: number; entries: Ready[]; calls: number; before: number; after: number }
+interface PollRecord {
+  timeoutMs: number;
+  result: number;
+  entries: Ready[];
+  calls: number;
+  before: number;
+  after: number;
+}
 
 /** A loop on a RecordingHost whose core.poll calls are recorded too. */
 function spiedLoop() {
@@ -39,7 +53,14 @@ function spiedLoop() {
     const calls = host.pollCalls;
     const before = host.now();
     const result = poll(timeoutMs);
-    polls.push({ timeoutMs, result, entries: result > 0 ? readEntries(core, result) : [], calls: host.pollCalls - calls, before, after: host.now() });
+    polls.push({
+      timeoutMs,
+      result,
+      entries: result > 0 ? readEntries(core, result) : [],
+      calls: host.pollCalls - calls,
+      before,
+      after: host.now(),
+    });
     return result;
   };
   return { host, loop, polls };
@@ -51,13 +72,23 @@ test("every iteration that waits is one poll_oneoff call whose clock is the heap
   const deadlines = Array.from({ length: 300 }, () => 1 + Math.floor(r() * 500));
   const last = Math.max(...deadlines);
   let fired = 0;
-  for (const d of deadlines) loop.callLater(d, () => { if (++fired === deadlines.length) loop.stop(); });
+  for (const d of deadlines)
+    loop.callLater(d, () => {
+      if (++fired === deadlines.length) loop.stop();
+    });
   loop.runForeverSync();
   assert.is(fired, deadlines.length);
   assert.is(loop.time(), last);
 
-  assert.is(host.pollCalls, polls.reduce((sum, p) => sum + p.calls, 0), "poll_oneoff is only ever called from core.poll");
-  assert.ok(polls.every((p) => p.calls <= 1), "one poll_oneoff per core.poll");
+  assert.is(
+    host.pollCalls,
+    polls.reduce((sum, p) => sum + p.calls, 0),
+    "poll_oneoff is only ever called from core.poll",
+  );
+  assert.ok(
+    polls.every((p) => p.calls <= 1),
+    "one poll_oneoff per core.poll",
+  );
   const waits = polls.filter((p) => p.timeoutMs < 0);
   assert.is(waits.length, new Set(deadlines).size, "one waiting iteration per distinct deadline");
   let expected = 0;
@@ -68,7 +99,10 @@ test("every iteration that waits is one poll_oneoff call whose clock is the heap
     assert.ok(clock !== undefined, "the wait had a clock subscription");
     const nearest = [...new Set(deadlines)].sort((a, b) => a - b)[i];
     assert.is(Number(clock!.timeoutNs), Math.ceil((nearest - expected) * 1e6), `wait ${i}: until the nearest deadline`);
-    assert.ok(subs.some((s) => s.fd === host.wakeupFd), "the wake-up fd is always watched");
+    assert.ok(
+      subs.some((s) => s.fd === host.wakeupFd),
+      "the wake-up fd is always watched",
+    );
     assert.is(p.after, nearest, "the clock moved only inside that poll_oneoff");
     expected = nearest;
   }
@@ -98,7 +132,10 @@ test("timers run in exactly the order the core's ready buffer lists them, which 
   loop.callLater(100, () => loop.stop());
   loop.runForeverSync();
   for (const p of polls) idsByPoll.push(p.entries.filter((e) => e.kind === 0).map((e) => e.id));
-  const fromCore = idsByPoll.flat().map((id) => timerOf.get(id)).filter((i) => i !== undefined);
+  const fromCore = idsByPoll
+    .flat()
+    .map((id) => timerOf.get(id))
+    .filter((i) => i !== undefined);
   assert.equal(order, fromCore, "callbacks ran in ready-buffer order");
   const sorted = [...scheduled].sort((a, b) => a.when - b.when || a.seq - b.seq).map((t) => t.seq);
   assert.equal(order, sorted);
@@ -115,7 +152,10 @@ test("more due timers than TIMER_BATCH take several core polls, still in order, 
   const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => (a % 3) - (b % 3) || a - b);
   assert.equal(order, expected);
   const batches = polls.map((p) => p.entries.filter((e) => e.kind === 0).length).filter((k) => k > 0);
-  assert.ok(batches.every((k) => k <= 4096), `batches ${batches}`);
+  assert.ok(
+    batches.every((k) => k <= 4096),
+    `batches ${batches}`,
+  );
   assert.ok(batches.length >= 3, `batches ${batches}`);
   assert.ok(host.now() === 50);
   loop.close();
@@ -137,7 +177,11 @@ test("fd readiness reaches callbacks through the same poll_oneoff call, as an ev
   const readies = polls.filter((p) => p.entries.some((e) => e.kind === 1 && e.id === rfd));
   assert.is(readies.length, 2);
   assert.ok(readies.every((p) => p.calls === 1));
-  for (const subs of host.polls) assert.ok(subs.some((s) => s.fd === rfd && s.type === 1), "the reader's fd is subscribed on every poll");
+  for (const subs of host.polls)
+    assert.ok(
+      subs.some((s) => s.fd === rfd && s.type === 1),
+      "the reader's fd is subscribed on every poll",
+    );
   loop.close();
 });
 

@@ -14,7 +14,11 @@ const FILETYPE_CHARACTER_DEVICE = 2;
 const FILETYPE_REGULAR_FILE = 4;
 const KIND_READ = 1;
 
-const watchedFds = (subs: Subscription[]): number[] => subs.filter((s) => s.type !== EVENTTYPE_CLOCK).map((s) => s.fd).sort();
+const watchedFds = (subs: Subscription[]): number[] =>
+  subs
+    .filter((s) => s.type !== EVENTTYPE_CLOCK)
+    .map((s) => s.fd)
+    .sort();
 
 test("wasmtime's whole-poll EBADF for one fd reaches that fd's entry; the other fds and the timers go on", () => {
   const { core, provider, x } = newCore();
@@ -23,16 +27,22 @@ test("wasmtime's whole-poll EBADF for one fd reaches that fd's entry; the other 
   const id = x.timer_add(provider.nowMs() + 5);
   provider.answer = (subs) => (watchedFds(subs).includes(9) ? { errno: EBADF } : [{ fd: 3, dir: 0, nbytes: 4 }]);
   const first = pollEntries(core, -1);
-  assert.equal(first.filter((e) => e.kind !== 0).sort((a, b) => a.id - b.id), [
-    { kind: KIND_READ, id: 3, flags: 0, nbytes: 4 },
-    { kind: KIND_READ, id: 9, flags: EBADF << 16, nbytes: 0 },
-  ]);
+  assert.equal(
+    first.filter((e) => e.kind !== 0).sort((a, b) => a.id - b.id),
+    [
+      { kind: KIND_READ, id: 3, flags: 0, nbytes: 4 },
+      { kind: KIND_READ, id: 9, flags: EBADF << 16, nbytes: 0 },
+    ],
+  );
   // Later polls leave fd 9 out of the subscriptions and report it again (level-triggered).
   provider.answer = () => [];
   provider.advanceMs(5);
   const second = pollEntries(core, -1);
   assert.equal(watchedFds(provider.calls.at(-1)!), [3]);
-  assert.equal(second, [{ kind: KIND_READ, id: 9, flags: EBADF << 16, nbytes: 0 }, { kind: 0, id, flags: 0, nbytes: 0 }]);
+  assert.equal(second, [
+    { kind: KIND_READ, id: 9, flags: EBADF << 16, nbytes: 0 },
+    { kind: 0, id, flags: 0, nbytes: 0 },
+  ]);
   // Removing the interest ends it: the loop waits again.
   x.watch(9, 0);
   assert.is(x.interest_of(9), 0);
@@ -67,8 +77,20 @@ test("a regular file is always ready, in both directions, and timers still expir
   x.watch(0, 3);
   const id = x.timer_add(provider.nowMs());
   const entries = pollEntries(core, -1);
-  assert.equal(entries.map((e) => [e.kind, e.id, e.flags]).sort(), [[0, id, 0], [1, 0, 0], [2, 0, 0]]);
-  assert.equal(pollEntries(core, -1).map((e) => [e.kind, e.id]).sort(), [[1, 0], [2, 0]]);
+  assert.equal(entries.map((e) => [e.kind, e.id, e.flags]).sort(), [
+    [0, id, 0],
+    [1, 0, 0],
+    [2, 0, 0],
+  ]);
+  assert.equal(
+    pollEntries(core, -1)
+      .map((e) => [e.kind, e.id])
+      .sort(),
+    [
+      [1, 0],
+      [2, 0],
+    ],
+  );
 });
 
 test("node:wasi's EPERM for /dev/null (which it cannot poll) makes that fd always ready", () => {

@@ -131,7 +131,12 @@ export class TestProvider {
         if (n === 0) {
           const clock = subs.find((s) => s.type === EVENTTYPE_CLOCK);
           if (clock !== undefined && this.jumpClock) {
-            this.nowNs = (clock.flags & 1) === 1 ? (clock.timeoutNs > this.nowNs ? clock.timeoutNs : this.nowNs) : this.nowNs + this.jumpFor(clock.timeoutNs);
+            this.nowNs =
+              (clock.flags & 1) === 1
+                ? clock.timeoutNs > this.nowNs
+                  ? clock.timeoutNs
+                  : this.nowNs
+                : this.nowNs + this.jumpFor(clock.timeoutNs);
             writeEvent(view, eventsAt, clock.userdata, 0, EVENTTYPE_CLOCK, 0n, 0);
             n = 1;
           }
@@ -157,7 +162,15 @@ export function decodeSubscription(view: DataView, at: number): Subscription {
   };
 }
 
-function writeEvent(view: DataView, at: number, userdata: bigint, errno: number, type: number, nbytes: bigint, flags: number): void {
+function writeEvent(
+  view: DataView,
+  at: number,
+  userdata: bigint,
+  errno: number,
+  type: number,
+  nbytes: bigint,
+  flags: number,
+): void {
   for (let i = 0; i < 32; i++) view.setUint8(at + i, 0xaa); // garbage in padding: the core must not read it
   view.setBigUint64(at, userdata, true);
   view.setUint16(at + 8, errno, true);

@@ -39,7 +39,10 @@ function coreSubject(): Subject {
   const { core, provider, x } = newCore();
   const popped = (entries: Ready[], hadTimers: boolean) => {
     if (hadTimers) assert.is(x.polled_at(), provider.nowMs(), "polled_at is the clock the timers were expired against");
-    assert.ok(entries.every((e) => e.kind === 0 && e.flags === 0 && e.nbytes === 0), "timer entries only");
+    assert.ok(
+      entries.every((e) => e.kind === 0 && e.flags === 0 && e.nbytes === 0),
+      "timer entries only",
+    );
     return timerIds(entries);
   };
   return {
@@ -89,15 +92,25 @@ function referenceSubject(): Subject {
     count: () => heap.count(),
     heapSize: () => heap.heapSize(),
     nowMs: () => now,
-    setMs: (ms) => { now = ms; },
+    setMs: (ms) => {
+      now = ms;
+    },
     pop: () => Array.from(out.subarray(0, heap.popExpired(now, out, TIMER_BATCH))),
   };
 }
 
-interface ModelTimer { id: number; when: number; seq: number }
+interface ModelTimer {
+  id: number;
+  when: number;
+  seq: number;
+}
 
 /** Runs `ops` random operations from `seed` against `subject` and the model; throws on a mismatch. */
-function fuzz(subject: Subject, seed: number, ops: number): { fired: number; cancelled: number; maxLive: number; batches: number } {
+function fuzz(
+  subject: Subject,
+  seed: number,
+  ops: number,
+): { fired: number; cancelled: number; maxLive: number; batches: number } {
   const r = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const live = new Map<number, ModelTimer>();
@@ -116,8 +129,16 @@ function fuzz(subject: Subject, seed: number, ops: number): { fired: number; can
   };
   const cancel = (id: number) => {
     const expected = live.has(id);
-    assert.is(subject.cancel(id), expected, `cancel(${id}) of a ${expected ? "live" : gone.has(id) ? "fired/cancelled" : "unknown"} id`);
-    if (expected) { live.delete(id); gone.add(id); stats.cancelled++; }
+    assert.is(
+      subject.cancel(id),
+      expected,
+      `cancel(${id}) of a ${expected ? "live" : gone.has(id) ? "fired/cancelled" : "unknown"} id`,
+    );
+    if (expected) {
+      live.delete(id);
+      gone.add(id);
+      stats.cancelled++;
+    }
   };
   const check = (popped: number[]) => {
     const now = subject.nowMs();
@@ -126,7 +147,10 @@ function fuzz(subject: Subject, seed: number, ops: number): { fired: number; can
     if (due.length > TIMER_BATCH) stats.batches++;
     assert.is(popped.length, expected.length, `popped count at ${now} ms`);
     assert.equal(popped, expected, `popped order at ${now} ms`);
-    for (const id of popped) { live.delete(id); gone.add(id); }
+    for (const id of popped) {
+      live.delete(id);
+      gone.add(id);
+    }
     stats.fired += popped.length;
   };
   const liveIds = () => [...live.keys()];
@@ -136,18 +160,26 @@ function fuzz(subject: Subject, seed: number, ops: number): { fired: number; can
     const roll = r();
     try {
       if (roll < 0.25) add(now + r() * 1000);
-      else if (roll < 0.33) add(live.size > 0 ? pick([...live.values()]).when : now); // an equal deadline
-      else if (roll < 0.40) add(Math.floor(now) + Math.floor(r() * 8)); // many ties
-      else if (roll < 0.42) add(now - r() * 100); // already due
-      else if (roll < 0.435) add(pick([1e15, Number.MAX_VALUE, 1e300, 2 ** 53])); // never due here
+      else if (roll < 0.33)
+        add(live.size > 0 ? pick([...live.values()]).when : now); // an equal deadline
+      else if (roll < 0.4)
+        add(Math.floor(now) + Math.floor(r() * 8)); // many ties
+      else if (roll < 0.42)
+        add(now - r() * 100); // already due
+      else if (roll < 0.435)
+        add(pick([1e15, Number.MAX_VALUE, 1e300, 2 ** 53])); // never due here
       else if (roll < 0.437) {
         const when = now + Math.floor(r() * 3);
         const n = TIMER_BATCH + Math.floor(r() * 3000);
         for (let i = 0; i < n; i++) add(when + (i % 3)); // a burst past TIMER_BATCH
-      } else if (roll < 0.58) { if (live.size > 0) cancel(pick(liveIds())); }
-      else if (roll < 0.63) { if (gone.size > 0) cancel(pick([...gone])); }
-      else if (roll < 0.65) cancel(pick([-1, -7, maxIdSeen + 1, maxIdSeen + 1000, 2 ** 31 - 1]));
-      else if (roll < 0.652) { for (const id of liveIds()) if (r() < 0.9) cancel(id); } // mass cancel
+      } else if (roll < 0.58) {
+        if (live.size > 0) cancel(pick(liveIds()));
+      } else if (roll < 0.63) {
+        if (gone.size > 0) cancel(pick([...gone]));
+      } else if (roll < 0.65) cancel(pick([-1, -7, maxIdSeen + 1, maxIdSeen + 1000, 2 ** 31 - 1]));
+      else if (roll < 0.652) {
+        for (const id of liveIds()) if (r() < 0.9) cancel(id);
+      } // mass cancel
       else if (roll < 0.85 || subject.wait === undefined) {
         const step = pick([0, 0, r(), r() * 10, r() * 200, 1]);
         subject.setMs(now + step);
@@ -160,7 +192,10 @@ function fuzz(subject: Subject, seed: number, ops: number): { fired: number; can
       }
       assert.is(subject.count(), live.size, "live count");
       const size = subject.heapSize();
-      assert.ok(size >= live.size && size <= live.size + Math.max(64, live.size), `heap size ${size} for ${live.size} live`);
+      assert.ok(
+        size >= live.size && size <= live.size + Math.max(64, live.size),
+        `heap size ${size} for ${live.size} live`,
+      );
       if (r() < 0.3) {
         let min = Infinity;
         for (const t of live.values()) if (t.when < min) min = t.when;
@@ -176,7 +211,10 @@ function fuzz(subject: Subject, seed: number, ops: number): { fired: number; can
   // Drain: everything that can ever be due fires, in order, exactly once.
   subject.setMs(Math.max(subject.nowMs(), 1e9));
   for (let i = 0; i < 1000 && [...live.values()].some((t) => t.when <= subject.nowMs()); i++) check(subject.pop());
-  assert.ok([...live.values()].every((t) => t.when > 1e9), `seed ${seed}: undrained timers`);
+  assert.ok(
+    [...live.values()].every((t) => t.when > 1e9),
+    `seed ${seed}: undrained timers`,
+  );
   return stats;
 }
 
@@ -186,7 +224,9 @@ for (const seed of SEEDS) {
       const stats = fuzz(coreSubject(), seed, OPS);
       assert.ok(stats.fired > 100 && stats.cancelled > 100, `exercised: ${JSON.stringify(stats)}`);
     } catch (err) {
-      console.error(`\n[timer heap fuzz] failing seed: ${seed} — rerun with WASIO_SEED=${seed} node scripts/test.mjs core/timer-heap-random`);
+      console.error(
+        `\n[timer heap fuzz] failing seed: ${seed} — rerun with WASIO_SEED=${seed} node scripts/test.mjs core/timer-heap-random`,
+      );
       throw err;
     }
   });

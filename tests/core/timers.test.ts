@@ -14,7 +14,12 @@ test("timers pop in deadline order and equal deadlines in the order they were ad
   const { core, provider, x } = newCore();
   const byId = new Map<number, string>();
   const add = (when: number, name: string) => byId.set(x.timer_add(when), name);
-  add(5, "c1"); add(3, "a"); add(5, "c2"); add(4, "b"); add(5, "c3"); add(3, "a2");
+  add(5, "c1");
+  add(3, "a");
+  add(5, "c2");
+  add(4, "b");
+  add(5, "c3");
+  add(3, "a2");
   for (let i = 0; i < 50; i++) add(7, `d${i}`);
   provider.setMs(10);
   const order = timerIds(pollEntries(core, 0)).map((id) => byId.get(id));
@@ -125,7 +130,8 @@ test("cancelling removes a timer; cancelling again, a fired timer or an unknown 
   provider.setMs(1.5);
   assert.equal(timerIds(pollEntries(core, 0)), [a]);
   assert.is(x.timer_cancel(a), 0, "fired");
-  for (const unknown of [-1, -(2 ** 31), 3, 1000, 2 ** 31 - 1]) assert.is(x.timer_cancel(unknown), 0, `unknown ${unknown}`);
+  for (const unknown of [-1, -(2 ** 31), 3, 1000, 2 ** 31 - 1])
+    assert.is(x.timer_cancel(unknown), 0, `unknown ${unknown}`);
   assert.is(x.timer_count(), 1);
   provider.setMs(10);
   assert.equal(timerIds(pollEntries(core, 0)), [c]);
@@ -157,7 +163,10 @@ test("cancelling a fired timer's handle never cancels the next timer that got it
   let reusedId = -2;
   const first = loop.callLater(1, () => {
     seen.push("first");
-    const second = loop.callLater(5, () => { seen.push("second"); loop.stop(); });
+    const second = loop.callLater(5, () => {
+      seen.push("second");
+      loop.stop();
+    });
     reusedId = second._id;
   });
   const firstId = first._id;
@@ -206,7 +215,11 @@ test("compaction keeps the heap proportional to the live timers when most are ca
   const fired = timerIds(pollEntries(core, 0));
   const survivors = ids.map((id, i) => ({ id, when: whens[i], seq: i })).filter((_, i) => i % 100 === 0);
   survivors.sort((p, q) => p.when - q.when || p.seq - q.seq);
-  assert.equal(fired, survivors.map((t) => t.id), "compaction kept (deadline, sequence) order");
+  assert.equal(
+    fired,
+    survivors.map((t) => t.id),
+    "compaction kept (deadline, sequence) order",
+  );
   assert.is(x.timer_heap_size(), 0);
 });
 
@@ -244,7 +257,10 @@ test("a poll hands out at most TIMER_BATCH (4096) timers and the rest, in order,
   const second = timerIds(pollEntries(core, -1));
   const third = timerIds(pollEntries(core, -1));
   assert.equal([first.length, second.length, third.length], [TIMER_BATCH, TIMER_BATCH, 10_000 - 2 * TIMER_BATCH]);
-  assert.equal([...first, ...second, ...third], expected.map((e) => e.id));
+  assert.equal(
+    [...first, ...second, ...third],
+    expected.map((e) => e.id),
+  );
   assert.is(provider.pollCalls, 0, "due timers never wait");
   assert.is(core.poll(-1), -16, "then nothing is left to wait for");
 });

@@ -21,7 +21,11 @@ const WARMUP = 5;
 const HEAP_GROWTH_LIMIT = 8 * 1024 * 1024;
 
 const gc = (globalThis as { gc?: () => void }).gc;
-const heap = () => { gc?.(); gc?.(); return process.memoryUsage().heapUsed; };
+const heap = () => {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+};
 
 function* client(port: number, i: number): Coroutine<string> {
   let r: StreamReader, w: StreamWriter;
@@ -32,14 +36,16 @@ function* client(port: number, i: number): Coroutine<string> {
   }
   try {
     switch (i % 4) {
-      case 0: { // a full exchange, clean close
+      case 0: {
+        // a full exchange, clean close
         w.write(`hello ${i}\n`);
         const line = yield* r.readline();
         w.close();
         yield* w.waitClosed();
         return new TextDecoder().decode(line) === `hello ${i}\n` ? "ok" : "bad echo";
       }
-      case 1: { // half-close, then read to the end
+      case 1: {
+        // half-close, then read to the end
         w.write(`half ${i}\n`);
         w.writeEof();
         const rest = yield* r.read();
@@ -63,41 +69,66 @@ function* client(port: number, i: number): Coroutine<string> {
 }
 
 test(`${ROUNDS * WIDTH} connections of churn with faults leave no growth behind`, async () => {
-  const result = await bounded(run(function* () {
-    const loop = getRunningLoop();
-    const reports: string[] = [];
-    loop.setExceptionHandler((_l, ctx) => { reports.push(ctx.message); });
-    let served = 0;
-    const server = yield* startServer(function* (r, w) {
-      try {
-        for (;;) {
-          const line = yield* r.readline();
-          if (line.length === 0) break;
-          w.write(line);
-          yield* w.drain();
+  const result = await bounded(
+    run(function* () {
+      const loop = getRunningLoop();
+      const reports: string[] = [];
+      loop.setExceptionHandler((_l, ctx) => {
+        reports.push(ctx.message);
+      });
+      let served = 0;
+      const server = yield* startServer(
+        function* (r, w) {
+          try {
+            for (;;) {
+              const line = yield* r.readline();
+              if (line.length === 0) break;
+              w.write(line);
+              yield* w.drain();
+            }
+          } catch {
+            /* a reset or a cut line: the connection is gone */
+          }
+          served++;
+          w.close();
+        },
+        "127.0.0.1",
+        0,
+      );
+      const port = server.address()!.port;
+      let base = 0,
+        baseFds = 0;
+      const outcomes = new Map<string, number>();
+      for (let round = 0; round < ROUNDS; round++) {
+        const results = yield* gather(Array.from({ length: WIDTH }, (_, k) => client(port, round * WIDTH + k)));
+        for (const o of results as string[]) outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
+        // Let the server see every end before measuring.
+        for (let i = 0; i < 2000 && served < (round + 1) * WIDTH; i++) yield* sleep(5);
+        if (round === WARMUP - 1) {
+          base = heap();
+          baseFds = socketHost().fds.slotCount();
         }
-      } catch { /* a reset or a cut line: the connection is gone */ }
-      served++;
-      w.close();
-    }, "127.0.0.1", 0);
-    const port = server.address()!.port;
-    let base = 0, baseFds = 0;
-    const outcomes = new Map<string, number>();
-    for (let round = 0; round < ROUNDS; round++) {
-      const results = yield* gather(Array.from({ length: WIDTH }, (_, k) => client(port, round * WIDTH + k)));
-      for (const o of results as string[]) outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
-      // Let the server see every end before measuring.
-      for (let i = 0; i < 2000 && served < (round + 1) * WIDTH; i++) yield* sleep(5);
-      if (round === WARMUP - 1) { base = heap(); baseFds = socketHost().fds.slotCount(); }
-    }
-    for (let i = 0; i < 2000 && socketHost().socketStats().sockets > 0; i++) yield* sleep(5); // Node flushing its last closes
-    const after = heap();
-    const stats = socketHost().socketStats();
-    const fds = socketHost().fds.slotCount();
-    server.close();
-    yield* server.waitClosed();
-    return { base, after, baseFds, fds, stats, served, tasks: allTasks().size, outcomes: Object.fromEntries(outcomes), reports };
-  }), 120_000);
+      }
+      for (let i = 0; i < 2000 && socketHost().socketStats().sockets > 0; i++) yield* sleep(5); // Node flushing its last closes
+      const after = heap();
+      const stats = socketHost().socketStats();
+      const fds = socketHost().fds.slotCount();
+      server.close();
+      yield* server.waitClosed();
+      return {
+        base,
+        after,
+        baseFds,
+        fds,
+        stats,
+        served,
+        tasks: allTasks().size,
+        outcomes: Object.fromEntries(outcomes),
+        reports,
+      };
+    }),
+    120_000,
+  );
   assert.is(result.served, ROUNDS * WIDTH, JSON.stringify(result.outcomes));
   assert.is(result.outcomes.ok, ROUNDS * WIDTH, JSON.stringify(result.outcomes));
   assert.is(result.stats.sockets, 0);
@@ -106,7 +137,10 @@ test(`${ROUNDS * WIDTH} connections of churn with faults leave no growth behind`
   assert.equal(result.reports, []);
   if (gc !== undefined) {
     const growth = result.after - result.base;
-    assert.ok(growth < HEAP_GROWTH_LIMIT, `heap grew by ${(growth / 1048576).toFixed(1)} MB over ${ROUNDS - WARMUP} rounds`);
+    assert.ok(
+      growth < HEAP_GROWTH_LIMIT,
+      `heap grew by ${(growth / 1048576).toFixed(1)} MB over ${ROUNDS - WARMUP} rounds`,
+    );
   }
 });
 

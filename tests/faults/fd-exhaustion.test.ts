@@ -41,21 +41,40 @@ await run(function* () {
 });
 `;
 
-interface Outcome { replied: number; eof: number; errored: number; silent: number }
+interface Outcome {
+  replied: number;
+  eof: number;
+  errored: number;
+  silent: number;
+}
 
 function burst(port: number, n: number): Promise<{ outcome: Outcome; sockets: net.Socket[] }> {
   return new Promise((resolve) => {
     const o: Outcome = { replied: 0, eof: 0, errored: 0, silent: 0 };
     const sockets: net.Socket[] = [];
     let settled = 0;
-    const one = () => { if (++settled === n) finish(); };
-    const finish = () => { clearTimeout(timer); resolve({ outcome: o, sockets }); };
-    const timer = setTimeout(() => { o.silent = n - settled; finish(); }, 3000);
+    const one = () => {
+      if (++settled === n) finish();
+    };
+    const finish = () => {
+      clearTimeout(timer);
+      resolve({ outcome: o, sockets });
+    };
+    const timer = setTimeout(() => {
+      o.silent = n - settled;
+      finish();
+    }, 3000);
     for (let i = 0; i < n; i++) {
       const s = net.connect(port, "127.0.0.1", () => s.write("hi\n"));
       sockets.push(s);
       let done = false;
-      const end = (k: keyof Outcome) => { if (!done) { done = true; o[k]++; one(); } };
+      const end = (k: keyof Outcome) => {
+        if (!done) {
+          done = true;
+          o[k]++;
+          one();
+        }
+      };
       s.on("data", () => end("replied"));
       s.on("end", () => end("eof"));
       s.on("error", () => end("errored"));
@@ -66,9 +85,19 @@ function burst(port: number, n: number): Promise<{ outcome: Outcome; sockets: ne
 function echoOnce(port: number): Promise<string> {
   return new Promise((resolve) => {
     const s = net.connect(port, "127.0.0.1", () => s.write("again\n"));
-    const timer = setTimeout(() => { s.destroy(); resolve("no reply within 5 s"); }, 5000);
-    s.on("data", (d) => { clearTimeout(timer); s.destroy(); resolve(String(d)); });
-    s.on("error", (e) => { clearTimeout(timer); resolve(`error ${(e as { code?: string }).code}`); });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve("no reply within 5 s");
+    }, 5000);
+    s.on("data", (d) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(String(d));
+    });
+    s.on("error", (e) => {
+      clearTimeout(timer);
+      resolve(`error ${(e as { code?: string }).code}`);
+    });
   });
 }
 
@@ -82,14 +111,22 @@ test(`a server out of fds (ulimit -n ${FD_LIMIT}, ${CLIENTS} clients) reports EM
   const isDeno = typeof (globalThis as { Deno?: unknown }).Deno === "object";
   const run = isDeno ? `exec "${process.execPath}" run -A --quiet "${file}"` : `exec "${process.execPath}" "${file}"`;
   const child = spawn("bash", ["-c", `ulimit -n ${FD_LIMIT} && ${run}`], { stdio: ["pipe", "pipe", "pipe"] });
-  let out = "", err = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => { out += d; });
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => { err += d; });
+  let out = "",
+    err = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+    out += d;
+  });
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+    err += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
   const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const check = () => { const m = /PORT (\d+)/.exec(out); if (m) resolve(+m[1]); };
+      const check = () => {
+        const m = /PORT (\d+)/.exec(out);
+        if (m) resolve(+m[1]);
+      };
       child.stdout!.on("data", check);
       child.on("close", () => reject(new Error(`server exited early:\n${out}${err}`)));
     });
@@ -98,7 +135,10 @@ test(`a server out of fds (ulimit -n ${FD_LIMIT}, ${CLIENTS} clients) reports EM
     assert.ok(outcome.replied > 0, JSON.stringify(outcome));
     assert.ok(outcome.replied < CLIENTS, `the fd limit was not reached: ${JSON.stringify(outcome)}`);
     // Connections beyond the limit were refused or are still queued: never without a report.
-    assert.ok(reports.some((l) => /out of system resource \(EMFILE\)/.test(l)), `no EMFILE report; clients: ${JSON.stringify(outcome)}\n${out}${err}`);
+    assert.ok(
+      reports.some((l) => /out of system resource \(EMFILE\)/.test(l)),
+      `no EMFILE report; clients: ${JSON.stringify(outcome)}\n${out}${err}`,
+    );
     for (const s of sockets) s.destroy();
     // The listener is still alive once the fds are free again (accepting resumes within 1 s).
     // Deno's own accept loop stops for good once it has met EMFILE (Deno 2.x): not checked there.

@@ -31,18 +31,64 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
 
 /** Bad (and a few good) argument values; functions make fresh ones per call. */
 const VALUES: (() => unknown)[] = [
-  () => undefined, () => null, () => 0, () => -1, () => 1, () => 2.5, () => NaN, () => Infinity, () => -Infinity,
-  () => 2 ** 53, () => -0, () => "", () => "x", () => "100", () => "127.0.0.1", () => true, () => false,
-  () => Symbol("fuzz"), () => 10n, () => ({}), () => [], () => [300, -1], () => [[]], () => Object.create(null),
-  () => new Uint8Array(3), () => new Date(0), () => () => undefined, () => function* () { /* empty */ },
-  () => (function* () { /* empty */ })(), () => (function* () { yield; return 1; })(), () => ({ then: 1 }),
-  () => new Map(), () => new Error("e"), () => ({ host: {} }), () => ({ limit: "1" }), () => ({ timeout: "1" }),
-  () => ({ name: 5 }), () => ({ maxsize: -1 }), () => new Proxy({}, {}),
+  () => undefined,
+  () => null,
+  () => 0,
+  () => -1,
+  () => 1,
+  () => 2.5,
+  () => NaN,
+  () => Infinity,
+  () => -Infinity,
+  () => 2 ** 53,
+  () => -0,
+  () => "",
+  () => "x",
+  () => "100",
+  () => "127.0.0.1",
+  () => true,
+  () => false,
+  () => Symbol("fuzz"),
+  () => 10n,
+  () => ({}),
+  () => [],
+  () => [300, -1],
+  () => [[]],
+  () => Object.create(null),
+  () => new Uint8Array(3),
+  () => new Date(0),
+  () => () => undefined,
+  () =>
+    function* () {
+      /* empty */
+    },
+  () =>
+    (function* () {
+      /* empty */
+    })(),
+  () =>
+    (function* () {
+      yield;
+      return 1;
+    })(),
+  () => ({ then: 1 }),
+  () => new Map(),
+  () => new Error("e"),
+  () => ({ host: {} }),
+  () => ({ limit: "1" }),
+  () => ({ timeout: "1" }),
+  () => ({ name: 5 }),
+  () => ({ maxsize: -1 }),
+  () => new Proxy({}, {}),
 ];
 
-const ENGINE = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|Cannot destructure|Invalid array length|Maximum call stack|Cannot mix BigInt|Cannot create property|Cannot use .in. operator|Reduce of empty|Invalid typed array length|offset is out of bounds|Invalid time value|object is not extensible|Cannot assign to read only/;
+const ENGINE =
+  /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not a constructor|Cannot convert|Cannot destructure|Invalid array length|Maximum call stack|Cannot mix BigInt|Cannot create property|Cannot use .in. operator|Reduce of empty|Invalid typed array length|offset is out of bounds|Invalid time value|object is not extensible|Cannot assign to read only/;
 
-interface Finding { call: string; what: string }
+interface Finding {
+  call: string;
+  what: string;
+}
 const findings: Finding[] = [];
 let calls = 0;
 
@@ -53,7 +99,8 @@ function describeArg(v: unknown): string {
     if (typeof v === "symbol") return v.toString();
     if (typeof v === "function") return "fn";
     if (Array.isArray(v)) return `[${v.map(describeArg).join(",")}]`;
-    if (v !== null && typeof v === "object") return Object.getPrototypeOf(v) === null ? "nullproto" : v.constructor?.name ?? "object";
+    if (v !== null && typeof v === "object")
+      return Object.getPrototypeOf(v) === null ? "nullproto" : (v.constructor?.name ?? "object");
     return String(v);
   } catch {
     return typeof v;
@@ -62,7 +109,8 @@ function describeArg(v: unknown): string {
 
 function check(call: string, error: unknown): void {
   if (error instanceof Error) {
-    if (ENGINE.test(error.message) && !(error as { designed?: boolean }).designed) findings.push({ call, what: `${error.name}: ${error.message}` });
+    if (ENGINE.test(error.message) && !(error as { designed?: boolean }).designed)
+      findings.push({ call, what: `${error.name}: ${error.message}` });
   }
   // A non-Error thrown value is one the fuzz itself handed in (setException(1), say), rethrown.
 }
@@ -76,7 +124,10 @@ function args(): unknown[] {
 const awaitables: { call: string; aw: Future<unknown> | Coroutine<unknown> }[] = [];
 
 function consider(call: string, result: unknown): void {
-  if (result instanceof Promise) { result.catch((e) => check(call, e)); return; }
+  if (result instanceof Promise) {
+    result.catch((e) => check(call, e));
+    return;
+  }
   if (result instanceof Future || isCoroutine(result)) awaitables.push({ call, aw: result as Future<unknown> });
 }
 
@@ -130,7 +181,11 @@ const PRIVATE = new Set<string>(["throw", "next", "return"]);
   for (const f of readdirSync(dir)) {
     const p = join(dir, f);
     if (statSync(p).isDirectory()) collectPrivates(p);
-    else if (f.endsWith(".d.ts")) for (const m of readFileSync(p, "utf8").matchAll(/^\s+(?:private|protected) (?:readonly )?(?:static )?(?:abstract )?(\w+)/gm)) PRIVATE.add(m[1]);
+    else if (f.endsWith(".d.ts"))
+      for (const m of readFileSync(p, "utf8").matchAll(
+        /^\s+(?:private|protected) (?:readonly )?(?:static )?(?:abstract )?(\w+)/gm,
+      ))
+        PRIVATE.add(m[1]);
   }
 })(join(process.cwd(), "build", "types"));
 
@@ -155,7 +210,9 @@ function fuzzMethods(label: string, obj: object): void {
     if (process.env.WASIO_FUZZ_TRACE) say(`fuzz: ${label}.${m}`);
     for (let i = 0; i < Math.ceil(CALLS / 4); i++) {
       const a = args();
-      attempt(`${label}.${m}(${a.map(describeArg).join(", ")})`, () => (obj as Record<string, (...x: unknown[]) => unknown>)[m](...a));
+      attempt(`${label}.${m}(${a.map(describeArg).join(", ")})`, () =>
+        (obj as Record<string, (...x: unknown[]) => unknown>)[m](...a),
+      );
     }
   }
 }
@@ -168,7 +225,9 @@ function release(obj: object): void {
     try {
       const r = (f as () => unknown).call(obj);
       if (r instanceof Promise) r.catch(() => undefined);
-    } catch { /* closing a half-broken object may refuse */ }
+    } catch {
+      /* closing a half-broken object may refuse */
+    }
   }
 }
 
@@ -176,15 +235,35 @@ function release(obj: object): void {
 function goodInstances(): [string, () => object][] {
   const loop = getRunningLoop();
   return [
-    ["Lock", () => new wasio.Lock()], ["Event", () => new wasio.Event()], ["Condition", () => new wasio.Condition()],
-    ["Semaphore", () => new wasio.Semaphore(2)], ["BoundedSemaphore", () => new wasio.BoundedSemaphore(2)],
-    ["Barrier", () => new wasio.Barrier(2)], ["Queue", () => new wasio.Queue(2)], ["PriorityQueue", () => new wasio.PriorityQueue()],
-    ["LifoQueue", () => new wasio.LifoQueue()], ["TaskGroup", () => new wasio.TaskGroup()], ["Timeout", () => wasio.timeout(5)],
-    ["Future", () => new Future(loop)], ["Task", () => wasio.createTask((function* () { yield; })())],
-    ["StreamReader", () => new wasio.StreamReader()], ["VirtualHost", () => new VirtualHost()],
-    ["EventLoop", () => new wasio.EventLoop({ host: new VirtualHost() })], ["Handle", () => loop.callSoon(() => undefined)],
-    ["TimerHandle", () => loop.callLater(1, () => undefined)], ["ExceptionGroup", () => new wasio.ExceptionGroup("g", [new Error("a")])],
-    ["gather", () => wasio.gather([])], ["asCompleted", () => wasio.asCompleted([]) as unknown as object],
+    ["Lock", () => new wasio.Lock()],
+    ["Event", () => new wasio.Event()],
+    ["Condition", () => new wasio.Condition()],
+    ["Semaphore", () => new wasio.Semaphore(2)],
+    ["BoundedSemaphore", () => new wasio.BoundedSemaphore(2)],
+    ["Barrier", () => new wasio.Barrier(2)],
+    ["Queue", () => new wasio.Queue(2)],
+    ["PriorityQueue", () => new wasio.PriorityQueue()],
+    ["LifoQueue", () => new wasio.LifoQueue()],
+    ["TaskGroup", () => new wasio.TaskGroup()],
+    ["Timeout", () => wasio.timeout(5)],
+    ["Future", () => new Future(loop)],
+    [
+      "Task",
+      () =>
+        wasio.createTask(
+          (function* () {
+            yield;
+          })(),
+        ),
+    ],
+    ["StreamReader", () => new wasio.StreamReader()],
+    ["VirtualHost", () => new VirtualHost()],
+    ["EventLoop", () => new wasio.EventLoop({ host: new VirtualHost() })],
+    ["Handle", () => loop.callSoon(() => undefined)],
+    ["TimerHandle", () => loop.callLater(1, () => undefined)],
+    ["ExceptionGroup", () => new wasio.ExceptionGroup("g", [new Error("a")])],
+    ["gather", () => wasio.gather([])],
+    ["asCompleted", () => wasio.asCompleted([]) as unknown as object],
   ];
 }
 
@@ -199,7 +278,11 @@ function fuzzExport(name: string, value: unknown): void {
   for (let i = 0; i < CALLS; i++) {
     const a = args();
     const call = `${isClass(value) ? "new " : ""}${name}(${a.map(describeArg).join(", ")})`;
-    const made = attempt(call, () => isClass(value) ? new (value as new (...x: unknown[]) => unknown)(...a) : (value as (...x: unknown[]) => unknown)(...a));
+    const made = attempt(call, () =>
+      isClass(value)
+        ? new (value as new (...x: unknown[]) => unknown)(...a)
+        : (value as (...x: unknown[]) => unknown)(...a),
+    );
     if (made !== null && typeof made === "object" && isClass(value) && i < 3) fuzzMethods(call, made as object);
     if (made !== null && typeof made === "object" && !(made instanceof Future)) release(made as object);
   }
@@ -208,16 +291,22 @@ function fuzzExport(name: string, value: unknown): void {
 /** Runs `body` in a fresh loop on a VirtualHost; a deadlock or a loop crash is a finding. */
 function inLoop(label: string, body: () => void): void {
   try {
-    runSync(function* () {
-      getRunningLoop().setExceptionHandler(() => undefined); // reports are expected; crashes are not
-      body();
-      yield* settle();
-      // The loop is still usable: a timer and a task run.
-      const t = wasio.createTask(wasio.sleep(1, "still usable"));
-      assert.is(yield* t, "still usable");
-    }, { host: new VirtualHost() });
+    runSync(
+      function* () {
+        getRunningLoop().setExceptionHandler(() => undefined); // reports are expected; crashes are not
+        body();
+        yield* settle();
+        // The loop is still usable: a timer and a task run.
+        const t = wasio.createTask(wasio.sleep(1, "still usable"));
+        assert.is(yield* t, "still usable");
+      },
+      { host: new VirtualHost() },
+    );
   } catch (e) {
-    findings.push({ call: label, what: `the loop failed: ${e instanceof Error ? `${e.name}: ${e.message}` : describeArg(e)}` });
+    findings.push({
+      call: label,
+      what: `the loop failed: ${e instanceof Error ? `${e.name}: ${e.message}` : describeArg(e)}`,
+    });
     awaitables.length = 0;
   }
 }
@@ -226,8 +315,14 @@ function inLoop(label: string, body: () => void): void {
 // fuzz calls them: the suite mutes the console while it runs (their output is not what it checks),
 // and writes its own lines through `say`.
 const quiet = { log: console.log, error: console.error, warn: console.warn };
-test.before(() => { console.log = console.error = console.warn = () => undefined; });
-test.after(() => { console.log = quiet.log; console.error = quiet.error; console.warn = quiet.warn; });
+test.before(() => {
+  console.log = console.error = console.warn = () => undefined;
+});
+test.after(() => {
+  console.log = quiet.log;
+  console.error = quiet.error;
+  console.warn = quiet.warn;
+});
 
 test("every export, called with bad arguments inside a running loop, returns or throws a designed error", () => {
   for (const [name, value] of Object.entries(wasio).sort(([a], [b]) => a.localeCompare(b))) {

@@ -23,26 +23,35 @@ import { bounded, newLoop, recordErrors, runVirtual, throwsA } from "../helpers.
 // ------------------------------------------------------------------ waitClosed under a timeout
 
 test("a waitClosed() that times out leaves the other waiters waiting and the close clean", async () => {
-  const r = await bounded(run(function* () {
-    const errors = recordErrors();
-    let serverWriter: StreamWriter | null = null;
-    const server = yield* startServer((_r, w) => { serverWriter = w; }, "127.0.0.1", 0);
-    const [, writer] = yield* openConnection("127.0.0.1", server.address()!.port);
-    const other = createTask(writer.waitClosed());
-    let timedOut = false;
-    try {
-      yield* waitFor(writer.waitClosed(), 10);
-    } catch (e) {
-      timedOut = e instanceof TimeoutError;
-    }
-    writer.close();
-    yield* other; // not CancelledError
-    yield* writer.waitClosed(); // a late caller returns at once
-    (serverWriter as StreamWriter | null)?.close();
-    server.close();
-    yield* server.waitClosed();
-    return { timedOut, otherOk: other.done() && !other.cancelled(), errors: errors.map((c) => c.message) };
-  }), 10_000);
+  const r = await bounded(
+    run(function* () {
+      const errors = recordErrors();
+      let serverWriter: StreamWriter | null = null;
+      const server = yield* startServer(
+        (_r, w) => {
+          serverWriter = w;
+        },
+        "127.0.0.1",
+        0,
+      );
+      const [, writer] = yield* openConnection("127.0.0.1", server.address()!.port);
+      const other = createTask(writer.waitClosed());
+      let timedOut = false;
+      try {
+        yield* waitFor(writer.waitClosed(), 10);
+      } catch (e) {
+        timedOut = e instanceof TimeoutError;
+      }
+      writer.close();
+      yield* other; // not CancelledError
+      yield* writer.waitClosed(); // a late caller returns at once
+      (serverWriter as StreamWriter | null)?.close();
+      server.close();
+      yield* server.waitClosed();
+      return { timedOut, otherOk: other.done() && !other.cancelled(), errors: errors.map((c) => c.message) };
+    }),
+    10_000,
+  );
   assert.ok(r.timedOut);
   assert.ok(r.otherOk);
   assert.equal(r.errors, []);
@@ -51,29 +60,36 @@ test("a waitClosed() that times out leaves the other waiters waiting and the clo
 // ------------------------------------------------------------------ a write-side reset
 
 test("drain() after the peer resets the connection throws an ECONNRESET (or EPIPE) error of the write side", async () => {
-  const e = await bounded(run(function* () {
-    const got = new Event();
-    const server = yield* startServer(function* (r, w) {
-      yield* r.read(5);
-      w.transport.abort(); // RST
-      got.set();
-    }, "127.0.0.1", 0);
-    const [, writer] = yield* openConnection("127.0.0.1", server.address()!.port);
-    writer.write("hello");
-    yield* got.wait();
-    const big = new Uint8Array(1 << 20);
-    try {
-      for (let i = 0; i < 100; i++) {
-        writer.write(big);
-        yield* writer.drain();
+  const e = await bounded(
+    run(function* () {
+      const got = new Event();
+      const server = yield* startServer(
+        function* (r, w) {
+          yield* r.read(5);
+          w.transport.abort(); // RST
+          got.set();
+        },
+        "127.0.0.1",
+        0,
+      );
+      const [, writer] = yield* openConnection("127.0.0.1", server.address()!.port);
+      writer.write("hello");
+      yield* got.wait();
+      const big = new Uint8Array(1 << 20);
+      try {
+        for (let i = 0; i < 100; i++) {
+          writer.write(big);
+          yield* writer.drain();
+        }
+        return null;
+      } catch (err) {
+        return err as { code: string; syscall: string; message: string };
+      } finally {
+        server.close();
       }
-      return null;
-    } catch (err) {
-      return err as { code: string; syscall: string; message: string };
-    } finally {
-      server.close();
-    }
-  }), 10_000);
+    }),
+    10_000,
+  );
   assert.ok(e !== null, "drain() never failed");
   assert.is(e!.syscall, "write");
   assert.ok(e!.code === "ECONNRESET" || e!.code === "EPIPE", e!.code);
@@ -88,7 +104,10 @@ test("an injected errno reaches the fd's reader as that errno, once", () => {
   const reads: number[] = [];
   loop.addReader(r, () => {
     reads.push(host.read(r, new Uint8Array(8)));
-    if (reads.length === 2) { loop.removeReader(r); loop.stop(); }
+    if (reads.length === 2) {
+      loop.removeReader(r);
+      loop.stop();
+    }
   });
   loop.callLater(1, () => host.injectError(r, 15)); // ECONNRESET
   loop.callLater(2, () => host.write(w, "ab"));
@@ -127,8 +146,17 @@ test("future.setException(undefined) and setException(null) throw TypeError; the
 
 test("a coroutine that throws undefined still fails its task (internal paths take any thrown value)", () => {
   const r = runVirtual(function* () {
-    const t = createTask((function* (): Coroutine<void> { yield; throw undefined; })());
-    try { yield* t; } catch (e) { return ["caught", e]; }
+    const t = createTask(
+      (function* (): Coroutine<void> {
+        yield;
+        throw undefined;
+      })(),
+    );
+    try {
+      yield* t;
+    } catch (e) {
+      return ["caught", e];
+    }
     return ["no error"];
   });
   assert.equal(r, ["caught", undefined]);
@@ -142,7 +170,12 @@ test("StreamReader.feedData accepts only bytes", () => {
   reader.feedData(new Uint8Array([1, 2]));
   reader.feedData(new DataView(new Uint8Array([3]).buffer) as unknown as Uint8Array);
   reader.feedEof();
-  const all = wasio.runSync(function* () { return yield* reader.read(); }, { host: new VirtualHost() });
+  const all = wasio.runSync(
+    function* () {
+      return yield* reader.read();
+    },
+    { host: new VirtualHost() },
+  );
   assert.equal([...all], [1, 2, 3]);
   loop.close();
 });
@@ -162,30 +195,42 @@ test("bad-argument calls at public entry points throw designed TypeErrors", () =
 
 test("TaskGroup.aexit() without aenter() throws a designed Error", () => {
   const e = runVirtual(function* () {
-    try { yield* new TaskGroup().aexit(undefined); } catch (err) { return err; }
+    try {
+      yield* new TaskGroup().aexit(undefined);
+    } catch (err) {
+      return err;
+    }
     return null;
   });
   assert.instance(e, Error);
   assert.match((e as Error).message, /not entered/);
 });
 
-test("writer.writelines(123) and setWriteBufferLimits(\"100\", \"10\") throw TypeErrors", async () => {
-  const r = await bounded(run(function* () {
-    const server = yield* startServer(() => undefined, "127.0.0.1", 0);
-    const [, writer] = yield* openConnection("127.0.0.1", server.address()!.port);
-    const out: string[] = [];
-    for (const f of [
-      () => writer.writelines(123 as unknown as Uint8Array[]),
-      () => writer.transport.setWriteBufferLimits("100" as unknown as number, "10" as unknown as number),
-    ]) {
-      try { f(); out.push("no error"); } catch (e) { out.push((e as Error).name); }
-    }
-    writer.close();
-    server.close();
-    server.closeClients();
-    yield* server.waitClosed();
-    return out;
-  }), 10_000);
+test('writer.writelines(123) and setWriteBufferLimits("100", "10") throw TypeErrors', async () => {
+  const r = await bounded(
+    run(function* () {
+      const server = yield* startServer(() => undefined, "127.0.0.1", 0);
+      const [, writer] = yield* openConnection("127.0.0.1", server.address()!.port);
+      const out: string[] = [];
+      for (const f of [
+        () => writer.writelines(123 as unknown as Uint8Array[]),
+        () => writer.transport.setWriteBufferLimits("100" as unknown as number, "10" as unknown as number),
+      ]) {
+        try {
+          f();
+          out.push("no error");
+        } catch (e) {
+          out.push((e as Error).name);
+        }
+      }
+      writer.close();
+      server.close();
+      server.closeClients();
+      yield* server.waitClosed();
+      return out;
+    }),
+    10_000,
+  );
   assert.equal(r, ["TypeError", "TypeError"]);
 });
 

@@ -9,11 +9,23 @@ class FakeResource implements Resource {
   readable = false;
   writable = false;
   error = 0;
-  readReady() { return this.readable; }
-  writeReady() { return this.writable; }
-  readableBytes() { return this.readable ? 7 : 0; }
-  hungUp() { return false; }
-  takeError() { const e = this.error; this.error = 0; return e; }
+  readReady() {
+    return this.readable;
+  }
+  writeReady() {
+    return this.writable;
+  }
+  readableBytes() {
+    return this.readable ? 7 : 0;
+  }
+  hungUp() {
+    return false;
+  }
+  takeError() {
+    const e = this.error;
+    this.error = 0;
+    return e;
+  }
   close() {}
 }
 
@@ -22,7 +34,8 @@ function setup() {
   const list = new ReadyList();
   const view = new DataView(new ArrayBuffer(64 * 1024));
   const scan: PollScan = { count: 0, clockMs: -1, clockAt: -1 };
-  const SUBS = 0, EVENTS = 32 * 1024;
+  const SUBS = 0,
+    EVENTS = 32 * 1024;
   // one clock subscription of 5 ms at SUBS (the core always puts the clock first)
   view.setUint8(SUBS + 8, 0);
   view.setUint32(SUBS + 24, 5_000_000, true);
@@ -58,8 +71,18 @@ test("a ready fd stays reported until it is no longer ready (level-triggered)", 
   r.readable = true;
   r.writable = true;
   list.touch(fd);
-  assert.equal(poll(), [[fd, 1, 0], [fd, 2, 0]]);
-  assert.equal(poll(), [[fd, 1, 0], [fd, 2, 0]], "still ready without a new touch");
+  assert.equal(poll(), [
+    [fd, 1, 0],
+    [fd, 2, 0],
+  ]);
+  assert.equal(
+    poll(),
+    [
+      [fd, 1, 0],
+      [fd, 2, 0],
+    ],
+    "still ready without a new touch",
+  );
   r.readable = false;
   assert.equal(poll(), [[fd, 2, 0]]);
   r.writable = false;
@@ -69,8 +92,10 @@ test("a ready fd stays reported until it is no longer ready (level-triggered)", 
 
 test("an fd whose interest is removed is not reported, and a closed fd reports EBADF", () => {
   const { table, list, poll } = setup();
-  const a = new FakeResource(), b = new FakeResource();
-  const fa = table.open(a), fb = table.open(b);
+  const a = new FakeResource(),
+    b = new FakeResource();
+  const fa = table.open(a),
+    fb = table.open(b);
   list.setInterest(fa, 1);
   list.setInterest(fb, 1);
   a.readable = b.readable = true;

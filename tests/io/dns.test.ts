@@ -6,20 +6,20 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { runSync } from "../../src/run.js";
 import { CancelledError } from "../../src/errors.js";
-import {
-  AI_NUMERICHOST, AI_PASSIVE, getaddrinfo, type AddrInfo,
-} from "../../src/io/dns/getaddrinfo.js";
+import { AI_NUMERICHOST, AI_PASSIVE, getaddrinfo, type AddrInfo } from "../../src/io/dns/getaddrinfo.js";
 import { bounded } from "../helpers.js";
 
 /** Runs the lookup on a fresh loop and returns its answer or the error it threw. */
 function lookup(...args: Parameters<typeof getaddrinfo>): Promise<AddrInfo[] | Error> {
-  return bounded(run(function* () {
-    try {
-      return yield* getaddrinfo(...args);
-    } catch (e) {
-      return e as Error;
-    }
-  }));
+  return bounded(
+    run(function* () {
+      try {
+        return yield* getaddrinfo(...args);
+      } catch (e) {
+        return e as Error;
+      }
+    }),
+  );
 }
 
 test("localhost resolves to 127.0.0.1 and/or ::1 with the port, for stream and datagram sockets", async () => {
@@ -39,26 +39,40 @@ test("localhost resolves to 127.0.0.1 and/or ::1 with the port, for stream and d
 });
 
 test("the loop method gives a Future, and type, proto and family narrow the answer", async () => {
-  const out = await bounded(run(function* () {
-    const loop = getRunningLoop();
-    const fut = loop.getaddrinfo("localhost", "443", { type: "stream" });
-    const streams = yield* fut;
-    const udp4 = yield* loop.getaddrinfo("localhost", 53, { proto: "udp", family: "IPv4" });
-    const literal = yield* loop.getaddrinfo("127.0.0.1", null, { flags: AI_NUMERICHOST });
-    return { done: fut.done(), streams, udp4, literal };
-  }));
+  const out = await bounded(
+    run(function* () {
+      const loop = getRunningLoop();
+      const fut = loop.getaddrinfo("localhost", "443", { type: "stream" });
+      const streams = yield* fut;
+      const udp4 = yield* loop.getaddrinfo("localhost", 53, { proto: "udp", family: "IPv4" });
+      const literal = yield* loop.getaddrinfo("127.0.0.1", null, { flags: AI_NUMERICHOST });
+      return { done: fut.done(), streams, udp4, literal };
+    }),
+  );
   assert.ok(out.done);
   assert.ok(out.streams.length > 0);
   assert.ok(out.streams.every((e) => e.type === "stream" && e.proto === "tcp" && e.port === 443));
   assert.equal(out.udp4, [{ family: 4, type: "dgram", proto: "udp", canonname: "", address: "127.0.0.1", port: 53 }]);
-  assert.equal(out.literal.map((e) => [e.address, e.port, e.type]), [["127.0.0.1", 0, "stream"], ["127.0.0.1", 0, "dgram"]]);
+  assert.equal(
+    out.literal.map((e) => [e.address, e.port, e.type]),
+    [
+      ["127.0.0.1", 0, "stream"],
+      ["127.0.0.1", 0, "dgram"],
+    ],
+  );
 });
 
 test("a null host gives loopback addresses, or the wildcard with AI_PASSIVE", async () => {
-  const loopback = await lookup(null, 80, { type: "stream" }) as AddrInfo[];
-  assert.equal(loopback.map((e) => e.address), ["::1", "127.0.0.1"]);
-  const wildcard = await lookup(null, 80, { type: "stream", family: 4, flags: AI_PASSIVE }) as AddrInfo[];
-  assert.equal(wildcard.map((e) => e.address), ["0.0.0.0"]);
+  const loopback = (await lookup(null, 80, { type: "stream" })) as AddrInfo[];
+  assert.equal(
+    loopback.map((e) => e.address),
+    ["::1", "127.0.0.1"],
+  );
+  const wildcard = (await lookup(null, 80, { type: "stream", family: 4, flags: AI_PASSIVE })) as AddrInfo[];
+  assert.equal(
+    wildcard.map((e) => e.address),
+    ["0.0.0.0"],
+  );
 });
 
 test("nonexistent.invalid gives a clear error with code ENOTFOUND", async () => {
@@ -79,20 +93,24 @@ test("AI_NUMERICHOST refuses a name that is not an IP literal", async () => {
 
 test("a cancelled lookup drops its answer without a report", async () => {
   const reports: unknown[] = [];
-  const out = await bounded(run(function* () {
-    const loop = getRunningLoop();
-    loop.setExceptionHandler((_l, ctx) => { reports.push(ctx); });
-    const fut = loop.getaddrinfo("localhost", 80);
-    fut.cancel();
-    const again = yield* loop.getaddrinfo("localhost", 80); // the cancelled one's answer is dropped whenever it comes
-    let cancelled = false;
-    try {
-      yield* fut;
-    } catch (e) {
-      cancelled = e instanceof CancelledError;
-    }
-    return { cancelled, again: again.length > 0 };
-  }));
+  const out = await bounded(
+    run(function* () {
+      const loop = getRunningLoop();
+      loop.setExceptionHandler((_l, ctx) => {
+        reports.push(ctx);
+      });
+      const fut = loop.getaddrinfo("localhost", 80);
+      fut.cancel();
+      const again = yield* loop.getaddrinfo("localhost", 80); // the cancelled one's answer is dropped whenever it comes
+      let cancelled = false;
+      try {
+        yield* fut;
+      } catch (e) {
+        cancelled = e instanceof CancelledError;
+      }
+      return { cancelled, again: again.length > 0 };
+    }),
+  );
   assert.equal(out, { cancelled: true, again: true });
   assert.equal(reports, []);
 });
@@ -119,7 +137,10 @@ test("an answer known at once (a null host) reaches a blocking loop through its 
   // runSync never gives the host runtime a turn, so a real lookup could not finish here; the
   // null-host answer is posted at once, and the VirtualHost's poll sees the wake-up fd readable.
   const list = runSync(() => getaddrinfo(null, 1, { type: "stream", family: 4 }), { host: new VirtualHost() });
-  assert.equal(list.map((e) => e.address), ["127.0.0.1"]);
+  assert.equal(
+    list.map((e) => e.address),
+    ["127.0.0.1"],
+  );
 });
 
 test.run();

@@ -16,7 +16,9 @@ test("a job's NotCapable error comes back with code EACCES and its own message",
 });
 
 test("a job module import refused for want of --allow-read gets EACCES instead of ERR_MODULE_NOT_FOUND", () => {
-  const e = thrown("TypeError", 'Requires read access to "/srv/job.mjs", run again with the --allow-read flag', { code: "ERR_MODULE_NOT_FOUND" });
+  const e = thrown("TypeError", 'Requires read access to "/srv/job.mjs", run again with the --allow-read flag', {
+    code: "ERR_MODULE_NOT_FOUND",
+  });
   assert.instance(e, TypeError);
   assert.is(e.code, "EACCES");
 });
@@ -29,7 +31,10 @@ test("other job errors keep their own code", () => {
 test("a permission error carries code, errno, syscall and the flag in its message", () => {
   const e = permissionError("listen", "127.0.0.1:0", "--allow-net=127.0.0.1");
   assert.equal([e.code, e.errno, e.syscall, e.flag], ["EACCES", 2, "listen", "--allow-net=127.0.0.1"]);
-  assert.is(e.message, "listen EACCES 127.0.0.1:0: Deno denies net access; run with --allow-net=127.0.0.1 (or --allow-net)");
+  assert.is(
+    e.message,
+    "listen EACCES 127.0.0.1:0: Deno denies net access; run with --allow-net=127.0.0.1 (or --allow-net)",
+  );
 });
 
 test("with net access granted (Node, or Deno run with -A) the checks pass", () => {

@@ -29,7 +29,11 @@ interface ChildResult {
  * Runs a child scenario; `onLine` sees each stdout line (to send signals at the right moment).
  * The child is killed after `ms`.
  */
-function runChild(scenario: string, onLine: (line: string, child: ChildProcess) => void, ms = 20_000): Promise<ChildResult> {
+function runChild(
+  scenario: string,
+  onLine: (line: string, child: ChildProcess) => void,
+  ms = 20_000,
+): Promise<ChildResult> {
   assert.ok(existsSync(DIST), "dist/wasio.js is missing: run node scripts/build.mjs --quiet --no-types");
   const args = isDeno ? ["run", "-A", "--quiet", CHILD, scenario] : [CHILD, scenario];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -48,8 +52,13 @@ function runChild(scenario: string, onLine: (line: string, child: ChildProcess) 
       onLine(line, child);
     }
   });
-  child.stderr!.on("data", (chunk: string) => { stderr += chunk; });
-  const timer = setTimeout(() => { timedOut = true; send(child, "SIGKILL"); }, ms);
+  child.stderr!.on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    send(child, "SIGKILL");
+  }, ms);
   return new Promise((resolve) => {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
@@ -73,21 +82,27 @@ function explain(r: ChildResult): string {
 
 test("signal handlers run as loop callbacks with their arguments, and a new handler replaces the old", async () => {
   const next: Record<string, NodeJS.Signals> = {
-    "ready": "SIGUSR1", "got SIGUSR1 a inLoop=true": "SIGUSR2",
-    "got SIGUSR2 b inLoop=true": "SIGTERM", "got SIGTERM c inLoop=true": "SIGHUP",
+    ready: "SIGUSR1",
+    "got SIGUSR1 a inLoop=true": "SIGUSR2",
+    "got SIGUSR2 b inLoop=true": "SIGTERM",
+    "got SIGTERM c inLoop=true": "SIGHUP",
   };
   const r = await runChild("handlers", (line, child) => {
     if (next[line] !== undefined) send(child, next[line]);
   });
-  assert.equal(r.stdout, [
-    "ready",
-    "got SIGUSR1 a inLoop=true",
-    "got SIGUSR2 b inLoop=true",
-    "got SIGTERM c inLoop=true",
-    "got SIGHUP d inLoop=true",
-    "remove SIGUSR1: true, again: false",
-    "done",
-  ], explain(r));
+  assert.equal(
+    r.stdout,
+    [
+      "ready",
+      "got SIGUSR1 a inLoop=true",
+      "got SIGUSR2 b inLoop=true",
+      "got SIGTERM c inLoop=true",
+      "got SIGHUP d inLoop=true",
+      "remove SIGUSR1: true, again: false",
+      "done",
+    ],
+    explain(r),
+  );
   assert.is(r.code, 0, explain(r));
 });
 
@@ -129,7 +144,9 @@ test("what a handler throws goes to the loop's exception handler", async () => {
   const reports: ExceptionContext[] = [];
   await run(function* () {
     const loop = getRunningLoop();
-    loop.setExceptionHandler((_l, ctx) => { reports.push(ctx); });
+    loop.setExceptionHandler((_l, ctx) => {
+      reports.push(ctx);
+    });
     const done = loop.createFuture<void>();
     loop.addSignalHandler("SIGUSR2", () => {
       loop.callSoon(() => done.setResult(undefined));

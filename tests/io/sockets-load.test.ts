@@ -27,25 +27,34 @@ test("a slow reader under a 50 MB writer: host, reader and writer buffers stay b
       if (writer) peak.writer = Math.max(peak.writer, writer.transport.getWriteBufferSize());
     };
     const received = getRunningLoop().createFuture<[number, number]>();
-    const server = yield* startServer(function* (r, sw) {
-      let n = 0, sum = 0, nextNap = 1 << 20;
-      for (;;) {
-        const data = yield* r.read(CHUNK);
-        if (data.length === 0) break;
-        for (let i = 0; i < data.length; i += 4096) sum = (sum + data[i] * (n + i)) % 1_000_000_007;
-        n += data.length;
-        sample(r);
-        if (n >= nextNap) { // the slow part: a nap every MB while the writer keeps writing
-          nextNap += 1 << 20;
-          yield* sleep(2);
+    const server = yield* startServer(
+      function* (r, sw) {
+        let n = 0,
+          sum = 0,
+          nextNap = 1 << 20;
+        for (;;) {
+          const data = yield* r.read(CHUNK);
+          if (data.length === 0) break;
+          for (let i = 0; i < data.length; i += 4096) sum = (sum + data[i] * (n + i)) % 1_000_000_007;
+          n += data.length;
           sample(r);
+          if (n >= nextNap) {
+            // the slow part: a nap every MB while the writer keeps writing
+            nextNap += 1 << 20;
+            yield* sleep(2);
+            sample(r);
+          }
         }
-      }
-      received.setResult([n, sum]);
-      sw.close();
-    }, "127.0.0.1", 0);
+        received.setResult([n, sum]);
+        sw.close();
+      },
+      "127.0.0.1",
+      0,
+    );
     const [, w] = yield* openConnection("127.0.0.1", server.address()!.port);
-    let sent = 0, sum = 0, drainWaits = 0;
+    let sent = 0,
+      sum = 0,
+      drainWaits = 0;
     const chunk = new Uint8Array(CHUNK);
     while (sent < TOTAL) {
       for (let i = 0; i < CHUNK; i++) chunk[i] = (sent + i) & 255;
@@ -82,18 +91,24 @@ test("a slow reader under a 50 MB writer: host, reader and writer buffers stay b
 test("1,000 idle connections plus one busy one: the busy one completes 2,000 round trips", async () => {
   await run(function* () {
     const errors = recordErrors();
-    let handlers = 0, ended = 0;
-    const server = yield* startServer(function* (r, w) {
-      handlers++;
-      for (;;) {
-        const msg = yield* r.read(64);
-        if (msg.length === 0) break;
-        w.write(msg);
-        yield* w.drain();
-      }
-      ended++;
-      w.close();
-    }, "127.0.0.1", 0, { backlog: 1024 });
+    let handlers = 0,
+      ended = 0;
+    const server = yield* startServer(
+      function* (r, w) {
+        handlers++;
+        for (;;) {
+          const msg = yield* r.read(64);
+          if (msg.length === 0) break;
+          w.write(msg);
+          yield* w.drain();
+        }
+        ended++;
+        w.close();
+      },
+      "127.0.0.1",
+      0,
+      { backlog: 1024 },
+    );
     const port = server.address()!.port;
     const idle: StreamWriter[] = [];
     for (let batch = 0; batch < 10; batch++) {

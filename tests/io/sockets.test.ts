@@ -9,7 +9,13 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import type { Task } from "../../src/tasks/task.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
-import { openConnection, startServer, type Server, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
+import {
+  openConnection,
+  startServer,
+  type Server,
+  type StreamReader,
+  type StreamWriter,
+} from "../../src/io/streams/index.js";
 import { socketHost, recordErrors, runScript, text } from "../helpers.js";
 
 function* all<T>(tasks: Task<T>[]): Coroutine<T[]> {
@@ -62,7 +68,10 @@ test("an echo server answers 200 concurrent clients, 25 lines each, and every fd
       return ok;
     };
     const counts = yield* all(Array.from({ length: 200 }, (_, i) => createTask(client(i))));
-    assert.is(counts.reduce((a, b) => a + b, 0), 200 * 25);
+    assert.is(
+      counts.reduce((a, b) => a + b, 0),
+      200 * 25,
+    );
     server.close();
     yield* server.waitClosed();
     assert.is(socketHost().socketStats().sockets, 0);
@@ -105,18 +114,23 @@ test("a peer that resets mid-write makes drain throw ECONNRESET or EPIPE, and no
   await run(function* () {
     const errors = recordErrors();
     const outcome = getRunningLoop().createFuture<unknown>();
-    const server = yield* startServer(function* (_r, w) {
-      const chunk = new Uint8Array(64 * 1024).fill(7);
-      try {
-        for (let i = 0; i < 10_000; i++) { // 640 MB at most: the reset comes long before
-          w.write(chunk);
-          yield* w.drain();
+    const server = yield* startServer(
+      function* (_r, w) {
+        const chunk = new Uint8Array(64 * 1024).fill(7);
+        try {
+          for (let i = 0; i < 10_000; i++) {
+            // 640 MB at most: the reset comes long before
+            w.write(chunk);
+            yield* w.drain();
+          }
+          outcome.setResult("wrote everything?");
+        } catch (e) {
+          outcome.setResult(e);
         }
-        outcome.setResult("wrote everything?");
-      } catch (e) {
-        outcome.setResult(e);
-      }
-    }, "127.0.0.1", 0);
+      },
+      "127.0.0.1",
+      0,
+    );
     const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
     const got = yield* r.readexactly(256 * 1024);
     assert.is(got[12345], 7);
@@ -145,7 +159,12 @@ test("a reset seen by a reader makes the pending read throw ECONNRESET", async (
     } catch (e) {
       assert.is((e as any).code, "ECONNRESET");
     }
-    try { yield* w.drain(); assert.unreachable("drain should fail"); } catch (e) { assert.is((e as any).code, "ECONNRESET"); }
+    try {
+      yield* w.drain();
+      assert.unreachable("drain should fail");
+    } catch (e) {
+      assert.is((e as any).code, "ECONNRESET");
+    }
     w.close();
     server.close();
     yield* server.waitClosed();
@@ -194,7 +213,13 @@ test("a server closed while clients are connected stops accepting, keeps its con
 
 test("closeClients ends a closed server's connections: clients read EOF and waitClosed returns", async () => {
   await run(function* () {
-    const server = yield* startServer(function* (r) { yield* r.read(); }, "127.0.0.1", 0);
+    const server = yield* startServer(
+      function* (r) {
+        yield* r.read();
+      },
+      "127.0.0.1",
+      0,
+    );
     const port = server.address()!.port;
     const clients: [StreamReader, StreamWriter][] = [];
     for (let i = 0; i < 10; i++) clients.push(yield* openConnection("127.0.0.1", port));
@@ -213,7 +238,12 @@ test("serveForever ends with CancelledError when the server is closed, after the
     yield;
     assert.not.ok(forever.done());
     server.close();
-    try { yield* forever; assert.unreachable(); } catch (e) { assert.is((e as Error).name, "CancelledError"); }
+    try {
+      yield* forever;
+      assert.unreachable();
+    } catch (e) {
+      assert.is((e as Error).name, "CancelledError");
+    }
     assert.not.ok(server.isServing());
   });
 });
@@ -254,7 +284,8 @@ const hasIPv6Loopback = Object.values(os.networkInterfaces()).some((list) => lis
 test("a closed connection whose peer never reads does not keep the process alive after run() returns", async () => {
   // The child leaves bytes in Node's write buffer of a socket whose fd is closed (the peer never
   // reads them); closing the loop's host must abort that socket so that the process can exit.
-  const r = await runScript(`
+  const r = await runScript(
+    `
     import net from "node:net";
     import { run, openConnection, sleep } from "WASIO";
     const srv = net.createServer({ pauseOnConnect: true }, (s) => { s.unref(); });
@@ -273,7 +304,9 @@ test("a closed connection whose peer never reads does not keep the process alive
       yield* w.waitClosed();
     });
     console.log("run returned");
-  `, 20_000);
+  `,
+    20_000,
+  );
   assert.ok(!r.timedOut, `the child did not exit\n${r.stdout}${r.stderr}`);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, "lingering");

@@ -9,7 +9,11 @@ import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { HostBase } from "../../src/hosts/host-base.js";
 import { CancelledError, IncompleteReadError, LimitOverrunError } from "../../src/errors.js";
 import {
-  openConnection, startServer, StreamReader, type Server, type StreamWriter,
+  openConnection,
+  startServer,
+  StreamReader,
+  type Server,
+  type StreamWriter,
 } from "../../src/io/streams/index.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { currentTask } from "../../src/tasks/current.js";
@@ -28,7 +32,10 @@ function* until(pred: () => boolean, max = 1_000_000): Coroutine<void> {
 }
 
 /** A server whose handler is `handler`, on 127.0.0.1 and a free port. */
-function* serve(handler: (r: StreamReader, w: StreamWriter) => Coroutine<void> | void, limit?: number): Coroutine<[Server, number]> {
+function* serve(
+  handler: (r: StreamReader, w: StreamWriter) => Coroutine<void> | void,
+  limit?: number,
+): Coroutine<[Server, number]> {
   const server = yield* startServer(handler, "127.0.0.1", 0, limit === undefined ? {} : { limit });
   return [server, server.address()!.port];
 }
@@ -132,21 +139,24 @@ test("readuntil accepts multi-byte separators as strings or bytes and returns th
 
 test("readline drops a line longer than the limit with a RangeError and then reads on", () => {
   const host = new VirtualHost();
-  return run(function* () {
-    const reader = new StreamReader({ limit: 16 });
-    reader.feedData(enc.encode("y".repeat(40) + "\nafter\n"));
-    reader.feedEof();
-    try {
-      yield* reader.readline();
-      assert.unreachable();
-    } catch (e) {
-      assert.instance(e, RangeError);
-      assert.match((e as Error).message, "limit");
-    }
-    assert.is(text(yield* reader.readline()), "after\n");
-    assert.is((yield* reader.readline()).length, 0);
-    assert.ok(reader.atEof());
-  }, { host });
+  return run(
+    function* () {
+      const reader = new StreamReader({ limit: 16 });
+      reader.feedData(enc.encode("y".repeat(40) + "\nafter\n"));
+      reader.feedEof();
+      try {
+        yield* reader.readline();
+        assert.unreachable();
+      } catch (e) {
+        assert.instance(e, RangeError);
+        assert.match((e as Error).message, "limit");
+      }
+      assert.is(text(yield* reader.readline()), "after\n");
+      assert.is((yield* reader.readline()).length, 0);
+      assert.ok(reader.atEof());
+    },
+    { host },
+  );
 });
 
 test("cancelling a pending read leaves the stream usable and the buffered bytes in place", async () => {
@@ -166,14 +176,24 @@ test("cancelling a pending read leaves the stream usable and the buffered bytes 
     const idle = createTask(reader.readexactly(10));
     yield;
     idle.cancel();
-    try { yield* idle; assert.unreachable(); } catch (e) { assert.instance(e, CancelledError); }
+    try {
+      yield* idle;
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, CancelledError);
+    }
     // A read waiting with part of its bytes buffered, cancelled: the part stays.
     const partial = createTask(reader.readexactly(10));
     writer.write("01234");
     yield* until(() => reader.bufferedSize() === 5);
     assert.not.ok(partial.done());
     partial.cancel();
-    try { yield* partial; assert.unreachable(); } catch (e) { assert.instance(e, CancelledError); }
+    try {
+      yield* partial;
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, CancelledError);
+    }
     writer.write("56789");
     assert.is(text(yield* reader.readexactly(10)), "0123456789");
     writer.write("again\n");
@@ -185,7 +205,9 @@ test("cancelling a pending read leaves the stream usable and the buffered bytes 
 
 test("two coroutines cannot wait on one reader at once", async () => {
   await run(function* () {
-    const [server, port] = yield* serve(function* () { /* silent */ });
+    const [server, port] = yield* serve(function* () {
+      /* silent */
+    });
     const [reader, writer] = yield* openConnection("127.0.0.1", port);
     const first = createTask(reader.read(1));
     yield;
@@ -196,7 +218,11 @@ test("two coroutines cannot wait on one reader at once", async () => {
       assert.match((e as Error).message, "already waiting");
     }
     first.cancel();
-    try { yield* first; } catch { /* cancelled */ }
+    try {
+      yield* first;
+    } catch {
+      /* cancelled */
+    }
     yield* shut(server, writer);
   });
 });
@@ -260,20 +286,23 @@ test("a failing clientConnected task is reported through the exception handler a
 });
 
 test("streams on a host without sockets fail with a clear error", async () => {
-  await run(function* () {
-    try {
-      yield* openConnection("127.0.0.1", 80);
-      assert.unreachable();
-    } catch (e) {
-      assert.match((e as Error).message, "host with sockets");
-    }
-    try {
-      yield* startServer(() => {}, "127.0.0.1", 0);
-      assert.unreachable();
-    } catch (e) {
-      assert.match((e as Error).message, "plain");
-    }
-  }, { host: new PlainHost() });
+  await run(
+    function* () {
+      try {
+        yield* openConnection("127.0.0.1", 80);
+        assert.unreachable();
+      } catch (e) {
+        assert.match((e as Error).message, "host with sockets");
+      }
+      try {
+        yield* startServer(() => {}, "127.0.0.1", 0);
+        assert.unreachable();
+      } catch (e) {
+        assert.match((e as Error).message, "plain");
+      }
+    },
+    { host: new PlainHost() },
+  );
 });
 
 /** A host with a simulated clock and no sockets at all (a VirtualHost simulates a network). */
@@ -281,8 +310,12 @@ class PlainHost extends HostBase {
   readonly name = "plain";
   readonly canBlock = true;
   private t = 0;
-  now(): number { return this.t; }
-  idle(): Promise<void> { return this.nextNotify(); }
+  now(): number {
+    return this.t;
+  }
+  idle(): Promise<void> {
+    return this.nextNotify();
+  }
   protected onNothingReady(clockMs: number): boolean {
     if (clockMs < 0) return false;
     this.t += clockMs;
@@ -292,12 +325,37 @@ class PlainHost extends HostBase {
 
 test("bad arguments throw at the call", async () => {
   await run(function* () {
-    try { yield* openConnection("127.0.0.1", 70000); assert.unreachable(); } catch (e) { assert.instance(e, RangeError); }
-    try { yield* openConnection("127.0.0.1", 80, { limit: 0 }); assert.unreachable(); } catch (e) { assert.instance(e, RangeError); }
-    try { yield* startServer(42 as any, "127.0.0.1", 0); assert.unreachable(); } catch (e) { assert.instance(e, TypeError); }
+    try {
+      yield* openConnection("127.0.0.1", 70000);
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, RangeError);
+    }
+    try {
+      yield* openConnection("127.0.0.1", 80, { limit: 0 });
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, RangeError);
+    }
+    try {
+      yield* startServer(42 as any, "127.0.0.1", 0);
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, TypeError);
+    }
     const reader = new StreamReader();
-    try { yield* reader.readexactly(-1); assert.unreachable(); } catch (e) { assert.instance(e, RangeError); }
-    try { yield* reader.readuntil(""); assert.unreachable(); } catch (e) { assert.instance(e, RangeError); }
+    try {
+      yield* reader.readexactly(-1);
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, RangeError);
+    }
+    try {
+      yield* reader.readuntil("");
+      assert.unreachable();
+    } catch (e) {
+      assert.instance(e, RangeError);
+    }
   });
 });
 

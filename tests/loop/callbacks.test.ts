@@ -17,8 +17,17 @@ test("callSoon runs callbacks in FIFO order with their arguments", () => {
 test("callbacks queued during a pass run in the next pass, after the ones already queued", () => {
   const { loop } = newLoop();
   const seen: string[] = [];
-  loop.callSoon(() => { seen.push("a1"); loop.callSoon(() => seen.push("a2")); });
-  loop.callSoon(() => { seen.push("b1"); loop.callSoon(() => { seen.push("b2"); loop.stop(); }); });
+  loop.callSoon(() => {
+    seen.push("a1");
+    loop.callSoon(() => seen.push("a2"));
+  });
+  loop.callSoon(() => {
+    seen.push("b1");
+    loop.callSoon(() => {
+      seen.push("b2");
+      loop.stop();
+    });
+  });
   loop.runForeverSync();
   assert.equal(seen, ["a1", "b1", "a2", "b2"]);
 });
@@ -26,7 +35,11 @@ test("callbacks queued during a pass run in the next pass, after the ones alread
 test("a callback that reschedules itself forever does not starve timers", () => {
   const { loop, host } = newLoop();
   let spins = 0;
-  const spin = () => { spins++; host.advance(1); loop.callSoon(spin); };
+  const spin = () => {
+    spins++;
+    host.advance(1);
+    loop.callSoon(spin);
+  };
   loop.callSoon(spin);
   loop.callLater(10, () => loop.stop());
   loop.runForeverSync();
@@ -36,7 +49,11 @@ test("a callback that reschedules itself forever does not starve timers", () => 
 test("stop() finishes the current pass and leaves what it queued for the next run", () => {
   const { loop } = newLoop();
   const seen: string[] = [];
-  loop.callSoon(() => { seen.push("a"); loop.stop(); loop.callSoon(() => seen.push("later")); });
+  loop.callSoon(() => {
+    seen.push("a");
+    loop.stop();
+    loop.callSoon(() => seen.push("later"));
+  });
   loop.callSoon(() => seen.push("b"));
   loop.runForeverSync();
   assert.equal(seen, ["a", "b"]);
@@ -51,8 +68,16 @@ test("long chains of callbacks keep FIFO order across thousands of passes", () =
   let n = 0;
   // Pass by pass: [a] [b] [a c] [b] [a c] ...: what a callback queues runs after what was queued
   // before it, and only in the next pass.
-  const a = () => { seen.push("a"); if (++n < 5000) loop.callSoon(b); else loop.stop(); };
-  const b = () => { seen.push("b"); loop.callSoon(a); loop.callSoon(() => seen.push("c")); };
+  const a = () => {
+    seen.push("a");
+    if (++n < 5000) loop.callSoon(b);
+    else loop.stop();
+  };
+  const b = () => {
+    seen.push("b");
+    loop.callSoon(a);
+    loop.callSoon(() => seen.push("c"));
+  };
   loop.callSoon(a);
   loop.runForeverSync();
   assert.is(seen.join(""), "ab" + "acb".repeat(4998) + "ac");
@@ -72,7 +97,10 @@ test("a callback that throws in a run of passes is reported and the passes go on
   loop.callSoon(step, 0);
   loop.runForeverSync();
   assert.equal(seen, [0, 1, 2, 3, 4, 5, 6]);
-  assert.equal(errors.map((e) => (e as Error).message), ["three"]);
+  assert.equal(
+    errors.map((e) => (e as Error).message),
+    ["three"],
+  );
 });
 
 test("a thread-safe callback posted during a chain of passes runs before the chain ends", () => {
@@ -93,7 +121,10 @@ test("a thread-safe callback posted during a chain of passes runs before the cha
 test("stop() before runForever runs exactly one iteration", () => {
   const { loop } = newLoop();
   const seen: string[] = [];
-  loop.callSoon(() => { seen.push("one"); loop.callSoon(() => seen.push("two")); });
+  loop.callSoon(() => {
+    seen.push("one");
+    loop.callSoon(() => seen.push("two"));
+  });
   loop.stop();
   loop.runForeverSync();
   assert.equal(seen, ["one"]);
@@ -102,7 +133,9 @@ test("stop() before runForever runs exactly one iteration", () => {
 test("a cancelled handle does not run", () => {
   const { loop } = newLoop();
   let ran = false;
-  const h = loop.callSoon(() => { ran = true; });
+  const h = loop.callSoon(() => {
+    ran = true;
+  });
   h.cancel();
   assert.ok(h.cancelled());
   loop.callSoon(() => loop.stop());
@@ -113,12 +146,20 @@ test("a cancelled handle does not run", () => {
 test("an exception in a callback goes to the exception handler and the loop goes on", () => {
   const { loop } = newLoop();
   const contexts: ExceptionContext[] = [];
-  loop.setExceptionHandler((l, ctx) => { assert.is(l, loop); contexts.push(ctx); });
+  loop.setExceptionHandler((l, ctx) => {
+    assert.is(l, loop);
+    contexts.push(ctx);
+  });
   const boom = new Error("boom");
-  function explode() { throw boom; }
+  function explode() {
+    throw boom;
+  }
   loop.callSoon(explode);
   let after = false;
-  loop.callSoon(() => { after = true; loop.stop(); });
+  loop.callSoon(() => {
+    after = true;
+    loop.stop();
+  });
   loop.runForeverSync();
   assert.ok(after);
   assert.is(contexts.length, 1);
@@ -130,7 +171,9 @@ test("an exception in a callback goes to the exception handler and the loop goes
 
 test("an exception handler that throws falls back to the default handler", () => {
   const { loop } = newLoop();
-  loop.setExceptionHandler(() => { throw new Error("handler broke"); });
+  loop.setExceptionHandler(() => {
+    throw new Error("handler broke");
+  });
   const errors: unknown[] = [];
   const orig = console.error;
   console.error = (...a: unknown[]) => errors.push(a.join(" "));
@@ -161,8 +204,12 @@ test("debug mode reports a callback slower than slowCallbackDuration, naming it"
   loop.slowCallbackDuration = 50;
   const contexts: ExceptionContext[] = [];
   loop.setExceptionHandler((_l, ctx) => contexts.push(ctx));
-  loop.callSoon(function quick() { host.advance(10); });
-  loop.callSoon(function crunchNumbers() { host.advance(120); });
+  loop.callSoon(function quick() {
+    host.advance(10);
+  });
+  loop.callSoon(function crunchNumbers() {
+    host.advance(120);
+  });
   loop.callSoon(() => loop.stop());
   loop.runForeverSync();
   assert.is(contexts.length, 1);
@@ -185,7 +232,10 @@ test("bad arguments are rejected at the call", () => {
 test("a negative delay means now", () => {
   const { loop } = newLoop();
   let at = -1;
-  loop.callLater(-100, () => { at = loop.time(); loop.stop(); });
+  loop.callLater(-100, () => {
+    at = loop.time();
+    loop.stop();
+  });
   loop.runForeverSync();
   assert.is(at, 0);
 });
@@ -194,7 +244,11 @@ test("a closed loop refuses new callbacks, close is idempotent, and a running lo
   const { loop } = newLoop();
   let closeError: unknown = null;
   loop.callSoon(() => {
-    try { loop.close(); } catch (e) { closeError = e; }
+    try {
+      loop.close();
+    } catch (e) {
+      closeError = e;
+    }
     loop.stop();
   });
   loop.runForeverSync();
@@ -212,7 +266,11 @@ test("running a loop that is already running is an error", () => {
   let nested: unknown = null;
   loop.callSoon(() => {
     assert.ok(loop.isRunning());
-    try { loop.runForeverSync(); } catch (e) { nested = e; }
+    try {
+      loop.runForeverSync();
+    } catch (e) {
+      nested = e;
+    }
     loop.stop();
   });
   loop.runForeverSync();
@@ -229,7 +287,10 @@ test("the async driver runs timers on the real clock of the default host", async
   const loop = new EventLoop();
   const seen: string[] = [];
   const t0 = loop.time();
-  loop.callLater(15, () => { seen.push("b"); loop.stop(); });
+  loop.callLater(15, () => {
+    seen.push("b");
+    loop.stop();
+  });
   loop.callLater(5, () => seen.push("a"));
   await loop.runForever();
   assert.equal(seen, ["a", "b"]);
@@ -251,7 +312,9 @@ test("a timer added in the pass that used up the burst budget still fires on the
   let passes = 0;
   const busy = () => {
     const until = performance.now() + 0.05;
-    while (performance.now() < until) { /* a callback doing 50 µs of work */ }
+    while (performance.now() < until) {
+      /* a callback doing 50 µs of work */
+    }
     if (++passes < 64) loop.callSoon(busy);
     else loop.callLater(5, () => loop.stop());
   };

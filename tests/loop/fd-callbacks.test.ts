@@ -15,7 +15,10 @@ test("a reader runs when its pipe holds data, at the simulated time the data arr
   loop.callLater(30, () => host.write(w, "hello"));
   loop.callLater(70, () => host.write(w, "world"));
   loop.runForeverSync();
-  assert.equal(got, [["hello", 30], ["world", 70]]);
+  assert.equal(got, [
+    ["hello", 30],
+    ["world", 70],
+  ]);
 });
 
 test("readiness is level-triggered: an undrained pipe stays readable", () => {
@@ -28,7 +31,10 @@ test("readiness is level-triggered: an undrained pipe stays readable", () => {
     const buf = new Uint8Array(4);
     const n = host.read(r, buf);
     chunks.push(text(buf.subarray(0, n)));
-    if (n <= 0 || chunks.join("") === "abcdef") { loop.removeReader(r); loop.stop(); }
+    if (n <= 0 || chunks.join("") === "abcdef") {
+      loop.removeReader(r);
+      loop.stop();
+    }
   });
   loop.runForeverSync();
   assert.equal(chunks, ["ab", "cdef"]);
@@ -51,8 +57,16 @@ test("a reader removed in the same pass as its event does not run", () => {
   host.write(w1, "x");
   host.write(w2, "y");
   const ran: string[] = [];
-  loop.addReader(r1, () => { ran.push("r1"); loop.removeReader(r2); loop.removeReader(r1); });
-  loop.addReader(r2, () => { ran.push("r2"); loop.removeReader(r1); loop.removeReader(r2); });
+  loop.addReader(r1, () => {
+    ran.push("r1");
+    loop.removeReader(r2);
+    loop.removeReader(r1);
+  });
+  loop.addReader(r2, () => {
+    ran.push("r2");
+    loop.removeReader(r1);
+    loop.removeReader(r2);
+  });
   loop.callLater(1, () => loop.stop());
   loop.runForeverSync();
   assert.is(ran.length, 1);
@@ -67,12 +81,29 @@ test("a writer runs while the pipe has room and waits while it is full", () => {
     const n = host.write(w, new Uint8Array(5));
     log.push(`write ${n} at ${loop.time()}`);
     if (n > 0) sent += n;
-    if (sent >= 21) { loop.removeWriter(w); loop.stop(); }
+    if (sent >= 21) {
+      loop.removeWriter(w);
+      loop.stop();
+    }
   });
-  loop.callLater(100, () => { host.read(r, new Uint8Array(8)); log.push("drained"); });
-  loop.callLater(200, () => { host.read(r, new Uint8Array(8)); log.push("drained"); });
+  loop.callLater(100, () => {
+    host.read(r, new Uint8Array(8));
+    log.push("drained");
+  });
+  loop.callLater(200, () => {
+    host.read(r, new Uint8Array(8));
+    log.push("drained");
+  });
   loop.runForeverSync();
-  assert.equal(log, ["write 5 at 0", "write 3 at 0", "drained", "write 5 at 100", "write 3 at 100", "drained", "write 5 at 200"]);
+  assert.equal(log, [
+    "write 5 at 0",
+    "write 3 at 0",
+    "drained",
+    "write 5 at 100",
+    "write 3 at 100",
+    "drained",
+    "write 5 at 200",
+  ]);
 });
 
 test("replacing a reader cancels the old callback", () => {
@@ -81,7 +112,11 @@ test("replacing a reader cancels the old callback", () => {
   host.write(w, "z");
   const ran: string[] = [];
   const old = loop.addReader(r, () => ran.push("old"));
-  loop.addReader(r, () => { ran.push("new"); loop.removeReader(r); loop.stop(); });
+  loop.addReader(r, () => {
+    ran.push("new");
+    loop.removeReader(r);
+    loop.stop();
+  });
   assert.ok(old.cancelled());
   loop.runForeverSync();
   assert.equal(ran, ["new"]);
@@ -94,7 +129,10 @@ test("an injected error wakes the reader, whose read returns it; a hang-up then 
   loop.addReader(r, () => {
     const n = host.read(r, new Uint8Array(4));
     seen.push(`read ${n}`);
-    if (n === 0) { loop.removeReader(r); loop.stop(); }
+    if (n === 0) {
+      loop.removeReader(r);
+      loop.stop();
+    }
   });
   loop.callLater(5, () => host.injectError(r, 29));
   loop.callLater(6, () => host.injectHangup(r));
@@ -111,7 +149,10 @@ test("closing the write end gives the reader end of file", () => {
   loop.addReader(r, () => {
     const n = host.read(r, new Uint8Array(16));
     reads.push(n);
-    if (n === 0) { loop.removeReader(r); loop.stop(); }
+    if (n === 0) {
+      loop.removeReader(r);
+      loop.stop();
+    }
   });
   loop.runForeverSync();
   assert.equal(reads, [4, 0]);
@@ -121,9 +162,16 @@ test("I/O callbacks of an iteration run before the timers that expired in it", (
   const { loop, host } = newLoop();
   const [r, w] = host.pipe();
   const order: string[] = [];
-  loop.callLater(10, () => { host.write(w, "x"); order.push("writer timer"); });
+  loop.callLater(10, () => {
+    host.write(w, "x");
+    order.push("writer timer");
+  });
   loop.callLater(20, () => order.push("timer at 20"));
-  loop.addReader(r, () => { host.read(r, new Uint8Array(1)); order.push(`reader at ${loop.time()}`); loop.removeReader(r); });
+  loop.addReader(r, () => {
+    host.read(r, new Uint8Array(1));
+    order.push(`reader at ${loop.time()}`);
+    loop.removeReader(r);
+  });
   loop.callLater(30, () => loop.stop());
   loop.runForeverSync();
   assert.equal(order, ["writer timer", "reader at 10", "timer at 20"]);
@@ -137,7 +185,10 @@ test("a reader whose handle was cancelled is removed instead of making every pol
   h.cancel();
   let polls = 0;
   const before = host.pollCalls;
-  loop.callLater(10, () => { polls = host.pollCalls - before; loop.stop(); });
+  loop.callLater(10, () => {
+    polls = host.pollCalls - before;
+    loop.stop();
+  });
   loop.runForeverSync();
   assert.is(loop.time(), 10);
   assert.ok(polls < 10, `polls=${polls}`);

@@ -34,7 +34,10 @@ function chain(inA: (loop: EventLoop, host: VirtualHost, log: string[]) => void)
 }
 
 test("a timer added by a callback runs after the next pass, before what that pass queues", () => {
-  assert.equal(chain((loop, _host, log) => loop.callLater(0, () => log.push("T"))), ["A", "B", "T", "C"]);
+  assert.equal(
+    chain((loop, _host, log) => loop.callLater(0, () => log.push("T"))),
+    ["A", "B", "T", "C"],
+  );
 });
 
 test("an fd made ready by a callback has its reader run after the next pass, before what it queues", () => {
@@ -51,7 +54,10 @@ test("an fd made ready by a callback has its reader run after the next pass, bef
 });
 
 test("a callback posted thread-safely by a callback runs after the next pass, before what it queues", () => {
-  assert.equal(chain((loop, _host, log) => loop.callSoonThreadsafe(() => log.push("W"))), ["A", "B", "W", "C"]);
+  assert.equal(
+    chain((loop, _host, log) => loop.callSoonThreadsafe(() => log.push("W"))),
+    ["A", "B", "W", "C"],
+  );
 });
 
 test("stop() from a callback ends the loop after its pass: what it queued waits", () => {

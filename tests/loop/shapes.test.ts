@@ -5,8 +5,24 @@ import { _keptShapes, _shapeStats } from "../../src/loop/shapes.js";
 
 /** The hot classes whose twins the shape loop must keep (the classes a loop run allocates). */
 const HOT = [
-  "EventLoop", "Handle", "TimerHandle", "Future", "Task", "CallFuture", "GatheringFuture", "ChildLink", "TaskGroup",
-  "Timeout", "Queue", "LifoQueue", "PriorityQueue", "Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore",
+  "EventLoop",
+  "Handle",
+  "TimerHandle",
+  "Future",
+  "Task",
+  "CallFuture",
+  "GatheringFuture",
+  "ChildLink",
+  "TaskGroup",
+  "Timeout",
+  "Queue",
+  "LifoQueue",
+  "PriorityQueue",
+  "Lock",
+  "Event",
+  "Condition",
+  "Semaphore",
+  "BoundedSemaphore",
   "Barrier",
 ];
 
@@ -27,16 +43,23 @@ test("the twins include one object of every hot class, and the loop twin is the 
   const kept = _keptShapes();
   assert.ok(kept[0] instanceof EventLoop, "the shape loop is of the class users make");
   const names = new Set(kept.flat().map((x) => (x as object)?.constructor?.name));
-  assert.equal(HOT.filter((name) => !names.has(name)), [], "hot classes without a twin");
+  assert.equal(
+    HOT.filter((name) => !names.has(name)),
+    [],
+    "hot classes without a twin",
+  );
 });
 
 test("the twins are invisible: the first task is still Task-1 and belongs to no user loop", () => {
-  const names = runSync(function* () {
-    const t = createTask((function* () {})());
-    const q = new Queue<number>();
-    yield* q.put(1);
-    return [t.getName(), allTasks().size, q.qsize()];
-  }, { host: new VirtualHost() });
+  const names = runSync(
+    function* () {
+      const t = createTask((function* () {})());
+      const q = new Queue<number>();
+      yield* q.put(1);
+      return [t.getName(), allTasks().size, q.qsize()];
+    },
+    { host: new VirtualHost() },
+  );
   assert.equal(names, ["Task-2", 2, 1]);
 });
 

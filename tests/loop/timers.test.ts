@@ -8,7 +8,10 @@ test("timers fire in deadline order and equal deadlines in scheduling order", ()
   loop.callLater(50, () => seen.push("b"));
   loop.callLater(10, () => seen.push("a"));
   loop.callLater(50, () => seen.push("c"));
-  loop.callLater(50, () => { seen.push("d"); loop.stop(); });
+  loop.callLater(50, () => {
+    seen.push("d");
+    loop.stop();
+  });
   loop.runForeverSync();
   assert.equal(seen, ["a", "b", "c", "d"]);
   assert.is(loop.time(), 50);
@@ -34,7 +37,10 @@ test("a cancelled timer never runs and cancelling a fired timer does nothing", (
   const h = loop.callLater(5, () => calls++);
   const g = loop.callLater(3, () => calls++);
   h.cancel();
-  loop.callLater(10, () => { g.cancel(); loop.stop(); });
+  loop.callLater(10, () => {
+    g.cancel();
+    loop.stop();
+  });
   loop.runForeverSync();
   assert.is(calls, 1);
   assert.ok(h.cancelled());
@@ -57,7 +63,10 @@ test("a timer cancelled before the next poll never reaches the core's heap", () 
   const hs = Array.from({ length: 100 }, (_, i) => loop.callLater(i, () => {}));
   for (const h of hs) h.cancel();
   let fired = false;
-  loop.callLater(5, () => { fired = true; loop.stop(); });
+  loop.callLater(5, () => {
+    fired = true;
+    loop.stop();
+  });
   loop.runForeverSync();
   assert.ok(fired);
   assert.is(core.timer_heap_size(), 0);
@@ -70,7 +79,12 @@ test("timers scheduled in different passes keep scheduling order for equal deadl
   loop.callAt(50, () => seen.push("first"));
   loop.callSoon(() => {
     loop.callAt(50, () => seen.push("second"));
-    loop.callSoon(() => loop.callAt(50, () => { seen.push("third"); loop.stop(); }));
+    loop.callSoon(() =>
+      loop.callAt(50, () => {
+        seen.push("third");
+        loop.stop();
+      }),
+    );
   });
   loop.runForeverSync();
   assert.equal(seen, ["first", "second", "third"]);

@@ -14,7 +14,17 @@ const root = process.cwd();
 const src = join(root, "src");
 
 /** Rank of each layer, bottom up; src/errors.ts and src/checks.ts are leaves every layer may use. */
-const RANK: Record<string, number> = { leaf: -1, hosts: 0, core: 1, loop: 2, tasks: 3, sync: 4, io: 5, top: 6, simulation: 6 };
+const RANK: Record<string, number> = {
+  leaf: -1,
+  hosts: 0,
+  core: 1,
+  loop: 2,
+  tasks: 3,
+  sync: 4,
+  io: 5,
+  top: 6,
+  simulation: 6,
+};
 /** The documented exception: the base loop creates Futures and Tasks (createFuture, createTask, runUntilComplete). */
 const ALLOWED_UP = new Set(["src/loop/event-loop.ts -> tasks", "src/loop/loop-internals.ts -> tasks"]);
 
@@ -64,8 +74,18 @@ test("host-neutral code never imports a particular host's code (src/hosts/node/)
   const node = join(src, "hosts", "node");
   const wasi = join(src, "io", "wasi");
   const into = sources
-    .filter((f) => !f.startsWith(node) && !f.startsWith(wasi) && !f.endsWith(join("hosts", "default-host.ts")) && layerOf(f) !== "top")
-    .flatMap((f) => importsOf(f).filter((t) => t.startsWith(node) && !t.endsWith("node-modules.ts")).map((t) => `${relative(src, f)} -> ${relative(src, t)}`));
+    .filter(
+      (f) =>
+        !f.startsWith(node) &&
+        !f.startsWith(wasi) &&
+        !f.endsWith(join("hosts", "default-host.ts")) &&
+        layerOf(f) !== "top",
+    )
+    .flatMap((f) =>
+      importsOf(f)
+        .filter((t) => t.startsWith(node) && !t.endsWith("node-modules.ts"))
+        .map((t) => `${relative(src, f)} -> ${relative(src, t)}`),
+    );
   assert.equal(into, []);
 });
 

@@ -277,11 +277,13 @@ test("tasks broken by a reset can wait again and pass together with a newcomer",
     });
     createTask(barrier.reset());
     yield;
-    createTask((function* () {
-      yield* asyncWith(barrier, function* () {
-        results2.push(true);
-      });
-    })());
+    createTask(
+      (function* () {
+        yield* asyncWith(barrier, function* () {
+          results2.push(true);
+        });
+      })(),
+    );
     for (const t of tasks) yield* t;
     assert.not.ok(barrier.broken);
     assert.is(results1.length, N - 1);
@@ -423,7 +425,10 @@ test("wait() returns each task's arrival order in its round, as asyncio's index"
     for (const t of again) second.push(yield* t);
     return [first, second];
   });
-  assert.equal(got, [[0, 1, 2], [0, 1, 2]]);
+  assert.equal(got, [
+    [0, 1, 2],
+    [0, 1, 2],
+  ]);
 });
 
 test("after an abort while draining and a reset, indices still start at 0", () => {
@@ -444,7 +449,11 @@ test("after an abort while draining and a reset, indices still start at 0", () =
 
 function* caughtAll(ts: Task<number>[]): Coroutine<void> {
   for (const t of ts) {
-    try { yield* t; } catch { /* broken or passed: either is fine here */ }
+    try {
+      yield* t;
+    } catch {
+      /* broken or passed: either is fine here */
+    }
   }
 }
 

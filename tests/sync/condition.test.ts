@@ -92,15 +92,17 @@ test("code after a cancelled wait (its finally) runs holding the lock", () => {
   runVirtual(function* () {
     const cond = new Condition();
     let heldInFinally: boolean | null = null;
-    const task = createTask((function* () {
-      yield* cond.acquire();
-      try {
-        yield* cond.wait();
-      } finally {
-        heldInFinally = cond.locked();
-        cond.release();
-      }
-    })());
+    const task = createTask(
+      (function* () {
+        yield* cond.acquire();
+        try {
+          yield* cond.wait();
+        } finally {
+          heldInFinally = cond.locked();
+          cond.release();
+        }
+      })(),
+    );
     yield;
     yield* cond.acquire();
     cond.notify();
@@ -119,12 +121,14 @@ test("cancelling a notified task while it waits for the lock ends it cancelled a
   runVirtual(function* () {
     const cond = new Condition();
     let waited = false;
-    const waiter = createTask((function* () {
-      yield* asyncWith(cond, function* () {
-        waited = true;
-        yield* cond.wait();
-      });
-    })());
+    const waiter = createTask(
+      (function* () {
+        yield* asyncWith(cond, function* () {
+          waited = true;
+          yield* cond.wait();
+        });
+      })(),
+    );
     yield;
     yield* cond.acquire();
     cond.notify();
@@ -152,13 +156,15 @@ test("waitFor re-checks the predicate after each notification and returns its va
     const cond = new Condition();
     let ready: string | false = false;
     const result: string[] = [];
-    const t = createTask((function* () {
-      yield* cond.acquire();
-      const value = yield* cond.waitFor(() => ready);
-      result.push(value as string);
-      cond.release();
-      return true;
-    })());
+    const t = createTask(
+      (function* () {
+        yield* cond.acquire();
+        const value = yield* cond.waitFor(() => ready);
+        result.push(value as string);
+        cond.release();
+        return true;
+      })(),
+    );
     yield;
     assert.equal(result, []);
     yield* cond.acquire();
@@ -180,7 +186,10 @@ test("waitFor with a true predicate returns without the lock; with a false one i
   runVirtual(function* () {
     const cond = new Condition();
     assert.equal(yield* cond.waitFor(() => [1, 2, 3]), [1, 2, 3]);
-    yield* rejects(cond.waitFor(() => false), Error);
+    yield* rejects(
+      cond.waitFor(() => false),
+      Error,
+    );
   });
 });
 
@@ -268,16 +277,18 @@ test("a CancelledError received while waiting is re-thrown unchanged", () => {
   runVirtual(function* () {
     const cond = new Condition();
     let raised: unknown = null;
-    const task = createTask((function* () {
-      yield* asyncWith(cond, function* () {
-        try {
-          yield* cond.waitFor(() => false);
-        } catch (e) {
-          raised = e;
-          throw e;
-        }
-      });
-    })());
+    const task = createTask(
+      (function* () {
+        yield* asyncWith(cond, function* () {
+          try {
+            yield* cond.waitFor(() => false);
+          } catch (e) {
+            raised = e;
+            throw e;
+          }
+        });
+      })(),
+    );
     yield;
     task.cancel("foo");
     const err = yield* rejects(task, CancelledError);
@@ -291,16 +302,18 @@ test("a CancelledError received while re-acquiring is re-thrown unchanged", () =
     const cond = new Condition();
     let wake = false;
     let raised: unknown = null;
-    const task = createTask((function* () {
-      yield* asyncWith(cond, function* () {
-        try {
-          yield* cond.waitFor(() => wake);
-        } catch (e) {
-          raised = e;
-          throw e;
-        }
-      });
-    })());
+    const task = createTask(
+      (function* () {
+        yield* asyncWith(cond, function* () {
+          try {
+            yield* cond.waitFor(() => wake);
+          } catch (e) {
+            raised = e;
+            throw e;
+          }
+        });
+      })(),
+    );
     yield;
     yield* cond.acquire();
     wake = true;
@@ -334,7 +347,10 @@ function consumerRace(cancelWhileRelocking: boolean): void {
       cond.notify(1);
       if (cancelWhileRelocking) yield; // the notified consumer now waits for the lock
       c[0].cancel();
-      yield* within(10, cond.waitFor(() => state === 0));
+      yield* within(
+        10,
+        cond.waitFor(() => state === 0),
+      );
       assert.is(state, 0); // the item was consumed: the notification was not lost
       state = -1;
       cond.notifyAll();

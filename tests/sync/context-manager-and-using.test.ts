@@ -15,10 +15,34 @@ import { runVirtual } from "../helpers.js";
 
 /** Lock-like primitives, and how to tell whether one is held. */
 const primitives: [string, () => { prim: Lock | Semaphore | Condition; held: () => boolean }][] = [
-  ["Lock", () => { const prim = new Lock(); return { prim, held: () => prim.locked() }; }],
-  ["Semaphore", () => { const prim = new Semaphore(); return { prim, held: () => prim.locked() }; }],
-  ["BoundedSemaphore", () => { const prim = new BoundedSemaphore(); return { prim, held: () => prim.locked() }; }],
-  ["Condition", () => { const prim = new Condition(); return { prim, held: () => prim.locked() }; }],
+  [
+    "Lock",
+    () => {
+      const prim = new Lock();
+      return { prim, held: () => prim.locked() };
+    },
+  ],
+  [
+    "Semaphore",
+    () => {
+      const prim = new Semaphore();
+      return { prim, held: () => prim.locked() };
+    },
+  ],
+  [
+    "BoundedSemaphore",
+    () => {
+      const prim = new BoundedSemaphore();
+      return { prim, held: () => prim.locked() };
+    },
+  ],
+  [
+    "Condition",
+    () => {
+      const prim = new Condition();
+      return { prim, held: () => prim.locked() };
+    },
+  ],
 ];
 
 for (const [name, make] of primitives) {
@@ -106,12 +130,16 @@ test("tasks holding a lock with using take turns in FIFO order", () => {
   runVirtual(function* () {
     const lock = new Lock();
     const log: string[] = [];
-    const tasks = ["a", "b", "c"].map((name) => createTask((function* () {
-      using _held = yield* lock.hold();
-      log.push(`${name} in`);
-      yield;
-      log.push(`${name} out`);
-    })()));
+    const tasks = ["a", "b", "c"].map((name) =>
+      createTask(
+        (function* () {
+          using _held = yield* lock.hold();
+          log.push(`${name} in`);
+          yield;
+          log.push(`${name} out`);
+        })(),
+      ),
+    );
     for (const t of tasks) yield* t;
     assert.equal(log, ["a in", "a out", "b in", "b out", "c in", "c out"]);
     assert.not.ok(lock.locked());
@@ -121,11 +149,13 @@ test("tasks holding a lock with using take turns in FIFO order", () => {
 test("a task cancelled inside a using block releases the lock", () => {
   runVirtual(function* () {
     const lock = new Lock();
-    const t = createTask((function* () {
-      using _held = yield* lock.hold();
-      yield;
-      yield;
-    })());
+    const t = createTask(
+      (function* () {
+        using _held = yield* lock.hold();
+        yield;
+        yield;
+      })(),
+    );
     yield;
     assert.ok(lock.locked());
     t.cancel();
@@ -143,10 +173,12 @@ test("a task cancelled while waiting in hold() never holds the lock", () => {
     const lock = new Lock();
     yield* lock.acquire();
     let entered = false;
-    const t = createTask((function* () {
-      using _held = yield* lock.hold();
-      entered = true;
-    })());
+    const t = createTask(
+      (function* () {
+        using _held = yield* lock.hold();
+        entered = true;
+      })(),
+    );
     yield;
     t.cancel();
     try {
@@ -166,15 +198,19 @@ test("a semaphore with several slots admits that many holders at once", () => {
     const sem = new Semaphore(2);
     let inside = 0;
     let most = 0;
-    const tasks = [0, 1, 2, 3, 4].map(() => createTask((function* () {
-      yield* asyncWith(sem, function* () {
-        inside++;
-        most = Math.max(most, inside);
-        yield;
-        yield;
-        inside--;
-      });
-    })()));
+    const tasks = [0, 1, 2, 3, 4].map(() =>
+      createTask(
+        (function* () {
+          yield* asyncWith(sem, function* () {
+            inside++;
+            most = Math.max(most, inside);
+            yield;
+            yield;
+            inside--;
+          });
+        })(),
+      ),
+    );
     for (const t of tasks) yield* t;
     assert.is(most, 2);
     assert.is(sem._value, 2);
@@ -184,9 +220,13 @@ test("a semaphore with several slots admits that many holders at once", () => {
 test("a Barrier as a context manager gives each party its index", () => {
   runVirtual(function* () {
     const barrier = new Barrier(2);
-    const tasks = [0, 1].map(() => createTask(asyncWith(barrier, function* (i) {
-      return i;
-    })));
+    const tasks = [0, 1].map(() =>
+      createTask(
+        asyncWith(barrier, function* (i) {
+          return i;
+        }),
+      ),
+    );
     const indexes = [yield* tasks[0], yield* tasks[1]];
     assert.equal(indexes.sort(), [0, 1]);
   });

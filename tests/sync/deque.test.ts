@@ -52,7 +52,8 @@ test("removing from the middle keeps the order, whichever side closes the gap", 
   for (let n = 1; n < 40; n++) {
     for (let k = 0; k < n; k++) {
       const d = new Deque<number>();
-      for (let i = 0; i < 5; i++) { // start off-centre
+      for (let i = 0; i < 5; i++) {
+        // start off-centre
         d.push(-1);
         d.shift();
       }

@@ -72,10 +72,12 @@ test("a waiter woken by set still returns true when clear runs before its turn (
   runVirtual(function* () {
     const ev = new Event();
     const result: number[] = [];
-    const t = createTask((function* () {
-      if (yield* ev.wait()) result.push(1);
-      return true;
-    })());
+    const t = createTask(
+      (function* () {
+        if (yield* ev.wait()) result.push(1);
+        return true;
+      })(),
+    );
     yield;
     assert.equal(result, []);
     ev.set();
@@ -96,11 +98,15 @@ test("tasks waiting at different times are all released by one set on the virtua
     const ev = new Event();
     const loop = getRunningLoop();
     const released: number[] = [];
-    const tasks = [0, 5, 10].map((delay) => createTask((function* () {
-      yield* sleep(delay);
-      yield* ev.wait();
-      released.push(loop.time());
-    })()));
+    const tasks = [0, 5, 10].map((delay) =>
+      createTask(
+        (function* () {
+          yield* sleep(delay);
+          yield* ev.wait();
+          released.push(loop.time());
+        })(),
+      ),
+    );
     loop.callLater(20, () => ev.set());
     for (const t of tasks) yield* t;
     assert.equal(released, [20, 20, 20]);

@@ -26,7 +26,10 @@ test("an uncontended acquire returns true at once and locks; release unlocks", (
 
 test("releasing an unlocked lock throws an Error", () => {
   const lock = new Lock();
-  assert.throws(() => lock.release(), (e: unknown) => e instanceof Error && /not acquired/.test((e as Error).message));
+  assert.throws(
+    () => lock.release(),
+    (e: unknown) => e instanceof Error && /not acquired/.test((e as Error).message),
+  );
 });
 
 test("waiters acquire in the order they started waiting, one per release", () => {
@@ -177,11 +180,13 @@ test("a task acquiring between a release and the woken waiter's turn queues behi
     const lock = new Lock();
     const order: string[] = [];
     yield* lock.acquire();
-    const t1 = createTask((function* () {
-      yield* lock.acquire();
-      order.push("t1");
-      lock.release();
-    })());
+    const t1 = createTask(
+      (function* () {
+        yield* lock.acquire();
+        order.push("t1");
+        lock.release();
+      })(),
+    );
     yield;
     lock.release();
     assert.not.ok(lock.locked()); // as asyncio: free until the woken waiter runs …
@@ -198,17 +203,21 @@ test("many tasks contending for the lock each get it, in FIFO order, with one ho
     const lock = new Lock();
     const order: number[] = [];
     let inside = 0;
-    const tasks = Array.from({ length: 50 }, (_, i) => createTask((function* () {
-      for (let k = 0; k < 3; k++) {
-        yield* lock.acquire();
-        inside++;
-        assert.is(inside, 1);
-        order.push(i);
-        yield;
-        inside--;
-        lock.release();
-      }
-    })()));
+    const tasks = Array.from({ length: 50 }, (_, i) =>
+      createTask(
+        (function* () {
+          for (let k = 0; k < 3; k++) {
+            yield* lock.acquire();
+            inside++;
+            assert.is(inside, 1);
+            order.push(i);
+            yield;
+            inside--;
+            lock.release();
+          }
+        })(),
+      ),
+    );
     for (const t of tasks) yield* t;
     const expected: number[] = [];
     for (let k = 0; k < 3; k++) for (let i = 0; i < 50; i++) expected.push(i);
@@ -222,11 +231,13 @@ test("an acquire that times out leaves the line, and the next waiter still gets 
   runVirtual(function* () {
     const lock = new Lock();
     yield* lock.acquire();
-    const later = createTask((function* () {
-      yield* sleep(1);
-      yield* lock.acquire();
-      return getRunningLoop().time();
-    })());
+    const later = createTask(
+      (function* () {
+        yield* sleep(1);
+        yield* lock.acquire();
+        return getRunningLoop().time();
+      })(),
+    );
     let timedOut = false;
     try {
       yield* waitFor(lock.acquire(), 10);

@@ -39,7 +39,12 @@ test("the default order compares strings, and arrays by element 0 first", () => 
   entries.putNowait([1, "y"]);
   assert.equal(
     [entries.getNowait(), entries.getNowait(), entries.getNowait(), entries.getNowait()],
-    [[1, "y"], [1, "z"], [2, "b"], [3, "a"]],
+    [
+      [1, "y"],
+      [1, "z"],
+      [2, "b"],
+      [3, "a"],
+    ],
   );
 });
 
@@ -138,9 +143,13 @@ test("waiting getters of a PriorityQueue get the smallest items in the order the
   runVirtual(function* () {
     const q = new PriorityQueue<number>();
     const got: number[] = [];
-    const tasks = [0, 1].map(() => createTask((function* () {
-      got.push(yield* q.get());
-    })()));
+    const tasks = [0, 1].map(() =>
+      createTask(
+        (function* () {
+          got.push(yield* q.get());
+        })(),
+      ),
+    );
     yield;
     q.putNowait(9);
     q.putNowait(4);

@@ -46,13 +46,15 @@ test("a full queue makes put wait until a get frees a slot", () => {
   runVirtual(function* () {
     const q = new Queue<number>(2);
     const havePut: number[] = [];
-    const t = createTask((function* () {
-      for (let i = 0; i < 3; i++) {
-        yield* q.put(i);
-        havePut.push(i);
-      }
-      return true;
-    })());
+    const t = createTask(
+      (function* () {
+        for (let i = 0; i < 3; i++) {
+          yield* q.put(i);
+          havePut.push(i);
+        }
+        return true;
+      })(),
+    );
     yield;
     yield;
     assert.equal(havePut, [0, 1]);
@@ -87,9 +89,13 @@ test("waiting getters are served in the order they started waiting", () => {
   runVirtual(function* () {
     const q = new Queue<string>();
     const got: string[] = [];
-    const tasks = ["a", "b", "c"].map((name) => createTask((function* () {
-      got.push(`${name}:${yield* q.get()}`);
-    })()));
+    const tasks = ["a", "b", "c"].map((name) =>
+      createTask(
+        (function* () {
+          got.push(`${name}:${yield* q.get()}`);
+        })(),
+      ),
+    );
     yield;
     q.putNowait("1");
     q.putNowait("2");
@@ -142,12 +148,16 @@ test("a producer and a consumer pass items through a queue of size 1", () => {
   runVirtual(function* () {
     const q = new Queue<number>(1);
     const got: number[] = [];
-    const consumer = createTask((function* () {
-      for (let i = 0; i < 5; i++) got.push(yield* q.get());
-    })());
-    const producer = createTask((function* () {
-      for (let i = 0; i < 5; i++) yield* q.put(i);
-    })());
+    const consumer = createTask(
+      (function* () {
+        for (let i = 0; i < 5; i++) got.push(yield* q.get());
+      })(),
+    );
+    const producer = createTask(
+      (function* () {
+        for (let i = 0; i < 5; i++) yield* q.put(i);
+      })(),
+    );
     yield* producer;
     yield* consumer;
     assert.equal(got, [0, 1, 2, 3, 4]);
@@ -261,10 +271,12 @@ test("a put to a queue with a waiting getter reaches it", () => {
 test("putters blocked on a bounded queue all get in as a getter drains it", () => {
   runVirtual(function* () {
     const q = new Queue<number>(2);
-    const getter = createTask((function* () {
-      yield;
-      for (let n = q.qsize(); n > 0; n--) q.getNowait();
-    })());
+    const getter = createTask(
+      (function* () {
+        yield;
+        for (let n = q.qsize(); n > 0; n--) q.getNowait();
+      })(),
+    );
     const putters = [0, 1, 2, 3].map((i) => createTask(q.put(i)));
     yield* getter;
     for (const t of putters) yield* t;
@@ -368,8 +380,8 @@ test("a ring buffer that grows and wraps keeps FIFO order", () => {
     let next = 0;
     let expect = 0;
     for (let round = 0; round < 50; round++) {
-      for (let i = 0; i < round % 7 + 5; i++) q.putNowait(next++);
-      for (let i = 0; i < round % 5 + 3 && !q.empty(); i++) assert.is(yield* q.get(), expect++);
+      for (let i = 0; i < (round % 7) + 5; i++) q.putNowait(next++);
+      for (let i = 0; i < (round % 5) + 3 && !q.empty(); i++) assert.is(yield* q.get(), expect++);
     }
     while (!q.empty()) assert.is(q.getNowait(), expect++);
     assert.is(expect, next);
@@ -381,18 +393,25 @@ test("ping-pong through two queues delivers every message once, in order", () =>
     const q1 = new Queue<number>();
     const q2 = new Queue<number>();
     const seen: number[] = [];
-    const a = createTask((function* () {
-      for (let i = 0; i < 1000; i++) {
-        yield* q1.put(i);
-        seen.push(yield* q2.get());
-      }
-    })());
-    const b = createTask((function* () {
-      for (let i = 0; i < 1000; i++) yield* q2.put(yield* q1.get());
-    })());
+    const a = createTask(
+      (function* () {
+        for (let i = 0; i < 1000; i++) {
+          yield* q1.put(i);
+          seen.push(yield* q2.get());
+        }
+      })(),
+    );
+    const b = createTask(
+      (function* () {
+        for (let i = 0; i < 1000; i++) yield* q2.put(yield* q1.get());
+      })(),
+    );
     yield* a;
     yield* b;
-    assert.equal(seen, Array.from({ length: 1000 }, (_, i) => i));
+    assert.equal(
+      seen,
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
     assert.is(q1._getters.length + q2._getters.length, 0);
   });
 });

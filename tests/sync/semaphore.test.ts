@@ -127,17 +127,21 @@ test("a waiter cancelled after it was handed a slot gives the slot back", () => 
   runVirtual(function* () {
     const sem = new Semaphore(1);
     let t2: Task<void> | undefined;
-    const t1 = createTask((function* () {
-      yield* asyncWith(sem, function* () {
-        yield;
-      });
-      t2!.cancel(); // t2 was just handed the slot and has not run yet
-    })());
-    t2 = createTask((function* () {
-      yield* asyncWith(sem, function* () {
-        assert.unreachable("t2 must not get the semaphore");
-      });
-    })());
+    const t1 = createTask(
+      (function* () {
+        yield* asyncWith(sem, function* () {
+          yield;
+        });
+        t2!.cancel(); // t2 was just handed the slot and has not run yet
+      })(),
+    );
+    t2 = createTask(
+      (function* () {
+        yield* asyncWith(sem, function* () {
+          assert.unreachable("t2 must not get the semaphore");
+        });
+      })(),
+    );
     const [r1, r2] = yield* settle([t1, t2]);
     assert.is(r1, undefined);
     assert.instance(r2, CancelledError);
@@ -193,21 +197,27 @@ test("a task re-acquiring right after its release queues behind the tasks alread
     const sem = new Semaphore(1);
     const result: number[] = [];
     const tasks = [
-      createTask((function* () {
-        yield* sem.acquire();
-        result.push(1);
-      })()),
-      createTask((function* () {
-        yield* sem.acquire();
-        result.push(2);
-        sem.release();
-        yield* sem.acquire();
-        result.push(4);
-      })()),
-      createTask((function* () {
-        yield* sem.acquire();
-        result.push(3);
-      })()),
+      createTask(
+        (function* () {
+          yield* sem.acquire();
+          result.push(1);
+        })(),
+      ),
+      createTask(
+        (function* () {
+          yield* sem.acquire();
+          result.push(2);
+          sem.release();
+          yield* sem.acquire();
+          result.push(4);
+        })(),
+      ),
+      createTask(
+        (function* () {
+          yield* sem.acquire();
+          result.push(3);
+        })(),
+      ),
     ];
     yield;
     sem.release();
@@ -241,29 +251,37 @@ test("an acquire that completes wakes the waiters FIFO rules held back", () => {
     const sem = new Semaphore(0);
     const result: number[] = [];
     let t4: Task<void> | null = null;
-    const t1 = createTask((function* () {
-      assert.is(sem._value, 0);
-      yield* sem.acquire();
-      assert.is(sem._value, 0); // every waiter was woken
-      t4 = createTask((function* () {
-        result.push(4);
-      })());
-      result.push(1);
-    })());
-    const t2 = createTask((function* () {
-      sem.release();
-      sem.release();
-      sem.release();
-      assert.is(sem._value, 2);
-      assert.ok(sem.locked()); // t1 was woken but has not run yet
-      yield* sem.acquire();
-      result.push(2);
-    })());
-    const t3 = createTask((function* () {
-      yield* sem.acquire();
-      assert.ok(sem.locked());
-      result.push(3);
-    })());
+    const t1 = createTask(
+      (function* () {
+        assert.is(sem._value, 0);
+        yield* sem.acquire();
+        assert.is(sem._value, 0); // every waiter was woken
+        t4 = createTask(
+          (function* () {
+            result.push(4);
+          })(),
+        );
+        result.push(1);
+      })(),
+    );
+    const t2 = createTask(
+      (function* () {
+        sem.release();
+        sem.release();
+        sem.release();
+        assert.is(sem._value, 2);
+        assert.ok(sem.locked()); // t1 was woken but has not run yet
+        yield* sem.acquire();
+        result.push(2);
+      })(),
+    );
+    const t3 = createTask(
+      (function* () {
+        yield* sem.acquire();
+        assert.ok(sem.locked());
+        result.push(3);
+      })(),
+    );
     yield;
     assert.is(sem._value, 2);
     assert.is(waiters(sem), 3);

@@ -40,7 +40,10 @@ test("bad arguments to methods throw at the call, before anything runs", () => {
 });
 
 test("releasing what is not held throws a clear Error", () => {
-  assert.throws(() => new Lock().release(), (e: unknown) => e instanceof Error && e.message === "Lock is not acquired.");
+  assert.throws(
+    () => new Lock().release(),
+    (e: unknown) => e instanceof Error && e.message === "Lock is not acquired.",
+  );
   assert.throws(() => new BoundedSemaphore(2).release(), /released too many times/);
   assert.throws(() => new Queue().taskDone(), /too many times/);
 });
@@ -83,13 +86,27 @@ test("a primitive made and used outside any loop binds to the first loop that us
   });
   assert.is(got, 1);
   assert.ok(q._loop !== null);
-  assert.throws(() => runVirtual(function* () {
-    yield* q.put(2);
-  }), /different event loop/);
+  assert.throws(
+    () =>
+      runVirtual(function* () {
+        yield* q.put(2);
+      }),
+    /different event loop/,
+  );
 });
 
 test("everything is exported from the sync barrel and the package root", () => {
-  for (const name of ["Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier", "Queue", "PriorityQueue", "LifoQueue"]) {
+  for (const name of [
+    "Lock",
+    "Event",
+    "Condition",
+    "Semaphore",
+    "BoundedSemaphore",
+    "Barrier",
+    "Queue",
+    "PriorityQueue",
+    "LifoQueue",
+  ]) {
     assert.type((sync as Record<string, unknown>)[name], "function", name);
     assert.is((wasio as Record<string, unknown>)[name], (sync as Record<string, unknown>)[name], name);
   }

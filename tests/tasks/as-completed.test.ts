@@ -13,17 +13,25 @@ test("results come in completion order, each at its completion time", () => {
     for (const next of asCompleted([sleep(30, "c"), sleep(10, "a"), createTask(sleep(20, "b"))])) {
       seen.push([yield* next, now()]);
     }
-    assert.equal(seen, [["a", 10], ["b", 20], ["c", 30]]);
+    assert.equal(seen, [
+      ["a", 10],
+      ["b", 20],
+      ["c", 30],
+    ]);
   });
 });
 
 test("an error is thrown by the coroutine of its turn and the others still come", () => {
   runVirtual(function* () {
     const out: unknown[] = [];
-    for (const next of asCompleted([sleep(1, "first"), (function* () {
-      yield* sleep(2);
-      throw new Error("second");
-    })(), sleep(3, "third")])) {
+    for (const next of asCompleted([
+      sleep(1, "first"),
+      (function* () {
+        yield* sleep(2);
+        throw new Error("second");
+      })(),
+      sleep(3, "third"),
+    ])) {
       const r = yield* caught(() => next);
       out.push(r instanceof Error ? r.message : r);
     }
@@ -68,10 +76,12 @@ test("coroutines awaited from different tasks each take the next result", () => 
     const [c1, c2] = [...asCompleted([sleep(10, "a"), sleep(20, "b")])];
     // Awaited in reverse order: whichever runs first gets the first result.
     const t2 = createTask(c2);
-    const t1 = createTask((function* () {
-      yield* sleep(15);
-      return yield* c1;
-    })());
+    const t1 = createTask(
+      (function* () {
+        yield* sleep(15);
+        return yield* c1;
+      })(),
+    );
     assert.is(yield* t2, "a");
     assert.is(yield* t1, "b");
   });
@@ -96,9 +106,18 @@ test("a waiter cancelled after being woken passes the result to the next waiter"
 
 test("asCompleted checks its arguments at the call", () => {
   runVirtual(function* () {
-    assert.throws(() => asCompleted(new Future() as any), (e: unknown) => e instanceof TypeError);
-    assert.throws(() => asCompleted([1 as any]), (e: unknown) => e instanceof TypeError);
-    assert.throws(() => asCompleted([], { timeout: NaN }), (e: unknown) => e instanceof RangeError);
+    assert.throws(
+      () => asCompleted(new Future() as any),
+      (e: unknown) => e instanceof TypeError,
+    );
+    assert.throws(
+      () => asCompleted([1 as any]),
+      (e: unknown) => e instanceof TypeError,
+    );
+    assert.throws(
+      () => asCompleted([], { timeout: NaN }),
+      (e: unknown) => e instanceof RangeError,
+    );
     yield;
   });
 });

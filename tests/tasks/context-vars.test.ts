@@ -83,7 +83,13 @@ test("test_tasks.test_context_3: the context option makes a task run in that con
   const v = new ContextVar<number>("v", { default: 0 });
   const ctx = new Context();
   runVirtual(function* () {
-    yield* createTask((function* () { v.set(42); yield; })(), { context: ctx });
+    yield* createTask(
+      (function* () {
+        v.set(42);
+        yield;
+      })(),
+      { context: ctx },
+    );
     assert.is(v.get(), 0);
   });
   assert.is(ctx.get(v), 42);
@@ -97,7 +103,10 @@ test("test_base_events.test_call_soon_context: callbacks run in a copy of the sc
   runVirtual(function* () {
     const loop = getRunningLoop();
     v.set("task");
-    loop.callSoon(() => { seen.push(v.get()); v.set("changed"); });
+    loop.callSoon(() => {
+      seen.push(v.get());
+      v.set("changed");
+    });
     loop.callLater(1, () => seen.push(v.get()));
     loop.callSoon({ context: explicit }, (x: string) => seen.push(`${v.get()} ${x}`), "arg");
     loop.callAt(loop.time() + 2, { context: explicit }, () => seen.push(v.get()));

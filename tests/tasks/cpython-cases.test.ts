@@ -4,7 +4,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  BaseException, BaseExceptionGroup, CancelledError, ExceptionGroup, InvalidStateError, KeyboardInterrupt, SystemExit,
+  BaseException,
+  BaseExceptionGroup,
+  CancelledError,
+  ExceptionGroup,
+  InvalidStateError,
+  KeyboardInterrupt,
+  SystemExit,
 } from "../../src/errors.js";
 import { VirtualHost } from "../../src/hosts/virtual-host.js";
 import { EventLoop } from "../../src/io/event-loop.js";
@@ -63,7 +69,9 @@ test("test_tasks.test_constructor_heterogenous_futures: gather() over two loops 
 test("test_futures.test_tb_logger_not_called_after_cancel: cancel() on a failed future silences the report", () => {
   const loop = new EventLoop({ host: new VirtualHost() });
   const seen: string[] = [];
-  loop.setExceptionHandler((_l, ctx) => { seen.push(ctx.message); });
+  loop.setExceptionHandler((_l, ctx) => {
+    seen.push(ctx.message);
+  });
   const f = new Future(loop);
   f.setException(new Error("boom"));
   assert.is(f.cancel(), false);
@@ -74,7 +82,11 @@ test("test_futures.test_tb_logger_not_called_after_cancel: cancel() on a failed 
 test("test_futures.test_tb_logger_not_called_after_cancel: Task.cancel() on a failed task silences it too", () => {
   const seen = runVirtual(function* () {
     const seen = recordErrors();
-    const t = new Task((function* () { throw new RangeError("boom"); })());
+    const t = new Task(
+      (function* () {
+        throw new RangeError("boom");
+      })(),
+    );
     yield;
     yield;
     assert.ok(t.done());
@@ -94,7 +106,11 @@ test("test_tasks.test_step_result_future: a task waits through an overridden add
   }
   runVirtual(function* () {
     const fut = new Fut<string>(getRunningLoop());
-    const t = new Task((function* () { return yield* fut; })());
+    const t = new Task(
+      (function* () {
+        return yield* fut;
+      })(),
+    );
     yield;
     yield;
     assert.is(fut.added, 1);
@@ -111,7 +127,11 @@ test("test_tasks.test_step_result_future: cancelling a task that waits on such a
   }
   runVirtual(function* () {
     const fut = new Fut<string>(getRunningLoop());
-    const t = new Task((function* () { return yield* fut; })());
+    const t = new Task(
+      (function* () {
+        return yield* fut;
+      })(),
+    );
     yield;
     t.cancel("stop");
     const e = yield* thrownBy(() => t);
@@ -123,7 +143,12 @@ test("test_tasks.test_step_result_future: cancelling a task that waits on such a
 test("test_tasks.test_set_result_causes_invalid_state: Future's setResult on a pending task is reported once by its next step", () => {
   runVirtual(function* () {
     const seen = recordErrors();
-    const t = new Task((function* () { yield* sleep(100); return 10; })());
+    const t = new Task(
+      (function* () {
+        yield* sleep(100);
+        return 10;
+      })(),
+    );
     Future.prototype.setResult.call(t, "spam");
     assert.is(yield* t, "spam");
     yield;
@@ -155,12 +180,24 @@ test("test_futures.test_constructor_positional: new Future(42) throws TypeError 
 test("test_taskgroups.test_taskgroup_20: KeyboardInterrupt in the body leaves the group unwrapped", () => {
   const e = (() => {
     try {
-      runSync(function* () {
-        yield* asyncWith(new TaskGroup(), function* (tg) {
-          tg.createTask((function* () { yield* sleep(10); throw new RangeError("child"); })());
-          try { yield* sleep(1000); } finally { throw new KeyboardInterrupt(); }
-        });
-      }, { host: new VirtualHost() });
+      runSync(
+        function* () {
+          yield* asyncWith(new TaskGroup(), function* (tg) {
+            tg.createTask(
+              (function* () {
+                yield* sleep(10);
+                throw new RangeError("child");
+              })(),
+            );
+            try {
+              yield* sleep(1000);
+            } finally {
+              throw new KeyboardInterrupt();
+            }
+          });
+        },
+        { host: new VirtualHost() },
+      );
     } catch (e) {
       return e;
     }
@@ -171,26 +208,52 @@ test("test_taskgroups.test_taskgroup_20: KeyboardInterrupt in the body leaves th
 test("test_taskgroups.test_taskgroup_20a: another BaseException makes a BaseExceptionGroup", () => {
   class MyBaseExc extends BaseException {}
   runVirtual(function* () {
-    const e = yield* thrownBy(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask((function* () { yield* sleep(10); throw new RangeError("child"); })());
-      try { yield* sleep(1000); } finally { throw new MyBaseExc("mine"); }
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        tg.createTask(
+          (function* () {
+            yield* sleep(10);
+            throw new RangeError("child");
+          })(),
+        );
+        try {
+          yield* sleep(1000);
+        } finally {
+          throw new MyBaseExc("mine");
+        }
+      }),
+    );
     assert.instance(e, BaseExceptionGroup);
     assert.not.instance(e, ExceptionGroup);
-    assert.equal((e as BaseExceptionGroup).errors.map((x) => (x as Error).constructor.name), ["RangeError", "MyBaseExc"]);
+    assert.equal(
+      (e as BaseExceptionGroup).errors.map((x) => (x as Error).constructor.name),
+      ["RangeError", "MyBaseExc"],
+    );
   });
 });
 
 test("test_base_events.test_run_until_complete_baseexception: KeyboardInterrupt from a task escapes the loop, which still works", () => {
   const { loop } = newLoop();
   const seen: string[] = [];
-  loop.setExceptionHandler((_l, ctx) => { seen.push(ctx.message); });
-  const t = loop.createTask((function* (): Coroutine<void> { yield; throw new KeyboardInterrupt(); })());
+  loop.setExceptionHandler((_l, ctx) => {
+    seen.push(ctx.message);
+  });
+  const t = loop.createTask(
+    (function* (): Coroutine<void> {
+      yield;
+      throw new KeyboardInterrupt();
+    })(),
+  );
   throwsA(() => loop.runUntilCompleteSync(t), KeyboardInterrupt);
   assert.ok(t.done());
   assert.instance(t.exception(), KeyboardInterrupt);
   let called = false;
-  loop.callSoon(() => loop.callSoon(() => { called = true; loop.stop(); }));
+  loop.callSoon(() =>
+    loop.callSoon(() => {
+      called = true;
+      loop.stop();
+    }),
+  );
   loop.runForeverSync();
   assert.ok(called);
   loop.close();
@@ -201,10 +264,23 @@ test("test_runners.test_asyncio_run_raises: SystemExit from a child task ends ru
   let mainCancelled = false;
   const e = (() => {
     try {
-      runSync(function* () {
-        new Task((function* () { yield* sleep(5); throw new SystemExit(3); })());
-        try { yield* sleep(1000); } catch (x) { mainCancelled = x instanceof CancelledError; throw x; }
-      }, { host: new VirtualHost() });
+      runSync(
+        function* () {
+          new Task(
+            (function* () {
+              yield* sleep(5);
+              throw new SystemExit(3);
+            })(),
+          );
+          try {
+            yield* sleep(1000);
+          } catch (x) {
+            mainCancelled = x instanceof CancelledError;
+            throw x;
+          }
+        },
+        { host: new VirtualHost() },
+      );
     } catch (e) {
       return e;
     }
@@ -230,7 +306,14 @@ test("base exceptions: CancelledError, KeyboardInterrupt and SystemExit are Base
 test("test_futures.test_isfuture: the future protocol is duck-typed", () => {
   const loop = newLoop().loop;
   assert.ok(isFutureLike(loop.createFuture()));
-  const duck = { getLoop: () => loop, addDoneCallback() {}, done: () => false, result() {}, exception() {}, cancel: () => false };
+  const duck = {
+    getLoop: () => loop,
+    addDoneCallback() {},
+    done: () => false,
+    result() {},
+    exception() {},
+    cancel: () => false,
+  };
   assert.ok(isFutureLike(duck));
   assert.not.ok(isFutureLike({ then() {} }));
   assert.not.ok(isFutureLike(1));
@@ -241,11 +324,13 @@ test("test_futures.test_isfuture: the future protocol is duck-typed", () => {
 test("test_tasks.test_ensure_future_awaitable: ensureFuture() wraps a thenable in a task, and keeps a duck-typed future", async () => {
   const { host } = newLoop();
   const loop = new EventLoop({ host });
-  const r = await loop.runUntilComplete((function* () {
-    const t = ensureFuture(Promise.resolve(7));
-    assert.instance(t, Task);
-    return yield* t;
-  })());
+  const r = await loop.runUntilComplete(
+    (function* () {
+      const t = ensureFuture(Promise.resolve(7));
+      assert.instance(t, Task);
+      return yield* t;
+    })(),
+  );
   assert.is(r, 7);
   loop.close();
 });
@@ -257,13 +342,27 @@ test("test_tasks.test_ensure_future_neither: ensureFuture() of a plain value thr
 /** A minimal foreign future: asyncio's protocol on top of a wasio future it keeps inside. */
 class DuckFuture<T> {
   readonly inner: Future<T>;
-  constructor(loop: EventLoop) { this.inner = new Future<T>(loop); }
-  getLoop() { return this.inner.getLoop(); }
-  done() { return this.inner.done(); }
-  result() { return this.inner.result(); }
-  exception() { return this.inner.exception(); }
-  cancel(msg?: string) { return this.inner.cancel(msg); }
-  addDoneCallback(cb: (f: unknown) => void) { this.inner.addDoneCallback(() => cb(this)); }
+  constructor(loop: EventLoop) {
+    this.inner = new Future<T>(loop);
+  }
+  getLoop() {
+    return this.inner.getLoop();
+  }
+  done() {
+    return this.inner.done();
+  }
+  result() {
+    return this.inner.result();
+  }
+  exception() {
+    return this.inner.exception();
+  }
+  cancel(msg?: string) {
+    return this.inner.cancel(msg);
+  }
+  addDoneCallback(cb: (f: unknown) => void) {
+    this.inner.addDoneCallback(() => cb(this));
+  }
   *[Symbol.iterator](): Generator<any, T, unknown> {
     if (!this.done()) yield this;
     return this.result();
@@ -287,7 +386,12 @@ test("test_tasks.test_wait_with_iterator_of_tasks: wait() takes a generator of t
   runVirtual(function* () {
     const a = new Task(sleep(10, "a"));
     const b = new Task(sleep(20, "b"));
-    const [done, pending] = yield* wait((function* () { yield a; yield b; })() as never);
+    const [done, pending] = yield* wait(
+      (function* () {
+        yield a;
+        yield b;
+      })() as never,
+    );
     assert.is(done.size, 2);
     assert.is(pending.size, 0);
   });

@@ -27,8 +27,15 @@ test("test_tasks.test_get_stack: the running task's stack names its functions, o
     let frames: string[] = [];
     let printed = "";
     function* bar(): Coroutine<void> {
-      frames = currentTask()!.getStack().map((f) => f.name);
-      currentTask()!.printStack({ limit: 1, write: (t) => { printed = t; } });
+      frames = currentTask()!
+        .getStack()
+        .map((f) => f.name);
+      currentTask()!.printStack({
+        limit: 1,
+        write: (t) => {
+          printed = t;
+        },
+      });
       yield;
     }
     function* foo(): Coroutine<void> {
@@ -36,14 +43,22 @@ test("test_tasks.test_get_stack: the running task's stack names its functions, o
     }
     yield* createTask(foo(), { name: "T" });
     assert.equal(frames.slice(-2), ["foo", "bar"]);
-    assert.match(printed, /^Stack for <Task pending name="T".*\(most recent call last\):\n {2}File ".*", line \d+, in bar\(\)$/);
+    assert.match(
+      printed,
+      /^Stack for <Task pending name="T".*\(most recent call last\):\n {2}File ".*", line \d+, in bar\(\)$/,
+    );
   });
 });
 
 test("a suspended task's stack holds its coroutine and those of its call() chain; a done task has none", () => {
   runVirtual(function* () {
-    function* inner(): Coroutine<number> { yield* sleep(10); return 1; }
-    function* outer(): Coroutine<number> { return yield* call(inner()); }
+    function* inner(): Coroutine<number> {
+      yield* sleep(10);
+      return 1;
+    }
+    function* outer(): Coroutine<number> {
+      return yield* call(inner());
+    }
     const t = createTask(outer());
     yield;
     const stack = t.getStack();
@@ -51,7 +66,11 @@ test("a suspended task's stack holds its coroutine and those of its call() chain
     assert.ok(stack.every((f) => f.coroutine !== null));
     assert.is(t.getStack({ limit: 1 }).length, 1);
     let printed = "";
-    t.printStack({ write: (s) => { printed = s; } });
+    t.printStack({
+      write: (s) => {
+        printed = s;
+      },
+    });
     assert.match(printed, "suspended coroutine");
     assert.match(printed, "awaiting <Future pending>");
     yield* t;
@@ -66,10 +85,13 @@ test("test_graph.test_stack_tgroup: a child's graph shows it awaited by the task
   runVirtual(function* () {
     let text = "";
     yield* asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask((function* testChild() {
-        yield;
-        text = formatCallGraph();
-      })(), { name: "test" });
+      tg.createTask(
+        (function* testChild() {
+          yield;
+          text = formatCallGraph();
+        })(),
+        { name: "test" },
+      );
     });
     const lines = text.split("\n");
     assert.match(lines[0], /^\* Task\(name="test", id=\d+\)$/);
@@ -90,7 +112,12 @@ test("test_graph.test_stack_gather: gather's children are awaited by the gather,
     assert.is(graph.future, a);
     assert.is(graph.awaitedBy[0].future, g);
     assert.is(graph.awaitedBy[0].awaitedBy.length, 0); // nobody awaits the gather yet
-    const waiter = createTask((function* () { return yield* g; })(), { name: "w" });
+    const waiter = createTask(
+      (function* () {
+        return yield* g;
+      })(),
+      { name: "w" },
+    );
     yield;
     const again = captureCallGraph(a)!;
     assert.is(again.awaitedBy[0].future, g);
@@ -105,15 +132,27 @@ test("test_graph.test_stack_shield and call(): the graph goes through shield's o
   runVirtual(function* () {
     const inner = createTask(sleep(10), { name: "inner" });
     const outer = shield(inner);
-    const w = createTask((function* () { return yield* outer; })(), { name: "w" });
+    const w = createTask(
+      (function* () {
+        return yield* outer;
+      })(),
+      { name: "w" },
+    );
     yield;
     const g = captureCallGraph(inner)!;
     assert.is(g.awaitedBy[0].future, outer);
     assert.is(g.awaitedBy[0].awaitedBy[0].future, w);
     const c = call(sleep(5));
-    const w2 = createTask((function* () { return yield* gather([c]); })(), { name: "w2" });
+    const w2 = createTask(
+      (function* () {
+        return yield* gather([c]);
+      })(),
+      { name: "w2" },
+    );
     yield;
-    const promoted = [...(c as unknown as { _runner: Task })._runner ? [(c as unknown as { _runner: Task })._runner] : []];
+    const promoted = [
+      ...((c as unknown as { _runner: Task })._runner ? [(c as unknown as { _runner: Task })._runner] : []),
+    ];
     const gp = captureCallGraph(promoted[0])!;
     assert.is(gp.awaitedBy[0].future, c);
     yield* w;
@@ -124,7 +163,11 @@ test("test_graph.test_stack_shield and call(): the graph goes through shield's o
 test("printCallGraph writes the graph; outside a task there is none", () => {
   runVirtual(function* () {
     let out = "";
-    printCallGraph(null, { write: (t) => { out = t; } });
+    printCallGraph(null, {
+      write: (t) => {
+        out = t;
+      },
+    });
     assert.match(out, /^\* Task\(name="Task-\d+"/);
     throwsA(() => captureCallGraph(5 as never), TypeError);
     throwsA(() => captureCallGraph(null, { limit: -2 }), RangeError);
@@ -136,11 +179,17 @@ test("printCallGraph writes the graph; outside a task there is none", () => {
 test("debug mode reports an API coroutine that was never awaited when the loop closes", () => {
   const seen: string[] = [];
   const loop = new EventLoop({ host: new VirtualHost(), debug: true });
-  loop.setExceptionHandler((_l, ctx) => { seen.push(ctx.message); });
-  loop.runUntilCompleteSync(loop.createTask((function* () {
-    sleep(10); // the yield* forgotten
-    yield* sleep(1);
-  })()));
+  loop.setExceptionHandler((_l, ctx) => {
+    seen.push(ctx.message);
+  });
+  loop.runUntilCompleteSync(
+    loop.createTask(
+      (function* () {
+        sleep(10); // the yield* forgotten
+        yield* sleep(1);
+      })(),
+    ),
+  );
   loop.close();
   assert.equal(seen, ["coroutine sleep() was never awaited"]);
 });
@@ -148,22 +197,43 @@ test("debug mode reports an API coroutine that was never awaited when the loop c
 test("without debug mode nothing is reported, and a task cancelled before its first step counts as awaited", () => {
   const seen: string[] = [];
   const loop = new EventLoop({ host: new VirtualHost(), debug: false });
-  loop.setExceptionHandler((_l, ctx) => { seen.push(ctx.message); });
-  loop.runUntilCompleteSync(loop.createTask((function* () { sleep(10); yield; })()));
+  loop.setExceptionHandler((_l, ctx) => {
+    seen.push(ctx.message);
+  });
+  loop.runUntilCompleteSync(
+    loop.createTask(
+      (function* () {
+        sleep(10);
+        yield;
+      })(),
+    ),
+  );
   loop.close();
   const debug = new EventLoop({ host: new VirtualHost(), debug: true });
-  debug.setExceptionHandler((_l, ctx) => { seen.push(ctx.message); });
-  debug.runUntilCompleteSync(debug.createTask((function* () {
-    const t = createTask(sleep(10));
-    t.cancel();
-    yield* thrownBy(() => t);
-  })()));
+  debug.setExceptionHandler((_l, ctx) => {
+    seen.push(ctx.message);
+  });
+  debug.runUntilCompleteSync(
+    debug.createTask(
+      (function* () {
+        const t = createTask(sleep(10));
+        t.cancel();
+        yield* thrownBy(() => t);
+      })(),
+    ),
+  );
   debug.close();
   assert.equal(seen, []);
 });
 
 test("runSync(main, { debug: true }) turns debug mode on", () => {
-  const on = runSync(function* () { yield; return getRunningLoop().getDebug(); }, { host: new VirtualHost(), debug: true });
+  const on = runSync(
+    function* () {
+      yield;
+      return getRunningLoop().getDebug();
+    },
+    { host: new VirtualHost(), debug: true },
+  );
   assert.ok(on);
 });
 
@@ -186,15 +256,21 @@ test("test_tasks.test_coroutine_reuse: a finished coroutine awaited again is an 
     assert.instance(e, Error);
     assert.match((e as Error).message, "cannot reuse already awaited coroutine");
   });
-  runSync(function* () {
-    const s = sleep(1);
-    yield* s;
-    assert.match(((yield* thrownBy(() => s)) as Error).message, /cannot reuse/);
-    function* child(): Coroutine<number> { yield; return 1; }
-    const c = child();
-    yield* createTask(c);
-    throwsA(() => createTask(c), Error, "cannot reuse already awaited coroutine");
-  }, { host: new VirtualHost(), debug: true });
+  runSync(
+    function* () {
+      const s = sleep(1);
+      yield* s;
+      assert.match(((yield* thrownBy(() => s)) as Error).message, /cannot reuse/);
+      function* child(): Coroutine<number> {
+        yield;
+        return 1;
+      }
+      const c = child();
+      yield* createTask(c);
+      throwsA(() => createTask(c), Error, "cannot reuse already awaited coroutine");
+    },
+    { host: new VirtualHost(), debug: true },
+  );
 });
 
 test.run();

@@ -35,7 +35,10 @@ test("test_exception_group.test_basics_split_by_type__match: split keeps the nes
 
 test("test_exception_group.test_basics_subgroup_by_predicate__passthrough: a full match is the group itself", () => {
   const eg = nested();
-  assert.is(eg.subgroup(() => true), eg);
+  assert.is(
+    eg.subgroup(() => true),
+    eg,
+  );
   assert.is(eg.subgroup(Error), eg);
   assert.is(eg.subgroup(SyntaxError), null);
   assert.equal(eg.split([RangeError, TypeError]), [eg, null]);
@@ -44,7 +47,10 @@ test("test_exception_group.test_basics_subgroup_by_predicate__passthrough: a ful
 test("test_exception_group.test_basics_subgroup_by_predicate__match: a predicate sees groups and leaves", () => {
   const eg = nested();
   const seen: string[] = [];
-  const sub = eg.subgroup((e) => { seen.push((e as Error).message); return (e as Error).message.endsWith("2"); });
+  const sub = eg.subgroup((e) => {
+    seen.push((e as Error).message);
+    return (e as Error).message.endsWith("2");
+  });
   assert.equal(shape(sub), [["r2", "t2"]]);
   assert.equal(seen, ["outer", "r1", "inner", "r2", "t2", "t1"]);
 });
@@ -84,9 +90,24 @@ test("exceptStar handles the matching parts of a TaskGroup's errors and rethrows
   const rest = runVirtual(function* () {
     try {
       yield* asyncWith(new TaskGroup(), function* (tg) {
-        tg.createTask((function* () { yield* sleep(1); throw new TimeoutError("slow"); })());
-        tg.createTask((function* () { yield* sleep(1); throw new RangeError("bad"); })());
-        tg.createTask((function* () { yield* sleep(1); throw new SyntaxError("odd"); })());
+        tg.createTask(
+          (function* () {
+            yield* sleep(1);
+            throw new TimeoutError("slow");
+          })(),
+        );
+        tg.createTask(
+          (function* () {
+            yield* sleep(1);
+            throw new RangeError("bad");
+          })(),
+        );
+        tg.createTask(
+          (function* () {
+            yield* sleep(1);
+            throw new SyntaxError("odd");
+          })(),
+        );
       });
     } catch (e) {
       try {
@@ -104,12 +125,26 @@ test("exceptStar handles the matching parts of a TaskGroup's errors and rethrows
 test("exceptStar returns when everything is handled, treats a lone error as a group of one, and collects what handlers throw", () => {
   exceptStar(new ExceptionGroup("g", [new RangeError("a")]), [RangeError, () => {}]);
   let got: unknown = null;
-  exceptStar(new RangeError("alone"), [RangeError, (g) => { got = shape(g); }]);
+  exceptStar(new RangeError("alone"), [
+    RangeError,
+    (g) => {
+      got = shape(g);
+    },
+  ]);
   assert.equal(got, ["alone"]);
   const lone = new SyntaxError("unmatched");
-  try { exceptStar(lone, [RangeError, () => {}]); } catch (e) { assert.is(e, lone); }
   try {
-    exceptStar(new ExceptionGroup("g", [new RangeError("a"), new TypeError("b")]), [RangeError, () => { throw new Error("from handler"); }]);
+    exceptStar(lone, [RangeError, () => {}]);
+  } catch (e) {
+    assert.is(e, lone);
+  }
+  try {
+    exceptStar(new ExceptionGroup("g", [new RangeError("a"), new TypeError("b")]), [
+      RangeError,
+      () => {
+        throw new Error("from handler");
+      },
+    ]);
     assert.unreachable();
   } catch (e) {
     assert.instance(e, ExceptionGroup);

@@ -12,7 +12,8 @@ import { CancelledError } from "../../src/errors.js";
 import { caught } from "../helpers.js";
 
 const later = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms));
-const laterFail = (ms: number, reason: unknown): Promise<never> => new Promise((_, reject) => setTimeout(() => reject(reason), ms));
+const laterFail = (ms: number, reason: unknown): Promise<never> =>
+  new Promise((_, reject) => setTimeout(() => reject(reason), ms));
 
 /** Counts the loop's `_soonThreadsafe` posts (how a settlement reaches the loop). */
 function countPosts(loop: EventLoop): { n: number } {
@@ -50,19 +51,25 @@ test("an already settled promise still goes through the loop", async () => {
 });
 
 test("under run() with a VirtualHost, an idle loop waits for the promise instead of deadlocking", async () => {
-  const r = await run(function* () {
-    const v = yield* fromPromise(later(5, "woken"));
-    return [v, getRunningLoop().time()];
-  }, { host: new VirtualHost() });
+  const r = await run(
+    function* () {
+      const v = yield* fromPromise(later(5, "woken"));
+      return [v, getRunningLoop().time()];
+    },
+    { host: new VirtualHost() },
+  );
   assert.equal(r, ["woken", 0], "simulated time did not move");
 });
 
 test("under a VirtualHost, simulated timers and host promises mix", async () => {
-  const r = await run(function* () {
-    const sleeper = createTask(sleep(1000, "slept"));
-    const v = yield* fromPromise(later(5, "promised"));
-    return [v, yield* sleeper, getRunningLoop().time()];
-  }, { host: new VirtualHost() });
+  const r = await run(
+    function* () {
+      const sleeper = createTask(sleep(1000, "slept"));
+      const v = yield* fromPromise(later(5, "promised"));
+      return [v, yield* sleeper, getRunningLoop().time()];
+    },
+    { host: new VirtualHost() },
+  );
   assert.equal(r, ["promised", "slept", 1000]);
 });
 
@@ -72,18 +79,27 @@ test("many tasks waiting on promises are gathered", async () => {
     for (let i = 0; i < 100; i++) tasks.push(createTask(fromPromise(later(i % 5, i))));
     return yield* gather(tasks);
   });
-  assert.equal(r, Array.from({ length: 100 }, (_, i) => i));
+  assert.equal(
+    r,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
 });
 
 test("cancelling the waiting task leaves nothing behind: a later settlement posts nothing", async () => {
   let unhandled = 0;
-  const onUnhandled = () => { unhandled++; };
+  const onUnhandled = () => {
+    unhandled++;
+  };
   process.on("unhandledRejection", onUnhandled);
   try {
     let resolve!: (v: string) => void;
     let reject!: (e: unknown) => void;
-    const p1 = new Promise<string>((r) => { resolve = r; });
-    const p2 = new Promise<string>((_, r) => { reject = r; });
+    const p1 = new Promise<string>((r) => {
+      resolve = r;
+    });
+    const p2 = new Promise<string>((_, r) => {
+      reject = r;
+    });
     const r = await run(function* () {
       const posts = countPosts(getRunningLoop());
       const t1 = createTask(fromPromise(p1));
@@ -108,7 +124,9 @@ test("cancelling the waiting task leaves nothing behind: a later settlement post
 
 test("a promise settling after the loop closed posts nothing", async () => {
   let resolve!: (v: string) => void;
-  const p = new Promise<string>((r) => { resolve = r; });
+  const p = new Promise<string>((r) => {
+    resolve = r;
+  });
   let loop!: EventLoop;
   let posts!: { n: number };
   await run(function* () {
@@ -140,9 +158,12 @@ test("a thenable that calls back twice counts once", async () => {
 
 test("under runSync a promise can never settle: the blocking driver reports a deadlock", () => {
   try {
-    runSync(function* () {
-      return yield* fromPromise(Promise.resolve(1));
-    }, { host: new VirtualHost() });
+    runSync(
+      function* () {
+        return yield* fromPromise(Promise.resolve(1));
+      },
+      { host: new VirtualHost() },
+    );
     assert.unreachable();
   } catch (e) {
     assert.match((e as Error).message, "deadlock");
@@ -150,9 +171,18 @@ test("under runSync a promise can never settle: the blocking driver reports a de
 });
 
 test("fromPromise refuses what is not a thenable with TypeError, at the call", () => {
-  assert.throws(() => fromPromise(42 as any), (e: unknown) => e instanceof TypeError);
-  assert.throws(() => fromPromise(null as any), (e: unknown) => e instanceof TypeError);
-  assert.throws(() => fromPromise({ then: 1 } as any), (e: unknown) => e instanceof TypeError);
+  assert.throws(
+    () => fromPromise(42 as any),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => fromPromise(null as any),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => fromPromise({ then: 1 } as any),
+    (e: unknown) => e instanceof TypeError,
+  );
 });
 
 test.run();

@@ -150,13 +150,15 @@ test("an exception retrieved by exception(), result() or awaiting is not reporte
   b.setException(new Error("b"));
   assert.throws(() => b.result());
   const c = loop.createFuture();
-  const t = loop.createTask((function* () {
-    try {
-      yield* c;
-    } catch {
-      return "caught";
-    }
-  })());
+  const t = loop.createTask(
+    (function* () {
+      try {
+        yield* c;
+      } catch {
+        return "caught";
+      }
+    })(),
+  );
   loop.callSoon(() => c.setException(new Error("c")));
   assert.is(loop.runUntilCompleteSync(t), "caught");
   loop.close();
@@ -167,11 +169,20 @@ test("a task that fails with nobody looking is reported, naming the task", () =>
   const { loop } = newLoop();
   const seen: ExceptionContext[] = [];
   loop.setExceptionHandler((_l, ctx) => seen.push(ctx));
-  loop.createTask((function* () {
-    yield;
-    throw new TypeError("oops");
-  })(), { name: "careless" });
-  loop.runUntilCompleteSync((function* () { yield; yield; yield; })());
+  loop.createTask(
+    (function* () {
+      yield;
+      throw new TypeError("oops");
+    })(),
+    { name: "careless" },
+  );
+  loop.runUntilCompleteSync(
+    (function* () {
+      yield;
+      yield;
+      yield;
+    })(),
+  );
   loop.close();
   assert.is(seen.length, 1);
   assert.match(seen[0].message, "Task exception was never retrieved");
@@ -179,27 +190,33 @@ test("a task that fails with nobody looking is reported, naming the task", () =>
 });
 
 test("a future is iterable: yield* waits for it and returns its result", () => {
-  const r = runSync(function* () {
-    const loop = new Future<number>().getLoop();
-    const f = new Future<number>();
-    loop.callLater(5, () => f.setResult(5));
-    const v = yield* f;
-    return [v, loop.time()];
-  }, { host: new VirtualHost() });
+  const r = runSync(
+    function* () {
+      const loop = new Future<number>().getLoop();
+      const f = new Future<number>();
+      loop.callLater(5, () => f.setResult(5));
+      const v = yield* f;
+      return [v, loop.time()];
+    },
+    { host: new VirtualHost() },
+  );
   assert.equal(r, [5, 5]);
 });
 
 test("awaiting a Future of another loop fails the task with an error", () => {
   const { loop: other } = newLoop();
   const foreign = other.createFuture();
-  const r = runSync(function* () {
-    try {
-      yield* foreign;
-      return "no error";
-    } catch (e) {
-      return (e as Error).message;
-    }
-  }, { host: new VirtualHost() });
+  const r = runSync(
+    function* () {
+      try {
+        yield* foreign;
+        return "no error";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    },
+    { host: new VirtualHost() },
+  );
   assert.match(r, "different loop");
   other.close();
 });

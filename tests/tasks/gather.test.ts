@@ -100,9 +100,11 @@ test("cancelling the gather cancels every child and the awaiting task sees Cance
     const a = createTask(sleep(100));
     const b = createTask(sleep(100));
     const g = gather([a, b, sleep(100)]);
-    const waiter = createTask((function* () {
-      return yield* g;
-    })());
+    const waiter = createTask(
+      (function* () {
+        return yield* g;
+      })(),
+    );
     yield* sleep(1);
     assert.ok(g.cancel("stop"));
     yield* sleep(1);
@@ -153,9 +155,11 @@ test("a cancelled gather fails with CancelledError even when its children ignore
 test("cancelling the task that awaits a gather cancels the children through it", () => {
   runVirtual(function* () {
     const children = [createTask(sleep(10)), createTask(sleep(20))];
-    const parent = createTask((function* () {
-      yield* gather(children);
-    })());
+    const parent = createTask(
+      (function* () {
+        yield* gather(children);
+      })(),
+    );
     yield;
     parent.cancel();
     yield* sleep(1);
@@ -167,9 +171,11 @@ test("cancelling the task that awaits a gather cancels the children through it",
 test("a gather whose children are all done refuses cancel() and gives the results", () => {
   runVirtual(function* () {
     const f = new Future<number>();
-    const child = createTask((function* () {
-      return yield* f;
-    })());
+    const child = createTask(
+      (function* () {
+        return yield* f;
+      })(),
+    );
     const g = gather([child]);
     yield; // the child now waits on f
     let refused: boolean | null = null;

@@ -42,7 +42,13 @@ test("a signal aborted with a reason that cannot become text still cancels the t
   runVirtual(function* () {
     const ctl = new AbortController();
     const t = createTask(sleep(100), { signal: ctl.signal });
-    getRunningLoop().callLater(10, () => ctl.abort({ toString() { throw new Error("no text"); } }));
+    getRunningLoop().callLater(10, () =>
+      ctl.abort({
+        toString() {
+          throw new Error("no text");
+        },
+      }),
+    );
     const e = yield* thrownBy(() => t);
     assert.instance(e, CancelledError);
     assert.match((e as Error).message, /unprintable/);
@@ -53,7 +59,12 @@ test("a signal aborted with a reason that cannot become text still cancels the t
 test("an already aborted signal cancels the task before its first step", () => {
   runVirtual(function* () {
     let ran = false;
-    const t = createTask((function* () { ran = true; })(), { signal: AbortSignal.abort() });
+    const t = createTask(
+      (function* () {
+        ran = true;
+      })(),
+      { signal: AbortSignal.abort() },
+    );
     assert.instance(yield* thrownBy(() => t), CancelledError);
     assert.not.ok(ran);
   });
@@ -71,7 +82,12 @@ test("run(main, { signal }) cancels main when the signal aborts", async () => {
   setTimeout(() => ctl.abort(), 5);
   let err: unknown;
   try {
-    await run(function* () { yield* fromPromise(new Promise(() => {})); }, { signal: ctl.signal });
+    await run(
+      function* () {
+        yield* fromPromise(new Promise(() => {}));
+      },
+      { signal: ctl.signal },
+    );
   } catch (e) {
     err = e;
   }
@@ -82,10 +98,13 @@ test("runSync(main, { signal }) with a signal aborted by a task cancels main", (
   const ctl = new AbortController();
   const e = (() => {
     try {
-      runSync(function* () {
-        getRunningLoop().callLater(7, () => ctl.abort());
-        yield* sleep(100);
-      }, { host: new VirtualHost(), signal: ctl.signal });
+      runSync(
+        function* () {
+          getRunningLoop().callLater(7, () => ctl.abort());
+          yield* sleep(100);
+        },
+        { host: new VirtualHost(), signal: ctl.signal },
+      );
     } catch (e) {
       return e;
     }
@@ -120,10 +139,15 @@ test("task.getSignal() aborts once the task is done, and is born aborted for a d
 test("fromPromise(factory): the factory's signal aborts when a waitFor around it times out", async () => {
   let seen: AbortSignal | null = null;
   const e = await run(function* () {
-    return yield* thrownBy(() => waitFor(fromPromise((signal) => {
-      seen = signal;
-      return new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
-    }), 20));
+    return yield* thrownBy(() =>
+      waitFor(
+        fromPromise((signal) => {
+          seen = signal;
+          return new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+        }),
+        20,
+      ),
+    );
   }, virtual());
   assert.instance(e, TimeoutError);
   assert.ok(seen!.aborted);
@@ -169,8 +193,14 @@ test("once() on an EventTarget: cancelling the waiting task removes the listener
     let removed = 0;
     const add = target.addEventListener.bind(target);
     const remove = target.removeEventListener.bind(target);
-    target.addEventListener = (...a: Parameters<EventTarget["addEventListener"]>) => { added++; add(...a); };
-    target.removeEventListener = (...a: Parameters<EventTarget["removeEventListener"]>) => { removed++; remove(...a); };
+    target.addEventListener = (...a: Parameters<EventTarget["addEventListener"]>) => {
+      added++;
+      add(...a);
+    };
+    target.removeEventListener = (...a: Parameters<EventTarget["removeEventListener"]>) => {
+      removed++;
+      remove(...a);
+    };
     const t = createTask(once(target, "ping"));
     yield;
     t.cancel();
@@ -189,10 +219,12 @@ test("on() buffers events for forAwait and removes its listener when the task is
   const got: unknown[] = [];
   await run(function* () {
     const both = new AsyncEvent();
-    const t = createTask(forAwait(on(em, "data"), (args) => {
-      got.push((args as unknown[])[0]);
-      if (got.length === 2) both.set();
-    }));
+    const t = createTask(
+      forAwait(on(em, "data"), (args) => {
+        got.push((args as unknown[])[0]);
+        if (got.length === 2) both.set();
+      }),
+    );
     yield;
     em.emit("data", 1);
     em.emit("data", 2);
@@ -207,7 +239,11 @@ test("on() buffers events for forAwait and removes its listener when the task is
 
 test("on() works with for await in async code, and break removes the listener", async () => {
   const em = new EventEmitter();
-  setTimeout(() => { em.emit("n", 1); em.emit("n", 2); em.emit("n", 3); }, 1);
+  setTimeout(() => {
+    em.emit("n", 1);
+    em.emit("n", 2);
+    em.emit("n", 3);
+  }, 1);
   const got: unknown[] = [];
   for await (const [n] of on(em, "n")) {
     got.push(n);
@@ -223,7 +259,13 @@ test("race() returns the first result, cancels the others and waits for them", (
   runVirtual(function* () {
     let cleaned = false;
     function* slow(): Coroutine<string> {
-      try { yield* sleep(100); return "slow"; } finally { yield* sleep(3); cleaned = true; }
+      try {
+        yield* sleep(100);
+        return "slow";
+      } finally {
+        yield* sleep(3);
+        cleaned = true;
+      }
     }
     const r = yield* race([slow(), sleep(10, "fast")]);
     assert.is(r, "fast");
@@ -234,7 +276,15 @@ test("race() returns the first result, cancels the others and waits for them", (
 
 test("race() throws the first error; an empty race is a RangeError", () => {
   runVirtual(function* () {
-    const e = yield* thrownBy(() => race([sleep(50), (function* () { yield* sleep(5); throw new RangeError("first"); })()]));
+    const e = yield* thrownBy(() =>
+      race([
+        sleep(50),
+        (function* () {
+          yield* sleep(5);
+          throw new RangeError("first");
+        })(),
+      ]),
+    );
     assert.instance(e, RangeError);
     assert.throws(() => race([]), RangeError);
   });
@@ -259,11 +309,20 @@ test("for await over a Queue gets items until it is shut down", async () => {
   await run(function* () {
     const q = new Queue<number>();
     q.putNowait(0);
-    const producer = createTask((function* () {
-      for (let i = 1; i < 4; i++) { yield* sleep(1); yield* q.put(i); }
-      q.shutdown();
-    })());
-    yield* fromPromise((async () => { for await (const x of q) got.push(x); })());
+    const producer = createTask(
+      (function* () {
+        for (let i = 1; i < 4; i++) {
+          yield* sleep(1);
+          yield* q.put(i);
+        }
+        q.shutdown();
+      })(),
+    );
+    yield* fromPromise(
+      (async () => {
+        for await (const x of q) got.push(x);
+      })(),
+    );
     yield* producer;
   }, virtual());
   assert.equal(got, [0, 1, 2, 3]);
@@ -273,8 +332,15 @@ test("for await over a StreamReader gives its lines until EOF", async () => {
   const lines: string[] = [];
   await run(function* () {
     const r = new StreamReader();
-    getRunningLoop().callLater(1, () => { r.feedData(new TextEncoder().encode("a\nbc\nd")); r.feedEof(); });
-    yield* fromPromise((async () => { for await (const l of r) lines.push(new TextDecoder().decode(l)); })());
+    getRunningLoop().callLater(1, () => {
+      r.feedData(new TextEncoder().encode("a\nbc\nd"));
+      r.feedEof();
+    });
+    yield* fromPromise(
+      (async () => {
+        for await (const l of r) lines.push(new TextDecoder().decode(l));
+      })(),
+    );
   }, virtual());
   assert.equal(lines, ["a\n", "bc\n", "d"]);
 });
@@ -284,13 +350,23 @@ test("forAwait() iterates an async generator; cancellation runs the generator's 
   const got: number[] = [];
   async function* numbers() {
     try {
-      for (let i = 0; ; i++) { yield i; await new Promise((r) => setTimeout(r, 1)); }
+      for (let i = 0; ; i++) {
+        yield i;
+        await new Promise((r) => setTimeout(r, 1));
+      }
     } finally {
       closed = true;
     }
   }
   await run(function* () {
-    const t = createTask(forAwait(numbers(), function* (n) { got.push(n); if (n === 2) { yield* sleep(1_000); } }));
+    const t = createTask(
+      forAwait(numbers(), function* (n) {
+        got.push(n);
+        if (n === 2) {
+          yield* sleep(1_000);
+        }
+      }),
+    );
     yield* sleep(50);
     t.cancel();
     yield* thrownBy(() => t);
@@ -303,11 +379,18 @@ test("forAwait() iterates an async generator; cancellation runs the generator's 
 test("forAwait() stops when the body returns false and closes the source", async () => {
   let closed = false;
   async function* numbers() {
-    try { for (let i = 0; ; i++) yield i; } finally { closed = true; }
+    try {
+      for (let i = 0; ; i++) yield i;
+    } finally {
+      closed = true;
+    }
   }
   const got: number[] = [];
   await run(function* () {
-    yield* forAwait(numbers(), (n) => { got.push(n); return n < 3; });
+    yield* forAwait(numbers(), (n) => {
+      got.push(n);
+      return n < 3;
+    });
   }, virtual());
   assert.equal(got, [0, 1, 2, 3]);
   assert.ok(closed);
@@ -317,9 +400,17 @@ test("toAsyncIterable() turns a producing coroutine into an AsyncIterable with b
   const log: string[] = [];
   await run(function* () {
     const it = toAsyncIterable<number>(function* (send) {
-      for (let i = 0; i < 3; i++) { yield* sleep(1); log.push(`send ${i}`); yield* send(i); }
+      for (let i = 0; i < 3; i++) {
+        yield* sleep(1);
+        log.push(`send ${i}`);
+        yield* send(i);
+      }
     });
-    yield* fromPromise((async () => { for await (const x of it) log.push(`got ${x}`); })());
+    yield* fromPromise(
+      (async () => {
+        for await (const x of it) log.push(`got ${x}`);
+      })(),
+    );
   }, virtual());
   assert.equal(log, ["send 0", "got 0", "send 1", "got 1", "send 2", "got 2"]);
 });
@@ -327,13 +418,28 @@ test("toAsyncIterable() turns a producing coroutine into an AsyncIterable with b
 test("toAsyncIterable(): the producer's error reaches the consumer; break cancels the producer", async () => {
   let producer: Task<unknown> | null = null;
   const [err, cancelled] = await run(function* () {
-    const failing = toAsyncIterable<number>(function* (send) { yield* send(1); throw new RangeError("producer"); });
-    const err = yield* fromPromise((async () => { try { for await (const _ of failing); } catch (e) { return e; } })());
+    const failing = toAsyncIterable<number>(function* (send) {
+      yield* send(1);
+      throw new RangeError("producer");
+    });
+    const err = yield* fromPromise(
+      (async () => {
+        try {
+          for await (const _ of failing);
+        } catch (e) {
+          return e;
+        }
+      })(),
+    );
     const endless = toAsyncIterable<number>(function* (send) {
       producer = getRunningLoop()._currentTask;
       for (let i = 0; ; i++) yield* send(i);
     });
-    yield* fromPromise((async () => { for await (const x of endless) if (x === 2) break; })());
+    yield* fromPromise(
+      (async () => {
+        for await (const x of endless) if (x === 2) break;
+      })(),
+    );
     yield* sleep(1);
     return [err, producer!.cancelled()];
   }, virtual());
@@ -346,7 +452,13 @@ test("a Queue shut down while iterated from async code ends the iteration with n
     const q = new Queue<number>();
     q.putNowait(1);
     getRunningLoop().callLater(2, () => q.shutdown());
-    return yield* fromPromise((async () => { const out = []; for await (const x of q) out.push(x); return out; })());
+    return yield* fromPromise(
+      (async () => {
+        const out = [];
+        for await (const x of q) out.push(x);
+        return out;
+      })(),
+    );
   }, virtual());
   assert.equal(r, [1]);
   assert.ok(QueueShutDown);

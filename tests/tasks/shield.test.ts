@@ -20,9 +20,11 @@ test("a shielded awaitable gives its result like the awaitable itself", () => {
 test("cancelling the task awaiting a shield leaves the inner task running", () => {
   runVirtual(function* () {
     const inner = createTask(sleep(20, "inner"));
-    const outer = createTask((function* () {
-      return yield* shield(inner);
-    })());
+    const outer = createTask(
+      (function* () {
+        return yield* shield(inner);
+      })(),
+    );
     yield* sleep(5);
     outer.cancel();
     const e = yield* caught(() => outer);
@@ -60,10 +62,14 @@ test("the inner failure passes through the shield and counts as retrieved", () =
   runVirtual(function* () {
     getRunningLoop().setExceptionHandler((_l, ctx) => seen.push(ctx));
     const boom = new Error("boom");
-    const e = yield* caught(() => shield((function* () {
-      yield* sleep(1);
-      throw boom;
-    })()));
+    const e = yield* caught(() =>
+      shield(
+        (function* () {
+          yield* sleep(1);
+          throw boom;
+        })(),
+      ),
+    );
     assert.is(e, boom);
   });
   assert.equal(seen, []);
@@ -91,7 +97,10 @@ test("waitFor over a shield times out but the work goes on", () => {
 
 test("shield refuses what is not awaitable with TypeError", () => {
   runVirtual(function* () {
-    assert.throws(() => shield(42 as any), (e: unknown) => e instanceof TypeError);
+    assert.throws(
+      () => shield(42 as any),
+      (e: unknown) => e instanceof TypeError,
+    );
     yield;
   });
 });

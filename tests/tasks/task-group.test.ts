@@ -12,7 +12,9 @@ import { runVirtual, now, failAfter, caught } from "../helpers.js";
 
 function messages(e: unknown): string[] {
   assert.instance(e, ExceptionGroup);
-  return (e as ExceptionGroup).errors.map((x: any) => (x instanceof ExceptionGroup ? `group(${messages(x).join(",")})` : x.message));
+  return (e as ExceptionGroup).errors.map((x: any) =>
+    x instanceof ExceptionGroup ? `group(${messages(x).join(",")})` : x.message,
+  );
 }
 
 test("leaving the body waits for every child", () => {
@@ -42,16 +44,18 @@ test("the first child failure cancels the other children and the body, then an E
   runVirtual(function* () {
     let sibling!: Task<unknown>;
     let bodyCancelled = false;
-    const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      sibling = tg.createTask(sleep(100));
-      tg.createTask(failAfter(10, "boom"));
-      try {
-        yield* sleep(100);
-      } catch (err) {
-        bodyCancelled = err instanceof CancelledError;
-        throw err;
-      }
-    }));
+    const e = yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        sibling = tg.createTask(sleep(100));
+        tg.createTask(failAfter(10, "boom"));
+        try {
+          yield* sleep(100);
+        } catch (err) {
+          bodyCancelled = err instanceof CancelledError;
+          throw err;
+        }
+      }),
+    );
     assert.equal(messages(e), ["boom"]);
     assert.ok(bodyCancelled);
     assert.ok(sibling.cancelled());
@@ -62,10 +66,12 @@ test("the first child failure cancels the other children and the body, then an E
 
 test("the parent goes on normally after catching the group's error", () => {
   runVirtual(function* () {
-    yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(failAfter(1, "x"));
-      yield* sleep(50);
-    }));
+    yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        tg.createTask(failAfter(1, "x"));
+        yield* sleep(50);
+      }),
+    );
     yield* sleep(5);
     assert.is(now(), 6, "no leftover cancellation hit this sleep");
   });
@@ -73,17 +79,21 @@ test("the parent goes on normally after catching the group's error", () => {
 
 test("errors are listed in completion order", () => {
   runVirtual(function* () {
-    const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(failAfter(2, "second"));
-      tg.createTask(failAfter(1, "first"));
-      tg.createTask((function* () {
-        try {
-          yield* sleep(10);
-        } finally {
-          throw new Error("while cancelled");
-        }
-      })());
-    }));
+    const e = yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        tg.createTask(failAfter(2, "second"));
+        tg.createTask(failAfter(1, "first"));
+        tg.createTask(
+          (function* () {
+            try {
+              yield* sleep(10);
+            } finally {
+              throw new Error("while cancelled");
+            }
+          })(),
+        );
+      }),
+    );
     assert.equal(messages(e), ["first", "while cancelled"]);
     assert.is((e as ExceptionGroup).exceptions, (e as ExceptionGroup).errors);
   });
@@ -91,10 +101,12 @@ test("errors are listed in completion order", () => {
 
 test("children failing in the same pass are all reported", () => {
   runVirtual(function* () {
-    const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(failAfter(5, "a"));
-      tg.createTask(failAfter(5, "b"));
-    }));
+    const e = yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        tg.createTask(failAfter(5, "a"));
+        tg.createTask(failAfter(5, "b"));
+      }),
+    );
     assert.equal(messages(e), ["a", "b"]);
   });
 });
@@ -102,11 +114,13 @@ test("children failing in the same pass are all reported", () => {
 test("an error of the body cancels the children and comes last in the ExceptionGroup", () => {
   runVirtual(function* () {
     let child!: Task<unknown>;
-    const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      child = tg.createTask(sleep(100));
-      yield* sleep(1);
-      throw new Error("body");
-    }));
+    const e = yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        child = tg.createTask(sleep(100));
+        yield* sleep(1);
+        throw new Error("body");
+      }),
+    );
     assert.equal(messages(e), ["body"]);
     assert.ok(child.cancelled());
     assert.is(now(), 1);
@@ -115,14 +129,16 @@ test("an error of the body cancels the children and comes last in the ExceptionG
 
 test("a child error and a body error raised while cancelled are both kept", () => {
   runVirtual(function* () {
-    const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(failAfter(1, "child"));
-      try {
-        yield* sleep(100);
-      } catch {
-        throw new Error("body");
-      }
-    }));
+    const e = yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        tg.createTask(failAfter(1, "child"));
+        try {
+          yield* sleep(100);
+        } catch {
+          throw new Error("body");
+        }
+      }),
+    );
     assert.equal(messages(e), ["child", "body"]);
   });
 });
@@ -130,10 +146,12 @@ test("a child error and a body error raised while cancelled are both kept", () =
 test("the parent cancelled from outside: children are cancelled and CancelledError propagates", () => {
   runVirtual(function* () {
     let child!: Task<unknown>;
-    const parent = createTask(asyncWith(new TaskGroup(), function* (tg) {
-      child = tg.createTask(sleep(100));
-      yield* sleep(100);
-    }));
+    const parent = createTask(
+      asyncWith(new TaskGroup(), function* (tg) {
+        child = tg.createTask(sleep(100));
+        yield* sleep(100);
+      }),
+    );
     yield* sleep(5);
     parent.cancel("outside");
     const e = yield* caught(() => parent);
@@ -146,9 +164,11 @@ test("the parent cancelled from outside: children are cancelled and CancelledErr
 test("the parent cancelled from outside while waiting in the exit: children are cancelled too", () => {
   runVirtual(function* () {
     let child!: Task<unknown>;
-    const parent = createTask(asyncWith(new TaskGroup(), function* (tg) {
-      child = tg.createTask(sleep(100));
-    }));
+    const parent = createTask(
+      asyncWith(new TaskGroup(), function* (tg) {
+        child = tg.createTask(sleep(100));
+      }),
+    );
     yield* sleep(5);
     parent.cancel();
     const e = yield* caught(() => parent);
@@ -161,24 +181,28 @@ test("the parent cancelled from outside while waiting in the exit: children are 
 test("a child error and an outside cancellation together: ExceptionGroup first, the cancellation stays pending", () => {
   runVirtual(function* () {
     const log: string[] = [];
-    const parent = createTask((function* () {
-      const me = currentTask()!;
-      const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-        const c = tg.createTask(failAfter(10, "child"));
-        // Runs right after the group has seen the failure, before the parent resumes.
-        c.addDoneCallback(() => me.cancel("outside"));
-        yield* sleep(100);
-      }));
-      log.push(messages(e).join());
-      log.push(`cancelling=${me.cancelling()}`);
-      try {
-        yield* sleep(1);
-        log.push("slept");
-      } catch (err) {
-        log.push(`then ${(err as Error).name}`);
-        throw err;
-      }
-    })());
+    const parent = createTask(
+      (function* () {
+        const me = currentTask()!;
+        const e = yield* caught(() =>
+          asyncWith(new TaskGroup(), function* (tg) {
+            const c = tg.createTask(failAfter(10, "child"));
+            // Runs right after the group has seen the failure, before the parent resumes.
+            c.addDoneCallback(() => me.cancel("outside"));
+            yield* sleep(100);
+          }),
+        );
+        log.push(messages(e).join());
+        log.push(`cancelling=${me.cancelling()}`);
+        try {
+          yield* sleep(1);
+          log.push("slept");
+        } catch (err) {
+          log.push(`then ${(err as Error).name}`);
+          throw err;
+        }
+      })(),
+    );
     yield* caught(() => parent);
     assert.equal(log, ["child", "cancelling=1", "then CancelledError"]);
     assert.ok(parent.cancelled());
@@ -193,18 +217,20 @@ test("once a child has failed, createTask refuses new tasks and closes their cor
       ran = true;
       yield;
     })();
-    yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask(failAfter(1, "x"));
-      try {
-        yield* sleep(10);
-      } catch {
+    yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        tg.createTask(failAfter(1, "x"));
         try {
-          tg.createTask(late);
-        } catch (e) {
-          refusal = e;
+          yield* sleep(10);
+        } catch {
+          try {
+            tg.createTask(late);
+          } catch (e) {
+            refusal = e;
+          }
         }
-      }
-    }));
+      }),
+    );
     assert.instance(refusal, Error);
     assert.match((refusal as Error).message, "shutting down");
     assert.not.ok(ran);
@@ -220,7 +246,10 @@ test("createTask refuses before the group is entered and after it is finished", 
       tg.createTask(sleep(1));
     });
     assert.throws(() => tg.createTask(sleep(1)), /finished/);
-    assert.throws(() => tg.createTask((() => 1) as any), (e: unknown) => e instanceof TypeError);
+    assert.throws(
+      () => tg.createTask((() => 1) as any),
+      (e: unknown) => e instanceof TypeError,
+    );
   });
 });
 
@@ -237,14 +266,18 @@ test("children may add children while the group is exiting", () => {
   runVirtual(function* () {
     const done: string[] = [];
     yield* asyncWith(new TaskGroup(), function* (tg) {
-      tg.createTask((function* () {
-        yield* sleep(5);
-        tg.createTask((function* () {
+      tg.createTask(
+        (function* () {
           yield* sleep(5);
-          done.push("grandchild");
-        })());
-        done.push("child");
-      })());
+          tg.createTask(
+            (function* () {
+              yield* sleep(5);
+              done.push("grandchild");
+            })(),
+          );
+          done.push("child");
+        })(),
+      );
     });
     assert.equal(done, ["child", "grandchild"]);
     assert.is(now(), 10);
@@ -266,13 +299,15 @@ test("a child cancelled on its own does not disturb the group", () => {
 test("nested groups: a failure deep inside surfaces as a nested ExceptionGroup and cancels the outer children", () => {
   runVirtual(function* () {
     let outerChild!: Task<unknown>;
-    const e = yield* caught(() => asyncWith(new TaskGroup(), function* (outer) {
-      outerChild = outer.createTask(sleep(100));
-      yield* asyncWith(new TaskGroup(), function* (inner) {
-        inner.createTask(failAfter(3, "deep"));
-        yield* sleep(100);
-      });
-    }));
+    const e = yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (outer) {
+        outerChild = outer.createTask(sleep(100));
+        yield* asyncWith(new TaskGroup(), function* (inner) {
+          inner.createTask(failAfter(3, "deep"));
+          yield* sleep(100);
+        });
+      }),
+    );
     assert.equal(messages(e), ["group(deep)"]);
     assert.ok(outerChild.cancelled());
     assert.is(now(), 3);
@@ -283,11 +318,13 @@ test("nested groups: a failure deep inside surfaces as a nested ExceptionGroup a
 test("nested groups: the outer one cancelled from outside cancels the inner one's children", () => {
   runVirtual(function* () {
     let innerChild!: Task<unknown>;
-    const parent = createTask(asyncWith(new TaskGroup(), function* () {
-      yield* asyncWith(new TaskGroup(), function* (inner) {
-        innerChild = inner.createTask(sleep(100));
-      });
-    }));
+    const parent = createTask(
+      asyncWith(new TaskGroup(), function* () {
+        yield* asyncWith(new TaskGroup(), function* (inner) {
+          innerChild = inner.createTask(sleep(100));
+        });
+      }),
+    );
     yield* sleep(5);
     parent.cancel();
     assert.instance(yield* caught(() => parent), CancelledError);
@@ -298,11 +335,13 @@ test("nested groups: the outer one cancelled from outside cancels the inner one'
 test("a group inside a timeout: the deadline cancels the children and gives TimeoutError", () => {
   runVirtual(function* () {
     let child!: Task<unknown>;
-    const e = yield* caught(() => asyncWith(timeout(10), function* () {
-      yield* asyncWith(new TaskGroup(), function* (tg) {
-        child = tg.createTask(sleep(100));
-      });
-    }));
+    const e = yield* caught(() =>
+      asyncWith(timeout(10), function* () {
+        yield* asyncWith(new TaskGroup(), function* (tg) {
+          child = tg.createTask(sleep(100));
+        });
+      }),
+    );
     assert.instance(e, TimeoutError);
     assert.ok(child.cancelled());
     assert.is(now(), 10);
@@ -314,9 +353,11 @@ test("a timeout inside the body does not disturb the group", () => {
   runVirtual(function* () {
     const r = yield* asyncWith(new TaskGroup(), function* (tg) {
       const c = tg.createTask(sleep(20, "child"));
-      const e = yield* caught(() => asyncWith(timeout(5), function* () {
-        yield* sleep(100);
-      }));
+      const e = yield* caught(() =>
+        asyncWith(timeout(5), function* () {
+          yield* sleep(100);
+        }),
+      );
       assert.instance(e, TimeoutError);
       return c;
     });
@@ -327,12 +368,14 @@ test("a timeout inside the body does not disturb the group", () => {
 
 test("a child's error inside a timeout wins over the timeout", () => {
   runVirtual(function* () {
-    const e = yield* caught(() => asyncWith(timeout(10), function* () {
-      yield* asyncWith(new TaskGroup(), function* (tg) {
-        tg.createTask(failAfter(5, "child first"));
-        yield* sleep(100);
-      });
-    }));
+    const e = yield* caught(() =>
+      asyncWith(timeout(10), function* () {
+        yield* asyncWith(new TaskGroup(), function* (tg) {
+          tg.createTask(failAfter(5, "child first"));
+          yield* sleep(100);
+        });
+      }),
+    );
     assert.equal(messages(e), ["child first"]);
     assert.is(currentTask()!.cancelling(), 0);
   });
@@ -341,10 +384,12 @@ test("a child's error inside a timeout wins over the timeout", () => {
 test("many children, one failure: all the others are cancelled", () => {
   runVirtual(function* () {
     const children: Task<unknown>[] = [];
-    const e = yield* caught(() => asyncWith(new TaskGroup(), function* (tg) {
-      for (let i = 0; i < 1000; i++) children.push(tg.createTask(sleep(100 + i)));
-      tg.createTask(failAfter(50, "one"));
-    }));
+    const e = yield* caught(() =>
+      asyncWith(new TaskGroup(), function* (tg) {
+        for (let i = 0; i < 1000; i++) children.push(tg.createTask(sleep(100 + i)));
+        tg.createTask(failAfter(50, "one"));
+      }),
+    );
     assert.equal(messages(e), ["one"]);
     assert.ok(children.every((c) => c.cancelled()));
     assert.is(now(), 50);

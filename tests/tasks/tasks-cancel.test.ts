@@ -34,10 +34,12 @@ test("cancel with a message: the task ends cancelled and result() throws Cancell
 test("a task cancelled before its first step never runs its body", () => {
   runVirtual(function* () {
     let ran = false;
-    const t = createTask((function* () {
-      ran = true;
-      yield;
-    })());
+    const t = createTask(
+      (function* () {
+        ran = true;
+        yield;
+      })(),
+    );
     t.cancel();
     yield;
     yield;
@@ -49,9 +51,11 @@ test("a task cancelled before its first step never runs its body", () => {
 test("cancelling a task that awaits a future cancels that future too", () => {
   runVirtual(function* () {
     const fut = new Future<number>();
-    const t = createTask((function* () {
-      return yield* fut;
-    })());
+    const t = createTask(
+      (function* () {
+        return yield* fut;
+      })(),
+    );
     yield;
     t.cancel("msg");
     assert.ok(fut.cancelled(), "the future is cancelled at once");
@@ -64,9 +68,11 @@ test("cancelling a task that awaits a future cancels that future too", () => {
 test("cancelling a task that awaits another task cancels the inner one, and both end cancelled", () => {
   runVirtual(function* () {
     const inner = createTask(sleep(1000, "inner"));
-    const outer = createTask((function* () {
-      return yield* inner;
-    })());
+    const outer = createTask(
+      (function* () {
+        return yield* inner;
+      })(),
+    );
     yield;
     outer.cancel();
     assert.is(inner.cancelling(), 1, "the request went to the inner task");
@@ -79,17 +85,21 @@ test("cancelling a task that awaits another task cancels the inner one, and both
 
 test("when the inner task swallows the cancellation, the awaiting task gets its result", () => {
   const r = runVirtual(function* () {
-    const inner = createTask((function* () {
-      try {
-        yield* sleep(1000);
-      } catch {
-        return "survived";
-      }
-      return "slept";
-    })());
-    const outer = createTask((function* () {
-      return yield* inner;
-    })());
+    const inner = createTask(
+      (function* () {
+        try {
+          yield* sleep(1000);
+        } catch {
+          return "survived";
+        }
+        return "slept";
+      })(),
+    );
+    const outer = createTask(
+      (function* () {
+        return yield* inner;
+      })(),
+    );
     yield;
     outer.cancel();
     return yield* outer;
@@ -100,16 +110,18 @@ test("when the inner task swallows the cancellation, the awaiting task gets its 
 test("a task can cancel itself: CancelledError arrives at its next suspension", () => {
   runVirtual(function* () {
     const seen: string[] = [];
-    const t = createTask((function* () {
-      currentTask()!.cancel("self");
-      seen.push("still running");
-      try {
-        yield;
-      } catch (e) {
-        seen.push(`caught ${(e as Error).message}`);
-        throw e;
-      }
-    })());
+    const t = createTask(
+      (function* () {
+        currentTask()!.cancel("self");
+        seen.push("still running");
+        try {
+          yield;
+        } catch (e) {
+          seen.push(`caught ${(e as Error).message}`);
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(1);
     assert.equal(seen, ["still running", "caught self"]);
     assert.ok(t.cancelled());
@@ -118,10 +130,12 @@ test("a task can cancel itself: CancelledError arrives at its next suspension", 
 
 test("a task that requests its own cancellation and then returns ends cancelled", () => {
   runVirtual(function* () {
-    const t = createTask((function* () {
-      currentTask()!.cancel();
-      return 5;
-    })());
+    const t = createTask(
+      (function* () {
+        currentTask()!.cancel();
+        return 5;
+      })(),
+    );
     yield;
     yield;
     assert.ok(t.cancelled());
@@ -140,15 +154,17 @@ test("cancelling a done task returns false and keeps its result", () => {
 
 test("a coroutine that catches CancelledError goes on and finishes normally", () => {
   runVirtual(function* () {
-    const t = createTask((function* () {
-      try {
-        yield* sleep(100);
-      } catch (e) {
-        assert.instance(e, CancelledError);
-      }
-      yield* sleep(5);
-      return "carried on";
-    })());
+    const t = createTask(
+      (function* () {
+        try {
+          yield* sleep(100);
+        } catch (e) {
+          assert.instance(e, CancelledError);
+        }
+        yield* sleep(5);
+        return "carried on";
+      })(),
+    );
     yield;
     t.cancel();
     assert.is(yield* t, "carried on");
@@ -176,10 +192,12 @@ test("cancelling() counts requests and uncancel() takes them back", () => {
 
 test("uncancel() down to zero withdraws a cancellation not yet delivered", () => {
   const r = runVirtual(function* () {
-    const t = createTask((function* () {
-      yield;
-      return "ran normally";
-    })());
+    const t = createTask(
+      (function* () {
+        yield;
+        return "ran normally";
+      })(),
+    );
     t.cancel();
     t.uncancel();
     return yield* t;
@@ -237,7 +255,14 @@ test("createTask refuses what is not a generator object with TypeError", () => {
   throwsA(() => createTask((() => 1) as any), TypeError);
   throwsA(() => createTask(Promise.resolve(1) as any), TypeError);
   runVirtual(function* () {
-    throwsA(() => createTask(function* () { yield; } as any), TypeError, "generator");
+    throwsA(
+      () =>
+        createTask(function* () {
+          yield;
+        } as any),
+      TypeError,
+      "generator",
+    );
     throwsA(() => getRunningLoop().createTask(null as any), TypeError);
     throwsA(() => createTask(new Future() as any), TypeError, "Future");
   });
@@ -260,16 +285,18 @@ test("tasks are named Task-N unless given a name, and setName renames", () => {
 test("currentTask() is the running task and allTasks() the ones not done", () => {
   const loop = new EventLoop({ host: new VirtualHost() });
   assert.is(currentTask(loop), null);
-  const main = loop.createTask((function* () {
-    const me = currentTask();
-    const other = createTask(sleep(10));
-    const live = allTasks();
-    assert.ok(live.has(me!));
-    assert.ok(live.has(other));
-    yield* other;
-    assert.not.ok(allTasks().has(other));
-    return me;
-  })());
+  const main = loop.createTask(
+    (function* () {
+      const me = currentTask();
+      const other = createTask(sleep(10));
+      const live = allTasks();
+      assert.ok(live.has(me!));
+      assert.ok(live.has(other));
+      yield* other;
+      assert.not.ok(allTasks().has(other));
+      return me;
+    })(),
+  );
   assert.is(loop.runUntilCompleteSync(main), main);
   assert.is(allTasks(loop).size, 0);
   loop.close();
@@ -278,10 +305,12 @@ test("currentTask() is the running task and allTasks() the ones not done", () =>
 test("the cancel delivered while a done future's wake-up is pending still cancels the task", () => {
   runVirtual(function* () {
     const fut = new Future<number>();
-    const t = createTask((function* () {
-      const v = yield* fut;
-      return v;
-    })());
+    const t = createTask(
+      (function* () {
+        const v = yield* fut;
+        return v;
+      })(),
+    );
     yield;
     fut.setResult(1); // t's wake-up is now queued
     t.cancel(); // the future is done: the request must reach the coroutine itself
@@ -303,11 +332,17 @@ test("getCoro() gives back the coroutine", () => {
 test("a second cancellation carries its own message, not the first one's", () => {
   const seen = runVirtual(function* () {
     const messages: string[] = [];
-    const t = createTask((function* () {
-      for (let i = 0; i < 2; i++) {
-        try { yield* sleep(100); } catch (e) { messages.push((e as Error).message); }
-      }
-    })());
+    const t = createTask(
+      (function* () {
+        for (let i = 0; i < 2; i++) {
+          try {
+            yield* sleep(100);
+          } catch (e) {
+            messages.push((e as Error).message);
+          }
+        }
+      })(),
+    );
     yield* sleep(1);
     t.cancel("first");
     yield* sleep(1);

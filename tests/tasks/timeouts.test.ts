@@ -16,9 +16,11 @@ test("a body that outlives its timeout ends with TimeoutError exactly at the dea
   runVirtual(function* () {
     const cm = timeout(10);
     assert.is(cm.when(), 10);
-    const e = yield* thrownBy(() => asyncWith(cm, function* () {
-      yield* sleep(100);
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(cm, function* () {
+        yield* sleep(100);
+      }),
+    );
     assert.instance(e, TimeoutError);
     assert.instance((e as Error).cause, CancelledError, "the CancelledError is kept as the cause");
     assert.is(now(), 10);
@@ -59,10 +61,12 @@ test("a zero or negative timeout expires at the first suspension", () => {
   runVirtual(function* () {
     for (const delay of [0, -5]) {
       let ranBody = false;
-      const e = yield* thrownBy(() => asyncWith(timeout(delay), function* () {
-        ranBody = true;
-        yield* sleep(1);
-      }));
+      const e = yield* thrownBy(() =>
+        asyncWith(timeout(delay), function* () {
+          ranBody = true;
+          yield* sleep(1);
+        }),
+      );
       assert.ok(ranBody, "the body starts");
       assert.instance(e, TimeoutError);
     }
@@ -74,9 +78,11 @@ test("timeoutAt takes a loop time", () => {
   runVirtual(function* () {
     yield* sleep(5);
     const cm = timeoutAt(now() + 7);
-    const e = yield* thrownBy(() => asyncWith(cm, function* () {
-      yield* sleep(100);
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(cm, function* () {
+        yield* sleep(100);
+      }),
+    );
     assert.instance(e, TimeoutError);
     assert.is(now(), 12);
     assert.is(cm.when(), 12);
@@ -89,16 +95,18 @@ test("nested timeouts with the same deadline: only the outer one raises TimeoutE
     let innerSaw: unknown = null;
     const outer = timeoutAt(deadline);
     const inner = timeoutAt(deadline);
-    const e = yield* thrownBy(() => asyncWith(outer, function* () {
-      try {
-        yield* asyncWith(inner, function* () {
-          yield* sleep(100);
-        });
-      } catch (err) {
-        innerSaw = err;
-        throw err;
-      }
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(outer, function* () {
+        try {
+          yield* asyncWith(inner, function* () {
+            yield* sleep(100);
+          });
+        } catch (err) {
+          innerSaw = err;
+          throw err;
+        }
+      }),
+    );
     assert.instance(innerSaw, CancelledError, "the inner timeout let the cancellation through");
     assert.instance(e, TimeoutError);
     assert.ok(outer.expired());
@@ -111,9 +119,11 @@ test("an inner timeout that expires leaves the outer one running and the task un
   runVirtual(function* () {
     const outer = timeout(50);
     const v = yield* asyncWith(outer, function* () {
-      const e = yield* thrownBy(() => asyncWith(timeout(10), function* () {
-        yield* sleep(100);
-      }));
+      const e = yield* thrownBy(() =>
+        asyncWith(timeout(10), function* () {
+          yield* sleep(100);
+        }),
+      );
       assert.instance(e, TimeoutError);
       assert.is(currentTask()!.cancelling(), 0);
       yield* sleep(20);
@@ -129,11 +139,13 @@ test("an outer timeout expiring while an inner one is active raises TimeoutError
   runVirtual(function* () {
     const outer = timeout(10);
     const inner = timeout(50);
-    const e = yield* thrownBy(() => asyncWith(outer, function* () {
-      yield* asyncWith(inner, function* () {
-        yield* sleep(100);
-      });
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(outer, function* () {
+        yield* asyncWith(inner, function* () {
+          yield* sleep(100);
+        });
+      }),
+    );
     assert.instance(e, TimeoutError);
     assert.ok(outer.expired());
     assert.not.ok(inner.expired());
@@ -145,10 +157,12 @@ test("a foreign error raised in the body passes through unchanged", () => {
   runVirtual(function* () {
     const cm = timeout(10);
     const boom = new RangeError("boom");
-    const e = yield* thrownBy(() => asyncWith(cm, function* () {
-      yield* sleep(1);
-      throw boom;
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(cm, function* () {
+        yield* sleep(1);
+        throw boom;
+      }),
+    );
     assert.is(e, boom);
     assert.not.ok(cm.expired());
   });
@@ -157,13 +171,15 @@ test("a foreign error raised in the body passes through unchanged", () => {
 test("a foreign error raised while the timeout expires wins over TimeoutError", () => {
   runVirtual(function* () {
     const cm = timeout(10);
-    const e = yield* thrownBy(() => asyncWith(cm, function* () {
-      try {
-        yield* sleep(100);
-      } finally {
-        throw new SyntaxError("crash in cleanup");
-      }
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(cm, function* () {
+        try {
+          yield* sleep(100);
+        } finally {
+          throw new SyntaxError("crash in cleanup");
+        }
+      }),
+    );
     assert.instance(e, SyntaxError);
     assert.ok(cm.expired());
     assert.is(currentTask()!.cancelling(), 0);
@@ -173,9 +189,11 @@ test("a foreign error raised while the timeout expires wins over TimeoutError", 
 test("a cancellation from outside is never turned into TimeoutError, even when the timeout also fired", () => {
   runVirtual(function* () {
     const cm = timeout(10);
-    const t = createTask(asyncWith(cm, function* () {
-      yield* sleep(100);
-    }));
+    const t = createTask(
+      asyncWith(cm, function* () {
+        yield* sleep(100);
+      }),
+    );
     // Fires at the deadline too, in the same pass as the timeout's own callback.
     getRunningLoop().callLater(10, () => t.cancel("from outside"));
     const e = yield* thrownBy(() => t);
@@ -189,9 +207,11 @@ test("a cancellation from outside is never turned into TimeoutError, even when t
 test("a cancellation from outside before the deadline propagates as CancelledError", () => {
   runVirtual(function* () {
     const cm = timeout(50);
-    const t = createTask(asyncWith(cm, function* () {
-      yield* sleep(100);
-    }));
+    const t = createTask(
+      asyncWith(cm, function* () {
+        yield* sleep(100);
+      }),
+    );
     yield* sleep(5);
     t.cancel();
     const e = yield* thrownBy(() => t);
@@ -220,20 +240,24 @@ test("a body that swallows the timeout's cancellation ends normally and the coun
 test("reschedule moves the deadline, later or earlier, and null removes it", () => {
   runVirtual(function* () {
     const later = timeout(10);
-    const e1 = yield* thrownBy(() => asyncWith(later, function* (cm) {
-      cm.reschedule(now() + 30);
-      yield* sleep(100);
-    }));
+    const e1 = yield* thrownBy(() =>
+      asyncWith(later, function* (cm) {
+        cm.reschedule(now() + 30);
+        yield* sleep(100);
+      }),
+    );
     assert.instance(e1, TimeoutError);
     assert.is(now(), 30);
     assert.is(later.when(), 30);
 
     const earlier = timeout(100);
-    const e2 = yield* thrownBy(() => asyncWith(earlier, function* (cm) {
-      yield* sleep(5);
-      cm.reschedule(now() + 5);
-      yield* sleep(100);
-    }));
+    const e2 = yield* thrownBy(() =>
+      asyncWith(earlier, function* (cm) {
+        yield* sleep(5);
+        cm.reschedule(now() + 5);
+        yield* sleep(100);
+      }),
+    );
     assert.instance(e2, TimeoutError);
     assert.is(now(), 40);
 
@@ -251,10 +275,12 @@ test("reschedule moves the deadline, later or earlier, and null removes it", () 
 test("rescheduling to a time already past expires at the next pass", () => {
   runVirtual(function* () {
     yield* sleep(10);
-    const e = yield* thrownBy(() => asyncWith(timeout(100), function* (cm) {
-      cm.reschedule(now() - 5);
-      yield* sleep(100);
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(timeout(100), function* (cm) {
+        cm.reschedule(now() - 5);
+        yield* sleep(100);
+      }),
+    );
     assert.instance(e, TimeoutError);
     assert.is(now(), 10);
   });
@@ -269,9 +295,11 @@ test("reschedule refuses to work before entry, after exit and after expiry", () 
     });
     throwsA(() => cm.reschedule(5), Error, "finished");
     const expired = timeout(1);
-    yield* thrownBy(() => asyncWith(expired, function* () {
-      yield* sleep(5);
-    }));
+    yield* thrownBy(() =>
+      asyncWith(expired, function* () {
+        yield* sleep(5);
+      }),
+    );
     throwsA(() => expired.reschedule(50), Error, "expired");
   });
 });
@@ -282,9 +310,11 @@ test("a Timeout can be entered once and only inside a task", () => {
     yield* asyncWith(cm, function* () {
       yield;
     });
-    const e = yield* thrownBy(() => asyncWith(cm, function* () {
-      yield;
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(cm, function* () {
+        yield;
+      }),
+    );
     assert.instance(e, Error);
     assert.match((e as Error).message, "already been entered");
   });
@@ -324,13 +354,17 @@ test("timeout() needs a running loop but timeoutAt() does not", () => {
 
 test("a task whose timeout expired can still be cancelled from outside afterwards", () => {
   runVirtual(function* () {
-    const t = createTask((function* () {
-      yield* thrownBy(() => asyncWith(timeout(5), function* () {
+    const t = createTask(
+      (function* () {
+        yield* thrownBy(() =>
+          asyncWith(timeout(5), function* () {
+            yield* sleep(100);
+          }),
+        );
         yield* sleep(100);
-      }));
-      yield* sleep(100);
-      return "not cancelled";
-    })());
+        return "not cancelled";
+      })(),
+    );
     yield* sleep(10);
     assert.is(t.cancelling(), 0);
     t.cancel();
@@ -341,50 +375,72 @@ test("a task whose timeout expired can still be cancelled from outside afterward
 
 test("a loop busy past the inner deadline: the inner timeout fires, the outer one interrupts the next wait", () => {
   const host = new VirtualHost();
-  runSync(function* () {
-    const t0 = now();
-    const e = yield* thrownBy(() => asyncWith(timeout(100), function* () {
-      const inner = yield* thrownBy(() => asyncWith(timeout(10), function* () {
-        host.advance(50); // pretend the loop is busy computing for 50 ms
-        yield* sleep(1000);
-      }));
-      assert.instance(inner, TimeoutError);
-      yield* sleep(10_000); // interrupted by the outer timeout
-    }));
-    assert.instance(e, TimeoutError);
-    assert.is(now() - t0, 100);
-  }, { host });
+  runSync(
+    function* () {
+      const t0 = now();
+      const e = yield* thrownBy(() =>
+        asyncWith(timeout(100), function* () {
+          const inner = yield* thrownBy(() =>
+            asyncWith(timeout(10), function* () {
+              host.advance(50); // pretend the loop is busy computing for 50 ms
+              yield* sleep(1000);
+            }),
+          );
+          assert.instance(inner, TimeoutError);
+          yield* sleep(10_000); // interrupted by the outer timeout
+        }),
+      );
+      assert.instance(e, TimeoutError);
+      assert.is(now() - t0, 100);
+    },
+    { host },
+  );
 });
 
 test("a loop busy past both deadlines: both fire in one pass and only the outer one converts", () => {
   const host = new VirtualHost();
-  runSync(function* () {
-    let innerSaw: unknown = null;
-    const e = yield* thrownBy(() => asyncWith(timeout(100), function* () {
-      innerSaw = yield* thrownBy(() => asyncWith(timeout(10), function* () {
-        host.advance(150);
-        yield* sleep(1000);
-      }));
-      throw innerSaw;
-    }));
-    assert.instance(innerSaw, CancelledError, "the outer request is still pending, so the inner one must not convert");
-    assert.instance(e, TimeoutError);
-    assert.is(currentTask()!.cancelling(), 0);
-  }, { host });
+  runSync(
+    function* () {
+      let innerSaw: unknown = null;
+      const e = yield* thrownBy(() =>
+        asyncWith(timeout(100), function* () {
+          innerSaw = yield* thrownBy(() =>
+            asyncWith(timeout(10), function* () {
+              host.advance(150);
+              yield* sleep(1000);
+            }),
+          );
+          throw innerSaw;
+        }),
+      );
+      assert.instance(
+        innerSaw,
+        CancelledError,
+        "the outer request is still pending, so the inner one must not convert",
+      );
+      assert.instance(e, TimeoutError);
+      assert.is(currentTask()!.cancelling(), 0);
+    },
+    { host },
+  );
 });
 
 test("a timeout nested in the finally of an expiring one: both raise TimeoutError in turn", () => {
   runVirtual(function* () {
     let innerError: unknown = null;
-    const e = yield* thrownBy(() => asyncWith(timeout(10), function* () {
-      try {
-        yield* sleep(1000);
-      } finally {
-        innerError = yield* thrownBy(() => asyncWith(timeout(10), function* () {
-          yield* sleep(10_000);
-        }));
-      }
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(timeout(10), function* () {
+        try {
+          yield* sleep(1000);
+        } finally {
+          innerError = yield* thrownBy(() =>
+            asyncWith(timeout(10), function* () {
+              yield* sleep(10_000);
+            }),
+          );
+        }
+      }),
+    );
     assert.instance(innerError, TimeoutError);
     assert.instance(e, TimeoutError);
     assert.is(now(), 20);
@@ -401,9 +457,11 @@ test("a timeout entered while a cancellation is already counted still raises Tim
       /* the work was cancelled */
     }
     assert.is(me.cancelling(), 1);
-    const e = yield* thrownBy(() => asyncWith(timeout(0), function* () {
-      yield* sleep(1000); // some cleanup
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(timeout(0), function* () {
+        yield* sleep(1000); // some cleanup
+      }),
+    );
     assert.instance(e, TimeoutError);
     assert.is(me.cancelling(), 1);
   });
@@ -418,10 +476,12 @@ test("a new cancellation inside a timeout entered after an earlier one propagate
     } catch {
       /* cancelled */
     }
-    const e = yield* thrownBy(() => asyncWith(timeout(1000), function* () {
-      me.cancel();
-      yield* sleep(2000);
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(timeout(1000), function* () {
+        me.cancel();
+        yield* sleep(2000);
+      }),
+    );
     assert.instance(e, CancelledError);
   });
 });
@@ -429,9 +489,11 @@ test("a new cancellation inside a timeout entered after an earlier one propagate
 test("a timeout of 0 around a bare yield expires", () => {
   runVirtual(function* () {
     const cm = timeout(0);
-    const e = yield* thrownBy(() => asyncWith(cm, function* () {
-      yield* sleep(0);
-    }));
+    const e = yield* thrownBy(() =>
+      asyncWith(cm, function* () {
+        yield* sleep(0);
+      }),
+    );
     assert.instance(e, TimeoutError);
     assert.ok(cm.expired());
     assert.is(cm.when(), 0);
@@ -448,9 +510,11 @@ test("toString names the state, and the deadline while active", () => {
     });
     assert.is(String(cm), "<Timeout [finished]>");
     const ex = timeout(1);
-    yield* thrownBy(() => asyncWith(ex, function* () {
-      yield* sleep(5);
-    }));
+    yield* thrownBy(() =>
+      asyncWith(ex, function* () {
+        yield* sleep(5);
+      }),
+    );
     assert.is(String(ex), "<Timeout [expired]>");
   });
 });

@@ -20,13 +20,15 @@ test("waitFor returns the result when the awaitable finishes in time", () => {
 test("waitFor throws TimeoutError at the deadline, after the inner task is really cancelled", () => {
   runVirtual(function* () {
     let cleanedUpAt = -1;
-    const inner = createTask((function* () {
-      try {
-        yield* sleep(100);
-      } finally {
-        cleanedUpAt = now();
-      }
-    })());
+    const inner = createTask(
+      (function* () {
+        try {
+          yield* sleep(100);
+        } finally {
+          cleanedUpAt = now();
+        }
+      })(),
+    );
     const e = yield* caught(() => waitFor(inner, 10));
     assert.instance(e, TimeoutError);
     assert.is(now(), 10);
@@ -48,7 +50,9 @@ test("waitFor on an already done future returns at once, without giving up the l
     const fut = new Future<string>();
     fut.setResult("ready");
     let ticked = false;
-    getRunningLoop().callSoon(() => { ticked = true; });
+    getRunningLoop().callSoon(() => {
+      ticked = true;
+    });
     assert.is(yield* waitFor(fut, 10), "ready");
     assert.is(yield* waitFor(fut, 0), "ready", "even when the timeout is already over");
     assert.is(yield* waitFor(fut, -1), "ready");
@@ -62,10 +66,15 @@ test("waitFor on an already done future returns at once, without giving up the l
 test("a zero timeout cancels a coroutine before it ever runs and throws TimeoutError", () => {
   runVirtual(function* () {
     let started = false;
-    const e = yield* caught(() => waitFor((function* () {
-      started = true;
-      yield;
-    })(), 0));
+    const e = yield* caught(() =>
+      waitFor(
+        (function* () {
+          started = true;
+          yield;
+        })(),
+        0,
+      ),
+    );
     assert.instance(e, TimeoutError);
     assert.instance((e as Error).cause, CancelledError);
     assert.not.ok(started);
@@ -74,14 +83,16 @@ test("a zero timeout cancels a coroutine before it ever runs and throws TimeoutE
 
 test("a zero timeout still gives the result of a task that ignores the cancellation", () => {
   runVirtual(function* () {
-    const stubborn = createTask((function* () {
-      try {
-        yield* sleep(100);
-      } catch {
-        return "ignored";
-      }
-      return "slept";
-    })());
+    const stubborn = createTask(
+      (function* () {
+        try {
+          yield* sleep(100);
+        } catch {
+          return "ignored";
+        }
+        return "slept";
+      })(),
+    );
     yield;
     assert.is(yield* waitFor(stubborn, 0), "ignored");
   });
@@ -89,15 +100,18 @@ test("a zero timeout still gives the result of a task that ignores the cancellat
 
 test("an inner task that swallows the timeout's cancellation gives its result", () => {
   runVirtual(function* () {
-    const r = yield* waitFor((function* () {
-      try {
-        yield* sleep(100);
-      } catch {
-        yield* sleep(5); // cleanup that takes time
-        return "late but fine";
-      }
-      return "slept";
-    })(), 10);
+    const r = yield* waitFor(
+      (function* () {
+        try {
+          yield* sleep(100);
+        } catch {
+          yield* sleep(5); // cleanup that takes time
+          return "late but fine";
+        }
+        return "slept";
+      })(),
+      10,
+    );
     assert.is(r, "late but fine");
     assert.is(now(), 15);
     assert.is(currentTask()!.cancelling(), 0);
@@ -141,11 +155,14 @@ test("a caller cancelled while the timeout also fires propagates CancelledError"
 
 test("nested waitFor: the inner deadline raises TimeoutError inside, the outer one keeps running", () => {
   runVirtual(function* () {
-    const r = yield* waitFor((function* () {
-      const e = yield* caught(() => waitFor(sleep(100), 10));
-      assert.instance(e, TimeoutError);
-      return "outer fine";
-    })(), 50);
+    const r = yield* waitFor(
+      (function* () {
+        const e = yield* caught(() => waitFor(sleep(100), 10));
+        assert.instance(e, TimeoutError);
+        return "outer fine";
+      })(),
+      50,
+    );
     assert.is(r, "outer fine");
     assert.is(now(), 10);
   });
@@ -154,10 +171,15 @@ test("nested waitFor: the inner deadline raises TimeoutError inside, the outer o
 test("an error of the awaitable passes through waitFor unchanged", () => {
   runVirtual(function* () {
     const boom = new Error("boom");
-    const e = yield* caught(() => waitFor((function* () {
-      yield* sleep(1);
-      throw boom;
-    })(), 10));
+    const e = yield* caught(() =>
+      waitFor(
+        (function* () {
+          yield* sleep(1);
+          throw boom;
+        })(),
+        10,
+      ),
+    );
     assert.is(e, boom);
   });
 });
@@ -172,16 +194,18 @@ test("waitFor checks its arguments at the call", () => {
 test("a zero timeout waits for a task that takes time to finish cancelling, then throws TimeoutError", () => {
   runVirtual(function* () {
     let doneAt = -1;
-    const inner = createTask((function* () {
-      try {
-        yield* sleep(100);
-      } catch (e) {
-        yield* sleep(3); // slow cleanup
-        throw e;
-      } finally {
-        doneAt = now();
-      }
-    })());
+    const inner = createTask(
+      (function* () {
+        try {
+          yield* sleep(100);
+        } catch (e) {
+          yield* sleep(3); // slow cleanup
+          throw e;
+        } finally {
+          doneAt = now();
+        }
+      })(),
+    );
     yield* sleep(1);
     const e = yield* caught(() => waitFor(inner, 0));
     assert.instance(e, TimeoutError);
@@ -194,27 +218,31 @@ test("a zero timeout waits for a task that takes time to finish cancelling, then
 test("a foreign error raised by the inner task while it is cancelled passes through", () => {
   runVirtual(function* () {
     class FooError extends Error {}
-    const inner = createTask((function* () {
-      try {
-        yield* sleep(200);
-      } finally {
-        throw new FooError("in cleanup");
-      }
-    })());
+    const inner = createTask(
+      (function* () {
+        try {
+          yield* sleep(200);
+        } finally {
+          throw new FooError("in cleanup");
+        }
+      })(),
+    );
     assert.instance(yield* caught(() => waitFor(inner, 1)), FooError);
   });
 });
 
 test("a waitFor task cancelled before it starts ends cancelled and leaves the inner task alone", () => {
   runVirtual(function* () {
-    const inner = createTask((function* () {
-      try {
-        yield* sleep(300);
-      } catch {
-        yield* sleep(300);
-      }
-      return 42;
-    })());
+    const inner = createTask(
+      (function* () {
+        try {
+          yield* sleep(300);
+        } catch {
+          yield* sleep(300);
+        }
+        return 42;
+      })(),
+    );
     const w = createTask(waitFor(inner, 100));
     w.cancel();
     assert.instance(yield* caught(() => w), CancelledError);
@@ -225,11 +253,13 @@ test("a waitFor task cancelled before it starts ends cancelled and leaves the in
 test("after waitFor over a quick coroutine, a later cancellation still reaches the task", () => {
   runVirtual(function* () {
     let reachedEnd = false;
-    const t = createTask((function* () {
-      yield* waitFor((function* () {})(), 100);
-      yield* sleep(1000);
-      reachedEnd = true;
-    })());
+    const t = createTask(
+      (function* () {
+        yield* waitFor((function* () {})(), 100);
+        yield* sleep(1000);
+        reachedEnd = true;
+      })(),
+    );
     yield;
     t.cancel();
     assert.instance(yield* caught(() => t), CancelledError);

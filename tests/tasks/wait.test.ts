@@ -14,7 +14,10 @@ test("ALL_COMPLETED (the default) returns when every future is done", () => {
     const b = createTask(failAfter(10, "b"));
     const [done, pending] = yield* wait([a, b]);
     assert.is(now(), 10);
-    assert.equal([...done].sort((x) => (x === a ? -1 : 1)), [a, b]);
+    assert.equal(
+      [...done].sort((x) => (x === a ? -1 : 1)),
+      [a, b],
+    );
     assert.is(pending.size, 0);
     assert.is(a.result(), "a");
     assert.is((b.exception() as Error).message, "b");

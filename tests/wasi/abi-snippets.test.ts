@@ -20,17 +20,29 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 
 const PYTHON = process.env.WASIO_PYTHON ?? "python3";
 
-function runSnippet(cmd: string, args: string[], stdin: "devnull" | "pipe"): Promise<{ code: number | null; out: string }> {
+function runSnippet(
+  cmd: string,
+  args: string[],
+  stdin: "devnull" | "pipe",
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
-      cwd: root, stdio: [stdin === "devnull" ? "ignore" : "pipe", "pipe", "pipe"],
+      cwd: root,
+      stdio: [stdin === "devnull" ? "ignore" : "pipe", "pipe", "pipe"],
     });
     let out = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.stdout!.on("data", (d) => { out += d; });
-    child.stderr!.on("data", (d) => { out += d; });
+    child.stdout!.on("data", (d) => {
+      out += d;
+    });
+    child.stderr!.on("data", (d) => {
+      out += d;
+    });
     child.on("error", reject);
-    child.on("close", (code) => { clearTimeout(timer); resolve({ code, out }); });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
     if (stdin === "pipe") child.stdin!.end("x\n");
   });
 }
@@ -57,9 +69,10 @@ for (const [i, s] of snippets.entries()) {
     test(name, async () => {
       const file = join(work, `snippet-${i + 1}.${s.lang === "js" ? "mjs" : "py"}`);
       writeFileSync(file, s.code);
-      const r = s.lang === "js"
-        ? await runSnippet(process.execPath, ["--no-warnings", file], stdin)
-        : await runSnippet(PYTHON, [file], stdin);
+      const r =
+        s.lang === "js"
+          ? await runSnippet(process.execPath, ["--no-warnings", file], stdin)
+          : await runSnippet(PYTHON, [file], stdin);
       assert.is(r.code, 0, r.out);
       assert.ok(expected[i][1].test(r.out), r.out);
     });

@@ -21,12 +21,28 @@ const work = mkdtempSync(join(tmpdir(), "wasio-as-user-"));
 let wasm = "";
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
-const asc = (source: string, out: string) => execFileSync(join(root, "node_modules", ".bin", "asc"), [source, "--outFile", out,
-  "--runtime", "incremental", "--exportStart", "_start", "--use", "abort=~lib/wasio/assembly/wasi/index/abortCommand"],
-{ cwd: work, stdio: "inherit" });
+const asc = (source: string, out: string) =>
+  execFileSync(
+    join(root, "node_modules", ".bin", "asc"),
+    [
+      source,
+      "--outFile",
+      out,
+      "--runtime",
+      "incremental",
+      "--exportStart",
+      "_start",
+      "--use",
+      "abort=~lib/wasio/assembly/wasi/index/abortCommand",
+    ],
+    { cwd: work, stdio: "inherit" },
+  );
 
 test("the packed package's AssemblyScript loop compiles into a user's WASI command", () => {
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", work], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"))!;
   const pkg = join(work, "node_modules", "wasio");
   mkdirSync(pkg, { recursive: true });
@@ -35,7 +51,6 @@ test("the packed package's AssemblyScript loop compiles into a user's WASI comma
   wasm = join(work, "main.wasm");
   asc("main.ts", wasm);
 });
-
 
 test("docs/wasi.md's complete program compiles against the package and runs as written", async () => {
   const doc = readFileSync(join(root, "docs", "wasi.md"), "utf8");
@@ -57,12 +72,24 @@ function defineUserTests(rt: Runtime): void {
     const run = await runCommand(cmd, args, { stdin: { file: input } });
     const lines = linesOf(run);
     const why = describe(run);
-    assert.equal(lines.filter((l) => /^(soon|nested)/.test(l)), ["soon 1", "nested 2", "soon 3", "soon 99"], why);
-    assert.equal(lines.filter((l) => l.startsWith("later")), ["later 10", "later 11", "later 30", "later 50"], why);
+    assert.equal(
+      lines.filter((l) => /^(soon|nested)/.test(l)),
+      ["soon 1", "nested 2", "soon 3", "soon 99"],
+      why,
+    );
+    assert.equal(
+      lines.filter((l) => l.startsWith("later")),
+      ["later 10", "later 11", "later 30", "later 50"],
+      why,
+    );
     assert.ok(!lines.includes("a cancelled callback ran"), why);
     assert.equal(lines.slice(0, 2), ["bad fd: addReader 0", "out of range: addReader 8"], why);
     assert.ok(lines.includes("fd 9 error 8 data 5"), why);
-    assert.equal(lines.filter((l) => l.startsWith("stdin")), ["stdin 2 error 0", "stdin 0 error 0"], why);
+    assert.equal(
+      lines.filter((l) => l.startsWith("stdin")),
+      ["stdin 2 error 0", "stdin 0 error 0"],
+      why,
+    );
     const first = lines.indexOf("run returned 0");
     assert.ok(first > lines.indexOf("later 30") && first > lines.indexOf("stdin 0 error 0"), why);
     assert.is(lines[first + 1], "elapsed at least 30: yes", why);

@@ -15,10 +15,21 @@ const PYTHON = process.env.WASIO_PYTHON ?? "python3";
 const hasWasmtime = spawnSync(PYTHON, ["-c", "import wasmtime"], { timeout: 30_000 }).status === 0;
 
 const runtimes: [string, (wasm: string, args: string[], o?: RunOptions) => ReturnType<typeof runCommand>][] = [
-  ["node:wasi", (wasm, args, o) => runCommand(process.execPath, ["--no-warnings", join(FIXTURES, "run-command-node-wasi.mjs"), wasm, ...args], o)],
+  [
+    "node:wasi",
+    (wasm, args, o) =>
+      runCommand(process.execPath, ["--no-warnings", join(FIXTURES, "run-command-node-wasi.mjs"), wasm, ...args], o),
+  ],
 ];
-if (hasWasmtime) runtimes.push(["wasmtime (Python)", (wasm, args, o) => runCommand(PYTHON, [join(FIXTURES, "run_command_wasmtime.py"), wasm, ...args], o)]);
-else test("wasmtime (Python): skipped — python3 -m pip install wasmtime", () => { console.log("[skip] wasmtime not importable"); });
+if (hasWasmtime)
+  runtimes.push([
+    "wasmtime (Python)",
+    (wasm, args, o) => runCommand(PYTHON, [join(FIXTURES, "run_command_wasmtime.py"), wasm, ...args], o),
+  ]);
+else
+  test("wasmtime (Python): skipped — python3 -m pip install wasmtime", () => {
+    console.log("[skip] wasmtime not importable");
+  });
 
 for (const [name, runIn] of runtimes) {
   test(`${name}: sleep.c — nanosleep, arguments, environment and exit status`, async () => {
@@ -49,7 +60,9 @@ if (hasWasmtime) {
   });
 
   test("wasmtime (Python): poll_stdin.c with stdin from /dev/null sees end of input (node:wasi fails this poll with EPERM)", async () => {
-    const r = await runCommand(PYTHON, [join(FIXTURES, "run_command_wasmtime.py"), cProgram("poll_stdin"), "5000"], { stdin: "ignore" });
+    const r = await runCommand(PYTHON, [join(FIXTURES, "run_command_wasmtime.py"), cProgram("poll_stdin"), "5000"], {
+      stdin: "ignore",
+    });
     assert.is(r.stdout, "eof\n", r.stderr);
   });
 }

@@ -25,7 +25,10 @@ export const CORE_WASM = join(repoRoot(), "build", "core.wasm");
 export const FIXTURES = join(repoRoot(), "tests", "fixtures", "wasi");
 
 /** A JSON line from the child and when (parent's performance.now()) it arrived. */
-export interface Line { msg: Record<string, any>; at: number }
+export interface Line {
+  msg: Record<string, any>;
+  at: number;
+}
 
 export interface ChildRun {
   lines: Line[];
@@ -40,8 +43,13 @@ export interface ChildRun {
  * stdin (the pipe the child polls). The child is killed after `timeoutMs`.
  */
 export function runChild(
-  cmd: string, args: string[],
-  options: { timeoutMs?: number; stdin?: "pipe" | "ignore" | "closed"; onLine?: (line: Line, stdin: NodeJS.WritableStream) => void } = {},
+  cmd: string,
+  args: string[],
+  options: {
+    timeoutMs?: number;
+    stdin?: "pipe" | "ignore" | "closed";
+    onLine?: (line: Line, stdin: NodeJS.WritableStream) => void;
+  } = {},
 ): Promise<ChildRun> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
@@ -50,9 +58,17 @@ export function runChild(
     if (options.stdin === "closed") child.stdin!.end();
     const run: ChildRun = { lines: [], code: null, signal: null, stderr: "", timedOut: false };
     let buffered = "";
-    const timer = setTimeout(() => { run.timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
-    child.on("error", (err) => { clearTimeout(timer); reject(err); });
-    child.stderr!.on("data", (d) => { run.stderr += d; });
+    const timer = setTimeout(() => {
+      run.timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.stderr!.on("data", (d) => {
+      run.stderr += d;
+    });
     child.stdout!.on("data", (d) => {
       buffered += d;
       let nl: number;
@@ -61,7 +77,11 @@ export function runChild(
         buffered = buffered.slice(nl + 1);
         if (text === "") continue;
         let msg: Record<string, any>;
-        try { msg = JSON.parse(text); } catch { msg = { step: "garbage", text }; }
+        try {
+          msg = JSON.parse(text);
+        } catch {
+          msg = { step: "garbage", text };
+        }
         const line = { msg, at: performance.now() };
         run.lines.push(line);
         if (child.stdin) options.onLine?.(line, child.stdin);
@@ -80,8 +100,10 @@ export function runChild(
 export function step(run: ChildRun, name: string): Record<string, any> {
   const line = run.lines.find((l) => l.msg.step === name);
   if (line === undefined) {
-    throw new Error(`child printed no "${name}" step (code ${run.code}, signal ${run.signal}, timed out ${run.timedOut})\n` +
-      `stdout: ${JSON.stringify(run.lines.map((l) => l.msg))}\nstderr: ${run.stderr}`);
+    throw new Error(
+      `child printed no "${name}" step (code ${run.code}, signal ${run.signal}, timed out ${run.timedOut})\n` +
+        `stdout: ${JSON.stringify(run.lines.map((l) => l.msg))}\nstderr: ${run.stderr}`,
+    );
   }
   return line.msg;
 }

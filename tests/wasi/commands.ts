@@ -22,7 +22,10 @@ const PYTHON = process.env.WASIO_PYTHON ?? "python3";
 
 export const nodeWasi: Runtime = {
   name: "node:wasi",
-  command: (wasm, args) => [process.execPath, ["--no-warnings", join(FIXTURES, "run-command-node-wasi.mjs"), wasm, ...args]],
+  command: (wasm, args) => [
+    process.execPath,
+    ["--no-warnings", join(FIXTURES, "run-command-node-wasi.mjs"), wasm, ...args],
+  ],
 };
 
 export const wasmtimePython: Runtime = {
@@ -34,7 +37,7 @@ export const wasmtimePython: Runtime = {
 export function wasmtimeMissing(): string | null {
   const probe = spawnSync(PYTHON, ["-c", "import wasmtime"], { encoding: "utf8", timeout: 30_000 });
   if (probe.status === 0) return null;
-  return probe.error ? String(probe.error) : (probe.stderr || "").trim().split("\n").at(-1) ?? "unknown";
+  return probe.error ? String(probe.error) : ((probe.stderr || "").trim().split("\n").at(-1) ?? "unknown");
 }
 
 /** The stdout lines of a run (without the empty string after the last newline). */

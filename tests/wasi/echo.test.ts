@@ -23,7 +23,9 @@ async function serveWith<T>(args: string[], load: (port: number) => Promise<T>) 
   const run = await wasio(["run", "--tcplisten", `127.0.0.1:${port}`, ECHO, ...args], {
     timeoutMs: 60_000,
     stdin: "ignore",
-    onStdout: (line) => { if (line === "listening") served = load(port); },
+    onStdout: (line) => {
+      if (line === "listening") served = load(port);
+    },
   });
   return { run, result: served === null ? null : await served };
 }
@@ -42,15 +44,23 @@ function stalledClient(port: number, total: number, stallMs: number): Promise<{ 
   return new Promise((resolve, reject) => {
     const s = connect(port, "127.0.0.1");
     const chunk = new Uint8Array(1 << 16).map((_, i) => i & 255);
-    let sent = 0, got = 0, misplaced = 0;
+    let sent = 0,
+      got = 0,
+      misplaced = 0;
     s.pause();
     const pump = (): void => {
       while (sent < total) {
         sent += chunk.length;
-        if (!s.write(chunk)) { s.once("drain", pump); return; }
+        if (!s.write(chunk)) {
+          s.once("drain", pump);
+          return;
+        }
       }
     };
-    s.on("connect", () => { pump(); setTimeout(() => s.resume(), stallMs); });
+    s.on("connect", () => {
+      pump();
+      setTimeout(() => s.resume(), stallMs);
+    });
     s.on("data", (d: Uint8Array) => {
       for (let i = 0; i < d.length; i++) if (d[i] !== ((got + i) & 255)) misplaced++;
       got += d.length;

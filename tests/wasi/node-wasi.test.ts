@@ -7,8 +7,11 @@ import { join } from "node:path";
 import { CORE_WASM, FIXTURES } from "./children.js";
 import { defineRuntimeChecks } from "./runtime-checks.js";
 
-defineRuntimeChecks(test, "node:wasi", (mode) => [
-  process.execPath, ["--no-warnings", join(FIXTURES, "node-wasi-child.mjs"), CORE_WASM, mode],
-], 1);
+defineRuntimeChecks(
+  test,
+  "node:wasi",
+  (mode) => [process.execPath, ["--no-warnings", join(FIXTURES, "node-wasi-child.mjs"), CORE_WASM, mode]],
+  1,
+);
 
 test.run();

@@ -56,7 +56,10 @@ export function defineRuntimeChecks(test: Test, runtime: string, command: ChildC
     const [cmd, args] = command("devnull");
     const m = step(await runChild(cmd, args, { stdin: "ignore" }), "devnull");
     assert.equal(m.failed, 0, "no poll failed");
-    assert.equal(m.fds.map((e: any) => [e.kind, e.id, e.flags >> 16]), [[1, 0, 0]]);
+    assert.equal(
+      m.fds.map((e: any) => [e.kind, e.id, e.flags >> 16]),
+      [[1, 0, 0]],
+    );
     assert.ok(m.popped, "the timer popped");
   });
 
@@ -75,7 +78,10 @@ export function defineRuntimeChecks(test: Test, runtime: string, command: ChildC
       onLine: (line: Line, stdin) => {
         if (line.msg.step === "waiting") {
           waitingAt = line.at;
-          setTimeout(() => { wroteAt = performance.now(); stdin.write("ping\n"); }, WRITE_AFTER_MS);
+          setTimeout(() => {
+            wroteAt = performance.now();
+            stdin.write("ping\n");
+          }, WRITE_AFTER_MS);
         } else if (line.msg.step === "returned") {
           stdin.end();
         }
@@ -86,9 +92,15 @@ export function defineRuntimeChecks(test: Test, runtime: string, command: ChildC
     const returned = run.lines.find((l) => l.msg.step === "returned");
     step(run, "returned");
     assert.ok(waitingAt > 0 && wroteAt > 0, "the parent wrote after the child said it was waiting");
-    assert.ok(returned!.at > wroteAt, `poll returned ${(wroteAt - returned!.at).toFixed(1)} ms before the parent wrote`);
+    assert.ok(
+      returned!.at > wroteAt,
+      `poll returned ${(wroteAt - returned!.at).toFixed(1)} ms before the parent wrote`,
+    );
     const m = returned!.msg;
-    assert.ok(m.elapsedMs >= WRITE_AFTER_MS - 50, `poll returned after ${m.elapsedMs} ms, the write came after ~${WRITE_AFTER_MS} ms`);
+    assert.ok(
+      m.elapsedMs >= WRITE_AFTER_MS - 50,
+      `poll returned after ${m.elapsedMs} ms, the write came after ~${WRITE_AFTER_MS} ms`,
+    );
     assert.ok(m.elapsedMs <= WRITE_AFTER_MS + SLOW_MS, `poll returned after ${m.elapsedMs} ms`);
     assert.is(m.n, 1, "one ready entry");
     const [e] = m.entries;

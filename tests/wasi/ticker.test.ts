@@ -40,7 +40,11 @@ function defineTickerTests(rt: Runtime): void {
   });
 
   test(`${rt.name}: ticker ticks from 1 while stdin is quiet, then prints "idle" and exits 3`, async () => {
-    const run = await runCommand(cmd, args, { stdin: (line, stdin) => { if (line === "idle") stdin.end(); } });
+    const run = await runCommand(cmd, args, {
+      stdin: (line, stdin) => {
+        if (line === "idle") stdin.end();
+      },
+    });
     const { ticks, other } = split(linesOf(run));
     assert.equal(other, ["idle"], describe(run));
     assert.is(linesOf(run).at(-1), "idle", describe(run));
@@ -54,8 +58,14 @@ function defineTickerTests(rt: Runtime): void {
     let idleAt = 0;
     const run = await runCommand(cmd, args, {
       stdin: (line, stdin) => {
-        if (line === "tick 2") { wroteAt = performance.now(); stdin.write("hello\n"); }
-        if (line === "idle") { idleAt = performance.now(); stdin.end(); }
+        if (line === "tick 2") {
+          wroteAt = performance.now();
+          stdin.write("hello\n");
+        }
+        if (line === "idle") {
+          idleAt = performance.now();
+          stdin.end();
+        }
       },
     });
     const lines = linesOf(run);

@@ -65,13 +65,26 @@ export function runCommand(cmd: string, argv: string[], options: RunOptions = {}
   return new Promise((resolve, reject) => {
     const input = options.stdin;
     const fileFd = typeof input === "object" ? openSync(input.file, "r") : -1;
-    const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: [input === "ignore" ? "ignore" : fileFd >= 0 ? fileFd : "pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, argv, {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: [input === "ignore" ? "ignore" : fileFd >= 0 ? fileFd : "pipe", "pipe", "pipe"],
+    });
     if (fileFd >= 0) closeSync(fileFd);
     const run: Run = { code: null, signal: null, stdout: "", stderr: "", timedOut: false };
-    const timer = setTimeout(() => { run.timedOut = true; child.kill("SIGKILL"); }, options.timeoutMs ?? 30_000);
-    let partial = "", signalled = false;
-    child.on("error", (e) => { clearTimeout(timer); reject(e); });
-    child.stderr!.on("data", (d) => { run.stderr += d; });
+    const timer = setTimeout(() => {
+      run.timedOut = true;
+      child.kill("SIGKILL");
+    }, options.timeoutMs ?? 30_000);
+    let partial = "",
+      signalled = false;
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.stderr!.on("data", (d) => {
+      run.stderr += d;
+    });
     child.stdout!.on("data", (d) => {
       run.stdout += d;
       partial += d;
@@ -80,12 +93,20 @@ export function runCommand(cmd: string, argv: string[], options: RunOptions = {}
         const line = partial.slice(0, nl);
         partial = partial.slice(nl + 1);
         options.onStdout?.(line);
-        if (options.signalOn?.line === line && !signalled) { signalled = true; child.kill(options.signalOn.signal); }
+        if (options.signalOn?.line === line && !signalled) {
+          signalled = true;
+          child.kill(options.signalOn.signal);
+        }
         if (typeof options.stdin === "function") options.stdin(line, child.stdin!);
       }
     });
     if (typeof input === "string" && input !== "ignore") child.stdin!.end(input);
-    child.on("close", (code, signal) => { clearTimeout(timer); run.code = code; run.signal = signal; resolve(run); });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      run.code = code;
+      run.signal = signal;
+      resolve(run);
+    });
   });
 }
 
@@ -108,23 +129,29 @@ export function freePort(): Promise<number> {
  */
 export async function echoClients(port: number, clients: number, rounds: number, size: number): Promise<number> {
   const { connect } = await import("node:net");
-  const one = (id: number): Promise<boolean> => new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    const msg = new Uint8Array(size).map((_, i) => (id * 31 + i) & 255);
-    let got: number[] = [], left = rounds, ok = true;
-    s.on("connect", () => s.write(msg));
-    s.on("data", (d: Uint8Array) => {
-      for (const b of d) got.push(b);
-      while (got.length >= size) {
-        for (let i = 0; i < size; i++) if (got[i] !== msg[i]) ok = false;
-        got = got.slice(size);
-        if (--left === 0) { s.end(); return; }
-        s.write(msg);
-      }
+  const one = (id: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const s = connect(port, "127.0.0.1");
+      const msg = new Uint8Array(size).map((_, i) => (id * 31 + i) & 255);
+      let got: number[] = [],
+        left = rounds,
+        ok = true;
+      s.on("connect", () => s.write(msg));
+      s.on("data", (d: Uint8Array) => {
+        for (const b of d) got.push(b);
+        while (got.length >= size) {
+          for (let i = 0; i < size; i++) if (got[i] !== msg[i]) ok = false;
+          got = got.slice(size);
+          if (--left === 0) {
+            s.end();
+            return;
+          }
+          s.write(msg);
+        }
+      });
+      s.on("close", () => resolve(ok && left === 0));
+      s.on("error", () => resolve(false));
     });
-    s.on("close", () => resolve(ok && left === 0));
-    s.on("error", () => resolve(false));
-  });
   const results = await Promise.all(Array.from({ length: clients }, (_, i) => one(i)));
   return results.filter(Boolean).length;
 }

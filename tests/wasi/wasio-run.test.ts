@@ -59,7 +59,8 @@ test("the echo server on --tcplisten serves 64 clients at once, a 1 MiB message 
   let clients: Promise<number[]> | null = null;
   const r = await wasio(["run", "--tcplisten", `127.0.0.1:${port}`, cProgram("echo_server"), "65"], {
     onStdout: (line) => {
-      if (line === "listening") clients = Promise.all([echoClients(port, 64, 20, 100), echoClients(port, 1, 2, 1 << 20)]);
+      if (line === "listening")
+        clients = Promise.all([echoClients(port, 64, 20, 100), echoClients(port, 1, 2, 1 << 20)]);
     },
     timeoutMs: 60_000,
   });
@@ -72,7 +73,9 @@ test("-S tcplisten=HOST:PORT is accepted as wasmtime spells it", async () => {
   const port = await freePort();
   let clients: Promise<number> | null = null;
   const r = await wasio(["run", "-S", `tcplisten=127.0.0.1:${port}`, cProgram("echo_server"), "3"], {
-    onStdout: (line) => { if (line === "listening") clients = echoClients(port, 3, 5, 64); },
+    onStdout: (line) => {
+      if (line === "listening") clients = echoClients(port, 3, 5, 64);
+    },
   });
   assert.is(r.stdout, "listening\ndone 3\n", r.stderr);
   assert.is(await clients, 3);
@@ -88,8 +91,13 @@ test("read()/write() on an accepted socket work, and a module that exits with th
         const s = connect(port, "127.0.0.1");
         s.write("see you\n");
         let got = "";
-        s.on("data", (d) => { got += d; });
-        s.on("end", () => { resolve(got + "<end>"); s.end(); });
+        s.on("data", (d) => {
+          got += d;
+        });
+        s.on("end", () => {
+          resolve(got + "<end>");
+          s.end();
+        });
         s.on("error", (e) => resolve(`error ${e.message}`));
       });
     },
@@ -104,7 +112,13 @@ test("--dir HOST::GUEST gives the program a host directory it can write, read an
     writeFileSync(join(dir, "log.txt"), "old\n");
     const r = await wasio(["run", "--dir", `${dir}::/data`, cProgram("files"), "/data", "hello, host"]);
     assert.ok(r.stdout.startsWith("read: hello, host\n"), r.stdout + r.stderr);
-    assert.equal(r.stdout.split("\n").filter((l) => l.startsWith("entry: ")).sort(), ["entry: log.txt", "entry: out.txt"]);
+    assert.equal(
+      r.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("entry: "))
+        .sort(),
+      ["entry: log.txt", "entry: out.txt"],
+    );
     assert.is(r.code, 0);
     assert.is(readFileSync(join(dir, "out.txt"), "utf8"), "hello, host");
     assert.is(readFileSync(join(dir, "log.txt"), "utf8"), "old\nline\n");
@@ -117,7 +131,13 @@ test("--dir: mkdir, create, rename, stat, seek, unlink and rmdir act on the host
   const dir = mkdtempSync(join(tmpdir(), "wasio-dir-"));
   try {
     const r = await wasio(["run", "--dir", `${dir}::/d`, cProgram("dirops"), "/d"]);
-    assert.is(r.stdout, ["mkdir", "create", "rename", "stat", "seek+read", "old name gone", "unlink", "rmdir"].map((s) => `ok ${s}\n`).join(""), r.stderr);
+    assert.is(
+      r.stdout,
+      ["mkdir", "create", "rename", "stat", "seek+read", "old name gone", "unlink", "rmdir"]
+        .map((s) => `ok ${s}\n`)
+        .join(""),
+      r.stderr,
+    );
     assert.is(r.code, 0);
     assert.equal(readdirSync(dir), []);
   } finally {
@@ -165,14 +185,23 @@ test("bad input: a file that is not wasm, a module without _start, an unknown im
 });
 
 test("Ctrl-C (SIGINT) stops the module: exit status 130 (Node) or death by SIGINT (Deno), no message", async () => {
-  const r = await wasio(["run", cProgram("poll_stdin"), "30", "100000"], { stdin: () => {}, signalOn: { line: "timeout", signal: "SIGINT" } });
+  const r = await wasio(["run", cProgram("poll_stdin"), "30", "100000"], {
+    stdin: () => {},
+    signalOn: { line: "timeout", signal: "SIGINT" },
+  });
   assert.not.ok(r.timedOut);
   assert.ok(r.code === 130 || r.signal === "SIGINT", `code ${r.code}, signal ${r.signal}: ${r.stdout}${r.stderr}`);
   assert.is(r.stderr, "");
 });
 
 test("bad command lines exit 2 with a usage message", async () => {
-  for (const args of [["run", "--frobnicate", "x.wasm"], ["run"], ["jump"], ["run", "--env", "NOEQUALS", "x.wasm"], ["run", "-S", "inherit-network", "x.wasm"]]) {
+  for (const args of [
+    ["run", "--frobnicate", "x.wasm"],
+    ["run"],
+    ["jump"],
+    ["run", "--env", "NOEQUALS", "x.wasm"],
+    ["run", "-S", "inherit-network", "x.wasm"],
+  ]) {
     const r = await wasio(args);
     assert.is(r.code, 2, args.join(" "));
     assert.match(r.stderr, /usage: wasio run/);
@@ -225,7 +254,9 @@ test("the AssemblyScript echo example serves 32 clients at once and exits with d
   const port = await freePort();
   let clients: Promise<number> | null = null;
   const r = await wasio(["run", "--tcplisten", `127.0.0.1:${port}`, EXAMPLE("echo"), "32"], {
-    onStdout: (line) => { if (line === "listening") clients = echoClients(port, 32, 10, 200); },
+    onStdout: (line) => {
+      if (line === "listening") clients = echoClients(port, 32, 10, 200);
+    },
   });
   assert.is(r.stdout, "listening\ndone 32\n", r.stderr);
   assert.is(r.code, 0);

@@ -13,7 +13,12 @@ const PYTHON = process.env.WASIO_PYTHON ?? "python3";
 const probe = spawnSync(PYTHON, ["-c", "import wasmtime"], { encoding: "utf8", timeout: 30_000 });
 
 if (probe.status === 0) {
-  defineRuntimeChecks(test, "wasmtime (Python)", (mode) => [PYTHON, [join(FIXTURES, "wasmtime_child.py"), CORE_WASM, mode]], 0);
+  defineRuntimeChecks(
+    test,
+    "wasmtime (Python)",
+    (mode) => [PYTHON, [join(FIXTURES, "wasmtime_child.py"), CORE_WASM, mode]],
+    0,
+  );
 } else {
   const why = probe.error ? String(probe.error) : (probe.stderr || "").trim().split("\n").at(-1);
   test("wasmtime (Python): skipped — the wasmtime package is not importable (python3 -m pip install wasmtime)", () => {

@@ -22,7 +22,9 @@ function softLimit(fs: typeof NodeFs): number | null {
   try {
     const m = /^Max open files\s+(\d+|unlimited)/m.exec(fs.readFileSync("/proc/self/limits", "utf8"));
     if (m !== null && m[1] !== "unlimited") limit = Number(m[1]);
-  } catch { /* not Linux, or no permission */ }
+  } catch {
+    /* not Linux, or no permission */
+  }
   return limit;
 }
 

@@ -21,9 +21,12 @@ export function nodeNet(): typeof Net {
   if (net !== null) return net;
   const mod = nodeBuiltin<typeof Net>("node:net");
   if (mod === null || typeof mod.connect !== "function") {
-    throw Object.assign(new Error(
-      "sockets are not available in this runtime (a browser has none): wasio's socket host needs process.getBuiltinModule(\"node:net\") (Node ≥ 20.16 or Deno ≥ 2)",
-    ), { code: "ENOSYS" });
+    throw Object.assign(
+      new Error(
+        'sockets are not available in this runtime (a browser has none): wasio\'s socket host needs process.getBuiltinModule("node:net") (Node ≥ 20.16 or Deno ≥ 2)',
+      ),
+      { code: "ENOSYS" },
+    );
   }
   return (net = mod);
 }
@@ -38,6 +41,9 @@ export function nodeBuffer(): typeof NodeBuffer.Buffer {
 /** The built-in module `name`; throws an Error naming what is missing on a runtime without it. */
 export function requireBuiltin<T>(name: string, what: string): T {
   const mod = nodeBuiltin<T>(name);
-  if (mod === null) throw new Error(`${what} is not available in this runtime: wasio needs process.getBuiltinModule("${name}") (Node ≥ 20.16 or Deno ≥ 2)`);
+  if (mod === null)
+    throw new Error(
+      `${what} is not available in this runtime: wasio needs process.getBuiltinModule("${name}") (Node ≥ 20.16 or Deno ≥ 2)`,
+    );
   return mod;
 }

@@ -27,10 +27,22 @@ import type { Resource } from "../fd-table.js";
 import { HostBase } from "../host-base.js";
 import { ReadyList } from "../ready-list.js";
 import {
-  ERRNO_BADF, ERRNO_INVAL, ERRNO_NOTCONN, ERRNO_NOTSOCK, ERRNO_PIPE, ERRNO_SUCCESS, errnoName,
+  ERRNO_BADF,
+  ERRNO_INVAL,
+  ERRNO_NOTCONN,
+  ERRNO_NOTSOCK,
+  ERRNO_PIPE,
+  ERRNO_SUCCESS,
+  errnoName,
 } from "../errno.js";
 import {
-  DEFAULT_BACKLOG, checkBacklog, checkConnectHost, checkListenHost, checkPort, type SockAddr, type SocketHostApi,
+  DEFAULT_BACKLOG,
+  checkBacklog,
+  checkConnectHost,
+  checkListenHost,
+  checkPort,
+  type SockAddr,
+  type SocketHostApi,
   type ConnectOptions,
 } from "../socket-api.js";
 import { nodeBuffer, nodeNet } from "./node-modules.js";
@@ -38,7 +50,16 @@ import { checkPermission, netTarget } from "../deno-permissions.js";
 import { TcpListener } from "./tcp-listener.js";
 import { TcpSocket } from "./tcp-socket.js";
 import { StdinReader } from "./stdin-reader.js";
-import type { ChildHandle, IoHostApi, SpawnedChild, SpawnOptions, TlsClientOptions, TlsInfo, UdpHandle, UdpOpenOptions } from "../io-api.js";
+import type {
+  ChildHandle,
+  IoHostApi,
+  SpawnedChild,
+  SpawnOptions,
+  TlsClientOptions,
+  TlsInfo,
+  UdpHandle,
+  UdpOpenOptions,
+} from "../io-api.js";
 import type { TlsOptions } from "../tls-api.js";
 import { childExitOf, spawnChild } from "./child-process.js";
 import { connectTls, listenTls, tlsInfoOf, upgradeTls } from "./tls-socket.js";
@@ -100,7 +121,10 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
     checkConnectHost(host);
     checkPort(port);
     checkPermission({ name: "net", host: netTarget(host, port) }, "connect");
-    const o = { host, port, allowHalfOpen: true, noDelay: true } as Net.NetConnectOpts & { autoSelectFamily?: boolean; autoSelectFamilyAttemptTimeout?: number };
+    const o = { host, port, allowHalfOpen: true, noDelay: true } as Net.NetConnectOpts & {
+      autoSelectFamily?: boolean;
+      autoSelectFamilyAttemptTimeout?: number;
+    };
     const delay = options?.happyEyeballsDelay;
     if (delay !== undefined) {
       o.autoSelectFamily = true;
@@ -185,13 +209,20 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
    */
   fdCloseThen(fd: number, done: () => void, graceMs: number): number {
     if (typeof done !== "function") throw new TypeError(`fdCloseThen() needs a callback, got ${describe(done)}`);
-    if (typeof graceMs !== "number" || !(graceMs >= 0)) throw new TypeError(`fdCloseThen() needs a grace period in ms (a number >= 0), got ${describe(graceMs)}`);
+    if (typeof graceMs !== "number" || !(graceMs >= 0))
+      throw new TypeError(`fdCloseThen() needs a grace period in ms (a number >= 0), got ${describe(graceMs)}`);
     const res = this.fds.get(fd);
     const r = this.fdClose(fd);
-    if (!(res instanceof TcpSocket) || res.socket.destroyed) { done(); return r; }
+    if (!(res instanceof TcpSocket) || res.socket.destroyed) {
+      done();
+      return r;
+    }
     const s = res.socket;
     const timer = setTimeout(() => s.destroy(), graceMs);
-    s.once("close", () => { clearTimeout(timer); done(); });
+    s.once("close", () => {
+      clearTimeout(timer);
+      done();
+    });
     return r;
   }
 
@@ -213,8 +244,9 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
     if (res === undefined || fd === this.wakeupFd) return -ERRNO_BADF;
     // A closed socket stays tracked until Node's 'close' (its writes may still be flushing), so
     // that close() can abort it.
-    if (res instanceof TcpSocket) { if (res.socket.destroyed) this.sockets.delete(res); }
-    else if (res instanceof TcpListener) this.listeners.delete(res);
+    if (res instanceof TcpSocket) {
+      if (res.socket.destroyed) this.sockets.delete(res);
+    } else if (res instanceof TcpListener) this.listeners.delete(res);
     this.fds.close(fd);
     return 0;
   }
@@ -222,7 +254,8 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   /** The errno name of a failed socket or listener ("ECONNREFUSED"…), or null when it has none. */
   sockError(fd: number): string | null {
     const res = this.fds.get(fd);
-    if (res instanceof TcpSocket || res instanceof TcpListener) return res.errno === ERRNO_SUCCESS ? null : res.code ?? errnoName(res.errno);
+    if (res instanceof TcpSocket || res instanceof TcpListener)
+      return res.errno === ERRNO_SUCCESS ? null : (res.code ?? errnoName(res.errno));
     return res === undefined ? "EBADF" : null;
   }
 
@@ -244,11 +277,20 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
 
   /** Totals over the host's sockets (a walk over all of them: for tests and monitoring). */
   socketStats(): SocketStats {
-    const st: SocketStats = { sockets: 0, listeners: this.listeners.size, recvBuffered: 0, maxRecvBuffered: 0, sendBuffered: 0, maxSendBuffered: 0, paused: 0 };
+    const st: SocketStats = {
+      sockets: 0,
+      listeners: this.listeners.size,
+      recvBuffered: 0,
+      maxRecvBuffered: 0,
+      sendBuffered: 0,
+      maxSendBuffered: 0,
+      paused: 0,
+    };
     for (const s of this.sockets) {
       if (s.closed) continue; // its fd is closed; Node may still be flushing it
       st.sockets++;
-      const r = s.recvBuffered, w = s.sendBuffered();
+      const r = s.recvBuffered,
+        w = s.sendBuffered();
       st.recvBuffered += r;
       st.sendBuffered += w;
       if (r > st.maxRecvBuffered) st.maxRecvBuffered = r;
@@ -270,7 +312,8 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   spawn(file: string, args: readonly string[], opts: SpawnOptions): SpawnedChild {
     this.checkOpen("spawn");
     if (typeof file !== "string" || file === "") throw new TypeError(`spawn() needs a program, got ${describe(file)}`);
-    if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new TypeError(`spawn() needs an array of string arguments, got ${describe(args)}`);
+    if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
+      throw new TypeError(`spawn() needs an array of string arguments, got ${describe(args)}`);
     checkObject(opts, "spawn() options");
     return spawnChild(this, file, args, opts);
   }
@@ -288,13 +331,20 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
     return connectTls(this, host, port, options, client);
   }
 
-  listenTls(host: string | null, port: number, backlog: number, options: TlsOptions, handshakeTimeoutMs?: number): number {
+  listenTls(
+    host: string | null,
+    port: number,
+    backlog: number,
+    options: TlsOptions,
+    handshakeTimeoutMs?: number,
+  ): number {
     this.checkOpen("listenTls");
     checkListenHost(host);
     checkPort(port);
     checkBacklog(backlog);
     checkObject(options, "TLS options");
-    if (handshakeTimeoutMs !== undefined && !(typeof handshakeTimeoutMs === "number" && handshakeTimeoutMs > 0)) throw new TypeError(`the handshake timeout must be a positive number of ms, got ${describe(handshakeTimeoutMs)}`);
+    if (handshakeTimeoutMs !== undefined && !(typeof handshakeTimeoutMs === "number" && handshakeTimeoutMs > 0))
+      throw new TypeError(`the handshake timeout must be a positive number of ms, got ${describe(handshakeTimeoutMs)}`);
     return listenTls(this, host, port, backlog, options, handshakeTimeoutMs);
   }
 
@@ -314,7 +364,8 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
     checkObject(opts, "UDP options");
     for (const a of [opts.local, opts.remote]) {
       if (a === undefined || a === null) continue;
-      if (!Array.isArray(a) || typeof a[0] !== "string") throw new TypeError(`a UDP address must be [host, port], got ${describe(a)}`);
+      if (!Array.isArray(a) || typeof a[0] !== "string")
+        throw new TypeError(`a UDP address must be [host, port], got ${describe(a)}`);
       checkPort(a[1]);
     }
     return udpOpen(this, opts);
@@ -362,7 +413,9 @@ function flushNotify(host: SocketHost): void {
 const deferToCheckPhase: (cb: (host: SocketHost) => void, host: SocketHost) => void =
   typeof (globalThis as any).setImmediate === "function"
     ? (globalThis as any).setImmediate
-    : (cb, host) => { setTimeout(cb, 0, host); };
+    : (cb, host) => {
+        setTimeout(cb, 0, host);
+      };
 
 /** Checks an options argument: an object. */
 function checkObject(o: unknown, what: string): void {

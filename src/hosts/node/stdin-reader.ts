@@ -31,7 +31,10 @@ export class StdinReader implements Resource {
     const wasReady = this.readReady();
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    if (this.buffered > RECV_LIMIT && !this.paused) { this.paused = true; this.stream.pause(); }
+    if (this.buffered > RECV_LIMIT && !this.paused) {
+      this.paused = true;
+      this.stream.pause();
+    }
     if (!wasReady) this.changed(this);
   };
   private readonly onEnd = (): void => {
@@ -69,7 +72,10 @@ export class StdinReader implements Resource {
       else this.chunks[0] = c.subarray(take);
     }
     this.buffered -= n;
-    if (this.paused && this.buffered <= RECV_LIMIT / 2) { this.paused = false; this.stream.resume(); }
+    if (this.paused && this.buffered <= RECV_LIMIT / 2) {
+      this.paused = false;
+      this.stream.resume();
+    }
     return n;
   }
 

@@ -38,7 +38,11 @@ export class TcpListener implements Resource {
   dropped = 0;
 
   /** `connectionEvent`: "connection" for TCP, "secureConnection" for a TLS server (handshake done). */
-  constructor(readonly server: Net.Server, private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void }, connectionEvent = "connection") {
+  constructor(
+    readonly server: Net.Server,
+    private readonly owner: ReadinessOwner & { _track(s: TcpSocket): void },
+    connectionEvent = "connection",
+  ) {
     server.on(connectionEvent, (socket: Net.Socket) => this.onConnection(socket));
     server.on("listening", () => this.onListening());
     server.on("error", (err: Error) => this.onError(err));
@@ -69,7 +73,10 @@ export class TcpListener implements Resource {
   }
 
   private onConnection(socket: Net.Socket): void {
-    if (this.closed) { socket.destroy(); return; }
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
     const s = this.server as Net.Server & { _connections?: number };
     if (s.maxConnections !== undefined && s.maxConnections - (s._connections ?? 0) <= FD_RESERVE) {
       this.budget();
@@ -135,7 +142,10 @@ export class TcpListener implements Resource {
     if (this.waiting.length > this.waitingHead) {
       const sock = this.waiting[this.waitingHead];
       this.waiting[this.waitingHead++] = undefined as unknown as TcpSocket;
-      if (this.waitingHead === this.waiting.length) { this.waiting.length = 0; this.waitingHead = 0; }
+      if (this.waitingHead === this.waiting.length) {
+        this.waiting.length = 0;
+        this.waitingHead = 0;
+      }
       return sock;
     }
     if (this.acceptErrno !== ERRNO_SUCCESS) {

@@ -14,9 +14,7 @@
 
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
-import {
-  ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, describeHostError,
-} from "../errno.js";
+import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, describeHostError } from "../errno.js";
 import { SHUT_RD, SHUT_WR, type SockAddr } from "../socket-api.js";
 import { nodeBuffer } from "./node-modules.js";
 
@@ -31,7 +29,6 @@ export interface ReadinessOwner {
 export const RECV_LIMIT = 256 * 1024;
 /** Bytes in Node's write buffer at and beyond which `send` returns EAGAIN. */
 export const SEND_HIGH_WATER = 64 * 1024;
-
 
 export class TcpSocket implements Resource {
   fd = -1;
@@ -64,7 +61,12 @@ export class TcpSocket implements Resource {
    * `connectEvent` is the event that ends connecting: "connect" for TCP, "secureConnect" (a TLS
    * client) or "secure" (a TLS server socket upgraded in place) once the handshake is done.
    */
-  constructor(readonly socket: Net.Socket, connecting: boolean, private readonly owner: ReadinessOwner, connectEvent = "connect") {
+  constructor(
+    readonly socket: Net.Socket,
+    connecting: boolean,
+    private readonly owner: ReadinessOwner,
+    connectEvent = "connect",
+  ) {
     this.connecting = connecting;
     const on = this.handlers;
     socket.on("data", on.data);
@@ -84,7 +86,9 @@ export class TcpSocket implements Resource {
       this.onEnd();
       if (this.closed) this.owner._untrack(this);
     },
-    drain: () => { if (!this.closed) this.owner._readinessChanged(this); },
+    drain: () => {
+      if (!this.closed) this.owner._readinessChanged(this);
+    },
   };
 
   /**
@@ -94,7 +98,8 @@ export class TcpSocket implements Resource {
    */
   detach(): boolean {
     if (this.recvBuffered > 0 || this.closed) return false;
-    const s = this.socket, on = this.handlers;
+    const s = this.socket,
+      on = this.handlers;
     s.off("data", on.data);
     s.off("end", on.end);
     s.off("error", on.error);
@@ -158,7 +163,7 @@ export class TcpSocket implements Resource {
   }
 
   writeReady(): boolean {
-    if (this.errno !== ERRNO_SUCCESS || this.writeShut || this.eof && this.socket.destroyed) return true;
+    if (this.errno !== ERRNO_SUCCESS || this.writeShut || (this.eof && this.socket.destroyed)) return true;
     return !this.connecting && this.socket.writableLength < SEND_HIGH_WATER;
   }
 
@@ -183,7 +188,10 @@ export class TcpSocket implements Resource {
     this.dropReceived();
     const s = this.socket;
     if (s.destroyed) return;
-    if (this.errno !== ERRNO_SUCCESS || this.connecting) { s.destroy(); return; }
+    if (this.errno !== ERRNO_SUCCESS || this.connecting) {
+      s.destroy();
+      return;
+    }
     if (this.paused) s.resume();
     s.end(() => s.destroy());
   }

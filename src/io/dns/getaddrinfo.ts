@@ -70,7 +70,10 @@ interface SimulatedDns {
   _lookup(name: string, family: 0 | 4 | 6): { error: string | null; addresses: { address: string; family: number }[] };
 }
 
-const SOCKET_KINDS = [["stream", "tcp"], ["dgram", "udp"]] as const;
+const SOCKET_KINDS = [
+  ["stream", "tcp"],
+  ["dgram", "udp"],
+] as const;
 
 interface Request {
   host: string | null;
@@ -85,7 +88,10 @@ interface Request {
  * list of addresses, off the loop's thread; the Future belongs to `loop` (`loop.getaddrinfo`).
  */
 export function loopGetaddrinfo(
-  loop: EventLoop, host: string | null, port?: number | string | null, options?: GetaddrinfoOptions,
+  loop: EventLoop,
+  host: string | null,
+  port?: number | string | null,
+  options?: GetaddrinfoOptions,
 ): Future<AddrInfo[]> {
   const req = checkRequest(host, port, options);
   const fut = loop.createFuture<AddrInfo[]>();
@@ -105,7 +111,15 @@ export function loopGetaddrinfo(
     const dns = nodeBuiltin<typeof NodeDns>("node:dns");
     const denied = dns === null ? null : deniedNet(req.host);
     if (dns === null) {
-      deliver(Object.assign(new Error("getaddrinfo is not available in this runtime: it needs node:dns (Node or Deno); a browser has no DNS resolver"), { code: "ENOSYS" }), []);
+      deliver(
+        Object.assign(
+          new Error(
+            "getaddrinfo is not available in this runtime: it needs node:dns (Node or Deno); a browser has no DNS resolver",
+          ),
+          { code: "ENOSYS" },
+        ),
+        [],
+      );
     } else if (denied !== null) {
       deliver(permissionError("getaddrinfo", req.host, denied), []);
     } else {
@@ -113,19 +127,29 @@ export function loopGetaddrinfo(
       if (req.flags & AI_ADDRCONFIG) hints |= dns.ADDRCONFIG;
       if (req.flags & AI_V4MAPPED) hints |= dns.V4MAPPED;
       if (req.flags & AI_ALL) hints |= dns.ALL;
-      dns.lookup(req.host, { all: true, family: req.family, hints }, (err, addresses) => deliver(err ?? null, addresses ?? []));
+      dns.lookup(req.host, { all: true, family: req.family, hints }, (err, addresses) =>
+        deliver(err ?? null, addresses ?? []),
+      );
     }
   }
   return fut;
 }
 
 /** getaddrinfo on the running loop (asyncio's `await loop.getaddrinfo(...)`), as a coroutine. */
-export function getaddrinfo(host: string | null, port?: number | string | null, options?: GetaddrinfoOptions): Coroutine<AddrInfo[]> {
+export function getaddrinfo(
+  host: string | null,
+  port?: number | string | null,
+  options?: GetaddrinfoOptions,
+): Coroutine<AddrInfo[]> {
   checkRequest(host, port, options);
   return awaitLookup(host, port, options);
 }
 
-function* awaitLookup(host: string | null, port?: number | string | null, options?: GetaddrinfoOptions): Coroutine<AddrInfo[]> {
+function* awaitLookup(
+  host: string | null,
+  port?: number | string | null,
+  options?: GetaddrinfoOptions,
+): Coroutine<AddrInfo[]> {
   return yield* loopGetaddrinfo(getRunningLoop(), host, port, options);
 }
 
@@ -142,7 +166,8 @@ function entries(req: Request, addresses: readonly { address: string; family: nu
     if (seen.has(a.address)) continue;
     seen.add(a.address);
     const family = a.family === 6 ? 6 : 4;
-    for (const [type, proto] of req.kinds) out.push({ family, type, proto, canonname: "", address: a.address, port: req.port });
+    for (const [type, proto] of req.kinds)
+      out.push({ family, type, proto, canonname: "", address: a.address, port: req.port });
   }
   return out;
 }
@@ -174,7 +199,8 @@ function lookupError(code: string, hostname: string): Error {
 }
 
 function checkRequest(host: unknown, port: unknown, options: GetaddrinfoOptions | undefined): Request {
-  if (host !== null && host !== undefined && typeof host !== "string") throw new TypeError(`host must be a string or null, got ${describe(host)}`);
+  if (host !== null && host !== undefined && typeof host !== "string")
+    throw new TypeError(`host must be a string or null, got ${describe(host)}`);
   const o = options === undefined ? {} : options;
   if (o === null || typeof o !== "object") throw new TypeError(`options must be an object, got ${describe(options)}`);
   return {
@@ -191,36 +217,53 @@ function portOf(port: unknown): number {
   let n: number;
   if (typeof port === "number") n = port;
   else if (typeof port === "string" && /^\d+$/.test(port)) n = Number(port);
-  else throw new TypeError(`port must be a number or a numeric string, got ${describe(port)} (service names are not supported)`);
+  else
+    throw new TypeError(
+      `port must be a number or a numeric string, got ${describe(port)} (service names are not supported)`,
+    );
   checkPort(n, port);
   return n;
 }
 
 function checkFamily(family: unknown): 0 | 4 | 6 {
   switch (family) {
-    case undefined: case null: case 0: return 0;
-    case 4: case "IPv4": return 4;
-    case 6: case "IPv6": return 6;
+    case undefined:
+    case null:
+    case 0:
+      return 0;
+    case 4:
+    case "IPv4":
+      return 4;
+    case 6:
+    case "IPv6":
+      return 6;
   }
-  if (typeof family !== "number" && typeof family !== "string") throw new TypeError(`family must be 0, 4, 6, "IPv4" or "IPv6", got ${describe(family)}`);
+  if (typeof family !== "number" && typeof family !== "string")
+    throw new TypeError(`family must be 0, 4, 6, "IPv4" or "IPv6", got ${describe(family)}`);
   throw new RangeError(`family must be 0, 4, 6, "IPv4" or "IPv6", got ${JSON.stringify(family)}`);
 }
 
 function checkKinds(type: unknown, proto: unknown): Request["kinds"] {
   if (type !== undefined && type !== null && type !== 0 && type !== "stream" && type !== "dgram") {
-    throw (typeof type === "string" ? new RangeError(`type must be "stream" or "dgram", got ${JSON.stringify(type)}`) : new TypeError(`type must be "stream" or "dgram", got ${describe(type)}`));
+    throw typeof type === "string"
+      ? new RangeError(`type must be "stream" or "dgram", got ${JSON.stringify(type)}`)
+      : new TypeError(`type must be "stream" or "dgram", got ${describe(type)}`);
   }
   if (proto !== undefined && proto !== null && proto !== 0 && proto !== "tcp" && proto !== "udp") {
-    throw (typeof proto === "string" ? new RangeError(`proto must be "tcp" or "udp", got ${JSON.stringify(proto)}`) : new TypeError(`proto must be "tcp" or "udp", got ${describe(proto)}`));
+    throw typeof proto === "string"
+      ? new RangeError(`proto must be "tcp" or "udp", got ${JSON.stringify(proto)}`)
+      : new TypeError(`proto must be "tcp" or "udp", got ${describe(proto)}`);
   }
   const kinds = SOCKET_KINDS.filter(([t, p]) => (!type || t === type) && (!proto || p === proto));
-  if (kinds.length === 0) throw new RangeError(`socket type ${JSON.stringify(type)} does not go with protocol ${JSON.stringify(proto)}`);
+  if (kinds.length === 0)
+    throw new RangeError(`socket type ${JSON.stringify(type)} does not go with protocol ${JSON.stringify(proto)}`);
   return kinds;
 }
 
 function checkFlags(flags: unknown): number {
   if (flags === undefined || flags === null) return 0;
   if (typeof flags !== "number") throw new TypeError(`flags must be a number (AI_* constants), got ${describe(flags)}`);
-  if (!Number.isInteger(flags) || flags < 0 || (flags & ~ALL_FLAGS) !== 0) throw new RangeError(`flags has unknown bits: 0x${flags.toString(16)}`);
+  if (!Number.isInteger(flags) || flags < 0 || (flags & ~ALL_FLAGS) !== 0)
+    throw new RangeError(`flags has unknown bits: 0x${flags.toString(16)}`);
   return flags;
 }

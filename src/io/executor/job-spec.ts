@@ -25,7 +25,8 @@ const WINDOWS_ABSOLUTE = /^([a-zA-Z]:[\\/]|\\\\)/;
 /** The URL (as a string) a worker imports for `moduleUrl`; throws TypeError for a non-string. */
 export function resolveModuleUrl(moduleUrl: unknown): string {
   if (moduleUrl instanceof URL) return moduleUrl.href;
-  if (typeof moduleUrl !== "string") throw new TypeError(`moduleUrl must be a string or a URL, got ${describe(moduleUrl)}`);
+  if (typeof moduleUrl !== "string")
+    throw new TypeError(`moduleUrl must be a string or a URL, got ${describe(moduleUrl)}`);
   if (moduleUrl === "") throw new TypeError("moduleUrl must not be empty");
   if (SCHEME.test(moduleUrl)) return moduleUrl;
   const isRelative = moduleUrl.startsWith("./") || moduleUrl.startsWith("../");
@@ -35,7 +36,8 @@ export function resolveModuleUrl(moduleUrl: unknown): string {
   const path = nodeBuiltin<typeof NodePath>("node:path");
   if (url !== null && path !== null) return url.pathToFileURL(path.resolve(moduleUrl)).href;
   const base = (globalThis as { location?: { href: string } }).location?.href;
-  if (base === undefined) throw new TypeError(`cannot resolve the path ${JSON.stringify(moduleUrl)} on this runtime: pass a URL`);
+  if (base === undefined)
+    throw new TypeError(`cannot resolve the path ${JSON.stringify(moduleUrl)} on this runtime: pass a URL`);
   return new URL(moduleUrl, base).href;
 }
 

@@ -44,7 +44,9 @@ function spawnNodeWorker(wt: typeof WorkerThreads, name: string, events: WorkerE
     post: (data) => w.postMessage(data),
     ref: () => w.ref(),
     unref: () => w.unref(),
-    terminate: () => { void w.terminate(); },
+    terminate: () => {
+      void w.terminate();
+    },
   };
 }
 
@@ -75,6 +77,8 @@ function spawnWebWorker(name: string, events: WorkerEvents): PoolWorker {
     ref: () => {},
     unref: () => {},
     // A Web Worker stops at once and has no exit event: report it on the next host turn.
-    terminate: () => { if (!exited) queueMicrotask(() => exit(1)); },
+    terminate: () => {
+      if (!exited) queueMicrotask(() => exit(1));
+    },
   };
 }

@@ -22,7 +22,14 @@ import { describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { checkExportName, resolveModuleUrl, type JobFunction } from "./job-spec.js";
-import { JOB_CANCELLED, JOB_FAILED, JOB_OK, ThreadPoolExecutor, type Job, type JobStatus } from "./thread-pool-executor.js";
+import {
+  JOB_CANCELLED,
+  JOB_FAILED,
+  JOB_OK,
+  ThreadPoolExecutor,
+  type Job,
+  type JobStatus,
+} from "./thread-pool-executor.js";
 
 interface DefaultExecutor {
   executor: ThreadPoolExecutor | null;
@@ -50,7 +57,9 @@ function defaultExecutor(loop: EventLoop): ThreadPoolExecutor {
   if (st.executor === null) {
     const ex = new ThreadPoolExecutor();
     st.executor = ex;
-    loop._closeHooks.push(() => { void ex.shutdown({ cancelFutures: true }); });
+    loop._closeHooks.push(() => {
+      void ex.shutdown({ cancelFutures: true });
+    });
   }
   return st.executor;
 }
@@ -60,7 +69,11 @@ function defaultExecutor(loop: EventLoop): ThreadPoolExecutor {
  * default pool) and returns a Future of `loop` for its result (what `loop.runInExecutor` does).
  */
 export function runInExecutor<F extends JobFunction = JobFunction>(
-  loop: EventLoop, executor: ThreadPoolExecutor | null, moduleUrl: string | URL, exportName: string, args: Parameters<F>,
+  loop: EventLoop,
+  executor: ThreadPoolExecutor | null,
+  moduleUrl: string | URL,
+  exportName: string,
+  args: Parameters<F>,
 ): Future<Awaited<ReturnType<F>>> {
   if (executor !== null && !(executor instanceof ThreadPoolExecutor)) {
     throw new TypeError(`executor must be a ThreadPoolExecutor or null, got ${describe(executor)}`);
@@ -77,16 +90,24 @@ export function runInExecutor<F extends JobFunction = JobFunction>(
   const ex = executor ?? defaultExecutor(loop);
   const pending = pendingJobs(loop);
   let submitted: Job | null = null; // null while _submit runs (a job may fail inside it)
-  const job: Job = ex._submit(url, exportName, args, (status, value) => {
-    if (submitted !== null) pending.delete(submitted);
-    if (!loop.isClosed()) loop._soonThreadsafe(settle, [fut, status, value]);
-  }, (context) => {
-    if (!loop.isClosed()) loop.callSoonThreadsafe(() => loop.callExceptionHandler({ ...context, future: fut }));
-    else throw new Error("loop closed");
-  });
+  const job: Job = ex._submit(
+    url,
+    exportName,
+    args,
+    (status, value) => {
+      if (submitted !== null) pending.delete(submitted);
+      if (!loop.isClosed()) loop._soonThreadsafe(settle, [fut, status, value]);
+    },
+    (context) => {
+      if (!loop.isClosed()) loop.callSoonThreadsafe(() => loop.callExceptionHandler({ ...context, future: fut }));
+      else throw new Error("loop closed");
+    },
+  );
   submitted = job;
   if (job.done !== null) pending.set(job, ex); // not failed at once (arguments that cannot be cloned)
-  fut.addDoneCallback((f) => { if (f.cancelled()) ex._cancel(job); });
+  fut.addDoneCallback((f) => {
+    if (f.cancelled()) ex._cancel(job);
+  });
   return fut;
 }
 
@@ -145,13 +166,19 @@ function resolveVoid(fut: Future<void>): void {
  * ```
  */
 export function toThread<F extends JobFunction = JobFunction>(
-  moduleUrl: string | URL, exportName: string, ...args: Parameters<F>
+  moduleUrl: string | URL,
+  exportName: string,
+  ...args: Parameters<F>
 ): Coroutine<Awaited<ReturnType<F>>> {
   const url = resolveModuleUrl(moduleUrl);
   checkExportName(exportName);
   return awaitJob<F>(url, exportName, args);
 }
 
-function* awaitJob<F extends JobFunction>(url: string, exportName: string, args: Parameters<F>): Coroutine<Awaited<ReturnType<F>>> {
+function* awaitJob<F extends JobFunction>(
+  url: string,
+  exportName: string,
+  args: Parameters<F>,
+): Coroutine<Awaited<ReturnType<F>>> {
   return yield* runInExecutor<F>(getRunningLoop(), null, url, exportName, args);
 }

@@ -83,7 +83,13 @@ interface Slot {
   stopping: boolean;
 }
 
-interface Reply { id: number; ok: boolean; value?: unknown; error?: ThrownData; stray?: boolean }
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: ThrownData;
+  stray?: boolean;
+}
 
 /** How many finished jobs a worker remembers for naming the source of a stray error. */
 const RECENT_JOBS = 8;
@@ -95,7 +101,8 @@ export function defaultMaxWorkers(): number {
   const os = nodeBuiltin<typeof NodeOs>("node:os");
   let cores = 1;
   if (os !== null) cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  else if (typeof navigator === "object" && navigator !== null && navigator.hardwareConcurrency > 0) cores = navigator.hardwareConcurrency;
+  else if (typeof navigator === "object" && navigator !== null && navigator.hardwareConcurrency > 0)
+    cores = navigator.hardwareConcurrency;
   return Math.min(32, Math.max(1, cores) + 4);
 }
 
@@ -138,7 +145,11 @@ export class ThreadPoolExecutor {
    * result or rejects with what it threw (concurrent.futures' `submit`, for code outside a loop —
    * inside one, use `loop.runInExecutor(executor, …)` or `toThread`).
    */
-  submit<F extends JobFunction = JobFunction>(moduleUrl: string | URL, exportName: string, ...args: Parameters<F>): Promise<Awaited<ReturnType<F>>> {
+  submit<F extends JobFunction = JobFunction>(
+    moduleUrl: string | URL,
+    exportName: string,
+    ...args: Parameters<F>
+  ): Promise<Awaited<ReturnType<F>>> {
     const url = resolveModuleUrl(moduleUrl);
     checkExportName(exportName);
     this.checkOpen();
@@ -162,7 +173,9 @@ export class ThreadPoolExecutor {
       for (const job of this.queue.splice(0)) finish(job, JOB_CANCELLED, undefined);
     }
     if (this.exited === null) {
-      this.exited = new Promise((resolve) => { this.resolveExited = resolve; });
+      this.exited = new Promise((resolve) => {
+        this.resolveExited = resolve;
+      });
       this.reap();
     }
     return this.exited;
@@ -231,7 +244,9 @@ export class ThreadPoolExecutor {
     let slot: Slot | null = null;
     const worker = spawnWorker(name, {
       message: (data) => this.onMessage(slot!, data as Reply),
-      error: (error) => { if (slot !== null) slot.error = error; },
+      error: (error) => {
+        if (slot !== null) slot.error = error;
+      },
       exit: (code) => this.onExit(slot!, code),
     });
     slot = { name, worker, job: null, recent: [], error: undefined, stopping: false };
@@ -242,7 +257,8 @@ export class ThreadPoolExecutor {
   private start(slot: Slot, job: Job): void {
     try {
       slot.worker.post({ id: job.id, url: job.url, name: job.name, args: job.args });
-    } catch (error) { // the arguments cannot be cloned
+    } catch (error) {
+      // the arguments cannot be cloned
       slot.worker.unref(); // idle (a new worker starts out ref'd)
       this.idle.push(slot);
       finish(job, JOB_FAILED, error);
@@ -272,7 +288,7 @@ export class ThreadPoolExecutor {
 
   /** An error escaped a job's own call on `slot` (it came from job `id`, or is unattributed). */
   private onStray(slot: Slot, id: number | null, error: unknown): void {
-    const from = id === null ? null : slot.recent.find((j) => j.id === id) ?? null;
+    const from = id === null ? null : (slot.recent.find((j) => j.id === id) ?? null);
     const culprit = from ?? slot.job ?? slot.recent[slot.recent.length - 1] ?? null;
     const what = from !== null ? `${from.name}() of ${from.url}` : "a job (which one cannot be told here)";
     report(culprit, {
@@ -289,8 +305,14 @@ export class ThreadPoolExecutor {
     if (job !== null) {
       slot.job = null;
       const earlier = slot.recent.filter((j) => j !== job).map((j) => `${j.name}()`);
-      const blame = earlier.length === 0 ? "" : ` (the cause may be something an earlier job on this worker left behind: ${earlier.join(", ")})`;
-      const error = new Error(`worker ${slot.name} exited with code ${code} while running ${job.name}() of ${job.url}${blame}`, slot.error === undefined ? undefined : { cause: slot.error });
+      const blame =
+        earlier.length === 0
+          ? ""
+          : ` (the cause may be something an earlier job on this worker left behind: ${earlier.join(", ")})`;
+      const error = new Error(
+        `worker ${slot.name} exited with code ${code} while running ${job.name}() of ${job.url}${blame}`,
+        slot.error === undefined ? undefined : { cause: slot.error },
+      );
       finish(job, JOB_FAILED, error);
     } else if (!slot.stopping) {
       const last = slot.recent[slot.recent.length - 1] ?? null;
@@ -324,9 +346,13 @@ function report(job: Job | null, context: { message: string; exception?: unknown
     try {
       to(context);
       return;
-    } catch { /* the loop is gone: print it */ }
+    } catch {
+      /* the loop is gone: print it */
+    }
   }
-  console.error(`${context.message}${context.exception === undefined ? "" : `\n${String((context.exception as Error)?.stack ?? context.exception)}`}`);
+  console.error(
+    `${context.message}${context.exception === undefined ? "" : `\n${String((context.exception as Error)?.stack ?? context.exception)}`}`,
+  );
 }
 
 function finish(job: Job, status: JobStatus, value: unknown): void {

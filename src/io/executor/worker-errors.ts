@@ -8,7 +8,13 @@ import { errnoFromCode } from "../../hosts/errno.js";
 import type { ThrownData } from "./worker-source.js";
 
 const BUILTIN: Record<string, ErrorConstructor> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
 };
 
 /** The exception a job's failure surfaces as. */
@@ -21,6 +27,7 @@ export function reviveThrown(d: ThrownData): unknown {
   Object.assign(e, d.props);
   // A missing Deno permission in the job (its own message names the flag) gets Node's code.
   if (isDenoPermissionError(e)) Object.assign(e, { code: "EACCES", errno: errnoFromCode("EACCES") });
-  if (d.cause !== undefined) Object.defineProperty(e, "cause", { value: reviveThrown(d.cause), writable: true, configurable: true });
+  if (d.cause !== undefined)
+    Object.defineProperty(e, "cause", { value: reviveThrown(d.cause), writable: true, configurable: true });
   return e;
 }

@@ -16,7 +16,14 @@
 
 /** What a worker reports for a thrown value. */
 export type ThrownData =
-  | { kind: "error"; name: string; message: string; stack: string | undefined; props: Record<string, unknown>; cause?: ThrownData }
+  | {
+      kind: "error";
+      name: string;
+      message: string;
+      stack: string | undefined;
+      props: Record<string, unknown>;
+      cause?: ThrownData;
+    }
   | { kind: "value"; value: unknown };
 
 export const WORKER_SOURCE = String.raw`"use strict";

@@ -29,11 +29,14 @@ const installed = new WeakMap<EventLoop, Map<string, Installed>>();
 export function addSignalHandler(loop: EventLoop, sig: string, cb: (...args: any[]) => unknown, args: unknown[]): void {
   checkCatchableSignal(sig);
   checkCallback(cb);
-  if (isGeneratorFunction(cb)) throw new TypeError("a coroutine function cannot be a signal handler: create a task from a plain function instead");
+  if (isGeneratorFunction(cb))
+    throw new TypeError("a coroutine function cannot be a signal handler: create a task from a plain function instead");
   if (loop.isClosed()) throw new Error("Event loop is closed");
   const proc = signalProcessFor(loop);
   if (proc === null) {
-    throw new Error(`signal handlers are not supported here (host ${loop.host.name}; they need Node or Deno, the main thread and a host that does not block)`);
+    throw new Error(
+      `signal handlers are not supported here (host ${loop.host.name}; they need Node or Deno, the main thread and a host that does not block)`,
+    );
   }
   let table = installed.get(loop);
   if (table === undefined) {

@@ -19,8 +19,14 @@ export interface SignalProcess {
 /** The process signals come from, or null (browsers, worker threads, no `process`). */
 export function signalProcess(): SignalProcess | null {
   const proc = (globalThis as { process?: Partial<SignalProcess> & { pid?: unknown } }).process;
-  if (proc === undefined || typeof proc.on !== "function" || typeof proc.off !== "function" ||
-      typeof proc.listenerCount !== "function" || typeof proc.pid !== "number") return null;
+  if (
+    proc === undefined ||
+    typeof proc.on !== "function" ||
+    typeof proc.off !== "function" ||
+    typeof proc.listenerCount !== "function" ||
+    typeof proc.pid !== "number"
+  )
+    return null;
   const wt = nodeBuiltin<typeof WorkerThreads>("node:worker_threads");
   if (wt !== null && !wt.isMainThread) return null;
   return proc as SignalProcess;

@@ -23,7 +23,11 @@ export interface OpenConnectionOptions extends TlsCallOptions, HappyEyeballsOpti
  * failed connection throws an Error whose `code` is the errno name ("ECONNREFUSED", …). With
  * `ssl`, returns once the TLS handshake is done (a failed one throws with node:tls's code).
  */
-export function openConnection(host: string, port: number, options: OpenConnectionOptions = {}): Coroutine<[StreamReader, StreamWriter]> {
+export function openConnection(
+  host: string,
+  port: number,
+  options: OpenConnectionOptions = {},
+): Coroutine<[StreamReader, StreamWriter]> {
   checkConnectHost(host);
   checkPort(port);
   const limit = checkLimit(options?.limit);
@@ -41,7 +45,12 @@ function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): C
   return [reader, new StreamWriter(transport, reader)];
 }
 
-function* connect(host: string, port: number, limit: number, eyeballs?: ConnectOptions): Coroutine<[StreamReader, StreamWriter]> {
+function* connect(
+  host: string,
+  port: number,
+  limit: number,
+  eyeballs?: ConnectOptions,
+): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
   if (!isSimulated(sockets)) checkNetPermission("connect", formatHostPort(host, port));

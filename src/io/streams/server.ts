@@ -11,7 +11,12 @@
 
 import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
 import {
-  DEFAULT_BACKLOG, checkBacklog, checkListenHost, checkPort, type SocketHostApi, type SockAddr,
+  DEFAULT_BACKLOG,
+  checkBacklog,
+  checkListenHost,
+  checkPort,
+  type SocketHostApi,
+  type SockAddr,
 } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
@@ -71,7 +76,8 @@ export class Server {
   /** @internal Use startServer(). */
   constructor(loop: EventLoop, host: SocketHostApi, fd: number, accepted: AcceptedFd, backlog: number) {
     checkLoopArg(loop);
-    if (typeof host !== "object" || host === null || typeof host.sockAccept !== "function") throw new TypeError("a Server needs a socket host (use startServer())");
+    if (typeof host !== "object" || host === null || typeof host.sockAccept !== "function")
+      throw new TypeError("a Server needs a socket host (use startServer())");
     if (!Number.isInteger(fd) || fd < 0) throw new TypeError("a Server needs a listening fd (use startServer())");
     checkCallback(accepted, "accepted");
     this.loop = loop;
@@ -190,7 +196,11 @@ export class Server {
       if (cfd < 0) {
         const code = this.host.sockError(this.fd) ?? errnoName(-cfd);
         const why = OUT_OF_RESOURCES.has(code) ? "accept() out of system resource" : "accept() failed";
-        this.loop.callExceptionHandler({ message: `${why} (${code}); pausing accepting for 1 s`, exception: socketError(code, "accept"), server: this });
+        this.loop.callExceptionHandler({
+          message: `${why} (${code}); pausing accepting for 1 s`,
+          exception: socketError(code, "accept"),
+          server: this,
+        });
         this.loop.removeReader(this.fd);
         this.serving = false;
         this.loop.callLater(ACCEPT_RETRY_DELAY_MS, () => this.startAccepting());
@@ -245,7 +255,10 @@ function serverAcceptable(server: Server): void {
  * socket is bound; a failed bind throws an Error whose `code` is the errno name ("EADDRINUSE", …).
  */
 export function startServer(
-  clientConnected: ClientConnected, host: string | null | undefined, port: number, options: StartServerOptions = {},
+  clientConnected: ClientConnected,
+  host: string | null | undefined,
+  port: number,
+  options: StartServerOptions = {},
 ): Coroutine<Server> {
   checkCallback(clientConnected, "clientConnected");
   const where = host ?? null;
@@ -259,13 +272,26 @@ export function startServer(
   return listenAndServe(clientConnected, where, port, limit, backlog);
 }
 
-function* listenAndServeTls(clientConnected: ClientConnected, where: string | null, port: number, limit: number, backlog: number, tls: TlsArgs): Coroutine<Server> {
+function* listenAndServeTls(
+  clientConnected: ClientConnected,
+  where: string | null,
+  port: number,
+  limit: number,
+  backlog: number,
+  tls: TlsArgs,
+): Coroutine<Server> {
   const loop = getRunningLoop();
   const [host, fd] = yield* boundTlsFd(loop, where, port, backlog, tls);
   return yield* serveOn(loop, host, fd, streamsAccepted(clientConnected, limit, tlsExtra), backlog);
 }
 
-function* listenAndServe(clientConnected: ClientConnected, where: string | null, port: number, limit: number, backlog: number): Coroutine<Server> {
+function* listenAndServe(
+  clientConnected: ClientConnected,
+  where: string | null,
+  port: number,
+  limit: number,
+  backlog: number,
+): Coroutine<Server> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
   if (!isSimulated(sockets)) checkNetPermission("listen", formatHostPort(where ?? "0.0.0.0", port));
@@ -283,14 +309,24 @@ function* listenAndServe(clientConnected: ClientConnected, where: string | null,
 }
 
 /** Wraps a bound listener `fd` in a serving Server (the fd is closed if that fails). */
-export function* serveOn(loop: EventLoop, host: SocketHostApi, fd: number, accepted: AcceptedFd, backlog: number): Coroutine<Server> {
+export function* serveOn(
+  loop: EventLoop,
+  host: SocketHostApi,
+  fd: number,
+  accepted: AcceptedFd,
+  backlog: number,
+): Coroutine<Server> {
   const server = new Server(loop, host, fd, accepted, Math.max(1, backlog));
   yield* server.startServing();
   return server;
 }
 
 /** Each accepted fd becomes a StreamReader/StreamWriter pair handed to `clientConnected`. */
-export function streamsAccepted(clientConnected: ClientConnected, limit: number, extra?: (host: any, fd: number) => Record<string, unknown>): AcceptedFd {
+export function streamsAccepted(
+  clientConnected: ClientConnected,
+  limit: number,
+  extra?: (host: any, fd: number) => Record<string, unknown>,
+): AcceptedFd {
   return (server, loop, host, cfd) => {
     const reader = new StreamReader({ limit, loop });
     const transport = new SocketTransport(loop, host, cfd, reader, extra?.(host, cfd));
@@ -305,7 +341,10 @@ export function streamsAccepted(clientConnected: ClientConnected, limit: number,
     if (isCoroutine(res)) {
       const task = loop.createTask(res);
       task.addDoneCallback((t: Task<void>) => {
-        if (t.cancelled()) { transport.close(); return; } // as asyncio 3.12+
+        if (t.cancelled()) {
+          transport.close();
+          return;
+        } // as asyncio 3.12+
         const exc = t.exception();
         if (exc !== null) reportClientError(loop, server, exc, transport);
       });

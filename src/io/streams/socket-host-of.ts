@@ -9,7 +9,9 @@ import type { Future } from "../../tasks/future.js";
 export function socketHostOf(loop: EventLoop): SocketHostApi {
   const host = loop.host;
   if (!isSocketHost(host)) {
-    throw new Error(`streams need a host with sockets; this loop's host "${host.name}" has none (use run() with the default host, or a NodeHost)`);
+    throw new Error(
+      `streams need a host with sockets; this loop's host "${host.name}" has none (use run() with the default host, or a NodeHost)`,
+    );
   }
   return host;
 }

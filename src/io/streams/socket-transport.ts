@@ -30,7 +30,10 @@ export class SocketTransport implements ReadingControl {
   /** @internal */ readonly _host: SocketHostApi;
   /** @internal */ readonly _fd: number;
   private readonly reader: StreamReader;
-  private readonly extra: { peername: SockAddr | null; sockname: SockAddr | null; fd: number } & Record<string, unknown>;
+  private readonly extra: { peername: SockAddr | null; sockname: SockAddr | null; fd: number } & Record<
+    string,
+    unknown
+  >;
   private pending: Uint8Array[] = []; // bytes the host has not accepted yet, oldest first
   private pendingHead = 0;
   private pendingBytes = 0;
@@ -54,7 +57,13 @@ export class SocketTransport implements ReadingControl {
   _onLost: { _detach(t: SocketTransport): void } | null = null;
 
   /** @internal */
-  constructor(loop: EventLoop, host: SocketHostApi, fd: number, reader: StreamReader, extra: Record<string, unknown> = {}) {
+  constructor(
+    loop: EventLoop,
+    host: SocketHostApi,
+    fd: number,
+    reader: StreamReader,
+    extra: Record<string, unknown> = {},
+  ) {
     this._loop = loop;
     this._host = host;
     this._fd = fd;
@@ -119,8 +128,12 @@ export class SocketTransport implements ReadingControl {
   }
 
   setWriteBufferLimits(high?: number, low?: number): void {
-    for (const [v, what] of [[high, "high"], [low, "low"]] as const) {
-      if (v !== undefined && v !== null && typeof v !== "number") throw new TypeError(`${what} must be a number of bytes, got ${typeof v}`);
+    for (const [v, what] of [
+      [high, "high"],
+      [low, "low"],
+    ] as const) {
+      if (v !== undefined && v !== null && typeof v !== "number")
+        throw new TypeError(`${what} must be a number of bytes, got ${typeof v}`);
       if (typeof v === "number" && !Number.isFinite(v)) throw new RangeError(`${what} must be finite, got ${v}`);
     }
     const hi = high ?? (low !== undefined ? 4 * low : DEFAULT_HIGH_WATER);
@@ -136,17 +149,25 @@ export class SocketTransport implements ReadingControl {
   write(data: Uint8Array | string): void {
     let bytes: Uint8Array;
     let owned = false;
-    if (typeof data === "string") { bytes = encoder.encode(data); owned = true; }
-    else if (data instanceof Uint8Array) bytes = data;
+    if (typeof data === "string") {
+      bytes = encoder.encode(data);
+      owned = true;
+    } else if (data instanceof Uint8Array) bytes = data;
     else throw new TypeError(`data must be a Uint8Array or a string, got ${data === null ? "null" : typeof data}`);
     if (this.eofRequested) throw new Error("Cannot call write() after writeEof()");
-    if (this.connLost > 0) { this.connLost++; return; }
+    if (this.connLost > 0) {
+      this.connLost++;
+      return;
+    }
     if (bytes.length === 0) return;
     if (this.pendingBytes === 0) {
       let n = this._host.sockSend(this._fd, bytes);
       if (n === bytes.length) return;
       if (n < 0) {
-        if (n !== -ERRNO_AGAIN) { this.fatalError(this.errorFor(-n, "write")); return; }
+        if (n !== -ERRNO_AGAIN) {
+          this.fatalError(this.errorFor(-n, "write"));
+          return;
+        }
         n = 0;
       }
       if (n > 0) bytes = bytes.subarray(n);
@@ -238,12 +259,17 @@ export class SocketTransport implements ReadingControl {
   /** @internal The writer callback: the socket is writable. */
   _writeReady(): void {
     if (this.connLost > 0) return;
-    const host = this._host, fd = this._fd, pending = this.pending;
+    const host = this._host,
+      fd = this._fd,
+      pending = this.pending;
     while (this.pendingBytes > 0) {
       const head = pending[this.pendingHead];
       const n = host.sockSend(fd, head);
       if (n === -ERRNO_AGAIN) break;
-      if (n < 0) { this.fatalError(this.errorFor(-n, "write")); return; }
+      if (n < 0) {
+        this.fatalError(this.errorFor(-n, "write"));
+        return;
+      }
       this.pendingBytes -= n;
       if (n === head.length) pending[this.pendingHead++] = undefined as unknown as Uint8Array;
       else pending[this.pendingHead] = head.subarray(n);
@@ -342,7 +368,9 @@ export class SocketTransport implements ReadingControl {
         if (exc === null) w.setResult(undefined);
         else w.setException(exc);
       }
-      if (this.closedFut.done()) { /* never set twice */ } else if (exc === null) this.closedFut.setResult(undefined);
+      if (this.closedFut.done()) {
+        /* never set twice */
+      } else if (exc === null) this.closedFut.setResult(undefined);
       else {
         this.closedFut._fail(exc);
         this.closedFut.exception(); // seen here: only waitClosed() callers rethrow it

@@ -47,7 +47,8 @@ const encoder = new TextEncoder();
 export function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   if (typeof limit !== "number") throw new TypeError(`limit must be a positive integer, got ${describe(limit)}`);
-  if (!Number.isInteger(limit) || limit <= 0) throw new RangeError(`limit must be a positive integer, got ${String(limit)}`);
+  if (!Number.isInteger(limit) || limit <= 0)
+    throw new RangeError(`limit must be a positive integer, got ${String(limit)}`);
   return limit;
 }
 
@@ -65,7 +66,8 @@ export class StreamReader {
   _transport: ReadingControl | null = null;
 
   constructor(options: StreamReaderOptions = {}) {
-    if (options === null || typeof options !== "object") throw new TypeError(`options must be an object, got ${describe(options)}`);
+    if (options === null || typeof options !== "object")
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
     checkLoopArg(options.loop, "options.loop");
     this.limit = checkLimit(options.limit);
     this.loop = options.loop ?? getRunningLoop();
@@ -110,7 +112,8 @@ export class StreamReader {
   /** Appends `data` (bytes, copied) to the buffer and wakes a waiting read. */
   feedData(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) {
-      if (!ArrayBuffer.isView(data)) throw new TypeError(`feedData() needs bytes (a Uint8Array), got ${describe(data)}`);
+      if (!ArrayBuffer.isView(data))
+        throw new TypeError(`feedData() needs bytes (a Uint8Array), got ${describe(data)}`);
       const view = data as ArrayBufferView;
       data = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     }
@@ -155,7 +158,11 @@ export class StreamReader {
     }
     if (this.end === this.start && !this.eof) {
       const w = this.startWaiting("read"); // waiting inline: no nested generator per wait
-      try { yield* w; } finally { if (this.waiter === w) this.waiter = null; }
+      try {
+        yield* w;
+      } finally {
+        if (this.waiter === w) this.waiter = null;
+      }
     }
     const take = Math.min(n, this.end - this.start);
     const data = this.buf.slice(this.start, this.start + take);
@@ -179,7 +186,11 @@ export class StreamReader {
         throw new IncompleteReadError(partial, n);
       }
       const w = this.startWaiting("readexactly");
-      try { yield* w; } finally { if (this.waiter === w) this.waiter = null; }
+      try {
+        yield* w;
+      } finally {
+        if (this.waiter === w) this.waiter = null;
+      }
     }
     const data = this.buf.slice(this.start, this.start + n);
     this.consume(n);
@@ -209,7 +220,8 @@ export class StreamReader {
         isep = this.find(sep, offset);
         if (isep !== -1) break;
         offset = buflen + 1 - seplen;
-        if (offset > this.limit) throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
+        if (offset > this.limit)
+          throw new LimitOverrunError("Separator is not found, and chunk exceed the limit", offset);
       }
       if (this.eof) {
         const partial = this.buf.slice(this.start, this.end);
@@ -217,7 +229,11 @@ export class StreamReader {
         throw new IncompleteReadError(partial, null);
       }
       const w = this.startWaiting("readuntil");
-      try { yield* w; } finally { if (this.waiter === w) this.waiter = null; }
+      try {
+        yield* w;
+      } finally {
+        if (this.waiter === w) this.waiter = null;
+      }
     }
     if (isep > this.limit) throw new LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
     const data = this.buf.slice(this.start, this.start + isep + seplen);
@@ -267,7 +283,8 @@ export class StreamReader {
 
   /** Makes the waiter a read parks on (resuming a paused transport first). */
   private startWaiting(what: string): Future<void> {
-    if (this.waiter !== null) throw new Error(`${what}() called while another coroutine is already waiting for incoming data`);
+    if (this.waiter !== null)
+      throw new Error(`${what}() called while another coroutine is already waiting for incoming data`);
     if (this.paused) {
       this.paused = false;
       this._transport?.resumeReading();
@@ -314,7 +331,9 @@ export class StreamReader {
 
   /** Index (relative to start) of `sep` at or after `offset`, or -1. */
   private find(sep: Uint8Array, offset: number): number {
-    const end = this.end, first = sep[0], seplen = sep.length;
+    const end = this.end,
+      first = sep[0],
+      seplen = sep.length;
     const buf = end === this.buf.length ? this.buf : this.buf.subarray(0, end);
     let i = this.start + offset;
     for (;;) {
@@ -342,7 +361,8 @@ function encodeSeparator(text: string): Uint8Array {
 }
 
 function checkCount(n: number, what: string, negativeOk: boolean): void {
-  if (typeof n !== "number" || !Number.isInteger(n)) throw new TypeError(`${what} must be an integer, got ${describe(n)}`);
+  if (typeof n !== "number" || !Number.isInteger(n))
+    throw new TypeError(`${what} must be an integer, got ${describe(n)}`);
   if (n < 0 && !negativeOk) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
 }
 
@@ -350,6 +370,9 @@ function concat(blocks: Uint8Array[], total: number): Uint8Array {
   if (blocks.length === 1) return blocks[0];
   const out = new Uint8Array(total);
   let at = 0;
-  for (const b of blocks) { out.set(b, at); at += b.length; }
+  for (const b of blocks) {
+    out.set(b, at);
+    at += b.length;
+  }
   return out;
 }

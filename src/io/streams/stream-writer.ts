@@ -20,8 +20,12 @@ const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefi
 const DONE = {
   next: () => DONE_RESULT,
   return: () => DONE_RESULT,
-  throw: (e: unknown): never => { throw e; },
-  [Symbol.iterator]() { return this; },
+  throw: (e: unknown): never => {
+    throw e;
+  },
+  [Symbol.iterator]() {
+    return this;
+  },
 };
 
 /**
@@ -30,7 +34,8 @@ const DONE = {
  */
 function asWriteError(exc: unknown): unknown {
   const e = exc as Partial<SocketError>;
-  if (!(exc instanceof Error) || typeof e.code !== "string" || typeof e.syscall !== "string" || e.syscall === "write") return exc;
+  if (!(exc instanceof Error) || typeof e.code !== "string" || typeof e.syscall !== "string" || e.syscall === "write")
+    return exc;
   const err = socketError(e.code, "write");
   err.cause = exc;
   return err;
@@ -43,8 +48,10 @@ export class StreamWriter {
 
   /** @internal Use openConnection() or startServer(). */
   constructor(transport: SocketTransport, reader: StreamReader | null) {
-    if (!(transport instanceof SocketTransport)) throw new TypeError("a StreamWriter needs a transport (use openConnection() or startServer())");
-    if (reader !== null && !(reader instanceof StreamReader)) throw new TypeError("a StreamWriter's reader must be a StreamReader or null");
+    if (!(transport instanceof SocketTransport))
+      throw new TypeError("a StreamWriter needs a transport (use openConnection() or startServer())");
+    if (reader !== null && !(reader instanceof StreamReader))
+      throw new TypeError("a StreamWriter's reader must be a StreamReader or null");
     this.transport = transport;
     this.reader = reader;
   }
@@ -56,7 +63,11 @@ export class StreamWriter {
 
   /** Writes every chunk of `chunks`. */
   writelines(chunks: Iterable<Uint8Array | string>): void {
-    if (chunks === null || typeof chunks !== "object" || typeof (chunks as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    if (
+      chunks === null ||
+      typeof chunks !== "object" ||
+      typeof (chunks as Iterable<unknown>)[Symbol.iterator] !== "function"
+    ) {
       throw new TypeError(`writelines() needs an iterable of chunks, got ${describe(chunks)}`);
     }
     for (const c of chunks) this.transport.write(c);
@@ -88,7 +99,9 @@ export class StreamWriter {
     const closed = this.transport._closed();
     if (!closed.done()) {
       const mine = new Future<void>(closed.getLoop());
-      const wake = (): void => { if (!mine.done()) mine.setResult(undefined); };
+      const wake = (): void => {
+        if (!mine.done()) mine.setResult(undefined);
+      };
       closed.addDoneCallback(wake);
       try {
         yield* mine;
@@ -105,7 +118,8 @@ export class StreamWriter {
    */
   drain(): Coroutine<void> {
     // The common case (nothing buffered past the mark, no error) costs no generator.
-    if (this.transport._drainable() && (this.reader === null || this.reader.exception() === null)) return doneCoroutine();
+    if (this.transport._drainable() && (this.reader === null || this.reader.exception() === null))
+      return doneCoroutine();
     return this.drainSlow();
   }
 

@@ -10,7 +10,15 @@
 import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import {
-  errnoFromCode, ERRNO_BADF, ERRNO_EXIST, ERRNO_INVAL, ERRNO_ISDIR, ERRNO_NAMETOOLONG, ERRNO_NOENT, ERRNO_NOTCAPABLE, ERRNO_NOTDIR,
+  errnoFromCode,
+  ERRNO_BADF,
+  ERRNO_EXIST,
+  ERRNO_INVAL,
+  ERRNO_ISDIR,
+  ERRNO_NAMETOOLONG,
+  ERRNO_NOENT,
+  ERRNO_NOTCAPABLE,
+  ERRNO_NOTDIR,
 } from "../../hosts/errno.js";
 
 export interface FileEntry {
@@ -30,8 +38,14 @@ export interface FileEntry {
   fdFlags: number;
 }
 
-const FILETYPE_DIR = 3, FILETYPE_REGULAR = 4, FILETYPE_SYMLINK = 7, FILETYPE_UNKNOWN = 0;
-const O_CREAT = 1, O_DIRECTORY = 2, O_EXCL = 4, O_TRUNC = 8;
+const FILETYPE_DIR = 3,
+  FILETYPE_REGULAR = 4,
+  FILETYPE_SYMLINK = 7,
+  FILETYPE_UNKNOWN = 0;
+const O_CREAT = 1,
+  O_DIRECTORY = 2,
+  O_EXCL = 4,
+  O_TRUNC = 8;
 const FDFLAG_APPEND = 1;
 const RIGHT_FD_WRITE = 1n << 6n;
 const ALL_RIGHTS = 0x1fffffffn;
@@ -41,11 +55,20 @@ function errnoOf(err: unknown): number {
 }
 
 function filetype(st: fs.Stats): number {
-  return st.isDirectory() ? FILETYPE_DIR : st.isFile() ? FILETYPE_REGULAR : st.isSymbolicLink() ? FILETYPE_SYMLINK : FILETYPE_UNKNOWN;
+  return st.isDirectory()
+    ? FILETYPE_DIR
+    : st.isFile()
+      ? FILETYPE_REGULAR
+      : st.isSymbolicLink()
+        ? FILETYPE_SYMLINK
+        : FILETYPE_UNKNOWN;
 }
 
 export class GuestFiles {
-  constructor(private readonly fds: (FileEntry | { kind: string } | undefined)[], private readonly view: () => DataView) {}
+  constructor(
+    private readonly fds: (FileEntry | { kind: string } | undefined)[],
+    private readonly view: () => DataView,
+  ) {}
 
   private mem(): Uint8Array {
     const v = this.view();
@@ -55,7 +78,16 @@ export class GuestFiles {
   preopen(hostPath: string, guestPath: string): void {
     const root = nodePath.resolve(hostPath);
     if (!fs.statSync(root).isDirectory()) throw new Error(`--dir ${hostPath}: not a directory`);
-    this.fds.push({ kind: "dir", hostPath: root, root, hostFd: -1, pos: 0, preopen: guestPath, nonblock: false, fdFlags: 0 });
+    this.fds.push({
+      kind: "dir",
+      hostPath: root,
+      root,
+      hostFd: -1,
+      pos: 0,
+      preopen: guestPath,
+      nonblock: false,
+      fdFlags: 0,
+    });
   }
 
   private entry(fd: number): FileEntry | undefined {
@@ -82,7 +114,9 @@ export class GuestFiles {
     try {
       const real = fs.realpathSync(path);
       if (real !== dir.root && !real.startsWith(fs.realpathSync(dir.root) + nodePath.sep)) return ERRNO_NOTCAPABLE;
-    } catch { /* not there yet: created under a checked parent */ }
+    } catch {
+      /* not there yet: created under a checked parent */
+    }
     return { dir, path };
   }
 
@@ -104,18 +138,41 @@ export class GuestFiles {
     return 0;
   }
 
-  open(dirfd: number, _lookup: number, ptr: number, len: number, oflags: number, rights: bigint, _inh: bigint, fdflags: number, out: number): number {
+  open(
+    dirfd: number,
+    _lookup: number,
+    ptr: number,
+    len: number,
+    oflags: number,
+    rights: bigint,
+    _inh: bigint,
+    fdflags: number,
+    out: number,
+  ): number {
     const r = this.resolve(dirfd, ptr, len);
     if (typeof r === "number") return r;
     try {
       let st: fs.Stats | null = null;
-      try { st = fs.statSync(r.path); } catch (err) { if ((err as { code?: string }).code !== "ENOENT") throw err; }
-      if (st !== null && (oflags & O_CREAT) && (oflags & O_EXCL)) return ERRNO_EXIST;
+      try {
+        st = fs.statSync(r.path);
+      } catch (err) {
+        if ((err as { code?: string }).code !== "ENOENT") throw err;
+      }
+      if (st !== null && oflags & O_CREAT && oflags & O_EXCL) return ERRNO_EXIST;
       if (st === null && !(oflags & O_CREAT)) return ERRNO_NOENT;
-      if ((oflags & O_DIRECTORY) && (st === null || !st.isDirectory())) return ERRNO_NOTDIR;
+      if (oflags & O_DIRECTORY && (st === null || !st.isDirectory())) return ERRNO_NOTDIR;
       if (st !== null && st.isDirectory()) {
-        if ((oflags & O_TRUNC) || (rights & RIGHT_FD_WRITE && oflags & O_CREAT)) return ERRNO_ISDIR;
-        const fd = this.newFd({ kind: "dir", hostPath: r.path, root: r.dir.root, hostFd: -1, pos: 0, preopen: null, nonblock: false, fdFlags: fdflags });
+        if (oflags & O_TRUNC || (rights & RIGHT_FD_WRITE && oflags & O_CREAT)) return ERRNO_ISDIR;
+        const fd = this.newFd({
+          kind: "dir",
+          hostPath: r.path,
+          root: r.dir.root,
+          hostFd: -1,
+          pos: 0,
+          preopen: null,
+          nonblock: false,
+          fdFlags: fdflags,
+        });
         this.view().setUint32(out, fd, true);
         return 0;
       }
@@ -124,11 +181,22 @@ export class GuestFiles {
       if (oflags & O_CREAT) flags |= fs.constants.O_CREAT;
       if (oflags & O_TRUNC) flags |= fs.constants.O_TRUNC;
       let hostFd: number;
-      try { hostFd = fs.openSync(r.path, flags, 0o666); } catch (err) {
+      try {
+        hostFd = fs.openSync(r.path, flags, 0o666);
+      } catch (err) {
         if (!write || (err as { code?: string }).code !== "EACCES") throw err;
         hostFd = fs.openSync(r.path, fs.constants.O_RDONLY); // read-only file opened with every right
       }
-      const fd = this.newFd({ kind: "file", hostPath: r.path, root: r.dir.root, hostFd, pos: 0, preopen: null, nonblock: false, fdFlags: fdflags });
+      const fd = this.newFd({
+        kind: "file",
+        hostPath: r.path,
+        root: r.dir.root,
+        hostFd,
+        pos: 0,
+        preopen: null,
+        nonblock: false,
+        fdFlags: fdflags,
+      });
       this.view().setUint32(out, fd, true);
       return 0;
     } catch (err) {
@@ -139,14 +207,18 @@ export class GuestFiles {
   read(e: FileEntry, vecs: [number, number][], out: number, at: number): number {
     if (e.kind === "dir") return ERRNO_ISDIR;
     const mem = this.mem();
-    let total = 0, pos = at < 0 ? e.pos : at;
+    let total = 0,
+      pos = at < 0 ? e.pos : at;
     try {
       for (const [ptr, len] of vecs) {
         const n = fs.readSync(e.hostFd, mem, ptr, len, pos);
-        total += n; pos += n;
+        total += n;
+        pos += n;
         if (n < len) break;
       }
-    } catch (err) { return errnoOf(err); }
+    } catch (err) {
+      return errnoOf(err);
+    }
     if (at < 0) e.pos = pos;
     this.view().setUint32(out, total, true);
     return 0;
@@ -155,20 +227,29 @@ export class GuestFiles {
   write(e: FileEntry, vecs: [number, number][], out: number, at: number): number {
     if (e.kind === "dir") return ERRNO_ISDIR;
     const mem = this.mem();
-    let total = 0, pos = at >= 0 ? at : (e.fdFlags & FDFLAG_APPEND) !== 0 ? fs.fstatSync(e.hostFd).size : e.pos;
+    let total = 0,
+      pos = at >= 0 ? at : (e.fdFlags & FDFLAG_APPEND) !== 0 ? fs.fstatSync(e.hostFd).size : e.pos;
     try {
       for (const [ptr, len] of vecs) {
         const n = fs.writeSync(e.hostFd, mem, ptr, len, pos);
-        total += n; pos += n;
+        total += n;
+        pos += n;
       }
-    } catch (err) { return errnoOf(err); }
+    } catch (err) {
+      return errnoOf(err);
+    }
     if (at < 0) e.pos = pos;
     this.view().setUint32(out, total, true);
     return 0;
   }
 
   close(e: FileEntry): number {
-    if (e.hostFd >= 0) try { fs.closeSync(e.hostFd); } catch (err) { return errnoOf(err); }
+    if (e.hostFd >= 0)
+      try {
+        fs.closeSync(e.hostFd);
+      } catch (err) {
+        return errnoOf(err);
+      }
     return 0;
   }
 
@@ -210,14 +291,22 @@ export class GuestFiles {
   }
 
   filestat(e: FileEntry, out: number): number {
-    try { this.writeStat(e.hostFd >= 0 ? fs.fstatSync(e.hostFd) : fs.statSync(e.hostPath), out); } catch (err) { return errnoOf(err); }
+    try {
+      this.writeStat(e.hostFd >= 0 ? fs.fstatSync(e.hostFd) : fs.statSync(e.hostPath), out);
+    } catch (err) {
+      return errnoOf(err);
+    }
     return 0;
   }
 
   pathFilestat(dirfd: number, flags: number, ptr: number, len: number, out: number): number {
     const r = this.resolve(dirfd, ptr, len);
     if (typeof r === "number") return r;
-    try { this.writeStat((flags & 1) ? fs.statSync(r.path) : fs.lstatSync(r.path), out); } catch (err) { return errnoOf(err); }
+    try {
+      this.writeStat(flags & 1 ? fs.statSync(r.path) : fs.lstatSync(r.path), out);
+    } catch (err) {
+      return errnoOf(err);
+    }
     return 0;
   }
 
@@ -225,7 +314,11 @@ export class GuestFiles {
     const e = this.entry(fd);
     if (e === undefined) return ERRNO_BADF;
     if (e.kind === "dir") return ERRNO_ISDIR;
-    try { fs.ftruncateSync(e.hostFd, Number(size)); } catch (err) { return errnoOf(err); }
+    try {
+      fs.ftruncateSync(e.hostFd, Number(size));
+    } catch (err) {
+      return errnoOf(err);
+    }
     return 0;
   }
 
@@ -234,10 +327,29 @@ export class GuestFiles {
     if (e === undefined) return ERRNO_BADF;
     if (e.kind !== "dir") return ERRNO_NOTDIR;
     let names: fs.Dirent[];
-    try { names = fs.readdirSync(e.hostPath, { withFileTypes: true }); } catch (err) { return errnoOf(err); }
-    const list: [string, number][] = [[".", FILETYPE_DIR], ["..", FILETYPE_DIR]];
-    for (const d of names) list.push([d.name, d.isDirectory() ? FILETYPE_DIR : d.isFile() ? FILETYPE_REGULAR : d.isSymbolicLink() ? FILETYPE_SYMLINK : FILETYPE_UNKNOWN]);
-    const mem = this.mem(), v = this.view(), enc = new TextEncoder();
+    try {
+      names = fs.readdirSync(e.hostPath, { withFileTypes: true });
+    } catch (err) {
+      return errnoOf(err);
+    }
+    const list: [string, number][] = [
+      [".", FILETYPE_DIR],
+      ["..", FILETYPE_DIR],
+    ];
+    for (const d of names)
+      list.push([
+        d.name,
+        d.isDirectory()
+          ? FILETYPE_DIR
+          : d.isFile()
+            ? FILETYPE_REGULAR
+            : d.isSymbolicLink()
+              ? FILETYPE_SYMLINK
+              : FILETYPE_UNKNOWN,
+      ]);
+    const mem = this.mem(),
+      v = this.view(),
+      enc = new TextEncoder();
     let at = 0;
     for (let i = Number(cookie); i < list.length && at < len; i++) {
       const name = enc.encode(list[i][0]);
@@ -259,7 +371,11 @@ export class GuestFiles {
   private pathOp(dirfd: number, ptr: number, len: number, op: (p: string) => void): number {
     const r = this.resolve(dirfd, ptr, len);
     if (typeof r === "number") return r;
-    try { op(r.path); } catch (err) { return errnoOf(err); }
+    try {
+      op(r.path);
+    } catch (err) {
+      return errnoOf(err);
+    }
     return 0;
   }
 

@@ -16,14 +16,46 @@ import type { TimerHandle } from "../../loop/handle.js";
 import type { SocketHost } from "../../hosts/node/socket-host.js";
 import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOSYS } from "../../hosts/errno.js";
 import {
-  ALWAYS_READY, ARG0, BACKLOG_AT, BACKLOG_INTS, BAD_FD, CONTROL_INTS, DATA_AT, DATA_BYTES, KIND_CLOCK, KIND_READ,
-  OP, OP_ACCEPT, OP_CLOSE, OP_EXIT, OP_FAIL, OP_FLUSH, OP_POLL, OP_READ, OP_SEND, OP_SHUTDOWN, OP_TRAP, OUTBOX, OUTBOX_AT,
-  OUTBOX_BYTES, PREFETCH_BYTES, RECORD_BYTES, REPLY, REQUEST, RESULT, STATE, STDIN_FD, sharedNow,
+  ALWAYS_READY,
+  ARG0,
+  BACKLOG_AT,
+  BACKLOG_INTS,
+  BAD_FD,
+  CONTROL_INTS,
+  DATA_AT,
+  DATA_BYTES,
+  KIND_CLOCK,
+  KIND_READ,
+  OP,
+  OP_ACCEPT,
+  OP_CLOSE,
+  OP_EXIT,
+  OP_FAIL,
+  OP_FLUSH,
+  OP_POLL,
+  OP_READ,
+  OP_SEND,
+  OP_SHUTDOWN,
+  OP_TRAP,
+  OUTBOX,
+  OUTBOX_AT,
+  OUTBOX_BYTES,
+  PREFETCH_BYTES,
+  RECORD_BYTES,
+  REPLY,
+  REQUEST,
+  RESULT,
+  STATE,
+  STDIN_FD,
+  sharedNow,
 } from "./channel.js";
 
 /** How long the sockets of an ended guest may take to flush before they are reset. */
 const CLOSE_GRACE_MS = 5000;
-const EVENT_FD_READ = 1, EVENT_FD_WRITE = 2, EVENT_CLOCK = 0, HANGUP = 1;
+const EVENT_FD_READ = 1,
+  EVENT_FD_WRITE = 2,
+  EVENT_CLOCK = 0,
+  HANGUP = 1;
 
 /** How a guest ended: an exit code, or a message (trap: status 134; failure: status 1). */
 export type GuestEnd = { code: number; message?: string };
@@ -50,7 +82,10 @@ export class GuestSession {
   private pendingPoll = 0;
   /** A blocking read/send/accept waiting for its fd, retried when the fd is ready. */
   private retry: { fd: number; write: boolean; op: () => void } | null = null;
-  private readonly onTimer = (): void => { this.timer = null; this.pollAgain(); };
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    this.pollAgain();
+  };
   private readonly onReadable = (fd: number): void => this.fdReady(fd, false);
   private readonly onWritable = (fd: number): void => {
     if (this.backlog.has(fd)) this.flushBacklog(fd);
@@ -84,7 +119,10 @@ export class GuestSession {
   private arm(): void {
     if (this.ended) return;
     const s = Atomics.load(this.ctl, STATE);
-    if (s === REQUEST) { this.handle(); return; }
+    if (s === REQUEST) {
+      this.handle();
+      return;
+    }
     const w = (Atomics as any).waitAsync(this.ctl, STATE, s) as { async: boolean; value: Promise<string> | string };
     if (w.async) (w.value as Promise<string>).then(() => this.arm());
     else queueMicrotask(() => this.arm());
@@ -105,19 +143,45 @@ export class GuestSession {
   private handle(): void {
     const c = this.ctl;
     if (c[OUTBOX] > 0) this.sendOutbox(c[OUTBOX]);
-    const a0 = c[ARG0], a1 = c[ARG0 + 1], a2 = c[ARG0 + 2];
+    const a0 = c[ARG0],
+      a1 = c[ARG0 + 1],
+      a2 = c[ARG0 + 2];
     switch (c[OP]) {
-      case OP_POLL: this.pendingPoll = a0; this.polling = true; this.pollAgain(); return;
-      case OP_READ: this.read(a0, a1, a2 === 1); return;
-      case OP_SEND: this.send(a0, a1, a2 === 1); return;
-      case OP_ACCEPT: this.accept(a0, a1 === 1); return;
-      case OP_FLUSH: this.reply(0); return;
-      case OP_SHUTDOWN: if (a1 & 2) this.surrenderBacklog(a0); this.reply(this.host.sockShutdown(a0, a1)); return;
-      case OP_CLOSE: this.close(a0); return;
-      case OP_EXIT: this.end({ code: a0 }); return;
-      case OP_TRAP: this.end({ code: 134, message: this.text(a1) }); return;
-      case OP_FAIL: this.end({ code: 1, message: this.text(a1) }); return;
-      default: this.reply(-ERRNO_NOSYS);
+      case OP_POLL:
+        this.pendingPoll = a0;
+        this.polling = true;
+        this.pollAgain();
+        return;
+      case OP_READ:
+        this.read(a0, a1, a2 === 1);
+        return;
+      case OP_SEND:
+        this.send(a0, a1, a2 === 1);
+        return;
+      case OP_ACCEPT:
+        this.accept(a0, a1 === 1);
+        return;
+      case OP_FLUSH:
+        this.reply(0);
+        return;
+      case OP_SHUTDOWN:
+        if (a1 & 2) this.surrenderBacklog(a0);
+        this.reply(this.host.sockShutdown(a0, a1));
+        return;
+      case OP_CLOSE:
+        this.close(a0);
+        return;
+      case OP_EXIT:
+        this.end({ code: a0 });
+        return;
+      case OP_TRAP:
+        this.end({ code: 134, message: this.text(a1) });
+        return;
+      case OP_FAIL:
+        this.end({ code: 1, message: this.text(a1) });
+        return;
+      default:
+        this.reply(-ERRNO_NOSYS);
     }
   }
 
@@ -129,12 +193,16 @@ export class GuestSession {
 
   private sendOutbox(used: number): void {
     const v = this.outboxView;
-    for (let at = 0; at < used;) {
-      const fd = v.getInt32(at, true), len = v.getUint32(at + 4, true);
+    for (let at = 0; at < used; ) {
+      const fd = v.getInt32(at, true),
+        len = v.getUint32(at + 4, true);
       const bytes = this.outbox.subarray(at + 8, at + 8 + len);
       at += 8 + ((len + 3) & ~3);
       const queued = this.backlog.get(fd);
-      if (queued !== undefined) { queued.push(bytes.slice()); continue; }
+      if (queued !== undefined) {
+        queued.push(bytes.slice());
+        continue;
+      }
       const n = this.host.sockSend(fd, bytes);
       if (n === len || (n < 0 && n !== -ERRNO_AGAIN)) continue; // sent, or failed: the next send reports it
       this.backlog.set(fd, [bytes.slice(Math.max(n, 0))]);
@@ -148,7 +216,10 @@ export class GuestSession {
     while (queued.length > 0) {
       const n = this.host.sockSend(fd, queued[0]);
       if (n === -ERRNO_AGAIN) return;
-      if (n >= 0 && n < queued[0].length) { queued[0] = queued[0].subarray(n); return; }
+      if (n >= 0 && n < queued[0].length) {
+        queued[0] = queued[0].subarray(n);
+        return;
+      }
       queued.shift(); // sent, or the socket failed (the guest's next send sees it)
     }
     this.backlog.delete(fd);
@@ -163,12 +234,22 @@ export class GuestSession {
     const wantR = this.pollReaders.has(fd) || (r !== null && r.fd === fd && !r.write);
     const wantW = this.pollWriters.has(fd) || this.backlog.has(fd) || (r !== null && r.fd === fd && r.write);
     if (wantR !== this.watchedReaders.has(fd)) {
-      if (wantR) { this.loop.addReader(fd, this.onReadable, fd); this.watchedReaders.add(fd); }
-      else { this.loop.removeReader(fd); this.watchedReaders.delete(fd); }
+      if (wantR) {
+        this.loop.addReader(fd, this.onReadable, fd);
+        this.watchedReaders.add(fd);
+      } else {
+        this.loop.removeReader(fd);
+        this.watchedReaders.delete(fd);
+      }
     }
     if (wantW !== this.watchedWriters.has(fd)) {
-      if (wantW) { this.loop.addWriter(fd, this.onWritable, fd); this.watchedWriters.add(fd); }
-      else { this.loop.removeWriter(fd); this.watchedWriters.delete(fd); }
+      if (wantW) {
+        this.loop.addWriter(fd, this.onWritable, fd);
+        this.watchedWriters.add(fd);
+      } else {
+        this.loop.removeWriter(fd);
+        this.watchedWriters.delete(fd);
+      }
     }
   }
 
@@ -242,13 +323,16 @@ export class GuestSession {
   /** Answers the pending poll if anything is ready; otherwise watches its fds and earliest clock. */
   private pollAgain(): void {
     this.stopPollWatch();
-    const n = this.pendingPoll, d = this.dv;
+    const n = this.pendingPoll,
+      d = this.dv;
     const events: [bigint, number, number, number, number, number][] = [];
     const now = sharedNow();
     let earliest = Infinity;
     for (let i = 0; i < n; i++) {
       const r = i * RECORD_BYTES;
-      const userdata = d.getBigUint64(r, true), kind = d.getUint8(r + 8), err = d.getUint16(r + 24, true);
+      const userdata = d.getBigUint64(r, true),
+        kind = d.getUint8(r + 8),
+        err = d.getUint16(r + 24, true);
       if (kind === KIND_CLOCK) {
         const at = d.getFloat64(r + 16, true);
         if (err !== 0 || at <= now) events.push([userdata, err, EVENT_CLOCK, 0, 0, -1]);
@@ -257,14 +341,27 @@ export class GuestSession {
       }
       const type = kind === KIND_READ ? EVENT_FD_READ : EVENT_FD_WRITE;
       const fd = d.getInt32(r + 12, true);
-      if (fd === ALWAYS_READY) { events.push([userdata, 0, type, 0, 0, -1]); continue; }
+      if (fd === ALWAYS_READY) {
+        events.push([userdata, 0, type, 0, 0, -1]);
+        continue;
+      }
       const h = fd === STDIN_FD ? this.stdinFd() : fd;
       const res = fd === BAD_FD ? undefined : this.host.fds.get(h);
-      if (res === undefined) { events.push([userdata, ERRNO_BADF, type, 0, 0, -1]); continue; }
+      if (res === undefined) {
+        events.push([userdata, ERRNO_BADF, type, 0, 0, -1]);
+        continue;
+      }
       const ready = type === EVENT_FD_READ ? res.readReady() : res.writeReady() && !this.backlog.has(h);
       if (ready) {
         const bytes = type === EVENT_FD_READ ? res.readableBytes() : 0;
-        events.push([userdata, res.takeError(), type, bytes, res.hungUp() ? HANGUP : 0, bytes > 0 && h !== this.stdin ? h : -1]);
+        events.push([
+          userdata,
+          res.takeError(),
+          type,
+          bytes,
+          res.hungUp() ? HANGUP : 0,
+          bytes > 0 && h !== this.stdin ? h : -1,
+        ]);
       } else if (type === EVENT_FD_READ) this.pollReaders.add(h);
       else this.pollWriters.add(h);
     }
@@ -283,7 +380,8 @@ export class GuestSession {
     this.pollWriters.clear();
     this.polling = false;
     for (let i = 0; i < events.length; i++) {
-      const [userdata, err, type, nbytes, flags] = events[i], o = i * 32;
+      const [userdata, err, type, nbytes, flags] = events[i],
+        o = i * 32;
       d.setBigUint64(o, userdata, true);
       d.setUint32(o + 8, 0, true);
       d.setUint16(o + 8, err, true);
@@ -297,7 +395,8 @@ export class GuestSession {
 
   /** Appends the bytes waiting on the readable sockets of `events` after them (see channel.ts). */
   private readAhead(events: [bigint, number, number, number, number, number][], at: number): void {
-    const d = this.dv, countAt = at;
+    const d = this.dv,
+      countAt = at;
     let count = 0;
     at += 4;
     for (const e of events) {
@@ -319,7 +418,10 @@ export class GuestSession {
     this.pollReaders.clear();
     this.pollWriters.clear();
     for (const fd of fds) this.syncWatch(fd);
-    if (this.timer !== null) { this.timer.cancel(); this.timer = null; }
+    if (this.timer !== null) {
+      this.timer.cancel();
+      this.timer = null;
+    }
   }
 
   /**
@@ -350,7 +452,9 @@ export class GuestSession {
     // Closed sockets flush what they were given before they go (some runtimes write
     // asynchronously): the end is reported once they are all gone, or after CLOSE_GRACE_MS.
     let open = this.owned.size + 1;
-    const gone = (): void => { if (--open === 0) this.onEnd(end); };
+    const gone = (): void => {
+      if (--open === 0) this.onEnd(end);
+    };
     for (const fd of this.owned) this.host.fdCloseThen(fd, gone, CLOSE_GRACE_MS);
     this.owned.clear();
     this.stdin = -1;

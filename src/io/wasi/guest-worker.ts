@@ -16,16 +16,55 @@ import { init, WASI } from "@wasmer/wasi";
 import * as fs from "node:fs";
 import { parentPort } from "node:worker_threads";
 import {
-  ALWAYS_READY, ARG0, BACKLOG_AT, BACKLOG_INTS, BAD_FD, CONTROL_INTS, DATA_AT, DATA_BYTES, IDLE, KIND_CLOCK,
-  KIND_READ, KIND_WRITE, OP, OP_ACCEPT, OP_CLOSE, OP_EXIT, OP_FAIL, OP_FLUSH, OP_POLL, OP_READ, OP_SEND, OP_SHUTDOWN, OP_TRAP,
-  OUTBOX, OUTBOX_AT, OUTBOX_BYTES, RECORD_BYTES, REQUEST, RESULT, SLEEP, STATE, STDIN_FD, sharedNow,
+  ALWAYS_READY,
+  ARG0,
+  BACKLOG_AT,
+  BACKLOG_INTS,
+  BAD_FD,
+  CONTROL_INTS,
+  DATA_AT,
+  DATA_BYTES,
+  IDLE,
+  KIND_CLOCK,
+  KIND_READ,
+  KIND_WRITE,
+  OP,
+  OP_ACCEPT,
+  OP_CLOSE,
+  OP_EXIT,
+  OP_FAIL,
+  OP_FLUSH,
+  OP_POLL,
+  OP_READ,
+  OP_SEND,
+  OP_SHUTDOWN,
+  OP_TRAP,
+  OUTBOX,
+  OUTBOX_AT,
+  OUTBOX_BYTES,
+  RECORD_BYTES,
+  REQUEST,
+  RESULT,
+  SLEEP,
+  STATE,
+  STDIN_FD,
+  sharedNow,
   type GuestStart,
 } from "./channel.js";
 import { GuestFiles, type FileEntry } from "./guest-files.js";
-import { ERRNO_BADF, ERRNO_IO, ERRNO_PIPE, ERRNO_INVAL, ERRNO_NOTSOCK, ERRNO_SPIPE, ERRNO_NOTSUP } from "../../hosts/errno.js";
+import {
+  ERRNO_BADF,
+  ERRNO_IO,
+  ERRNO_PIPE,
+  ERRNO_INVAL,
+  ERRNO_NOTSOCK,
+  ERRNO_SPIPE,
+  ERRNO_NOTSUP,
+} from "../../hosts/errno.js";
 
 const FDFLAG_NONBLOCK = 4;
-const FILETYPE_CHAR = 2, FILETYPE_SOCKET_STREAM = 6;
+const FILETYPE_CHAR = 2,
+  FILETYPE_SOCKET_STREAM = 6;
 
 interface StreamEntry {
   kind: "stdin" | "stdout" | "socket" | "listener";
@@ -38,7 +77,13 @@ interface StreamEntry {
 
 type Entry = StreamEntry | FileEntry;
 
-const stream = (kind: StreamEntry["kind"], host: number): StreamEntry => ({ kind, host, nonblock: false, fdFlags: 0, ahead: null });
+const stream = (kind: StreamEntry["kind"], host: number): StreamEntry => ({
+  kind,
+  host,
+  nonblock: false,
+  fdFlags: 0,
+  ahead: null,
+});
 
 class ProcExit {
   constructor(readonly code: number) {}
@@ -83,13 +128,18 @@ class Guest {
   /** Sends one request and sleeps until its reply; returns RESULT. */
   call(op: number, a0 = 0, a1 = 0, a2 = 0): number {
     const c = this.ctl;
-    c[OP] = op; c[ARG0] = a0; c[ARG0 + 1] = a1; c[ARG0 + 2] = a2; c[OUTBOX] = this.outUsed;
+    c[OP] = op;
+    c[ARG0] = a0;
+    c[ARG0 + 1] = a1;
+    c[ARG0 + 2] = a2;
+    c[OUTBOX] = this.outUsed;
     this.outUsed = 0;
     Atomics.store(c, STATE, REQUEST);
     Atomics.notify(c, STATE);
     while (Atomics.load(c, STATE) === REQUEST) Atomics.wait(c, STATE, REQUEST);
     const r = c[RESULT];
-    const list = this.backlogList, n = list[0];
+    const list = this.backlogList,
+      n = list[0];
     if (n > 0 || this.backlogged.size > 0) {
       this.backlogged.clear();
       for (let i = 1; i <= n; i++) this.backlogged.add(list[i]);
@@ -102,7 +152,10 @@ class Guest {
   post(op: number, a0: number, text = ""): void {
     const enc = new TextEncoder().encodeInto(text, this.data);
     const c = this.ctl;
-    c[OP] = op; c[ARG0] = a0; c[ARG0 + 1] = enc.written; c[OUTBOX] = this.outUsed;
+    c[OP] = op;
+    c[ARG0] = a0;
+    c[ARG0 + 1] = enc.written;
+    c[OUTBOX] = this.outUsed;
     Atomics.store(c, STATE, REQUEST);
     Atomics.notify(c, STATE);
   }
@@ -120,7 +173,10 @@ class Guest {
     const vecs = this.iovecs(iovs, n);
     let want = 0;
     for (const [, len] of vecs) want += len;
-    if (want === 0) { this.view().setUint32(out, 0, true); return 0; }
+    if (want === 0) {
+      this.view().setUint32(out, 0, true);
+      return 0;
+    }
     let src: Uint8Array, r: number;
     if (e.ahead !== null) {
       src = e.ahead;
@@ -164,11 +220,15 @@ class Guest {
       for (const [, l] of vecs) len += l;
       if (len <= OUTBOX_BYTES - 8) {
         if (this.outUsed + 8 + len > OUTBOX_BYTES) this.call(OP_FLUSH); // makes room: sends the outbox
-        const mem = this.bytes(), at = this.outUsed;
+        const mem = this.bytes(),
+          at = this.outUsed;
         this.outboxView.setInt32(at, e.host, true);
         this.outboxView.setUint32(at + 4, len, true);
         let k = at + 8;
-        for (const [ptr, l] of vecs) { this.outbox.set(mem.subarray(ptr, ptr + l), k); k += l; }
+        for (const [ptr, l] of vecs) {
+          this.outbox.set(mem.subarray(ptr, ptr + l), k);
+          k += l;
+        }
         this.outUsed = at + 8 + ((len + 3) & ~3);
         this.view().setUint32(out, len, true);
         return 0;
@@ -220,11 +280,15 @@ class Guest {
       v.setBigUint64(o + 16, BigInt(e.ahead.length), true);
       v.setBigUint64(o + 24, 0n, true);
     }
-    if (local > 0) { v.setUint32(nout, local, true); return 0; }
+    if (local > 0) {
+      v.setUint32(nout, local, true);
+      return 0;
+    }
     const d = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
     const max = Math.min(nsubs, Math.floor(DATA_BYTES / RECORD_BYTES));
     for (let i = 0; i < max; i++) {
-      const s = subs + i * 48, r = i * RECORD_BYTES;
+      const s = subs + i * 48,
+        r = i * RECORD_BYTES;
       d.setBigUint64(r, v.getBigUint64(s, true), true);
       const tag = v.getUint8(s + 8);
       d.setUint16(r + 24, 0, true);
@@ -233,7 +297,11 @@ class Guest {
         const timeout = Number(v.getBigUint64(s + 24, true)) / 1e6;
         const abs = (v.getUint16(s + 40, true) & 1) !== 0;
         d.setUint8(r + 8, KIND_CLOCK);
-        d.setFloat64(r + 16, abs ? (clock === 0 ? timeout - Date.now() + sharedNow() : timeout) : sharedNow() + timeout, true);
+        d.setFloat64(
+          r + 16,
+          abs ? (clock === 0 ? timeout - Date.now() + sharedNow() : timeout) : sharedNow() + timeout,
+          true,
+        );
       } else if (tag === 1 || tag === 2) {
         const fd = v.getUint32(s + 16, true);
         const e = this.fds[fd];
@@ -257,7 +325,8 @@ class Guest {
     const count = d.getUint32(at, true);
     at += 4;
     for (let i = 0; i < count; i++) {
-      const host = d.getInt32(at, true), len = d.getUint32(at + 4, true);
+      const host = d.getInt32(at, true),
+        len = d.getUint32(at + 4, true);
       const e = this.sockets.get(host);
       if (e !== undefined) e.ahead = this.data.slice(at + 8, at + 8 + len);
       at += 8 + ((len + 3) & ~3);
@@ -281,7 +350,9 @@ class Guest {
 
   imports(): Record<string, (...a: any[]) => number> {
     return {
-      proc_exit: (code: number): number => { throw new ProcExit(code); },
+      proc_exit: (code: number): number => {
+        throw new ProcExit(code);
+      },
       sched_yield: () => 0,
       clock_time_get: (id: number, _precision: bigint, out: number): number => {
         if (id > 3) return ERRNO_INVAL;
@@ -381,8 +452,17 @@ class Guest {
       fd_readdir: (fd: number, buf: number, len: number, cookie: bigint, out: number) =>
         this.files.readdir(fd, buf, len, cookie, out),
       fd_filestat_set_size: (fd: number, size: bigint) => this.files.setSize(fd, size),
-      path_open: (dirfd: number, lookup: number, path: number, len: number, oflags: number, rb: bigint, ri: bigint, fdflags: number, out: number) =>
-        this.files.open(dirfd, lookup, path, len, oflags, rb, ri, fdflags, out),
+      path_open: (
+        dirfd: number,
+        lookup: number,
+        path: number,
+        len: number,
+        oflags: number,
+        rb: bigint,
+        ri: bigint,
+        fdflags: number,
+        out: number,
+      ) => this.files.open(dirfd, lookup, path, len, oflags, rb, ri, fdflags, out),
       path_filestat_get: (dirfd: number, flags: number, path: number, len: number, out: number) =>
         this.files.pathFilestat(dirfd, flags, path, len, out),
       path_create_directory: (dirfd: number, path: number, len: number) => this.files.mkdir(dirfd, path, len),
@@ -434,12 +514,17 @@ async function main(start: GuestStart): Promise<void> {
   }
   try {
     await init();
-    const module = (start as GuestStart & { module: WebAssembly.Module | null }).module ?? await WebAssembly.compile(start.bytes as Uint8Array<ArrayBuffer>);
+    const module =
+      (start as GuestStart & { module: WebAssembly.Module | null }).module ??
+      (await WebAssembly.compile(start.bytes as Uint8Array<ArrayBuffer>));
     const wasi = new WASI({ args: start.args, env: start.env });
     const base = wasi.getImports(module) as Record<string, Record<string, unknown>>;
     const ours = guest.imports();
     const preview1 = { ...base.wasi_snapshot_preview1, ...ours };
-    const instance = await WebAssembly.instantiate(module, { ...base, wasi_snapshot_preview1: preview1 } as WebAssembly.Imports);
+    const instance = await WebAssembly.instantiate(module, {
+      ...base,
+      wasi_snapshot_preview1: preview1,
+    } as WebAssembly.Imports);
     wasi.instantiate(instance);
     guest.memory = instance.exports.memory as WebAssembly.Memory;
     let code = 0;
@@ -447,8 +532,10 @@ async function main(start: GuestStart): Promise<void> {
       (instance.exports._start as () => void)();
     } catch (err) {
       if (err instanceof ProcExit) code = err.code;
-      else if (err instanceof WebAssembly.RuntimeError) { guest.post(OP_TRAP, 0, `wasm trap: ${err.message}`); return; }
-      else throw err;
+      else if (err instanceof WebAssembly.RuntimeError) {
+        guest.post(OP_TRAP, 0, `wasm trap: ${err.message}`);
+        return;
+      } else throw err;
     }
     guest.post(OP_EXIT, code);
   } catch (err) {
@@ -456,4 +543,6 @@ async function main(start: GuestStart): Promise<void> {
   }
 }
 
-parentPort!.once("message", (start: GuestStart) => { void main(start); });
+parentPort!.once("message", (start: GuestStart) => {
+  void main(start);
+});

@@ -50,10 +50,21 @@ function parseHostPort(spec: string): [string, number] {
 
 function checkOptions(o: RunWasiOptions): void {
   if (o === null || typeof o !== "object") throw new TypeError("runWasi() options must be an object");
-  if (o.args !== undefined && (!Array.isArray(o.args) || o.args.some((a) => typeof a !== "string"))) throw new TypeError("options.args must be an array of strings");
-  if (o.env !== undefined && (o.env === null || typeof o.env !== "object" || Object.values(o.env).some((v) => typeof v !== "string"))) throw new TypeError("options.env must map names to strings");
-  if (o.dirs !== undefined && (!Array.isArray(o.dirs) || o.dirs.some((d) => !Array.isArray(d) || d.length !== 2 || typeof d[0] !== "string" || typeof d[1] !== "string"))) throw new TypeError("options.dirs must be [host path, guest path] pairs");
-  if (o.tcpListen !== undefined && !Array.isArray(o.tcpListen)) throw new TypeError("options.tcpListen must be an array of \"HOST:PORT\" strings");
+  if (o.args !== undefined && (!Array.isArray(o.args) || o.args.some((a) => typeof a !== "string")))
+    throw new TypeError("options.args must be an array of strings");
+  if (
+    o.env !== undefined &&
+    (o.env === null || typeof o.env !== "object" || Object.values(o.env).some((v) => typeof v !== "string"))
+  )
+    throw new TypeError("options.env must map names to strings");
+  if (
+    o.dirs !== undefined &&
+    (!Array.isArray(o.dirs) ||
+      o.dirs.some((d) => !Array.isArray(d) || d.length !== 2 || typeof d[0] !== "string" || typeof d[1] !== "string"))
+  )
+    throw new TypeError("options.dirs must be [host path, guest path] pairs");
+  if (o.tcpListen !== undefined && !Array.isArray(o.tcpListen))
+    throw new TypeError('options.tcpListen must be an array of "HOST:PORT" strings');
   for (const t of o.tcpListen ?? []) parseHostPort(t);
 }
 
@@ -81,7 +92,9 @@ export type WasiModule = ArrayBuffer | ArrayBufferView | object;
 export function runWasi(module: WasiModule, options: RunWasiOptions = {}): Future<number> {
   const loop = getRunningLoop();
   if (!(module instanceof WebAssembly.Module || module instanceof ArrayBuffer || ArrayBuffer.isView(module))) {
-    throw new TypeError(`runWasi() needs a module's bytes (Uint8Array, ArrayBuffer) or a WebAssembly.Module, got ${describeValue(module)}`);
+    throw new TypeError(
+      `runWasi() needs a module's bytes (Uint8Array, ArrayBuffer) or a WebAssembly.Module, got ${describeValue(module)}`,
+    );
   }
   checkOptions(options);
   const host = loop.host;
@@ -89,17 +102,29 @@ export function runWasi(module: WasiModule, options: RunWasiOptions = {}): Futur
   const wt = nodeBuiltin<{ Worker: new (url: URL) => WorkerLike }>("node:worker_threads");
   if (wt === null) throw new Error("runWasi() needs worker threads (Node ≥ 20.16 or Deno 2)");
   const fut = loop.createFuture<number>();
-  const compiled = module instanceof WebAssembly.Module ? Promise.resolve(module) : WebAssembly.compile(module as Uint8Array<ArrayBuffer>);
+  const compiled =
+    module instanceof WebAssembly.Module
+      ? Promise.resolve(module)
+      : WebAssembly.compile(module as Uint8Array<ArrayBuffer>);
   compiled.then(
-    (mod) => { if (!fut.done()) start(loop, host as SocketHost, wt.Worker, mod, module, options, fut); },
-    (err) => { if (!fut.done()) fut.setException(new Error(`not a WebAssembly module: ${(err as Error).message}`)); },
+    (mod) => {
+      if (!fut.done()) start(loop, host as SocketHost, wt.Worker, mod, module, options, fut);
+    },
+    (err) => {
+      if (!fut.done()) fut.setException(new Error(`not a WebAssembly module: ${(err as Error).message}`));
+    },
   );
   return fut;
 }
 
 function start(
-  loop: EventLoop, host: SocketHost, Worker: new (url: URL) => WorkerLike, mod: WebAssembly.Module,
-  source: WasiModule, options: RunWasiOptions, fut: Future<number>,
+  loop: EventLoop,
+  host: SocketHost,
+  Worker: new (url: URL) => WorkerLike,
+  mod: WebAssembly.Module,
+  source: WasiModule,
+  options: RunWasiOptions,
+  fut: Future<number>,
 ): void {
   try {
     checkModule(mod);
@@ -124,12 +149,18 @@ function start(
   const launch = (): void => {
     const bytes = source instanceof WebAssembly.Module ? null : copyBytes(source);
     const msg: GuestStart & { module: WebAssembly.Module | null } = {
-      sab: session.sab, bytes: bytes ?? new Uint8Array(0), module: bytes === null ? mod : null,
-      args: [options.programName ?? "main.wasm", ...(options.args ?? [])], env: { ...(options.env ?? {}) },
-      listeners, dirs: options.dirs ?? [],
+      sab: session.sab,
+      bytes: bytes ?? new Uint8Array(0),
+      module: bytes === null ? mod : null,
+      args: [options.programName ?? "main.wasm", ...(options.args ?? [])],
+      env: { ...(options.env ?? {}) },
+      listeners,
+      dirs: options.dirs ?? [],
     };
     worker = new Worker(workerUrl());
-    worker.on("error", (err: unknown) => session.end({ code: 1, message: `wasio: the WASI worker failed: ${(err as Error)?.message ?? String(err)}` }));
+    worker.on("error", (err: unknown) =>
+      session.end({ code: 1, message: `wasio: the WASI worker failed: ${(err as Error)?.message ?? String(err)}` }),
+    );
     worker.on("exit", () => session.workerExited());
     session.start();
     worker.postMessage(msg);
@@ -153,6 +184,7 @@ function start(
 }
 
 function copyBytes(source: WasiModule): Uint8Array {
-  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength) as ArrayBuffer);
+  if (ArrayBuffer.isView(source))
+    return new Uint8Array(source.buffer.slice(source.byteOffset, source.byteOffset + source.byteLength) as ArrayBuffer);
   return new Uint8Array((source as ArrayBuffer).slice(0));
 }

@@ -26,15 +26,25 @@ if (seen.join("; ") !== want) throw new Error(`got ${seen.join("; ")}`);
 // A simulated network needs no permission: a server, a client and a lookup on a VirtualHost.
 const sim = new VirtualHost();
 sim.network.dns("db.sim", ["10.0.0.1"]);
-const echoed = runSync(function* () {
-  const server = yield* startServer(function* (r, w) { w.write(yield* r.readline()); w.close(); }, "10.0.0.1", 7000);
-  const [r, w] = yield* openConnection("db.sim", 7000);
-  w.write("sim\n");
-  const line = new TextDecoder().decode(yield* r.readline());
-  w.close();
-  server.close();
-  const found = yield* getaddrinfo("db.sim", 7000, { type: "stream" });
-  return `${line.trim()} ${found[0].address}`;
-}, { host: sim });
+const echoed = runSync(
+  function* () {
+    const server = yield* startServer(
+      function* (r, w) {
+        w.write(yield* r.readline());
+        w.close();
+      },
+      "10.0.0.1",
+      7000,
+    );
+    const [r, w] = yield* openConnection("db.sim", 7000);
+    w.write("sim\n");
+    const line = new TextDecoder().decode(yield* r.readline());
+    w.close();
+    server.close();
+    const found = yield* getaddrinfo("db.sim", 7000, { type: "stream" });
+    return `${line.trim()} ${found[0].address}`;
+  },
+  { host: sim },
+);
 if (echoed !== "sim 10.0.0.1") throw new Error(`simulated network under no permissions: got ${echoed}`);
 (globalThis as { console?: { log(text: string): void } }).console?.log("denied ok");
