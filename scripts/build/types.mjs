@@ -2,7 +2,9 @@
 // file, dist/wasio.d.ts (and its twin dist/wasio.d.cts for `require`). "Self-contained" means:
 // no import of a path outside the package, no `node:*` types, and nothing the user's lib must
 // supply beyond ES2022: the `WebAssembly` and `URL` globals the sources use are replaced by small
-// structural interfaces (a real Memory or URL still fits), and `Symbol.dispose`/`Disposable` are
+// structural interfaces (a real Memory or URL still fits), `AbortSignal` and `EventTarget` by
+// types that are the lib's own where the user's lib declares them (DOM, @types/node, Deno) and
+// the part wasio uses otherwise, and `Symbol.dispose`/`Disposable` are
 // declared the way @types/node declares them, so they merge with an esnext lib when present.
 
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +13,14 @@ import { rollup } from "rollup";
 import { dts } from "rollup-plugin-dts";
 
 /** Globals that must not appear in the shipped declarations (they need DOM or @types/node). */
-const FORBIDDEN = [/\bWebAssembly\.\w/, /\bNodeJS\./, /from ["']node:/, /[:<|]\s*Buffer\b/, /\| URL\b/];
+const FORBIDDEN = [
+  /\bWebAssembly\.\w/,
+  /\bNodeJS\./,
+  /from ["']node:/,
+  /[:<|]\s*Buffer\b/,
+  /\| URL\b/,
+  /[:<|(]\s*(AbortSignal|EventTarget)\b(?!Like)/,
+];
 
 const SHIMS = `
 /** The part of a WebAssembly memory that wasio reads (a real \`Memory\` fits). */
@@ -23,6 +32,18 @@ interface WasmMemory {
 interface URLLike {
     readonly href: string;
 }
+/** The lib's AbortSignal where it declares one; else the part wasio uses (a real AbortSignal fits). */
+type AbortSignalLike = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : {
+    readonly aborted: boolean;
+    readonly reason: any;
+    addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+    removeEventListener(type: "abort", listener: () => void): void;
+};
+/** The lib's EventTarget where it declares one; else the part wasio uses (a real EventTarget fits). */
+type EventTargetLike = typeof globalThis extends { EventTarget: { prototype: infer E } } ? E : {
+    addEventListener(type: string, listener: (...args: any[]) => void, options?: any): void;
+    removeEventListener(type: string, listener: (...args: any[]) => void, options?: any): void;
+};
 declare global {
     interface SymbolConstructor {
         readonly dispose: unique symbol;
@@ -47,7 +68,8 @@ export async function rollTypes(root) {
   await bundle.close();
   let text = foldAugmentations(readFileSync(out, "utf8"))
     .replaceAll("WebAssembly.Memory", "WasmMemory")
-    .replace(/\bstring \| URL\b/g, "string | URLLike");
+    .replace(/\bstring \| URL\b/g, "string | URLLike")
+    .replace(/([:(<|]\s*)(AbortSignal|EventTarget)\b/g, "$1$2Like");
   text = `// wasio: type declarations (generated from src/ by npm run build).\n${SHIMS.trimStart()}${text}`;
   const bad = FORBIDDEN.map((re) => {
     const m = re.exec(text);

@@ -13,6 +13,7 @@ import {
   timeout,
   TimeoutError,
   getRunningLoop,
+  fromPromise,
   type Task,
 } from "wasio";
 
@@ -53,6 +54,27 @@ const virtual: number = runSync(
   { host: new VirtualHost() },
 );
 
-if (five !== 7 || virtual !== 600_000) throw new Error(`consumer got ${five}, ${virtual}`);
+// AbortSignal interop types check with or without a lib that declares AbortSignal.
+const aborted: boolean = await run(function* () {
+  const waiter = createTask(
+    fromPromise(
+      (signal) =>
+        new Promise<boolean>((resolve) => {
+          signal.addEventListener("abort", () => resolve(signal.aborted), { once: true });
+        }),
+    ),
+  );
+  yield* sleep(1);
+  const signal = waiter.getSignal();
+  waiter.cancel();
+  try {
+    yield* waiter;
+  } catch {
+    /* cancelled, as asked */
+  }
+  return signal.aborted;
+});
+
+if (five !== 7 || virtual !== 600_000 || !aborted) throw new Error(`consumer got ${five}, ${virtual}, ${aborted}`);
 // No `console` in a lib-ES2022-only project: reach it through globalThis.
 (globalThis as { console?: { log(text: string): void } }).console?.log("consumer ok");
