@@ -19,6 +19,7 @@ import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "./socket-errors.js";
 import type { ReadingControl, StreamReader } from "./stream-reader.js";
+import { SendQueue } from "../send-queue.js";
 
 const RECV_CHUNK = 64 * 1024;
 const DEFAULT_HIGH_WATER = 64 * 1024;
@@ -34,9 +35,7 @@ export class SocketTransport implements ReadingControl {
     string,
     unknown
   >;
-  private pending: Uint8Array[] = []; // bytes the host has not accepted yet, oldest first
-  private pendingHead = 0;
-  private pendingBytes = 0;
+  private readonly pending = new SendQueue(); // bytes the host has not accepted yet
   private closing = false;
   private eofRequested = false; // writeEof() called
   private eofReceived = false;
@@ -88,7 +87,7 @@ export class SocketTransport implements ReadingControl {
    * writing stop, nothing more is called. Returns the fd, or -1 while bytes wait to be sent.
    */
   _detach(): number {
-    if (this.pendingBytes > 0 || this.connLost > 0) return -1;
+    if (this.pending.bytes > 0 || this.connLost > 0) return -1;
     this.stopReading();
     this.stopWriting();
     this.connLost++;
@@ -119,7 +118,7 @@ export class SocketTransport implements ReadingControl {
 
   /** Bytes written and not yet accepted by the host. */
   getWriteBufferSize(): number {
-    return this.pendingBytes;
+    return this.pending.bytes;
   }
 
   /** [low, high]: drain() waits while the buffer is over high, until it is down to low. */
@@ -160,7 +159,7 @@ export class SocketTransport implements ReadingControl {
       return;
     }
     if (bytes.length === 0) return;
-    if (this.pendingBytes === 0) {
+    if (this.pending.bytes === 0) {
       let n = this._host.sockSend(this._fd, bytes);
       if (n === bytes.length) return;
       if (n < 0) {
@@ -174,7 +173,6 @@ export class SocketTransport implements ReadingControl {
       this.startWriting();
     }
     this.pending.push(owned ? bytes : bytes.slice());
-    this.pendingBytes += bytes.length;
     this.maybePauseProtocol();
   }
 
@@ -188,7 +186,7 @@ export class SocketTransport implements ReadingControl {
     if (!this.canWriteEof()) throw new Error("TLS transports cannot write EOF (no half-close)");
     if (this.closing || this.eofRequested) return;
     this.eofRequested = true;
-    if (this.pendingBytes === 0) this._host.sockShutdown(this._fd, SHUT_WR);
+    if (this.pending.bytes === 0) this._host.sockShutdown(this._fd, SHUT_WR);
   }
 
   /** Closes once the buffered bytes are sent; connection lost is called on a later pass. */
@@ -196,7 +194,7 @@ export class SocketTransport implements ReadingControl {
     if (this.closing) return;
     this.closing = true;
     this.stopReading();
-    if (this.pendingBytes === 0) {
+    if (this.pending.bytes === 0) {
       this.connLost++;
       this._loop._soon(connectionLostStep, this);
     }
@@ -210,7 +208,7 @@ export class SocketTransport implements ReadingControl {
 
   toString(): string {
     const state = this.lostCalled ? "closed" : this.closing ? "closing" : "open";
-    return `<SocketTransport fd=${this._fd} ${state} buffered=${this.pendingBytes}>`;
+    return `<SocketTransport fd=${this._fd} ${state} buffered=${this.pending.bytes}>`;
   }
 
   // ------------------------------------------------------------------ for StreamWriter
@@ -260,29 +258,14 @@ export class SocketTransport implements ReadingControl {
   _writeReady(): void {
     if (this.connLost > 0) return;
     const host = this._host,
-      fd = this._fd,
-      pending = this.pending;
-    while (this.pendingBytes > 0) {
-      const head = pending[this.pendingHead];
-      const n = host.sockSend(fd, head);
-      if (n === -ERRNO_AGAIN) break;
-      if (n < 0) {
-        this.fatalError(this.errorFor(-n, "write"));
-        return;
-      }
-      this.pendingBytes -= n;
-      if (n === head.length) pending[this.pendingHead++] = undefined as unknown as Uint8Array;
-      else pending[this.pendingHead] = head.subarray(n);
-    }
-    if (this.pendingBytes === 0) {
-      pending.length = 0;
-      this.pendingHead = 0;
-    } else if (this.pendingHead > 32 && this.pendingHead * 2 > pending.length) {
-      this.pending = pending.slice(this.pendingHead);
-      this.pendingHead = 0;
+      fd = this._fd;
+    const errno = this.pending.flush(host, fd);
+    if (errno !== 0) {
+      this.fatalError(this.errorFor(errno, "write"));
+      return;
     }
     this.maybeResumeProtocol();
-    if (this.pendingBytes === 0) {
+    if (this.pending.bytes === 0) {
       this.stopWriting();
       if (this.closing) this.callConnectionLost(null);
       else if (this.eofRequested) host.sockShutdown(fd, SHUT_WR);
@@ -316,11 +299,11 @@ export class SocketTransport implements ReadingControl {
   }
 
   private maybePauseProtocol(): void {
-    if (!this.writingPaused && this.pendingBytes > this.highWater) this.writingPaused = true;
+    if (!this.writingPaused && this.pending.bytes > this.highWater) this.writingPaused = true;
   }
 
   private maybeResumeProtocol(): void {
-    if (!this.writingPaused || this.pendingBytes > this.lowWater) return;
+    if (!this.writingPaused || this.pending.bytes > this.lowWater) return;
     this.writingPaused = false;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
@@ -337,10 +320,8 @@ export class SocketTransport implements ReadingControl {
 
   private forceClose(exc: unknown): void {
     if (this.connLost > 0) return;
-    if (this.pendingBytes > 0) {
-      this.pending = [];
-      this.pendingHead = 0;
-      this.pendingBytes = 0;
+    if (this.pending.bytes > 0) {
+      this.pending.clear();
       this.stopWriting();
     }
     if (!this.closing) {

@@ -22,6 +22,7 @@ import { socketError } from "../streams/socket-errors.js";
 import type { StreamProtocolLike } from "./protocols.js";
 import { WriteTransport } from "./base-transport.js";
 import { checkMadeBy } from "./check-internal.js";
+import { SendQueue } from "../send-queue.js";
 
 const RECV_CHUNK = 64 * 1024;
 const DEFAULT_HIGH_WATER = 64 * 1024;
@@ -37,9 +38,7 @@ export class Transport extends WriteTransport {
   /** @internal */ readonly _fd: number;
   private protocol: StreamProtocolLike;
   private readonly extra: ExtraInfo;
-  private pending: Uint8Array[] = []; // bytes the host has not accepted yet, oldest first
-  private pendingHead = 0;
-  private pendingBytes = 0;
+  private readonly pending = new SendQueue(); // bytes the host has not accepted yet
   private closing = false;
   private eofRequested = false;
   private eofSeen = false;
@@ -118,7 +117,7 @@ export class Transport extends WriteTransport {
     if (this.closing) return;
     this.closing = true;
     this.stopReading();
-    if (this.pendingBytes === 0) {
+    if (this.pending.bytes === 0) {
       this.connLost++;
       this._loop._soon(connectionLostStep, this);
     }
@@ -153,7 +152,7 @@ export class Transport extends WriteTransport {
 
   /** Bytes written and not yet accepted by the host. */
   getWriteBufferSize(): number {
-    return this.pendingBytes;
+    return this.pending.bytes;
   }
 
   /** [low, high]. */
@@ -187,7 +186,7 @@ export class Transport extends WriteTransport {
       this.connLost++;
       return;
     }
-    if (this.pendingBytes === 0) {
+    if (this.pending.bytes === 0) {
       let n = this._host.sockSend(this._fd, bytes);
       if (n === bytes.length) return;
       if (n < 0) {
@@ -201,7 +200,6 @@ export class Transport extends WriteTransport {
       this.startWriting();
     }
     this.pending.push(owned ? bytes : bytes.slice());
-    this.pendingBytes += bytes.length;
     this.maybePauseProtocol();
   }
 
@@ -220,12 +218,12 @@ export class Transport extends WriteTransport {
     if (!this.canWriteEof()) throw new Error("TLS transports cannot write EOF (no half-close)");
     if (this.closing || this.eofRequested) return;
     this.eofRequested = true;
-    if (this.pendingBytes === 0) this._host.sockShutdown(this._fd, SHUT_WR);
+    if (this.pending.bytes === 0) this._host.sockShutdown(this._fd, SHUT_WR);
   }
 
   override toString(): string {
     const state = this.lostCalled ? "closed" : this.closing ? "closing" : "open";
-    return `<Transport fd=${this._fd} ${state} buffered=${this.pendingBytes}>`;
+    return `<Transport fd=${this._fd} ${state} buffered=${this.pending.bytes}>`;
   }
 
   // ------------------------------------------------------------------ loop callbacks
@@ -288,29 +286,14 @@ export class Transport extends WriteTransport {
   _writeReady(): void {
     if (this.connLost > 0) return;
     const host = this._host,
-      fd = this._fd,
-      pending = this.pending;
-    while (this.pendingBytes > 0) {
-      const head = pending[this.pendingHead];
-      const n = host.sockSend(fd, head);
-      if (n === -ERRNO_AGAIN) break;
-      if (n < 0) {
-        this.fatalError(this.errorFor(-n, "write"));
-        return;
-      }
-      this.pendingBytes -= n;
-      if (n === head.length) pending[this.pendingHead++] = undefined as unknown as Uint8Array;
-      else pending[this.pendingHead] = head.subarray(n);
-    }
-    if (this.pendingBytes === 0) {
-      pending.length = 0;
-      this.pendingHead = 0;
-    } else if (this.pendingHead > 32 && this.pendingHead * 2 > pending.length) {
-      this.pending = pending.slice(this.pendingHead);
-      this.pendingHead = 0;
+      fd = this._fd;
+    const errno = this.pending.flush(host, fd);
+    if (errno !== 0) {
+      this.fatalError(this.errorFor(errno, "write"));
+      return;
     }
     this.maybeResumeProtocol();
-    if (this.pendingBytes === 0) {
+    if (this.pending.bytes === 0) {
       this.stopWriting();
       this.wakeFlushWaiters(null);
       if (this.closing) this._connectionLost(null);
@@ -349,7 +332,7 @@ export class Transport extends WriteTransport {
 
   /** @internal Waits until the write buffer is empty; throws if the connection is lost first. */
   *_flushed(): Generator<Future<unknown> | undefined, void, unknown> {
-    if (this.pendingBytes === 0 || this.connLost > 0) return;
+    if (this.pending.bytes === 0 || this.connLost > 0) return;
     const w = new Future<void>(this._loop);
     this.flushWaiters.push(w);
     yield* w;
@@ -361,7 +344,7 @@ export class Transport extends WriteTransport {
    * while bytes wait to be sent.
    */
   _detach(): number {
-    if (this.closing || this.connLost > 0 || this.pendingBytes > 0) return -1;
+    if (this.closing || this.connLost > 0 || this.pending.bytes > 0) return -1;
     this.stopReading();
     this.stopWriting();
     this.closing = true;
@@ -426,7 +409,7 @@ export class Transport extends WriteTransport {
   }
 
   private maybePauseProtocol(): void {
-    if (this.protocolPaused || this.pendingBytes <= this.highWater) return;
+    if (this.protocolPaused || this.pending.bytes <= this.highWater) return;
     this.protocolPaused = true;
     try {
       this.protocol.pauseWriting?.();
@@ -441,7 +424,7 @@ export class Transport extends WriteTransport {
   }
 
   private maybeResumeProtocol(): void {
-    if (!this.protocolPaused || this.pendingBytes > this.lowWater) return;
+    if (!this.protocolPaused || this.pending.bytes > this.lowWater) return;
     this.protocolPaused = false;
     try {
       this.protocol.resumeWriting?.();
@@ -468,10 +451,8 @@ export class Transport extends WriteTransport {
 
   private forceClose(exc: unknown): void {
     if (this.connLost > 0) return;
-    if (this.pendingBytes > 0) {
-      this.pending = [];
-      this.pendingHead = 0;
-      this.pendingBytes = 0;
+    if (this.pending.bytes > 0) {
+      this.pending.clear();
       this.stopWriting();
     }
     if (!this.closing) {
