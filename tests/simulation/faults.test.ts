@@ -20,10 +20,9 @@ import { sleep } from "../../src/tasks/sleep.js";
 import { waitFor } from "../../src/tasks/wait-for.js";
 import { TimeoutError } from "../../src/errors.js";
 import { replay } from "../../src/simulation/explore.js";
-import { text } from "../helpers.js";
+import { now, text } from "../helpers.js";
 
 const SERVER = "10.0.0.1";
-const now = () => getRunningLoop().time();
 
 function* echo(r: StreamReader, w: StreamWriter): Coroutine<void> {
   try {

@@ -11,18 +11,7 @@ import { getRunningLoop } from "../../src/loop/running.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 import { createTask } from "../../src/tasks/create-task.js";
 import { onHost } from "../../src/simulation/on-host.js";
-import { text } from "../helpers.js";
-
-/** An echo handler: each line back, until EOF. */
-function* echo(r: StreamReader, w: StreamWriter): Coroutine<void> {
-  for (;;) {
-    const line = yield* r.readline();
-    if (line.length === 0) break;
-    w.write(line);
-    yield* w.drain();
-  }
-  w.close();
-}
+import { echoLines as echo, text } from "../helpers.js";
 
 /** An echo handler that first records the client's address in `seen`. */
 function recordingEcho(seen: string[]) {
