@@ -7,9 +7,9 @@ import { getRunningLoop } from "../../loop/running.js";
 import { checkNetPermission } from "../permission-error.js";
 import { formatHostPort, socketError } from "./socket-errors.js";
 import { isSimulated, socketHostOf, waitWritable } from "./socket-host-of.js";
-import { SocketTransport } from "./socket-transport.js";
-import { StreamReader, checkLimit } from "./stream-reader.js";
-import { StreamWriter } from "./stream-writer.js";
+import { streamPair } from "./stream-pair.js";
+import { checkLimit, type StreamReader } from "./stream-reader.js";
+import type { StreamWriter } from "./stream-writer.js";
 import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
 import { connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
@@ -40,9 +40,7 @@ export function openConnection(
 function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const [sockets, fd] = yield* connectedTlsFd(loop, host, port, tls);
-  const reader = new StreamReader({ limit, loop });
-  const transport = new SocketTransport(loop, sockets, fd, reader, tlsExtra(sockets, fd));
-  return [reader, new StreamWriter(transport, reader)];
+  return streamPair(loop, sockets, fd, limit, tlsExtra(sockets, fd));
 }
 
 function* connect(
@@ -64,7 +62,5 @@ function* connect(
   } finally {
     if (!connected) sockets.fdClose(fd);
   }
-  const reader = new StreamReader({ limit, loop });
-  const transport = new SocketTransport(loop, sockets, fd, reader);
-  return [reader, new StreamWriter(transport, reader)];
+  return streamPair(loop, sockets, fd, limit);
 }
