@@ -13,6 +13,7 @@
 // Flow control: pauseWriting() when the write buffer goes over the high-water mark (64 KiB by
 // default), resumeWriting() when it is back down to the low-water mark (a quarter of it).
 
+import { isExitException } from "../../errors.js";
 import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
 import type { SocketHostApi, SockAddr } from "../../hosts/socket-api.js";
 import { SHUT_WR } from "../../hosts/socket-api.js";
@@ -279,6 +280,7 @@ export class Transport extends WriteTransport {
         try {
           p.bufferUpdated!(n);
         } catch (e) {
+          if (isExitException(e)) throw e; // a task step run from here (the streams) stops the loop
           this.fatalError(e, "protocol.bufferUpdated() failed");
         }
         return;
