@@ -126,7 +126,7 @@ export class EventLoop extends BaseEventLoop {
   createUnixServer(
     protocolFactory: () => StreamProtocolLike,
     path: string,
-    options?: { backlog?: number },
+    options?: { backlog?: number; cleanupSocket?: boolean },
   ): Coroutine<Server> {
     return createUnixServer(this, protocolFactory, path, options);
   }
