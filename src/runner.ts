@@ -13,12 +13,10 @@ import type { Host } from "./hosts/host.js";
 import { checkHost, describe } from "./checks.js";
 import { EventLoop } from "./io/event-loop.js";
 import { setEventLoop } from "./io/current-event-loop.js";
-import { interruptMainOnSigint, type MainInterrupt } from "./io/signals/run-sigint.js";
+import { cancelLeftTasks, cancelLeftTasksSync, runMainTask } from "./run.js";
 import { copyContext, type Context } from "./loop/context.js";
 import { _getRunningLoop } from "./loop/running.js";
 import { isCoroutine, type Coroutine } from "./tasks/coroutine.js";
-import { allTasks } from "./tasks/current.js";
-import { gatherForShutdown } from "./tasks/shutdown.js";
 import type { Task } from "./tasks/task.js";
 
 export interface RunnerOptions {
@@ -58,16 +56,12 @@ export class Runner {
   }
 
   /** Runs `main` to completion on the runner's loop; (a promise of) its result. */
-  async run<T>(main: Main<T>, options?: { context?: Context }): Promise<T> {
-    const [loop, task] = this.start(main, options);
-    let sigint: MainInterrupt | null = null;
+  run<T>(main: Main<T>, options?: { context?: Context }): Promise<T> {
     try {
-      sigint = interruptMainOnSigint(loop, task as Task<unknown>);
-      return await loop.runUntilComplete<T>(task);
-    } catch (error) {
-      throw sigint === null ? error : sigint.translate(error);
-    } finally {
-      sigint?.dispose();
+      const [loop, task] = this.start(main, options);
+      return runMainTask(loop, task);
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 
@@ -82,8 +76,7 @@ export class Runner {
     const loop = this.loop;
     if (this.state !== "initialized" || loop === null) return;
     try {
-      const left = allTasks(loop);
-      if (left.size > 0) await loop.runUntilComplete(gatherForShutdown(loop, left));
+      await cancelLeftTasks(loop);
     } finally {
       this.finish(loop);
     }
@@ -94,8 +87,7 @@ export class Runner {
     const loop = this.loop;
     if (this.state !== "initialized" || loop === null) return;
     try {
-      const left = allTasks(loop);
-      if (left.size > 0) loop.runUntilCompleteSync(gatherForShutdown(loop, left));
+      cancelLeftTasksSync(loop);
     } finally {
       this.finish(loop);
     }

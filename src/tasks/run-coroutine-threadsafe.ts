@@ -65,7 +65,6 @@ export class ConcurrentFuture<T> implements PromiseLike<T> {
     return this.error;
   }
 
-  // biome-ignore lint/suspicious/noThenProperty: a ConcurrentFuture is awaitable on purpose
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
