@@ -21,7 +21,7 @@ export {
 } from "./errors.js";
 export { EventLoop, type EventLoopOptions, type ExceptionHandler, type ExceptionContext } from "./io/event-loop.js";
 export { EventLoop as SelectorEventLoop } from "./io/event-loop.js"; // asyncio's name for the same (selector) loop
-export { BaseEventLoop } from "./loop/event-loop.js";
+export { BaseEventLoop, BaseEventLoop as AbstractEventLoop } from "./loop/event-loop.js"; // the loop's base class answers asyncio's instanceof checks
 export { Handle, TimerHandle } from "./loop/handle.js";
 export { getRunningLoop } from "./loop/running.js";
 export type { Host, WasiImports } from "./hosts/host.js";
@@ -35,6 +35,7 @@ export { currentTask, allTasks } from "./tasks/current.js";
 export { createTask } from "./tasks/create-task.js";
 export { sleep } from "./tasks/sleep.js";
 export { run, runSync, type RunOptions } from "./run.js";
+export { Server as AbstractServer } from "./io/streams/server.js"; // asyncio's base of Server: the one server class
 export { Runner, type RunnerOptions } from "./runner.js";
 export { asyncWith, type AsyncContextManager } from "./tasks/async-with.js";
 export * from "./tasks/index.js"; // combinators, timeouts, TaskGroup
