@@ -78,6 +78,9 @@ export class CancelledError extends BaseException {
  */
 export class SendfileNotAvailableError extends Error {
   override name = "SendfileNotAvailableError";
+  constructor(message?: unknown, options?: ErrorOptions) {
+    super(messageText(message), options);
+  }
 }
 
 /** A deadline passed (asyncio.TimeoutError, the builtin TimeoutError). */
