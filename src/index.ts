@@ -44,7 +44,7 @@ export * from "./io/index.js"; // streams, DNS, executor, signals
 export * from "./simulation/index.js"; // explore, replay, waitAllTasksBlocked, onHost (deterministic simulation)
 // Interop and debugging: AbortSignal, context variables, events, async iteration, race.
 export { ContextVar, Context, Token, copyContext, LookupError } from "./loop/context.js";
-export type { CallOptions } from "./loop/event-loop.js";
+export type { CallOptions, TaskFactory } from "./loop/event-loop.js";
 export { once, on } from "./tasks/events.js";
 export { race } from "./tasks/race.js";
 export { forAwait, toAsyncIterable } from "./tasks/async-iteration.js";

@@ -14,3 +14,4 @@ export { isCoroutine } from "./coroutine.js";
 export { isCoroutineFunction } from "./is-coroutine-function.js";
 export { wrapFuture } from "./wrap-future.js";
 export { runCoroutineThreadsafe, ConcurrentFuture } from "./run-coroutine-threadsafe.js";
+export { eagerTaskFactory, createEagerTaskFactory } from "./eager-task-factory.js";
