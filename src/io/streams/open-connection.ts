@@ -1,6 +1,7 @@
 // openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
 
-import { checkConnectHost, checkPort, type ConnectOptions } from "../../hosts/socket-api.js";
+import { checkConnectHost, checkPort } from "../../hosts/socket-api.js";
+import { happyEyeballsFd, type HappyEyeballsPlan } from "../sock/happy-eyeballs-connect.js";
 import { happyEyeballs, type HappyEyeballsOptions } from "./happy-eyeballs.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
@@ -47,12 +48,14 @@ function* connect(
   host: string,
   port: number,
   limit: number,
-  eyeballs?: ConnectOptions,
+  eyeballs?: HappyEyeballsPlan,
 ): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
   if (!isSimulated(sockets)) checkNetPermission("connect", formatHostPort(host, port));
-  const fd = sockets.connect(host, port, eyeballs);
+  if (eyeballs !== undefined)
+    return streamPair(loop, sockets, yield* happyEyeballsFd(loop, sockets, host, port, eyeballs), limit);
+  const fd = sockets.connect(host, port);
   let connected = false;
   try {
     yield* waitWritable(loop, fd);
