@@ -5,7 +5,7 @@
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { startServer, openConnection, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
+import { startServer, openConnection, StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
 import { StreamReaderProtocol } from "../../src/io/streams/stream-reader-protocol.js";
 import { Transport } from "../../src/io/transports/transport.js";
 import { getRunningLoop } from "../../src/loop/running.js";
@@ -147,6 +147,34 @@ test("an aborted peer fails the waiting read, then drain() and waitClosed() thro
       closedErr = e;
     }
     assert.is(closedErr, readErr);
+  });
+});
+
+test("a StreamReaderProtocol made by the user feeds its reader from a loop.createConnection transport", () => {
+  runVirtual(function* () {
+    const loop = getRunningLoop();
+    const server = yield* startServer(
+      function* (_r, w) {
+        w.write("from the server\n");
+        yield* w.drain();
+        w.close();
+      },
+      "10.0.0.1",
+      7000,
+    );
+    const reader = new StreamReader();
+    const [transport, protocol] = yield* loop.createConnection(
+      () => new StreamReaderProtocol(reader),
+      "10.0.0.1",
+      7000,
+    );
+    assert.instance(protocol, StreamReaderProtocol);
+    assert.is(protocol.transport, transport);
+    assert.is(new TextDecoder().decode(yield* reader.readline()), "from the server\n");
+    assert.is((yield* reader.read(-1)).length, 0);
+    transport.close();
+    server.close();
+    yield* server.waitClosed();
   });
 });
 
