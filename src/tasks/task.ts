@@ -17,7 +17,7 @@
 import { CancelledError, InvalidStateError, cheapCancelledError, isExitException } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../checks.js";
-import { isCoroutine, type Coroutine } from "./coroutine.js";
+import { generatorNext, generatorThrow, isCoroutine, resumesNatively, type Coroutine } from "./coroutine.js";
 import { AWAIT_CALL, AWAIT_FOREIGN, AWAIT_OWN, CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
@@ -47,6 +47,8 @@ let taskCounter = 0;
 
 export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
+  /** @internal `_coro` resumes through the intrinsic generator methods (see resumesNatively). */
+  _native: boolean;
   /** @internal */ _name: string | null;
   /** @internal */ _nameNumber: number;
   /** @internal The future this task waits on, if any. */
@@ -67,6 +69,7 @@ export class Task<T = unknown> extends Future<T> {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
     super(loop);
     this._coro = coro;
+    this._native = resumesNatively(coro);
     this._name = options === undefined ? null : checkedName(options);
     if (options !== undefined || contextsOn || debugEverOn) this._setUp(options);
     this._nameNumber = ++taskCounter;
@@ -213,9 +216,18 @@ export class Task<T = unknown> extends Future<T> {
     let r: IteratorResult<Future<unknown> | undefined, unknown>;
     let isFuture = false; // what the coroutine yielded is a Future
     for (;;) {
-      const gen: Coroutine<unknown> = top === null ? this._coro : top._gen;
+      let gen: Coroutine<unknown>;
+      let native: boolean;
+      if (top === null) {
+        gen = this._coro;
+        native = this._native;
+      } else {
+        gen = top._gen;
+        native = top._native;
+      }
       try {
-        r = throwing ? gen.throw(exc) : gen.next();
+        if (native) r = throwing ? generatorThrow.call(gen, exc) : generatorNext.call(gen);
+        else r = throwing ? gen.throw(exc) : gen.next();
       } catch (e) {
         if (top !== null) {
           top = this._popCall(top, e, true);
@@ -426,7 +438,7 @@ function checkedName(options: TaskOptions): string | null {
 }
 
 /** A step scheduled for a task that is done (someone called Future's setResult on it) is an error, reported once. */
-function firstStep(task: Task<unknown>): void {
+export function firstStep(task: Task<unknown>): void {
   task._step(undefined, false);
 }
 
@@ -470,7 +482,7 @@ function throwStep(task: Task<unknown>): void {
   if (task._state === PENDING) task._step(exc, true);
 }
 
-function wakeStep(task: Task<unknown>): void {
+export function wakeStep(task: Task<unknown>): void {
   const fut = task._futWaiter;
   if (fut === null || task._state !== PENDING) return;
   if (fut._state === FINISHED && !fut._failed) task._step(undefined, false);
