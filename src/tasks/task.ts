@@ -64,6 +64,12 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _nextTask: Task<unknown> | null = null;
   /** @internal The step run when an awaited future is done (see Future's scheduleOne). */
   readonly _wakeStep = wakeStep;
+  /**
+   * @internal The intrinsic generator methods, on the prototype (set below): loaded from there,
+   * V8 knows the function called and calls it directly.
+   */
+  declare readonly _genNext: typeof generatorNext;
+  /** @internal */ declare readonly _genThrow: typeof generatorThrow;
 
   constructor(coro: Coroutine<T>, loop?: EventLoop, options?: TaskOptions) {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
@@ -226,7 +232,7 @@ export class Task<T = unknown> extends Future<T> {
         native = top._native;
       }
       try {
-        if (native) r = throwing ? generatorThrow.call(gen, exc) : generatorNext.call(gen);
+        if (native) r = throwing ? this._genThrow.call(gen, exc) : this._genNext.call(gen);
         else r = throwing ? gen.throw(exc) : gen.next();
       } catch (e) {
         if (top !== null) {
@@ -410,6 +416,9 @@ export class Task<T = unknown> extends Future<T> {
     return ` name=${JSON.stringify(this.getName())}`;
   }
 }
+
+(Task.prototype as { _genNext: typeof generatorNext })._genNext = generatorNext;
+(Task.prototype as { _genThrow: typeof generatorThrow })._genThrow = generatorThrow;
 
 /**
  * @internal A task step (the callback `fn` with `arg`, from the ready queue) threw outside the
