@@ -163,6 +163,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** Within one poll_oneoff call: simulated ns already waited, and whether to scan again. */
   private waitedNs = 0;
   private rescan = false;
+  /** The simulated time of the last poll (no timer can have become due while it is unchanged). */
+  private polledNs = -1;
 
   /** The in-memory network (made on first use): links, faults, DNS, the trace. */
   get network(): SimNetwork {
@@ -177,6 +179,24 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** @internal The network tells of an fd whose readiness may have changed. */
   _touch(fd: number): void {
     this.touch(fd);
+  }
+
+  /**
+   * With a network: true when a zero-timeout poll now would report nothing and change nothing —
+   * the clock has not moved since the last poll, nothing on the wire is due, no fd is ready, no
+   * invariant is to be checked, no task waits for the loop to be idle (see Host.quiet). The loop
+   * then skips such polls, which also leaves them out of the trace.
+   */
+  quiet(): boolean {
+    const sim = this.sim;
+    return (
+      sim !== null &&
+      this.timeNs === this.polledNs &&
+      !sim.hasInvariants &&
+      (this.idleRes === null || this.idleRes.armed === 0) &&
+      sim.nextDue() > this.timeNs &&
+      !this.readyList.mayReport(this.fds)
+    );
   }
 
   /** @internal The simulated time in whole ns. */
@@ -231,6 +251,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
         perturbAndTrace(sim, view, events, view.getUint32(neventsOut, true), this.timeNs);
         sim.checkInvariants();
       }
+      this.polledNs = this.timeNs;
       return r;
     };
     return imports;

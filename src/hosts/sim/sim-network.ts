@@ -159,6 +159,11 @@ export class SimNetwork extends SimWire {
     return { sockets: open, listeners: this.listeners.size, scheduled: this.schedule.size };
   }
 
+  /** True when an invariant was registered (they are checked after every poll). */
+  get hasInvariants(): boolean {
+    return this.invariants.length > 0;
+  }
+
   /** Checks the invariants; throws an Error naming the first that does not hold. */
   checkInvariants(): void {
     for (const [name, holds] of this.invariants) {

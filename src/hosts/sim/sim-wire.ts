@@ -435,22 +435,18 @@ export abstract class SimWire {
     while (s.sendQueued > 0) {
       const window = RECV_WINDOW - peer.recvBuffered - s.inflight;
       if (window <= 0) break;
-      const head = s.sendQueue[s.sendHead];
+      const head = s.sendQueue.first();
       let take = Math.min(head.length, window);
       if (perturb && take > 1 && this.random.chance(0.25)) take = 1 + this.random.int(take - 1);
       let piece = head;
-      if (take === head.length) s.sendQueue[s.sendHead++] = undefined as unknown as Uint8Array;
+      if (take === head.length) s.sendQueue.shift();
       else {
         piece = head.subarray(0, take);
-        s.sendQueue[s.sendHead] = head.subarray(take);
+        s.sendQueue.setFirst(head.subarray(take));
       }
       s.sendQueued -= take;
       s.inflight += take;
       this.send(DATA, s, peer, s.local.address, s.remote.address, piece);
-    }
-    if (s.sendQueued === 0) {
-      s.sendQueue.length = 0;
-      s.sendHead = 0;
     }
     if (s.sendQueued === 0 && s.finPending && !s.finSent) {
       s.finSent = true;
