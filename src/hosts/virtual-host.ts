@@ -30,6 +30,7 @@ import { IdleResource } from "./sim/idle-resource.js";
 import { SimReadyList } from "./sim/sim-ready-list.js";
 import { perturbAndTrace } from "./sim/poll-order.js";
 import { SimNetwork, type NetworkOptions } from "./sim/sim-network.js";
+import { Ev } from "./sim/sim-trace.js";
 import type { LookupAnswer } from "./sim/sim-resolver.js";
 
 export interface VirtualHostOptions extends NetworkOptions {
@@ -73,7 +74,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
       const left = this.simulatedWait(clockMs);
       if (left === -2) return false;
       clockMs = left;
-      if (clockMs > 0) this.sim?.trace.add(this.timeNs, "clock", Math.ceil(clockMs * 1e6));
+      if (clockMs > 0) this.sim?.trace.add(this.timeNs, Ev.clock, Math.ceil(clockMs * 1e6));
     }
     if (clockMs < 0) return false;
     const to = this.timeNs + Math.ceil(clockMs * 1e6);

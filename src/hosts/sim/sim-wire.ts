@@ -39,7 +39,7 @@ import { SimRandom } from "./sim-random.js";
 import { SimResolver, ipFamily, type LookupAnswer } from "./sim-resolver.js";
 import { SimSchedule, type Due } from "./sim-schedule.js";
 import { CONNECTING, OPEN, RECV_WINDOW, SEND_BUFFER, SimSocket } from "./sim-socket.js";
-import { SimTrace } from "./sim-trace.js";
+import { Ev, SimTrace } from "./sim-trace.js";
 
 export interface NetworkHost {
   readonly fds: FdTable;
@@ -143,7 +143,7 @@ export abstract class SimWire {
     const sock = new SimSocket(this, this.nextId++, addr(src, this.ephemeral(src)), addr(dst, port));
     this.sockets.add(sock);
     const fd = this.host.fds.open(sock);
-    this.trace.add(this.now(), "connect", sock.id, port, 0, `${src}>${dst}`);
+    this.trace.add(this.now(), Ev.connect, sock.id, port, 0, `${src}>${dst}`);
     if (answer.error !== null) {
       sock.fail(ERRNO_IO, answer.error);
       this.host._touch(fd);
@@ -160,7 +160,7 @@ export abstract class SimWire {
       l.errno = ERRNO_ADDRINUSE;
       l.code = "EADDRINUSE";
     } else this.listeners.set(k, l);
-    this.trace.add(this.now(), "listen", p, l.errno, 0, address);
+    this.trace.add(this.now(), Ev.listen, p, l.errno, 0, address);
     return this.host.fds.open(l);
   }
 
@@ -199,7 +199,7 @@ export abstract class SimWire {
     if (!(l instanceof SimListener)) return l === undefined ? -ERRNO_BADF : -ERRNO_INVAL;
     const s = l.pending.shift();
     if (s === undefined) return -ERRNO_AGAIN;
-    this.trace.add(this.now(), "accept", s.id, 0, 0);
+    this.trace.add(this.now(), Ev.accept, s.id, 0, 0);
     return this.host.fds.open(s);
   }
 
@@ -247,11 +247,11 @@ export abstract class SimWire {
   /** Answers a name lookup from the simulated DNS (random DNS faults included). */
   lookup(name: string, family: 0 | 4 | 6): LookupAnswer {
     if (ipFamily(name) === 0 && this.random.chance(this.faults.dns)) {
-      this.trace.add(this.now(), "dns", 1, 0, 0, name);
+      this.trace.add(this.now(), Ev.dns, 1, 0, 0, name);
       return { error: "EAI_AGAIN", addresses: [] };
     }
     const a = this.resolver.lookup(name, family);
-    this.trace.add(this.now(), "dns", a.error === null ? 0 : 2, a.addresses.length, 0, name);
+    this.trace.add(this.now(), Ev.dns, a.error === null ? 0 : 2, a.addresses.length, 0, name);
     return a;
   }
 
@@ -263,7 +263,7 @@ export abstract class SimWire {
       fail = true;
     } else fail = this.random.chance(this.faults.executor);
     if (!fail) return null;
-    this.trace.add(this.now(), "executor", 0, 0, 0, what);
+    this.trace.add(this.now(), Ev.executor, 0, 0, 0, what);
     return Object.assign(new Error(`simulated fault: executor job ${what} failed`), { code: "ESIMFAULT" });
   }
 
@@ -288,13 +288,13 @@ export abstract class SimWire {
   protected cut(a: string, b: string | null): void {
     if (b === null) this.links.isolate(a);
     else this.links.partition(a, b);
-    this.trace.add(this.now(), "partition", b === null ? 1 : 0, 0, 0, b === null ? a : `${a} ${b}`);
+    this.trace.add(this.now(), Ev.partition, b === null ? 1 : 0, 0, 0, b === null ? a : `${a} ${b}`);
   }
 
   /** Heals cuts (as SimLinks.heal) and sends the segments they held, from now. */
   protected healCuts(a?: string, b?: string): void {
     this.links.heal(a, b);
-    this.trace.add(this.now(), "heal", 0, 0, 0, `${a ?? "*"} ${b ?? "*"}`);
+    this.trace.add(this.now(), Ev.heal, 0, 0, 0, `${a ?? "*"} ${b ?? "*"}`);
     const held = this.held;
     this.held = [];
     for (const seg of held) {
@@ -307,7 +307,7 @@ export abstract class SimWire {
 
   /** @internal An fd of one of this network's sockets was closed. */
   _socketClosed(s: SimSocket): void {
-    this.trace.add(this.now(), "close", s.id, s.recvBuffered, 0);
+    this.trace.add(this.now(), Ev.close, s.id, s.recvBuffered, 0);
     if (s.errno === 0 && s.state === OPEN && s.peer !== null && s.recvBuffered > 0) {
       // Closed with bytes it never read: a reset instead of a FIN (what Linux does), and what it
       // had queued is dropped.
@@ -332,7 +332,7 @@ export abstract class SimWire {
   _arrive(seg: Segment): void {
     if (this.links.blocked(seg.src, seg.dst)) {
       this.held.push(seg);
-      this.trace.add(this.now(), "drop", seg.from.id, seg.kind, 0);
+      this.trace.add(this.now(), Ev.drop, seg.from.id, seg.kind, 0);
       return;
     }
     const from = seg.from,
@@ -349,19 +349,20 @@ export abstract class SimWire {
         if (from.state !== CONNECTING) return;
         from.state = OPEN;
         this.host._touch(from.fd);
-        this.trace.add(this.now(), "established", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.established, from.id, 0, 0);
         this.pump(from);
         return;
       case REFUSE:
-        this.trace.add(this.now(), "refused", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.refused, from.id, 0, 0);
         from.fail(ERRNO_CONNREFUSED, "ECONNREFUSED");
         this.host._touch(from.fd);
         return;
       case DATA: {
         const n = seg.data!.length;
+        const wasFull = from.sendQueued + from.inflight >= SEND_BUFFER;
         from.inflight -= n;
-        this.host._touch(from.fd); // its buffer has room again
-        this.trace.add(this.now(), "arrive", from.id, n, 0);
+        if (wasFull) this.host._touch(from.fd); // its buffer has room again
+        this.trace.add(this.now(), Ev.arrive, from.id, n, 0);
         if (to === null || to.errno !== 0) {
           this.forget(from);
           return;
@@ -378,7 +379,7 @@ export abstract class SimWire {
         return;
       }
       case FIN:
-        this.trace.add(this.now(), "fin", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.fin, from.id, 0, 0);
         if (to !== null) {
           to.eof = true;
           this.host._touch(to.fd);
@@ -386,7 +387,7 @@ export abstract class SimWire {
         this.forget(from);
         return;
       case RST:
-        this.trace.add(this.now(), "reset", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.reset, from.id, 0, 0);
         if (to !== null && !to.closed) {
           to.fail(ERRNO_CONNRESET, "ECONNRESET");
           this.host._touch(to.fd);
@@ -485,7 +486,7 @@ export abstract class SimWire {
       if (at < from.lastArrival) at = from.lastArrival;
       from.lastArrival = at;
     }
-    this.trace.add(now, "send", from.id, kind, data === null ? 0 : data.length);
+    this.trace.add(now, Ev.send, from.id, kind, data === null ? 0 : data.length);
     this.schedule.push(new Segment(this, kind, from, to, src, dst, data), at);
   }
 
@@ -496,7 +497,7 @@ export abstract class SimWire {
   }
 
   protected resetConnection(s: SimSocket): void {
-    this.trace.add(this.now(), "reset", s.id, 1, 0);
+    this.trace.add(this.now(), Ev.reset, s.id, 1, 0);
     for (const end of s.peer === null ? [s] : [s, s.peer]) {
       if (!end.closed) end.fail(ERRNO_CONNRESET, "ECONNRESET");
       else end.dropAll();
