@@ -30,10 +30,14 @@ export class SimReadyList extends ReadyList {
   }
 
   override scan(view: DataView, table: FdTable, subs: number, events: number, nowMs: number, out: PollScan): void {
+    if (this.sticky.size > 0) this.touchSticky(table);
+    super.scan(view, table, subs, events, nowMs, out);
+  }
+
+  private touchSticky(table: FdTable): void {
     for (const fd of this.sticky) {
       if (table.get(fd) === undefined) this.sticky.delete(fd);
       this.touch(fd);
     }
-    super.scan(view, table, subs, events, nowMs, out);
   }
 }
