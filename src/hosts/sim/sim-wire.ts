@@ -64,21 +64,21 @@ const SYN = 0,
   RST = 5;
 const FIRST_EPHEMERAL = 49152;
 
-/** A segment on the wire. */
+/** A segment on the wire. Segments are reused once they have arrived (see SimWire.send). */
 class Segment implements Due {
   at = 0;
   seq = 0;
   constructor(
     readonly net: SimWire,
-    readonly kind: number,
-    readonly from: SimSocket,
-    readonly to: SimSocket | null,
-    readonly src: string,
-    readonly dst: string,
-    readonly data: Uint8Array | null,
+    public kind: number,
+    public from: SimSocket,
+    public to: SimSocket | null,
+    public src: string,
+    public dst: string,
+    public data: Uint8Array | null,
   ) {}
   fire(): void {
-    this.net._arrive(this);
+    if (!this.net._arrive(this)) this.net._recycle(this);
   }
 }
 
@@ -112,6 +112,8 @@ export abstract class SimWire {
   protected executorFaults = 0;
   private readonly ports = new Map<string, number>();
   private held: Segment[] = [];
+  /** Segments that have arrived, for reuse (a send then allocates nothing but its bytes). */
+  private readonly spare: Segment[] = [];
   private nextId = 1;
 
   constructor(
@@ -328,35 +330,42 @@ export abstract class SimWire {
     for (const s of l.pending.splice(0)) this.resetConnection(s);
   }
 
-  /** @internal A segment reached its destination's side of the link. */
-  _arrive(seg: Segment): void {
+  /** @internal A segment that arrived and was not held: kept for reuse, without its references. */
+  _recycle(seg: Segment): void {
+    seg.to = null;
+    seg.data = null;
+    if (this.spare.length < 1024) this.spare.push(seg);
+  }
+
+  /** @internal A segment reached its destination's side of the link; true when a partition holds it. */
+  _arrive(seg: Segment): boolean {
     if (this.links.blocked(seg.src, seg.dst)) {
       this.held.push(seg);
       this.trace.add(this.now(), Ev.drop, seg.from.id, seg.kind, 0);
-      return;
+      return true;
     }
     const from = seg.from,
       to = seg.to;
     switch (seg.kind) {
       case SYN:
         this.onSyn(seg);
-        return;
+        return false;
       case SYNACK:
         if (from.closed) {
           this.send(RST, from, from.peer, seg.dst, seg.src, null);
-          return;
+          return false;
         }
-        if (from.state !== CONNECTING) return;
+        if (from.state !== CONNECTING) return false;
         from.state = OPEN;
         this.host._touch(from.fd);
         this.trace.add(this.now(), Ev.established, from.id, 0, 0);
         this.pump(from);
-        return;
+        return false;
       case REFUSE:
         this.trace.add(this.now(), Ev.refused, from.id, 0, 0);
         from.fail(ERRNO_CONNREFUSED, "ECONNREFUSED");
         this.host._touch(from.fd);
-        return;
+        return false;
       case DATA: {
         const n = seg.data!.length;
         const wasFull = from.sendQueued + from.inflight >= SEND_BUFFER;
@@ -365,18 +374,18 @@ export abstract class SimWire {
         this.trace.add(this.now(), Ev.arrive, from.id, n, 0);
         if (to === null || to.errno !== 0) {
           this.forget(from);
-          return;
+          return false;
         }
         if (to.closed) {
           // Data for a socket whose fd is closed: answered with a reset, as a kernel does.
           if (from.errno === 0 && !from.closed) this.send(RST, to, from, seg.dst, seg.src, null);
           this.forget(from);
-          return;
+          return false;
         }
         to.push(seg.data!);
         this.host._touch(to.fd);
         if (this.random.chance(this.faults.reset)) this.resetConnection(to);
-        return;
+        return false;
       }
       case FIN:
         this.trace.add(this.now(), Ev.fin, from.id, 0, 0);
@@ -385,15 +394,16 @@ export abstract class SimWire {
           this.host._touch(to.fd);
         }
         this.forget(from);
-        return;
+        return false;
       case RST:
         this.trace.add(this.now(), Ev.reset, from.id, 0, 0);
         if (to !== null && !to.closed) {
           to.fail(ERRNO_CONNRESET, "ECONNRESET");
           this.host._touch(to.fd);
         }
-        return;
+        return false;
     }
+    return false;
   }
 
   private onSyn(seg: Segment): void {
@@ -487,7 +497,17 @@ export abstract class SimWire {
       from.lastArrival = at;
     }
     this.trace.add(now, Ev.send, from.id, kind, data === null ? 0 : data.length);
-    this.schedule.push(new Segment(this, kind, from, to, src, dst, data), at);
+    let seg = this.spare.pop();
+    if (seg === undefined) seg = new Segment(this, kind, from, to, src, dst, data);
+    else {
+      seg.kind = kind;
+      seg.from = from;
+      seg.to = to;
+      seg.src = src;
+      seg.dst = dst;
+      seg.data = data;
+    }
+    this.schedule.push(seg, at);
   }
 
   private cutFor(a: string, b: string, ms: number): void {
