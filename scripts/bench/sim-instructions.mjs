@@ -1,9 +1,9 @@
 // sim-instructions: sim-echo (sim-echo.mjs) measured in CPU instructions per simulated round trip
 // (callgrind), the deterministic figure behind the sim-echo notes in docs/benchmarks.md: wall time
 // on a shared machine moves by 2-3x from run to run, the instruction count by well under 1 %.
-// Needs valgrind. The figure is the difference of two runs (0.6 minus 0.2 simulated s, each after
-// the same warm-up), so start-up and compilation cancel out; the round trips of each run are
-// counted by the child itself.
+// Needs valgrind. The figure is the difference of two runs (at 100 connections 0.6 minus 0.2
+// simulated s, each after the same warm-up; scaled to about the same round trips at other sizes),
+// so start-up and compilation cancel out; the round trips of each run are counted by the child.
 //
 //   node scripts/bench/sim-instructions.mjs [connections]      # default 100
 //   WASIO_BENCH_MODULE=path/to/other/wasio.js node scripts/bench/sim-instructions.mjs
@@ -23,8 +23,9 @@ if (process.argv[2] === CHILD) {
   const w = await import(wasio);
   const conns = Number(process.argv[3]);
   const simS = Number(process.argv[4]);
-  simEcho(w, conns, 0.3);
-  simEcho(w, conns, 0.3);
+  const warm = 0.3 * Math.max(100 / conns, 0.5);
+  simEcho(w, conns, warm);
+  simEcho(w, conns, warm);
   const [rate, tripsPerS] = simEcho(w, conns, simS);
   // simEcho reports rates; the run's round trips are rate × real time = tripsPerS / rate × sim s.
   console.error(`TRIPS ${Math.round((tripsPerS / rate) * simS)}`);
@@ -36,7 +37,8 @@ if (process.argv[2] === CHILD) {
     process.exit(0);
   }
   const conns = Number(process.argv[2] ?? 100);
-  const [a, b] = await Promise.all([measure(conns, 0.2), measure(conns, 0.6)]);
+  const scale = Math.max(100 / conns, 0.5);
+  const [a, b] = await Promise.all([measure(conns, 0.2 * scale), measure(conns, 0.6 * scale)]);
   const perTrip = Math.round((b.instructions - a.instructions) / (b.trips - a.trips));
   console.log(`sim-echo ${conns} connections: ${perTrip.toLocaleString("en-US")} instructions per round trip`);
 }
