@@ -430,8 +430,9 @@ export class BaseEventLoop {
   /**
    * Runs the callbacks queued before the pass began; a throwing callback is reported. When the
    * pass queued more and the next iteration could do nothing but run them (no timer, no fd, no
-   * wake-up, not stopping: its poll would be skipped), runs that pass too, up to FUSED_PASSES in
-   * a row: the same order as separate iterations, without their overhead.
+   * wake-up, not stopping: its poll would be skipped; or timers and fds the host says a poll now
+   * would not report), runs that pass too, up to FUSED_PASSES in a row: the same order as
+   * separate iterations, without their overhead.
    */
   private runPass(): void {
     const q = this.queue;
@@ -470,8 +471,7 @@ export class BaseEventLoop {
         --passes === 0 ||
         this.stopping ||
         this.pendingTimers.length !== 0 ||
-        this.liveTimers !== 0 ||
-        this.fdCallbacks !== 0 ||
+        ((this.liveTimers !== 0 || this.fdCallbacks !== 0) && this.host.quiet?.() !== true) ||
         this.host.wakeupPending()
       )
         break;
