@@ -5,9 +5,9 @@
 // what the host refuses (EAGAIN) kept here and sent from a writer callback.
 //
 // Order of calls (as asyncio): connectionMade on the pass after construction (at once for the
-// streams' protocol, see StartMode), reading starts right after it; connectionLost once, on a later pass after close() with nothing buffered, after an
-// error, or from the writer callback that sent the last buffered bytes of a closing transport; the
-// fd is closed just after it. An exception thrown by a protocol callback is reported through the
+// streams' protocol, see StartMode), reading starts right after it; connectionLost once, on a
+// later pass after close() with nothing buffered, after an error, or from the writer callback that
+// sent the last buffered bytes of a closing transport; the fd is closed just after it. An exception thrown by a protocol callback is reported through the
 // loop's exception handler and aborts the connection (as asyncio's _fatal_error).
 //
 // Flow control: pauseWriting() when the write buffer goes over the high-water mark (64 KiB by
