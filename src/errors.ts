@@ -71,6 +71,18 @@ export class CancelledError extends BaseException {
   override name = "CancelledError";
 }
 
+/**
+ * The platform's sendfile cannot serve this transport or file (asyncio.SendfileNotAvailableError,
+ * a RuntimeError): loop.sendfile with `fallback: false` throws it instead of copying by reads and
+ * writes.
+ */
+export class SendfileNotAvailableError extends Error {
+  override name = "SendfileNotAvailableError";
+  constructor(message?: unknown, options?: ErrorOptions) {
+    super(messageText(message), options);
+  }
+}
+
 /** A deadline passed (asyncio.TimeoutError, the builtin TimeoutError). */
 export class TimeoutError extends Error {
   override name = "TimeoutError";

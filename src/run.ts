@@ -40,22 +40,40 @@ function mainOptions(options: RunOptions | undefined): TaskOptions | undefined {
  */
 export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   const [loop, coro] = start(main, options);
+  try {
+    return await runMainTask(loop, loop.createTask(coro, mainOptions(options)));
+  } finally {
+    try {
+      await cancelLeftTasks(loop);
+    } finally {
+      loop.close();
+    }
+  }
+}
+
+/** Runs `task` to its end on `loop`; SIGINT cancels it, and it then throws KeyboardInterrupt. */
+export async function runMainTask<T>(loop: EventLoop, task: Task<T>): Promise<T> {
   let sigint: MainInterrupt | null = null; // SIGINT cancels main (asyncio.run); see io/signals/run-sigint.ts
   try {
-    const task = loop.createTask(coro, mainOptions(options));
     sigint = interruptMainOnSigint(loop, task as Task<unknown>);
     return await loop.runUntilComplete<T>(task);
   } catch (error) {
     throw sigint === null ? error : sigint.translate(error);
   } finally {
     sigint?.dispose();
-    try {
-      const left = allTasks(loop);
-      if (left.size > 0) await loop.runUntilComplete(gatherForShutdown(loop, left));
-    } finally {
-      loop.close();
-    }
   }
+}
+
+/** Cancels the tasks still alive on `loop` and lets them finish (what they leave is reported). */
+export async function cancelLeftTasks(loop: EventLoop): Promise<void> {
+  const left = allTasks(loop);
+  if (left.size > 0) await loop.runUntilComplete(gatherForShutdown(loop, left));
+}
+
+/** `cancelLeftTasks` on a host that can block. */
+export function cancelLeftTasksSync(loop: EventLoop): void {
+  const left = allTasks(loop);
+  if (left.size > 0) loop.runUntilCompleteSync(gatherForShutdown(loop, left));
 }
 
 /** `run` for hosts that can block (VirtualHost, WASI runtimes): returns the result directly. */
@@ -70,8 +88,7 @@ export function runSync<T>(main: Main<T>, options: RunOptions & { host: Host }):
     return loop.runUntilCompleteSync<T>(loop.createTask(coro, mainOptions(options)));
   } finally {
     try {
-      const left = allTasks(loop);
-      if (left.size > 0) loop.runUntilCompleteSync(gatherForShutdown(loop, left));
+      cancelLeftTasksSync(loop);
     } finally {
       loop.close();
     }

@@ -37,6 +37,12 @@ export interface Host {
    * host can answer poll_oneoff from the fds that changed instead of scanning every subscription.
    */
   setInterest?(fd: number, mask: number): void;
+  /**
+   * Optional: true when a zero-timeout poll now would report nothing and change nothing (no fd
+   * ready, no timer newly due: the clock has not moved since the last poll). The loop then runs
+   * the callbacks a pass queued without polling first, as it does when it has no timer or fd.
+   */
+  quiet?(): boolean;
   /** Checks that `fd` names an open resource of this host. */
   isOpen(fd: number): boolean;
   /** Called when the loop closes; releases what the host holds for it. */

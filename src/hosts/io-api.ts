@@ -109,8 +109,11 @@ export interface IoHostApi extends SocketHostApi {
   udpOf(fd: number): UdpHandle | null;
   /** Connects to the Unix socket at `path`: writable once connected. */
   connectUnix(path: string): number;
-  /** Listens at `path` (a socket file there is replaced): writable once bound. */
-  listenUnix(path: string, backlog: number): number;
+  /**
+   * Listens at `path` (a socket file there is replaced): writable once bound. With `cleanup`
+   * (default true) closing removes the socket file if it is still the one bound.
+   */
+  listenUnix(path: string, backlog: number, cleanup?: boolean): number;
   /** Why `path` cannot name a Unix socket ({ code, message }), or null. */
   unixPathProblem(path: string): { code: string; message: string } | null;
   /** A note on what is at `path` when a bind there failed with EADDRINUSE, or "". */

@@ -86,14 +86,20 @@ export function writeEventAt(
   view.setUint16(at + 24, flags, true);
 }
 
-/** A DataView over a memory that is re-made when the memory grows. */
+/**
+ * A DataView over a memory that is re-made when the memory grows. Growing a memory detaches its
+ * old buffer (byteLength 0), so a check of the cached buffer's length replaces a call of the
+ * memory's `buffer` getter on every use.
+ */
 export class MemoryView {
   private view: DataView | null = null;
-  private mem: WebAssembly.Memory | null = null;
+  private buf: ArrayBuffer | null = null;
   constructor(private readonly memory: () => WebAssembly.Memory) {}
   get(): DataView {
-    const buf = (this.mem ??= this.memory()).buffer;
-    if (this.view === null || this.view.buffer !== buf) this.view = new DataView(buf);
-    return this.view;
+    if (this.buf === null || this.buf.byteLength === 0) {
+      this.buf = this.memory().buffer;
+      this.view = new DataView(this.buf);
+    }
+    return this.view!;
   }
 }

@@ -14,7 +14,7 @@
 // never seen ready. A host with resources that do not report (the VirtualHost's pipes) must have
 // them checked on every poll (src/hosts/sim/sim-ready-list.ts).
 
-import type { FdTable } from "./fd-table.js";
+import type { FdTable, Resource } from "./fd-table.js";
 import { ERRNO_BADF, ERRNO_SUCCESS } from "./errno.js";
 import {
   EVENTTYPE_CLOCK,
@@ -30,7 +30,10 @@ import type { PollScan } from "./poll-shim.js";
 export class ReadyList {
   private readonly interest: number[] = []; // fd → mask mirrored from the loop
   private readonly queued: number[] = []; // fd → 1 while on `candidates`
+  // Candidates fill `candidates` up to `count`; a scan reads them while new ones go to `spare`
+  // (the arrays are reused, never shortened).
   private candidates: number[] = [];
+  private count = 0;
   private spare: number[] = [];
 
   /** Records the interest mask of `fd` and makes it a candidate. */
@@ -43,7 +46,31 @@ export class ReadyList {
   touch(fd: number): void {
     if (fd < 0 || this.queued[fd] === 1) return;
     this.queued[fd] = 1;
-    this.candidates.push(fd);
+    this.candidates[this.count++] = fd;
+  }
+
+  /** True when no fd is a candidate: a poll now would report no fd. */
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  /**
+   * True when a scan now might report an fd: a candidate with interest is ready, or is a
+   * resource `mayBeReady` cannot judge without side effects (it says so by returning true).
+   */
+  mayReport(table: FdTable): boolean {
+    const list = this.candidates;
+    for (let i = 0; i < this.count; i++) {
+      const fd = list[i];
+      const mask = this.interest[fd] | 0;
+      if (mask !== 0 && this.mayBeReady(table.get(fd), mask)) return true;
+    }
+    return false;
+  }
+
+  /** Whether `res` might be reported for `mask`; by default any resource might. */
+  protected mayBeReady(_res: Resource | undefined, _mask: number): boolean {
+    return true;
   }
 
   /** Answers one poll_oneoff call: the clock from the first subscription, fds from candidates. */
@@ -57,9 +84,11 @@ export class ReadyList {
       out.clockAt = subs;
     }
     const list = this.candidates;
+    const n = this.count;
     this.candidates = this.spare;
+    this.count = 0;
     let count = 0;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < n; i++) {
       const fd = list[i];
       this.queued[fd] = 0;
       const mask = this.interest[fd] | 0;
@@ -93,7 +122,6 @@ export class ReadyList {
       }
       if (ready) this.touch(fd);
     }
-    list.length = 0;
     this.spare = list;
     out.count = count;
   }

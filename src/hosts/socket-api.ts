@@ -15,6 +15,14 @@ export interface SockAddr {
   family: string;
 }
 
+/**
+ * A Unix socket's address in the same shape: the path in `address` ("" for an unnamed socket,
+ * as a connecting client's own end is), port 0, family "unix".
+ */
+export function unixSockAddr(path: string): SockAddr {
+  return { address: path, port: 0, family: "unix" };
+}
+
 /** WASI sdflags for `sockShutdown`. */
 export const SHUT_RD = 1;
 export const SHUT_WR = 2;

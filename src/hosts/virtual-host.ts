@@ -30,6 +30,7 @@ import { IdleResource } from "./sim/idle-resource.js";
 import { SimReadyList } from "./sim/sim-ready-list.js";
 import { perturbAndTrace } from "./sim/poll-order.js";
 import { SimNetwork, type NetworkOptions } from "./sim/sim-network.js";
+import { Ev } from "./sim/sim-trace.js";
 import type { LookupAnswer } from "./sim/sim-resolver.js";
 
 export interface VirtualHostOptions extends NetworkOptions {
@@ -73,7 +74,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
       const left = this.simulatedWait(clockMs);
       if (left === -2) return false;
       clockMs = left;
-      if (clockMs > 0) this.sim?.trace.add(this.timeNs, "clock", Math.ceil(clockMs * 1e6));
+      if (clockMs > 0) this.sim?.trace.add(this.timeNs, Ev.clock, Math.ceil(clockMs * 1e6));
     }
     if (clockMs < 0) return false;
     const to = this.timeNs + Math.ceil(clockMs * 1e6);
@@ -163,6 +164,8 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** Within one poll_oneoff call: simulated ns already waited, and whether to scan again. */
   private waitedNs = 0;
   private rescan = false;
+  /** The simulated time of the last poll (no timer can have become due while it is unchanged). */
+  private polledNs = -1;
 
   /** The in-memory network (made on first use): links, faults, DNS, the trace. */
   get network(): SimNetwork {
@@ -177,6 +180,24 @@ export class VirtualHost extends HostBase implements SocketHostApi {
   /** @internal The network tells of an fd whose readiness may have changed. */
   _touch(fd: number): void {
     this.touch(fd);
+  }
+
+  /**
+   * With a network: true when a zero-timeout poll now would report nothing and change nothing —
+   * the clock has not moved since the last poll, nothing on the wire is due, no fd is ready, no
+   * invariant is to be checked, no task waits for the loop to be idle (see Host.quiet). The loop
+   * then skips such polls, which also leaves them out of the trace.
+   */
+  quiet(): boolean {
+    const sim = this.sim;
+    return (
+      sim !== null &&
+      this.timeNs === this.polledNs &&
+      !sim.hasInvariants &&
+      (this.idleRes === null || this.idleRes.armed === 0) &&
+      sim.nextDue() > this.timeNs &&
+      !this.readyList.mayReport(this.fds)
+    );
   }
 
   /** @internal The simulated time in whole ns. */
@@ -231,6 +252,7 @@ export class VirtualHost extends HostBase implements SocketHostApi {
         perturbAndTrace(sim, view, events, view.getUint32(neventsOut, true), this.timeNs);
         sim.checkInvariants();
       }
+      this.polledNs = this.timeNs;
       return r;
     };
     return imports;

@@ -26,6 +26,8 @@ import {
 import type { StreamProtocolLike } from "./transports/protocols.js";
 import type { Transport } from "./transports/transport.js";
 import type { Server } from "./streams/server.js";
+import { sendfile, sockSendfile, type SendfileOptions } from "./sendfile/sendfile.js";
+import type { SendfileSource } from "./sendfile/file-chunks.js";
 import { createUnixConnection, createUnixServer } from "./transports/create-unix.js";
 import { createDatagramEndpoint, type DatagramEndpointOptions } from "./transports/create-datagram-endpoint.js";
 import type { DatagramProtocolLike, DatagramTransport } from "./transports/datagram-transport.js";
@@ -126,7 +128,7 @@ export class EventLoop extends BaseEventLoop {
   createUnixServer(
     protocolFactory: () => StreamProtocolLike,
     path: string,
-    options?: { backlog?: number },
+    options?: { backlog?: number; cleanupSocket?: boolean },
   ): Coroutine<Server> {
     return createUnixServer(this, protocolFactory, path, options);
   }
@@ -206,6 +208,28 @@ export class EventLoop extends BaseEventLoop {
   /** Closes socket `fd`. */
   sockClose(fd: number): void {
     sockClose(this, fd);
+  }
+
+  /** Sends `file` (an fd or FileHandle) over `transport` from `offset`, `count` bytes or to its end; the count sent. */
+  sendfile(
+    transport: Transport,
+    file: SendfileSource,
+    offset?: number,
+    count?: number | null,
+    options?: SendfileOptions,
+  ): Coroutine<number> {
+    return sendfile(this, transport, file, offset, count, options);
+  }
+
+  /** `sendfile` on socket `fd`, with sockSendall. */
+  sockSendfile(
+    fd: number,
+    file: SendfileSource,
+    offset?: number,
+    count?: number | null,
+    options?: SendfileOptions,
+  ): Coroutine<number> {
+    return sockSendfile(this, fd, file, offset, count, options);
   }
 }
 

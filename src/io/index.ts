@@ -27,3 +27,4 @@ export * from "./unix/index.js"; // openUnixConnection, startUnixServer
 export * from "./tls/index.js"; // TlsOptions, TlsCallOptions, StartTlsOptions
 export type { SockAddr, ConnectOptions } from "../hosts/socket-api.js"; // addresses in Node's shape, connect options
 export { runWasi, type RunWasiOptions, type WasiModule } from "./wasi/run-wasi.js";
+export { newEventLoop, getEventLoop, setEventLoop } from "./current-event-loop.js";

@@ -107,6 +107,9 @@ export class Token<T> {
 
   /** @internal */
   constructor(context: Context, v: ContextVar<T>, old: unknown) {
+    if (!(context instanceof Context) || !(v instanceof ContextVar)) {
+      throw new TypeError("Tokens are made by ContextVar.set(), not constructed");
+    }
     this._context = context;
     this.var = v;
     this.oldValue = old as T;

@@ -53,6 +53,9 @@ import { _getRunningLoop, _setRunningLoop } from "./running.js";
 import { checkCallback, checkFd, checkHost, checkTime, describe } from "../checks.js";
 import type { Step } from "./loop-internals.js";
 
+/** What setTaskFactory takes: makes the Task for createTask. */
+export type TaskFactory = (loop: EventLoop, coro: Coroutine<any>, options?: TaskOptions) => Task<any>;
+
 export type { ExceptionContext, Step };
 export type ExceptionHandler = (loop: EventLoop, context: ExceptionContext) => void;
 
@@ -102,6 +105,7 @@ export class BaseEventLoop {
   private closed = false;
   private running = false;
   private stopping = false;
+  private taskFactory: TaskFactory | null = null;
   private inside = false; // an iteration is on the stack (callbacks run inside the loop)
   // The ready queue: (fn, arg) pairs in queue[head, queueLen); a pass runs the pairs that were
   // there when it began, and what they queue is appended behind them.
@@ -340,7 +344,23 @@ export class BaseEventLoop {
 
   createTask<T>(coro: Coroutine<T>, options?: TaskOptions): Task<T> {
     this.checkClosed();
+    const factory = this.taskFactory;
+    if (factory !== null) return factory(this as unknown as EventLoop, coro, options) as Task<T>;
     return new Task<T>(coro, this as unknown as EventLoop, options);
+  }
+
+  /**
+   * Makes createTask call `factory(loop, coro, options)` for every task (asyncio's
+   * set_task_factory; e.g. eagerTaskFactory); null restores plain Tasks.
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null) checkCallback(factory, "the task factory");
+    this.taskFactory = factory;
+  }
+
+  /** The task factory, or null. */
+  getTaskFactory(): TaskFactory | null {
+    return this.taskFactory;
   }
 
   // ---------------------------------------------------------------- one iteration
@@ -416,8 +436,9 @@ export class BaseEventLoop {
   /**
    * Runs the callbacks queued before the pass began; a throwing callback is reported. When the
    * pass queued more and the next iteration could do nothing but run them (no timer, no fd, no
-   * wake-up, not stopping: its poll would be skipped), runs that pass too, up to FUSED_PASSES in
-   * a row: the same order as separate iterations, without their overhead.
+   * wake-up, not stopping: its poll would be skipped; or timers and fds the host says a poll now
+   * would not report), runs that pass too, up to FUSED_PASSES in a row: the same order as
+   * separate iterations, without their overhead.
    */
   private runPass(): void {
     const q = this.queue;
@@ -452,8 +473,7 @@ export class BaseEventLoop {
         --passes === 0 ||
         this.stopping ||
         this.pendingTimers.length !== 0 ||
-        this.liveTimers !== 0 ||
-        this.fdCallbacks !== 0 ||
+        ((this.liveTimers !== 0 || this.fdCallbacks !== 0) && this.host.quiet?.() !== true) ||
         this.host.wakeupPending()
       )
         break;

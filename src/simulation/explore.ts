@@ -69,6 +69,11 @@ export interface ExploreResult<T = unknown> {
 /** Runs `program` once on a fresh VirtualHost with `seed` (what a failing seed's test calls). */
 export function replay<T>(seed: number, program: SimProgram<T>, options: ReplayOptions = {}): SimRun<T> {
   checkProgram(program);
+  return runSeed(seed, program, options, true);
+}
+
+/** One run; the trace's text is made only when `withTail` or the run failed (it costs a few %). */
+function runSeed<T>(seed: number, program: SimProgram<T>, options: ReplayOptions, withTail: boolean): SimRun<T> {
   const until = options.until;
   if (until !== undefined && (typeof until !== "number" || !(until >= 0) || !Number.isFinite(until))) {
     throw typeof until !== "number"
@@ -118,7 +123,7 @@ export function replay<T>(seed: number, program: SimProgram<T>, options: ReplayO
     hash: world.trace.hash(),
     events: world.trace.count,
     time: host.now(),
-    trace: world.trace.tail(),
+    trace: withTail || failed ? world.trace.tail() : [],
   };
 }
 
@@ -135,7 +140,7 @@ export function explore<T>(program: SimProgram<T>, options: ExploreOptions = {})
   const started = performance.now();
   for (const seed of seeds) {
     runs++;
-    const run = replay(seed, program, options);
+    const run = runSeed(seed, program, options, false);
     if (run.ok) continue;
     const cmd = `WASIO_SEED=${seed} ${commandLine()}`;
     if (log !== null) {

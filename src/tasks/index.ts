@@ -10,3 +10,8 @@ export { Timeout, timeout, timeoutAt } from "./timeout.js";
 export { TaskGroup } from "./task-group.js";
 export { fromPromise } from "./from-promise.js";
 export { call, type CallFuture } from "./call.js";
+export { isCoroutine } from "./coroutine.js";
+export { isCoroutineFunction } from "./is-coroutine-function.js";
+export { wrapFuture } from "./wrap-future.js";
+export { runCoroutineThreadsafe, ConcurrentFuture } from "./run-coroutine-threadsafe.js";
+export { eagerTaskFactory, createEagerTaskFactory } from "./eager-task-factory.js";

@@ -41,6 +41,11 @@ export interface TaskOptions {
   signal?: AbortSignal;
   /** The context the task runs in (default: a copy of the current one). */
   context?: Context;
+  /**
+   * Runs the first step at once, inside the constructor, when the loop is running (asyncio's
+   * eager_start): a coroutine that finishes without suspending is done before createTask returns.
+   */
+  eagerStart?: boolean;
 }
 
 let taskCounter = 0;
@@ -76,7 +81,8 @@ export class Task<T = unknown> extends Future<T> {
     this._nextTask = head;
     if (head !== null) head._prevTask = this;
     list._nextTask = this as Task<unknown>;
-    this._loop._soon(firstStep, this);
+    if (options?.eagerStart === true && this._loop.isRunning()) this._step(undefined, false);
+    else this._loop._soon(firstStep, this);
   }
 
   /**

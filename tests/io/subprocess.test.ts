@@ -299,8 +299,10 @@ test("after a kill mid-read, EPIPE and a cancelled communicate, the runtime hold
       stderr: PIPE,
     });
     yield* p.stdout!.readexactly(1000);
-    p.kill();
-    yield* p.wait();
+    p.kill(); // the shell dies; its child head still holds stdout, so wait() waits for the pipe's EOF
+    const w = createTask(p.wait());
+    yield* p.stdout!.read();
+    yield* w;
     const q = yield* createSubprocessShell("exec 0<&-; exec sleep 30", { stdin: PIPE, stdout: PIPE, stderr: DEVNULL });
     const t = createTask(q.communicate(new Uint8Array(1 << 20)));
     yield* sleepMs(20);

@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import net from "node:net";
-import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../../src/run.js";
@@ -138,6 +138,105 @@ test("Unix socket calls check their arguments", async () => {
     assert.is(code, "EINVAL");
     assert.throws(() => startUnixServer(null as any, freshPath()), TypeError);
   });
+});
+
+test("a Unix server's address() is its path, and the streams' sockname/peername are as on Linux (the path where bound, \"\" for the client's own end)", async () => {
+  const path = freshPath();
+  await run(function* () {
+    const accepted = new Future<[unknown, unknown]>(getRunningLoop());
+    const server = yield* startUnixServer((_r, w) => {
+      accepted.setResult([w.getExtraInfo("sockname"), w.getExtraInfo("peername")]);
+      w.close();
+    }, path);
+    assert.equal(server.address(), { address: path, port: 0, family: "unix" });
+    const [, w] = yield* openUnixConnection(path);
+    assert.equal(w.getExtraInfo("sockname"), { address: "", port: 0, family: "unix" });
+    assert.equal(w.getExtraInfo("peername"), { address: path, port: 0, family: "unix" });
+    assert.equal(yield* accepted, [
+      { address: path, port: 0, family: "unix" },
+      { address: "", port: 0, family: "unix" },
+    ]);
+    w.close();
+    server.close();
+    assert.is(server.address(), null);
+    yield* server.waitClosed();
+    yield* noFdsLeft();
+  });
+});
+
+test("protocol transports over a Unix socket give the same sockname and peername", async () => {
+  const path = freshPath();
+  await run(function* () {
+    const loop = getRunningLoop();
+    const server = yield* loop.createUnixServer(() => new Protocol(), path);
+    assert.equal(server.address(), { address: path, port: 0, family: "unix" });
+    const [t] = yield* loop.createUnixConnection(() => new Protocol(), path);
+    assert.equal(t.getExtraInfo("peername"), { address: path, port: 0, family: "unix" });
+    assert.equal(t.getExtraInfo("sockname"), { address: "", port: 0, family: "unix" });
+    t.close();
+    server.close();
+    yield* server.waitClosed();
+    yield* noFdsLeft();
+  });
+});
+
+test("closing a Unix server leaves a file that replaced its socket file in place (cleanup_socket)", async () => {
+  const path = freshPath();
+  await run(function* () {
+    const server = yield* startUnixServer(echoLines, path);
+    rmSync(path);
+    writeFileSync(path, "someone else's");
+    server.close();
+    yield* server.waitClosed();
+    yield* noFdsLeft();
+  });
+  assert.is(readFileSync(path, "utf8"), "someone else's");
+  rmSync(path);
+});
+
+test("a second server on the same path replaces the first one's socket; closing the first leaves the second's file and server working", async () => {
+  const path = freshPath();
+  await run(function* () {
+    const first = yield* startUnixServer(echoLines, path);
+    const second = yield* startUnixServer(echoLines, path);
+    first.close();
+    yield* first.waitClosed();
+    assert.ok(statSync(path).isSocket(), "the second server's socket file is still there");
+    const [r, w] = yield* openUnixConnection(path);
+    w.write("still served\n");
+    assert.is(text(yield* r.readline()), "still served\n");
+    w.close();
+    second.close();
+    yield* second.waitClosed();
+    yield* noFdsLeft();
+  });
+  assert.not.ok(existsSync(path), "the second server removed its own file");
+});
+
+test("cleanupSocket: false keeps the socket file after close; a socket file that vanished is no error", async () => {
+  const path = freshPath();
+  const gone = freshPath();
+  await run(function* () {
+    const loop = getRunningLoop();
+    const errors = recordErrors();
+    const server = yield* startUnixServer(echoLines, path, { cleanupSocket: false });
+    server.close();
+    yield* server.waitClosed();
+    const other = yield* loop.createUnixServer(() => new Protocol(), gone);
+    rmSync(gone);
+    other.close();
+    yield* other.waitClosed();
+    assert.throws(() => startUnixServer(echoLines, freshPath(), { cleanupSocket: 1 as any }), TypeError);
+    yield* noFdsLeft();
+    assert.equal(errors, []);
+  });
+  assert.ok(statSync(path).isSocket(), "socket file kept");
+  assert.not.ok(existsSync(gone));
+  assert.equal(
+    readdirSync(dir).filter((f) => f.includes("keep")),
+    [],
+    "no file set aside is left",
+  );
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

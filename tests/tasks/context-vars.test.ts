@@ -125,4 +125,16 @@ test("the options form of callSoon checks its arguments", () => {
   });
 });
 
+test("test_context.test_context_tokens_1 (construction): a Token is made by set() only; constructing one is a TypeError", () => {
+  const Ctor = Token as unknown as new (...args: unknown[]) => unknown;
+  assert.throws(
+    () => new Ctor(Object.create(null), Object.create(null), 1),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => new Ctor(new Context(), {}, 1),
+    (e: unknown) => e instanceof TypeError,
+  );
+});
+
 test.run();

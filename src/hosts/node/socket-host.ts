@@ -381,11 +381,11 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
     return connectUnix(this, path);
   }
 
-  listenUnix(path: string, backlog: number): number {
+  listenUnix(path: string, backlog: number, cleanup = true): number {
     this.checkOpen("listenUnix");
     checkUnixPath(path);
     checkBacklog(backlog);
-    return listenUnix(this, path, backlog);
+    return listenUnix(this, path, backlog, cleanup);
   }
 
   unixPathProblem(path: string): { code: string; message: string } | null {

@@ -13,7 +13,7 @@
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
 import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_MFILE, ERRNO_SUCCESS, describeHostError } from "../errno.js";
-import type { SockAddr } from "../socket-api.js";
+import { type SockAddr, unixSockAddr } from "../socket-api.js";
 import { FD_RESERVE, fdHeadroom } from "./fd-budget.js";
 import { TcpSocket, type ReadinessOwner } from "./tcp-socket.js";
 
@@ -87,6 +87,7 @@ export class TcpListener implements Resource {
     const wasEmpty = this.waiting.length === this.waitingHead;
     const sock = new TcpSocket(socket, false, this.owner);
     sock.resettable = !this.pipe;
+    if (this.pipe) sock.nameUnix(this.local?.address ?? "", ""); // the connecting end is unnamed
     this.waiting.push(sock);
     this.owner._track(sock);
     if (wasEmpty) this.owner._readinessChanged(this);
@@ -97,6 +98,7 @@ export class TcpListener implements Resource {
     this.budget();
     const a = this.server.address();
     if (a !== null && typeof a === "object") this.local = { address: a.address, port: a.port, family: a.family };
+    else if (typeof a === "string") this.local = unixSockAddr(a);
     if (!this.closed) this.owner._readinessChanged(this);
   }
 

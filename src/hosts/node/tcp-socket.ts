@@ -15,7 +15,7 @@
 import type * as Net from "node:net";
 import type { Resource } from "../fd-table.js";
 import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, describeHostError } from "../errno.js";
-import { SHUT_RD, SHUT_WR, type SockAddr } from "../socket-api.js";
+import { SHUT_RD, SHUT_WR, type SockAddr, unixSockAddr } from "../socket-api.js";
 import { nodeBuffer } from "./node-modules.js";
 
 /** Told of every change to ready (a method, not a closure: one call target for all sockets). */
@@ -154,6 +154,12 @@ export class TcpSocket implements Resource {
     if (s.remoteAddress !== undefined) {
       this.peer = { address: s.remoteAddress, port: s.remotePort!, family: s.remoteFamily! };
     }
+  }
+
+  /** Names a Unix socket's ends (Node gives a pipe no addresses): `local` and `peer` paths, "" for unnamed. */
+  nameUnix(local: string, peer: string): void {
+    this.local = unixSockAddr(local);
+    this.peer = unixSockAddr(peer);
   }
 
   // ------------------------------------------------------------------ Resource

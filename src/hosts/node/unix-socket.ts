@@ -3,9 +3,14 @@
 //
 // Rules (asyncio 3.13's): a listener replaces a socket file already at its path (a stale one left
 // by a crashed server, or a live one); any other kind of file there fails the bind with
-// EADDRINUSE; closing the listener removes its socket file (libuv does). A path longer than the
-// platform's sun_path allows is refused here with ENAMETOOLONG, since libuv may silently truncate it.
-// Connections cannot be reset (abort() closes them plainly).
+// EADDRINUSE. Closing the listener removes its socket file only when `cleanup` is set and the file
+// is still the one it bound (same inode): one replaced since, or any file when `cleanup` is off,
+// stays. libuv unlinks the path on close whatever is there, so a file to keep is hard-linked aside
+// first and renamed back once the path is gone (if something else appears at the path in between,
+// the kept file replaces it). A path longer than the platform's sun_path allows is refused here
+// with ENAMETOOLONG, since libuv may silently truncate it. Connections cannot be reset (abort()
+// closes them plainly). Addresses as Linux gives them: the path on the listener and on both sides
+// of a connection where it is bound, "" for a connecting client's own unnamed end.
 
 import type * as Fs from "node:fs";
 import type * as Net from "node:net";
@@ -42,15 +47,16 @@ export function connectUnix(host: SocketHost, path: string): number {
   } as Net.NetConnectOpts);
   const sock = new TcpSocket(socket, true, host);
   sock.resettable = false;
+  sock.nameUnix("", path);
   host._track(sock);
   return host.fds.open(sock);
 }
 
 /**
  * Starts listening at `path` (removing a socket file already there); the fd becomes writable
- * once bound. Returns the fd and whether a socket file was removed.
+ * once bound. `cleanup`: remove the socket file on close if it is still this listener's.
  */
-export function listenUnix(host: SocketHost, path: string, backlog: number): number {
+export function listenUnix(host: SocketHost, path: string, backlog: number, cleanup = true): number {
   const fs = requireBuiltin<typeof Fs>("node:fs", "Unix sockets");
   checkPathPermissions(path, "listen");
   try {
@@ -61,8 +67,7 @@ export function listenUnix(host: SocketHost, path: string, backlog: number): num
   const server = requireBuiltin<typeof Net>("node:net", "Unix sockets").createServer({
     allowHalfOpen: true,
   } as Net.ServerOpts);
-  const listener = new TcpListener(server, host);
-  listener.pipe = true;
+  const listener = new UnixListener(server, host, fs, path, cleanup);
   server.listen({ path, backlog });
   return host.fds.open(listener);
 }
@@ -84,5 +89,65 @@ export function describeUnixPath(path: string): string {
       : " (a file that is not a socket exists at this path)";
   } catch {
     return "";
+  }
+}
+
+/** A Unix socket listener that leaves a socket file it should not remove where it is. */
+class UnixListener extends TcpListener {
+  private ino: number | null = null;
+  private static kept = 0;
+
+  constructor(
+    server: Net.Server,
+    host: SocketHost,
+    private readonly fs: typeof Fs,
+    private readonly path: string,
+    private readonly cleanup: boolean,
+  ) {
+    super(server, host);
+    this.pipe = true;
+    server.on("listening", () => {
+      this.ino = this.inode();
+    });
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    const restore = this.server.listening ? this.setAside() : null;
+    super.close();
+    // libuv unlinks the path within close(); a runtime that does it later has done so by "close".
+    if (restore !== null) this.inode() === null ? restore() : this.server.once("close", restore);
+  }
+
+  private inode(): number | null {
+    try {
+      return this.fs.lstatSync(this.path).ino;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Before the listener closes: hard-links the file at the path aside unless it is ours to
+   * remove; returns what puts it back, or null.
+   */
+  private setAside(): (() => void) | null {
+    const ino = this.inode();
+    if (ino === null || (this.cleanup && ino === this.ino)) return null;
+    const fs = this.fs;
+    const aside = `${this.path}.wasio-keep-${UnixListener.kept++}`;
+    try {
+      fs.linkSync(this.path, aside);
+    } catch {
+      return null; // no link here (permissions, filesystem): the file goes with the listener
+    }
+    return () => {
+      try {
+        if (this.inode() === null) fs.renameSync(aside, this.path);
+        else fs.unlinkSync(aside); // not removed after all
+      } catch {
+        // the directory went away: nothing to restore
+      }
+    };
   }
 }

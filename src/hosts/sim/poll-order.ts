@@ -6,6 +6,7 @@
 
 import { EVENT_SIZE } from "../wasi-abi.js";
 import type { SimNetwork } from "./sim-network.js";
+import { Ev } from "./sim-trace.js";
 
 /**
  * With a seed, shuffles the fd events of one poll (which of several ready fds comes first is
@@ -26,7 +27,7 @@ export function perturbAndTrace(sim: SimNetwork, view: DataView, events: number,
     a = (Math.imul(a, 31) + ud) | 0;
     b = (b + view.getUint8(events + i * EVENT_SIZE + 10)) | 0;
   }
-  sim.trace.add(now, "poll", count, a, b);
+  sim.trace.add(now, Ev.poll, count, a, b);
 }
 
 function swapEvents(view: DataView, x: number, y: number): void {

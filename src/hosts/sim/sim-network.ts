@@ -11,6 +11,7 @@
 import { checkLinkOptions, type LinkOptions } from "./sim-links.js";
 import { OPEN } from "./sim-socket.js";
 import { SimWire } from "./sim-wire.js";
+import { Ev } from "./sim-trace.js";
 
 export type { NetworkHost, NetworkOptions } from "./sim-wire.js";
 
@@ -36,14 +37,14 @@ export class SimNetwork extends SimWire {
   slow(address: string, o: LinkOptions): void {
     checkLinkOptions(o, "slow()");
     this.links.slow(address, o);
-    this.trace.add(this.now(), "fault", 0, 0, 0, `slow ${address}`);
+    this.trace.add(this.now(), Ev.fault, 0, 0, 0, `slow ${address}`);
   }
 
   /** Adds `ms` to the delay of segments sent between `a` and `b` from now on (0 ends it). */
   delay(a: string, b: string, ms: number): void {
     checkMs(ms, "delay()");
     this.links.delay(a, b, ms);
-    this.trace.add(this.now(), "fault", ms, 0, 0, `delay ${a} ${b}`);
+    this.trace.add(this.now(), Ev.fault, ms, 0, 0, `delay ${a} ${b}`);
   }
 
   /** Cuts the link between `a` and `b`: segments wait (connections hang) until it heals. */
@@ -86,7 +87,7 @@ export class SimNetwork extends SimWire {
   /** Short reads and writes: every send and receive moves a random part of what it could. */
   shortIo(on = true): void {
     this.shortIoOn = on;
-    this.trace.add(this.now(), "fault", on ? 1 : 0, 0, 0, "shortIo");
+    this.trace.add(this.now(), Ev.fault, on ? 1 : 0, 0, 0, "shortIo");
   }
 
   /** Makes `name` resolve to `addresses` in the simulated DNS. */
@@ -97,7 +98,7 @@ export class SimNetwork extends SimWire {
   /** Makes lookups of `name` fail with `code` (EAI_AGAIN by default) until `restoreDns(name)`. */
   failDns(name: string, code = "EAI_AGAIN"): void {
     this.resolver.fail(name, code);
-    this.trace.add(this.now(), "fault", 0, 0, 0, `dns ${name} ${code}`);
+    this.trace.add(this.now(), Ev.fault, 0, 0, 0, `dns ${name} ${code}`);
   }
 
   restoreDns(name: string): void {
@@ -109,7 +110,7 @@ export class SimNetwork extends SimWire {
     if (typeof ms !== "number" || !Number.isFinite(ms))
       throw new TypeError(`skew() needs a finite number of ms, got ${String(ms)}`);
     this.skews.set(address, ms);
-    this.trace.add(this.now(), "skew", Math.round(ms * 1000), 0, 0, address);
+    this.trace.add(this.now(), Ev.skew, Math.round(ms * 1000), 0, 0, address);
   }
 
   /** The wall clock of `address` in ms: the simulated time plus its skew. */
@@ -118,7 +119,7 @@ export class SimNetwork extends SimWire {
     if (s === undefined) {
       s = this.faults.skewMs > 0 ? (this.random.float() * 2 - 1) * this.faults.skewMs : 0;
       this.skews.set(address, s);
-      if (s !== 0) this.trace.add(this.now(), "skew", Math.round(s * 1000), 0, 0, address);
+      if (s !== 0) this.trace.add(this.now(), Ev.skew, Math.round(s * 1000), 0, 0, address);
     }
     return this.now() / 1e6 + s;
   }
@@ -143,7 +144,7 @@ export class SimNetwork extends SimWire {
 
   /** Adds a program event to the trace. */
   mark(label: string, value = 0): void {
-    this.trace.add(this.now(), "mark", value | 0, 0, 0, String(label));
+    this.trace.add(this.now(), Ev.mark, value | 0, 0, 0, String(label));
   }
 
   /** A predicate checked after every poll; a false result stops the run with an Error. */
@@ -159,8 +160,14 @@ export class SimNetwork extends SimWire {
     return { sockets: open, listeners: this.listeners.size, scheduled: this.schedule.size };
   }
 
+  /** True when an invariant was registered (they are checked after every poll). */
+  get hasInvariants(): boolean {
+    return this.invariants.length > 0;
+  }
+
   /** Checks the invariants; throws an Error naming the first that does not hold. */
   checkInvariants(): void {
+    if (this.invariants.length === 0) return; // the common case, without an iterator
     for (const [name, holds] of this.invariants) {
       if (!holds()) throw new Error(`invariant "${name}" violated at ${(this.now() / 1e6).toFixed(3)} ms`);
     }

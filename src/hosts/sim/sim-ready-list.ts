@@ -3,9 +3,11 @@
 // whatever happened — the in-memory pipes, whose ends change state through many paths that do
 // not report (a test writing to one end, a fault injected on the other).
 
-import type { FdTable } from "../fd-table.js";
+import type { FdTable, Resource } from "../fd-table.js";
 import type { PollScan } from "../poll-shim.js";
 import { ReadyList } from "../ready-list.js";
+import { SimListener } from "./sim-listener.js";
+import { SimSocket } from "./sim-socket.js";
 
 export class SimReadyList extends ReadyList {
   private readonly sticky = new Set<number>();
@@ -16,11 +18,26 @@ export class SimReadyList extends ReadyList {
     this.touch(fd);
   }
 
+  /** True when a scan now might report an fd (a sticky fd might, whatever its state). */
+  override mayReport(table: FdTable): boolean {
+    return this.sticky.size > 0 || super.mayReport(table);
+  }
+
+  /** The network's sockets and listeners are judged by their readiness (it has no side effect). */
+  protected override mayBeReady(res: Resource | undefined, mask: number): boolean {
+    if (!(res instanceof SimSocket || res instanceof SimListener)) return true;
+    return ((mask & 1) !== 0 && res.readReady()) || ((mask & 2) !== 0 && res.writeReady()) || res.hungUp();
+  }
+
   override scan(view: DataView, table: FdTable, subs: number, events: number, nowMs: number, out: PollScan): void {
+    if (this.sticky.size > 0) this.touchSticky(table);
+    super.scan(view, table, subs, events, nowMs, out);
+  }
+
+  private touchSticky(table: FdTable): void {
     for (const fd of this.sticky) {
       if (table.get(fd) === undefined) this.sticky.delete(fd);
       this.touch(fd);
     }
-    super.scan(view, table, subs, events, nowMs, out);
   }
 }

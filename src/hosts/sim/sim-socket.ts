@@ -7,6 +7,7 @@
 import type { Resource } from "../fd-table.js";
 import type { SockAddr } from "../socket-api.js";
 import type { LinkState } from "./sim-links.js";
+import { ChunkQueue } from "./chunk-queue.js";
 
 /** Bytes a socket may hold written-but-unacknowledged (queued or in flight) before EAGAIN. */
 export const SEND_BUFFER = 64 * 1024;
@@ -30,15 +31,13 @@ export class SimSocket implements Resource {
   /** Sticky WASI errno (ECONNREFUSED, ECONNRESET…) and the name to report (ENOTFOUND…). */
   errno = 0;
   code: string | null = null;
-  /** Received and not yet read, oldest first from `head`. */
-  private chunks: Uint8Array[] = [];
-  private head = 0;
+  /** Received and not yet read. */
+  private readonly chunks = new ChunkQueue();
   recvBuffered = 0;
   /** The peer's FIN arrived: reads end once the buffer is empty. */
   eof = false;
-  /** Written and not yet sent (waiting for window), oldest first from `sendHead`. */
-  sendQueue: Uint8Array[] = [];
-  sendHead = 0;
+  /** Written and not yet sent (waiting for window). */
+  readonly sendQueue = new ChunkQueue();
   sendQueued = 0;
   /** Sent and not yet arrived. */
   inflight = 0;
@@ -90,17 +89,14 @@ export class SimSocket implements Resource {
   take(into: Uint8Array, max: number): number {
     let n = 0;
     const want = Math.min(max, into.length);
-    while (n < want && this.head < this.chunks.length) {
-      const c = this.chunks[this.head];
+    const chunks = this.chunks;
+    while (n < want && !chunks.empty) {
+      const c = chunks.first();
       const k = Math.min(c.length, want - n);
       into.set(k === c.length ? c : c.subarray(0, k), n);
       n += k;
-      if (k === c.length) this.chunks[this.head++] = undefined as unknown as Uint8Array;
-      else this.chunks[this.head] = c.subarray(k);
-    }
-    if (this.head === this.chunks.length) {
-      this.chunks.length = 0;
-      this.head = 0;
+      if (k === c.length) chunks.shift();
+      else chunks.setFirst(c.subarray(k));
     }
     this.recvBuffered -= n;
     return n;
@@ -108,11 +104,9 @@ export class SimSocket implements Resource {
 
   /** Drops everything buffered in both directions (a reset or an abort). */
   dropAll(): void {
-    this.chunks = [];
-    this.head = 0;
+    this.chunks.clear();
     this.recvBuffered = 0;
-    this.sendQueue = [];
-    this.sendHead = 0;
+    this.sendQueue.clear();
     this.sendQueued = 0;
   }
 

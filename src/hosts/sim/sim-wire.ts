@@ -39,7 +39,7 @@ import { SimRandom } from "./sim-random.js";
 import { SimResolver, ipFamily, type LookupAnswer } from "./sim-resolver.js";
 import { SimSchedule, type Due } from "./sim-schedule.js";
 import { CONNECTING, OPEN, RECV_WINDOW, SEND_BUFFER, SimSocket } from "./sim-socket.js";
-import { SimTrace } from "./sim-trace.js";
+import { Ev, SimTrace } from "./sim-trace.js";
 
 export interface NetworkHost {
   readonly fds: FdTable;
@@ -64,21 +64,21 @@ const SYN = 0,
   RST = 5;
 const FIRST_EPHEMERAL = 49152;
 
-/** A segment on the wire. */
+/** A segment on the wire. Segments are reused once they have arrived (see SimWire.send). */
 class Segment implements Due {
   at = 0;
   seq = 0;
   constructor(
     readonly net: SimWire,
-    readonly kind: number,
-    readonly from: SimSocket,
-    readonly to: SimSocket | null,
-    readonly src: string,
-    readonly dst: string,
-    readonly data: Uint8Array | null,
+    public kind: number,
+    public from: SimSocket,
+    public to: SimSocket | null,
+    public src: string,
+    public dst: string,
+    public data: Uint8Array | null,
   ) {}
   fire(): void {
-    this.net._arrive(this);
+    if (!this.net._arrive(this)) this.net._recycle(this);
   }
 }
 
@@ -112,6 +112,8 @@ export abstract class SimWire {
   protected executorFaults = 0;
   private readonly ports = new Map<string, number>();
   private held: Segment[] = [];
+  /** Segments that have arrived, for reuse (a send then allocates nothing but its bytes). */
+  private readonly spare: Segment[] = [];
   private nextId = 1;
 
   constructor(
@@ -143,7 +145,7 @@ export abstract class SimWire {
     const sock = new SimSocket(this, this.nextId++, addr(src, this.ephemeral(src)), addr(dst, port));
     this.sockets.add(sock);
     const fd = this.host.fds.open(sock);
-    this.trace.add(this.now(), "connect", sock.id, port, 0, `${src}>${dst}`);
+    this.trace.add(this.now(), Ev.connect, sock.id, port, 0, `${src}>${dst}`);
     if (answer.error !== null) {
       sock.fail(ERRNO_IO, answer.error);
       this.host._touch(fd);
@@ -160,7 +162,7 @@ export abstract class SimWire {
       l.errno = ERRNO_ADDRINUSE;
       l.code = "EADDRINUSE";
     } else this.listeners.set(k, l);
-    this.trace.add(this.now(), "listen", p, l.errno, 0, address);
+    this.trace.add(this.now(), Ev.listen, p, l.errno, 0, address);
     return this.host.fds.open(l);
   }
 
@@ -199,7 +201,7 @@ export abstract class SimWire {
     if (!(l instanceof SimListener)) return l === undefined ? -ERRNO_BADF : -ERRNO_INVAL;
     const s = l.pending.shift();
     if (s === undefined) return -ERRNO_AGAIN;
-    this.trace.add(this.now(), "accept", s.id, 0, 0);
+    this.trace.add(this.now(), Ev.accept, s.id, 0, 0);
     return this.host.fds.open(s);
   }
 
@@ -247,11 +249,11 @@ export abstract class SimWire {
   /** Answers a name lookup from the simulated DNS (random DNS faults included). */
   lookup(name: string, family: 0 | 4 | 6): LookupAnswer {
     if (ipFamily(name) === 0 && this.random.chance(this.faults.dns)) {
-      this.trace.add(this.now(), "dns", 1, 0, 0, name);
+      this.trace.add(this.now(), Ev.dns, 1, 0, 0, name);
       return { error: "EAI_AGAIN", addresses: [] };
     }
     const a = this.resolver.lookup(name, family);
-    this.trace.add(this.now(), "dns", a.error === null ? 0 : 2, a.addresses.length, 0, name);
+    this.trace.add(this.now(), Ev.dns, a.error === null ? 0 : 2, a.addresses.length, 0, name);
     return a;
   }
 
@@ -263,7 +265,7 @@ export abstract class SimWire {
       fail = true;
     } else fail = this.random.chance(this.faults.executor);
     if (!fail) return null;
-    this.trace.add(this.now(), "executor", 0, 0, 0, what);
+    this.trace.add(this.now(), Ev.executor, 0, 0, 0, what);
     return Object.assign(new Error(`simulated fault: executor job ${what} failed`), { code: "ESIMFAULT" });
   }
 
@@ -288,13 +290,13 @@ export abstract class SimWire {
   protected cut(a: string, b: string | null): void {
     if (b === null) this.links.isolate(a);
     else this.links.partition(a, b);
-    this.trace.add(this.now(), "partition", b === null ? 1 : 0, 0, 0, b === null ? a : `${a} ${b}`);
+    this.trace.add(this.now(), Ev.partition, b === null ? 1 : 0, 0, 0, b === null ? a : `${a} ${b}`);
   }
 
   /** Heals cuts (as SimLinks.heal) and sends the segments they held, from now. */
   protected healCuts(a?: string, b?: string): void {
     this.links.heal(a, b);
-    this.trace.add(this.now(), "heal", 0, 0, 0, `${a ?? "*"} ${b ?? "*"}`);
+    this.trace.add(this.now(), Ev.heal, 0, 0, 0, `${a ?? "*"} ${b ?? "*"}`);
     const held = this.held;
     this.held = [];
     for (const seg of held) {
@@ -307,7 +309,7 @@ export abstract class SimWire {
 
   /** @internal An fd of one of this network's sockets was closed. */
   _socketClosed(s: SimSocket): void {
-    this.trace.add(this.now(), "close", s.id, s.recvBuffered, 0);
+    this.trace.add(this.now(), Ev.close, s.id, s.recvBuffered, 0);
     if (s.errno === 0 && s.state === OPEN && s.peer !== null && s.recvBuffered > 0) {
       // Closed with bytes it never read: a reset instead of a FIN (what Linux does), and what it
       // had queued is dropped.
@@ -328,71 +330,80 @@ export abstract class SimWire {
     for (const s of l.pending.splice(0)) this.resetConnection(s);
   }
 
-  /** @internal A segment reached its destination's side of the link. */
-  _arrive(seg: Segment): void {
+  /** @internal A segment that arrived and was not held: kept for reuse, without its references. */
+  _recycle(seg: Segment): void {
+    seg.to = null;
+    seg.data = null;
+    if (this.spare.length < 1024) this.spare.push(seg);
+  }
+
+  /** @internal A segment reached its destination's side of the link; true when a partition holds it. */
+  _arrive(seg: Segment): boolean {
     if (this.links.blocked(seg.src, seg.dst)) {
       this.held.push(seg);
-      this.trace.add(this.now(), "drop", seg.from.id, seg.kind, 0);
-      return;
+      this.trace.add(this.now(), Ev.drop, seg.from.id, seg.kind, 0);
+      return true;
     }
     const from = seg.from,
       to = seg.to;
     switch (seg.kind) {
       case SYN:
         this.onSyn(seg);
-        return;
+        return false;
       case SYNACK:
         if (from.closed) {
           this.send(RST, from, from.peer, seg.dst, seg.src, null);
-          return;
+          return false;
         }
-        if (from.state !== CONNECTING) return;
+        if (from.state !== CONNECTING) return false;
         from.state = OPEN;
         this.host._touch(from.fd);
-        this.trace.add(this.now(), "established", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.established, from.id, 0, 0);
         this.pump(from);
-        return;
+        return false;
       case REFUSE:
-        this.trace.add(this.now(), "refused", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.refused, from.id, 0, 0);
         from.fail(ERRNO_CONNREFUSED, "ECONNREFUSED");
         this.host._touch(from.fd);
-        return;
+        return false;
       case DATA: {
         const n = seg.data!.length;
+        const wasFull = from.sendQueued + from.inflight >= SEND_BUFFER;
         from.inflight -= n;
-        this.host._touch(from.fd); // its buffer has room again
-        this.trace.add(this.now(), "arrive", from.id, n, 0);
+        if (wasFull) this.host._touch(from.fd); // its buffer has room again
+        this.trace.add(this.now(), Ev.arrive, from.id, n, 0);
         if (to === null || to.errno !== 0) {
           this.forget(from);
-          return;
+          return false;
         }
         if (to.closed) {
           // Data for a socket whose fd is closed: answered with a reset, as a kernel does.
           if (from.errno === 0 && !from.closed) this.send(RST, to, from, seg.dst, seg.src, null);
           this.forget(from);
-          return;
+          return false;
         }
         to.push(seg.data!);
         this.host._touch(to.fd);
         if (this.random.chance(this.faults.reset)) this.resetConnection(to);
-        return;
+        return false;
       }
       case FIN:
-        this.trace.add(this.now(), "fin", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.fin, from.id, 0, 0);
         if (to !== null) {
           to.eof = true;
           this.host._touch(to.fd);
         }
         this.forget(from);
-        return;
+        return false;
       case RST:
-        this.trace.add(this.now(), "reset", from.id, 0, 0);
+        this.trace.add(this.now(), Ev.reset, from.id, 0, 0);
         if (to !== null && !to.closed) {
           to.fail(ERRNO_CONNRESET, "ECONNRESET");
           this.host._touch(to.fd);
         }
-        return;
+        return false;
     }
+    return false;
   }
 
   private onSyn(seg: Segment): void {
@@ -435,22 +446,18 @@ export abstract class SimWire {
     while (s.sendQueued > 0) {
       const window = RECV_WINDOW - peer.recvBuffered - s.inflight;
       if (window <= 0) break;
-      const head = s.sendQueue[s.sendHead];
+      const head = s.sendQueue.first();
       let take = Math.min(head.length, window);
       if (perturb && take > 1 && this.random.chance(0.25)) take = 1 + this.random.int(take - 1);
       let piece = head;
-      if (take === head.length) s.sendQueue[s.sendHead++] = undefined as unknown as Uint8Array;
+      if (take === head.length) s.sendQueue.shift();
       else {
         piece = head.subarray(0, take);
-        s.sendQueue[s.sendHead] = head.subarray(take);
+        s.sendQueue.setFirst(head.subarray(take));
       }
       s.sendQueued -= take;
       s.inflight += take;
       this.send(DATA, s, peer, s.local.address, s.remote.address, piece);
-    }
-    if (s.sendQueued === 0) {
-      s.sendQueue.length = 0;
-      s.sendHead = 0;
     }
     if (s.sendQueued === 0 && s.finPending && !s.finSent) {
       s.finSent = true;
@@ -489,8 +496,18 @@ export abstract class SimWire {
       if (at < from.lastArrival) at = from.lastArrival;
       from.lastArrival = at;
     }
-    this.trace.add(now, "send", from.id, kind, data === null ? 0 : data.length);
-    this.schedule.push(new Segment(this, kind, from, to, src, dst, data), at);
+    this.trace.add(now, Ev.send, from.id, kind, data === null ? 0 : data.length);
+    let seg = this.spare.pop();
+    if (seg === undefined) seg = new Segment(this, kind, from, to, src, dst, data);
+    else {
+      seg.kind = kind;
+      seg.from = from;
+      seg.to = to;
+      seg.src = src;
+      seg.dst = dst;
+      seg.data = data;
+    }
+    this.schedule.push(seg, at);
   }
 
   private cutFor(a: string, b: string, ms: number): void {
@@ -500,7 +517,7 @@ export abstract class SimWire {
   }
 
   protected resetConnection(s: SimSocket): void {
-    this.trace.add(this.now(), "reset", s.id, 1, 0);
+    this.trace.add(this.now(), Ev.reset, s.id, 1, 0);
     for (const end of s.peer === null ? [s] : [s, s.peer]) {
       if (!end.closed) end.fail(ERRNO_CONNRESET, "ECONNRESET");
       else end.dropAll();

@@ -106,11 +106,15 @@ export function* sockRecvInto(loop: EventLoop, fd: number, buf: Uint8Array): Cor
   }
 }
 
+/** The largest sockRecv: its buffer is allocated up front. */
+const MAX_RECV = 2 ** 31 - 1;
+
 /** Receives up to `nbytes`: the bytes (empty at EOF). */
 export function sockRecv(loop: EventLoop, fd: number, nbytes: number): Coroutine<Uint8Array> {
   if (typeof nbytes !== "number" || !Number.isInteger(nbytes))
     throw new TypeError(`nbytes must be an integer, got ${describe(nbytes)}`);
-  if (nbytes < 0) throw new RangeError(`nbytes must be >= 0, got ${nbytes}`);
+  if (nbytes < 0 || nbytes > MAX_RECV) throw new RangeError(`nbytes must be between 0 and ${MAX_RECV}, got ${nbytes}`);
+  checkFd(fd);
   return recv(loop, fd, nbytes);
 }
 

@@ -1,10 +1,10 @@
 // The Happy Eyeballs options of openConnection and createConnection (asyncio's
-// happy_eyeballs_delay and interleave), checked eagerly. The host connects with Node's
-// autoSelectFamily, which alternates address families one by one: interleave 1 (asyncio's default
-// once a delay is given); 0 keeps the resolver's order only when no delay is given, and a larger
-// interleave is treated as 1.
+// happy_eyeballs_delay and interleave), checked eagerly, as the plan the connect follows
+// (io/sock/happy-eyeballs-connect.ts): with either option the name is resolved on the loop and its
+// addresses raced; interleave defaults to 1 once a delay is given, and 0 keeps the resolver's order.
+// With neither, the host connects by name itself.
 
-import type { ConnectOptions } from "../../hosts/socket-api.js";
+import type { HappyEyeballsPlan } from "../sock/happy-eyeballs-connect.js";
 
 export interface HappyEyeballsOptions {
   /** ms to wait for one address before also trying the next (RFC 8305 recommends 250). */
@@ -13,8 +13,8 @@ export interface HappyEyeballsOptions {
   interleave?: number | null;
 }
 
-/** The host's connect options for these, or undefined when none were asked for. */
-export function happyEyeballs(o: HappyEyeballsOptions | undefined): ConnectOptions | undefined {
+/** The race to run for these, or undefined when neither was asked for. */
+export function happyEyeballs(o: HappyEyeballsOptions | undefined): HappyEyeballsPlan | undefined {
   const delay = o?.happyEyeballsDelay;
   const interleave = o?.interleave;
   if (interleave !== undefined && interleave !== null) {
@@ -23,9 +23,12 @@ export function happyEyeballs(o: HappyEyeballsOptions | undefined): ConnectOptio
     if (!Number.isInteger(interleave) || interleave < 0)
       throw new RangeError(`interleave must be a non-negative integer, got ${interleave}`);
   }
-  if (delay === undefined || delay === null) return undefined;
+  if (delay === undefined || delay === null)
+    return interleave === undefined || interleave === null || interleave === 0
+      ? undefined
+      : { delay: null, interleave };
   if (typeof delay !== "number") throw new TypeError(`happyEyeballsDelay must be a number of ms, got ${typeof delay}`);
   if (!(delay >= 0) || !Number.isFinite(delay))
     throw new RangeError(`happyEyeballsDelay must be a non-negative number of ms, got ${delay}`);
-  return { happyEyeballsDelay: delay };
+  return { delay, interleave: interleave ?? 1 };
 }

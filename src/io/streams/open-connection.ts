@@ -1,6 +1,8 @@
 // openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
 
-import { checkConnectHost, checkPort, type ConnectOptions } from "../../hosts/socket-api.js";
+import { checkConnectHost, checkPort, type SocketHostApi } from "../../hosts/socket-api.js";
+import type { EventLoop } from "../../loop/event-loop.js";
+import { happyEyeballsFd, type HappyEyeballsPlan } from "../sock/happy-eyeballs-connect.js";
 import { happyEyeballs, type HappyEyeballsOptions } from "./happy-eyeballs.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
@@ -49,12 +51,14 @@ function* connect(
   host: string,
   port: number,
   limit: number,
-  eyeballs?: ConnectOptions,
+  eyeballs?: HappyEyeballsPlan,
 ): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
   if (!isSimulated(sockets)) checkNetPermission("connect", formatHostPort(host, port));
-  const fd = sockets.connect(host, port, eyeballs);
+  if (eyeballs !== undefined)
+    return streamsOn(loop, sockets, yield* happyEyeballsFd(loop, sockets, host, port, eyeballs), limit);
+  const fd = sockets.connect(host, port);
   let connected = false;
   try {
     yield* waitWritable(loop, fd);
@@ -64,6 +68,10 @@ function* connect(
   } finally {
     if (!connected) sockets.fdClose(fd);
   }
+  return streamsOn(loop, sockets, fd, limit);
+}
+
+function streamsOn(loop: EventLoop, sockets: SocketHostApi, fd: number, limit: number): [StreamReader, StreamWriter] {
   const reader = new StreamReader({ limit, loop });
   const transport = new SocketTransport(loop, sockets, fd, reader);
   return [reader, new StreamWriter(transport, reader)];

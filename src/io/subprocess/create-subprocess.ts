@@ -106,13 +106,18 @@ function* spawnProcess(
     const t = new SocketTransport(loop, host, fds.stdinFd, new StreamReader({ loop }));
     stdin = new StreamWriter(t, null);
   }
+  const pipes: ReaderProtocol[] = [];
   const reader = (fd: number): StreamReader | null => {
     if (fd < 0) return null;
     const r = new StreamReader({ limit, loop });
-    new Transport(loop, host, fd, new ReaderProtocol(r));
+    const protocol = new ReaderProtocol(r);
+    pipes.push(protocol);
+    new Transport(loop, host, fd, protocol);
     return r;
   };
-  return new Process(loop, host, fds.exitFd, stdin, reader(fds.stdoutFd), reader(fds.stderrFd));
+  const stdout = reader(fds.stdoutFd);
+  const stderr = reader(fds.stderrFd);
+  return new Process(loop, host, fds.exitFd, stdin, stdout, stderr, pipes);
 }
 
 function* readable(loop: EventLoop, fd: number): Coroutine<void> {

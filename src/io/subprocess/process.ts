@@ -1,13 +1,21 @@
 // Process: asyncio.subprocess.Process — a running child with its pipes as streams. stdin is a
 // StreamWriter over a SocketTransport, stdout and stderr StreamReaders fed by a Transport (a read
-// pipe's transport closes its fd at EOF), each on the pipe's host fd; the exit is a host fd that becomes readable when the child has exited, so wait() parks on
-// the loop like a read does (no polling of the child).
+// pipe's transport closes its fd at EOF), each on the pipe's host fd; the exit is a host fd that
+// becomes readable when the child has exited, so wait() parks on the loop like a read does (no
+// polling of the child).
+//
+// The rules of wait() and returncode are asyncio's: returncode is set as soon as the exit is seen;
+// the process is finished once it has exited AND its stdout and stderr pipes are closed (read to
+// EOF, failed, or closed by the caller), and only then is stdin closed and are the pending wait()s
+// woken. So a grandchild that still holds stdout keeps a pending wait() pending, and a child whose
+// unread output fills the reader's buffer blocks it (use communicate()). A wait() that begins once
+// returncode is set returns it at once, pipes or not.
 //
 // communicate(input) writes `input`, closes stdin, reads stdout and stderr to their ends at the
 // same time (so a child that floods stderr while the caller wants stdout cannot deadlock), then
-// waits for the exit. A child that closed its stdin early (EPIPE, ECONNRESET) does not fail it, as
-// in asyncio. Cancelling communicate() or wait() leaves the child running and the Process usable;
-// the child is reaped by the host once it exits, whoever waits.
+// waits. A child that closed its stdin early (EPIPE, ECONNRESET) does not fail it, as in asyncio.
+// Cancelling communicate() or wait() leaves the child running and the Process usable; the child is
+// reaped by the host once it exits, whoever waits.
 
 import { isIoHost, type ChildHandle, type IoHostApi } from "../../hosts/io-api.js";
 import { checkMadeBy } from "../transports/check-internal.js";
@@ -17,6 +25,7 @@ import { Future } from "../../tasks/future.js";
 import { gather } from "../../tasks/gather.js";
 import type { StreamReader } from "../streams/stream-reader.js";
 import type { StreamWriter } from "../streams/stream-writer.js";
+import type { ReaderProtocol } from "./reader-protocol.js";
 
 const encoder = new TextEncoder();
 
@@ -30,6 +39,8 @@ export class Process {
   private readonly host: IoHostApi;
   private readonly exit: ChildHandle;
   private exitFd: number;
+  private openPipes: number;
+  private finished = false;
   private waiters: Future<number>[] = [];
 
   /** @internal Use createSubprocessExec() / createSubprocessShell(). */
@@ -40,6 +51,7 @@ export class Process {
     stdin: StreamWriter | null,
     stdout: StreamReader | null,
     stderr: StreamReader | null,
+    pipes: readonly ReaderProtocol[] = [],
   ) {
     checkMadeBy("createSubprocessExec() or createSubprocessShell()", loop, isIoHost(host) && Number.isInteger(exitFd));
     const exit = host.childOf(exitFd);
@@ -52,6 +64,8 @@ export class Process {
     this.stdin = stdin;
     this.stdout = stdout;
     this.stderr = stderr;
+    this.openPipes = pipes.length;
+    for (const pipe of pipes) pipe.onLost = () => this._pipeLost();
     loop.addReader(exitFd, processExited, this);
   }
 
@@ -65,7 +79,10 @@ export class Process {
     return this.exitFd < 0 ? this.exit.returncode : null;
   }
 
-  /** Waits for the child to exit; returns its returncode. */
+  /**
+   * Waits for the child to exit and its stdout and stderr pipes to close; returns its returncode
+   * (at once when returncode is already set).
+   */
   *wait(): Coroutine<number> {
     if (this.exitFd < 0) return this.exit.returncode!;
     const w = new Future<number>(this.loop);
@@ -131,8 +148,21 @@ export class Process {
     this.loop.removeReader(fd);
     this.host.fdClose(fd);
     this.exitFd = -1;
-    this.stdin?.close(); // nobody reads it any more: release the pipe
-    const code = this.exit.returncode;
+    this.tryFinish();
+  }
+
+  /** @internal The transport of the stdout or stderr pipe is lost. */
+  _pipeLost(): void {
+    this.openPipes--;
+    this.tryFinish();
+  }
+
+  /** Exited and no read pipe left: release stdin and wake the waiters. */
+  private tryFinish(): void {
+    if (this.finished || this.exitFd >= 0 || this.openPipes > 0) return;
+    this.finished = true;
+    this.stdin?.close();
+    const code = this.exit.returncode!;
     const ws = this.waiters;
     this.waiters = [];
     for (const w of ws) if (!w.done()) w.setResult(code);

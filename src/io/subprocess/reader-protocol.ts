@@ -1,7 +1,8 @@
 // A protocol that feeds a StreamReader (asyncio's StreamReaderProtocol for a read-only pipe):
 // bytes land in a shared scratch buffer and are appended to the reader in one copy; EOF ends the
 // reader and closes the transport (which closes the fd); an error fails the reader. The reader
-// asks the transport to pause and resume reading as its buffer fills and drains.
+// asks the transport to pause and resume reading as its buffer fills and drains. `onLost` hears
+// the transport's end (EOF, error or close), once.
 
 import type { Transport } from "../transports/transport.js";
 import type { StreamReader } from "../streams/stream-reader.js";
@@ -10,6 +11,8 @@ const CHUNK = 64 * 1024;
 let scratch: Uint8Array | null = null; // shared: bufferUpdated copies out of it at once
 
 export class ReaderProtocol {
+  /** Called once when the pipe's transport is lost. */
+  onLost: (() => void) | null = null;
   constructor(private readonly reader: StreamReader) {}
 
   connectionMade(transport: Transport): void {
@@ -32,5 +35,8 @@ export class ReaderProtocol {
   connectionLost(exc: unknown): void {
     if (exc === null) this.reader.feedEof();
     else this.reader.setException(exc);
+    const lost = this.onLost;
+    this.onLost = null;
+    lost?.();
   }
 }

@@ -21,6 +21,7 @@ import { checkProtocolFactory, makeStreamProtocol, type StreamProtocolLike } fro
 import { Transport, type ExtraInfo } from "./transport.js";
 import type { TlsOptions } from "../../hosts/tls-api.js";
 import { happyEyeballs, type HappyEyeballsOptions } from "../streams/happy-eyeballs.js";
+import { happyEyeballsFd, type HappyEyeballsPlan } from "../sock/happy-eyeballs-connect.js";
 import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
 import { boundTlsFd, connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
@@ -49,7 +50,19 @@ export function createConnection<P extends StreamProtocolLike>(
   const tls = tlsArgs(options, false);
   const eyeballs = happyEyeballs(options);
   if (tls !== null) return connectTlsProtocol(loop, protocolFactory, host, port, tls);
-  return connectProtocol(loop, protocolFactory, (sockets) => sockets.connect(host, port, eyeballs), host, port);
+  if (eyeballs !== undefined) return raceProtocol(loop, protocolFactory, host, port, eyeballs);
+  return connectProtocol(loop, protocolFactory, (sockets) => sockets.connect(host, port), host, port);
+}
+
+function* raceProtocol<P extends StreamProtocolLike>(
+  loop: EventLoop,
+  protocolFactory: () => P,
+  host: string,
+  port: number,
+  plan: HappyEyeballsPlan,
+): Coroutine<[Transport, P]> {
+  const sockets = socketHostOf(loop);
+  return yield* wrapProtocol(loop, sockets, yield* happyEyeballsFd(loop, sockets, host, port, plan), protocolFactory);
 }
 
 function* connectTlsProtocol<P extends StreamProtocolLike>(

@@ -3,7 +3,7 @@
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { serveOn, type Server } from "../streams/server.js";
-import { boundUnixFd, connectedUnixFd } from "../unix/unix-fd.js";
+import { boundUnixFd, checkCleanupSocket, connectedUnixFd } from "../unix/unix-fd.js";
 import { protocolAccepted, wrapProtocol } from "./create-connection.js";
 import { checkProtocolFactory, type StreamProtocolLike } from "./protocols.js";
 import type { Transport } from "./transport.js";
@@ -32,10 +32,11 @@ export function createUnixServer(
   loop: EventLoop,
   protocolFactory: () => StreamProtocolLike,
   path: string,
-  options: { backlog?: number } = {},
+  options: { backlog?: number; cleanupSocket?: boolean } = {},
 ): Coroutine<Server> {
   checkProtocolFactory(protocolFactory);
-  return serveUnixProtocol(loop, protocolFactory, path, options?.backlog);
+  checkCleanupSocket(options?.cleanupSocket);
+  return serveUnixProtocol(loop, protocolFactory, path, options?.backlog, options?.cleanupSocket);
 }
 
 function* serveUnixProtocol(
@@ -43,7 +44,8 @@ function* serveUnixProtocol(
   protocolFactory: () => StreamProtocolLike,
   path: string,
   backlog: number | undefined,
+  cleanupSocket: boolean | undefined,
 ): Coroutine<Server> {
-  const [host, fd, b] = yield* boundUnixFd(loop, path, backlog);
+  const [host, fd, b] = yield* boundUnixFd(loop, path, backlog, cleanupSocket);
   return yield* serveOn(loop, host, fd, protocolAccepted(protocolFactory), b);
 }

@@ -8,7 +8,7 @@ import { serveOn, streamsAccepted, type ClientConnected, type Server } from "../
 import { SocketTransport } from "../streams/socket-transport.js";
 import { StreamReader, checkLimit } from "../streams/stream-reader.js";
 import { StreamWriter } from "../streams/stream-writer.js";
-import { boundUnixFd, connectedUnixFd } from "./unix-fd.js";
+import { boundUnixFd, checkCleanupSocket, connectedUnixFd } from "./unix-fd.js";
 
 export interface UnixStreamOptions {
   /** The reader's buffer limit in bytes (default 64 KiB). */
@@ -18,6 +18,11 @@ export interface UnixStreamOptions {
 export interface StartUnixServerOptions extends UnixStreamOptions {
   /** The listen backlog (default 511). */
   backlog?: number;
+  /**
+   * Remove the socket file when the server closes, unless another file replaced it since
+   * (default true, as asyncio's cleanup_socket).
+   */
+  cleanupSocket?: boolean;
 }
 
 /** Connects to the Unix socket at `path`; [reader, writer]. Failures throw an Error with `code` (ENOENT, ECONNREFUSED…). */
@@ -40,7 +45,8 @@ function* connectStreams(path: string, limit: number): Coroutine<[StreamReader, 
 /**
  * Listens on a Unix socket at `path` (a socket file already there is replaced; any other file
  * there fails with EADDRINUSE) and calls `clientConnected(reader, writer)` per connection. The
- * socket file is removed when the server closes.
+ * socket file is removed when the server closes if it is still the server's (see cleanupSocket).
+ * `server.address()` is `{ address: path, port: 0, family: "unix" }`.
  */
 export function startUnixServer(
   clientConnected: ClientConnected,
@@ -49,7 +55,8 @@ export function startUnixServer(
 ): Coroutine<Server> {
   checkCallback(clientConnected, "clientConnected");
   const limit = checkLimit(options?.limit);
-  return serveStreams(clientConnected, path, limit, options?.backlog);
+  checkCleanupSocket(options?.cleanupSocket);
+  return serveStreams(clientConnected, path, limit, options?.backlog, options?.cleanupSocket);
 }
 
 function* serveStreams(
@@ -57,8 +64,9 @@ function* serveStreams(
   path: string,
   limit: number,
   backlog: number | undefined,
+  cleanupSocket: boolean | undefined,
 ): Coroutine<Server> {
   const loop = getRunningLoop();
-  const [host, fd, b] = yield* boundUnixFd(loop, path, backlog);
+  const [host, fd, b] = yield* boundUnixFd(loop, path, backlog, cleanupSocket);
   return yield* serveOn(loop, host, fd, streamsAccepted(clientConnected, limit), b);
 }

@@ -33,14 +33,21 @@ export function* boundUnixFd(
   loop: EventLoop,
   path: string,
   backlog: number | undefined,
+  cleanupSocket = true,
 ): Coroutine<[IoHostApi, number, number]> {
   const b = backlog ?? DEFAULT_BACKLOG;
   checkBacklog(b);
   const host = unixHost(loop, path, "listen");
   try {
-    return [host, yield* settledFd(loop, host, host.listenUnix(path, b), "listen", path), b];
+    return [host, yield* settledFd(loop, host, host.listenUnix(path, b, cleanupSocket), "listen", path), b];
   } catch (e) {
     if ((e as { code?: string }).code === "EADDRINUSE") (e as Error).message += host.describeUnixPath(path);
     throw e;
   }
+}
+
+/** The cleanupSocket option: a boolean or undefined (true). */
+export function checkCleanupSocket(cleanupSocket: unknown): void {
+  if (cleanupSocket !== undefined && typeof cleanupSocket !== "boolean")
+    throw new TypeError(`cleanupSocket must be a boolean, got ${typeof cleanupSocket}`);
 }
