@@ -11,7 +11,7 @@
 // other way (gather, wait, a done callback, `then`) it is run as a Task of its own.
 
 import type { Coroutine } from "./coroutine.js";
-import { isCoroutine } from "./coroutine.js";
+import { isCoroutine, resumesNatively } from "./coroutine.js";
 import { AWAIT_CALL, Future, PENDING } from "./future.js";
 import { getRunningLoop } from "../loop/running.js";
 import type { EventLoop } from "../loop/event-loop.js";
@@ -21,6 +21,8 @@ import { describe } from "../checks.js";
 export class CallFuture<T> extends Future<T> {
   /** @internal The sub-coroutine. */
   readonly _gen: Coroutine<T>;
+  /** @internal `_gen` resumes through the intrinsic generator methods (see resumesNatively). */
+  readonly _native: boolean;
   /** @internal The task running it, once claimed. */
   _runner: object | null = null;
   /** @internal The call below this one on the task's stack (null: the task's root coroutine). */
@@ -31,6 +33,7 @@ export class CallFuture<T> extends Future<T> {
   constructor(gen: Coroutine<T>, loop?: EventLoop) {
     super(loop ?? getRunningLoop());
     this._gen = gen;
+    this._native = resumesNatively(gen);
   }
 
   /** @internal Awaited other than by a task's `yield*`: run the sub-coroutine as a task. */

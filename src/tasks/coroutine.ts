@@ -22,3 +22,21 @@ export function isCoroutine(x: unknown): x is Coroutine<unknown> {
     !(x instanceof Future)
   );
 }
+
+// The intrinsic methods of generator objects. A task resumes a coroutine whose `next` and `throw`
+// are these (every generator, unless patched) by calling them directly: `gen.next` would be a
+// megamorphic load, since each generator function gives its objects their own hidden class.
+const generatorProto = Object.getPrototypeOf(function* () {}).prototype as Coroutine<unknown>;
+/** The `next` every generator object inherits. */
+export const generatorNext = generatorProto.next;
+/** The `throw` every generator object inherits. */
+export const generatorThrow = generatorProto.throw;
+
+/**
+ * True when `coro` resumes through the intrinsic generator methods, so calling those directly
+ * does what `coro.next()` and `coro.throw(e)` do. Decided once, when a task or call() takes the
+ * coroutine: methods patched onto it later are not seen.
+ */
+export function resumesNatively(coro: Coroutine<unknown>): boolean {
+  return coro.next === generatorNext && coro.throw === generatorThrow;
+}

@@ -17,7 +17,7 @@
 import { CancelledError, InvalidStateError, cheapCancelledError, isExitException } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../checks.js";
-import { isCoroutine, type Coroutine } from "./coroutine.js";
+import { generatorNext, generatorThrow, isCoroutine, resumesNatively, type Coroutine } from "./coroutine.js";
 import { AWAIT_CALL, AWAIT_FOREIGN, AWAIT_OWN, CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
@@ -52,6 +52,8 @@ let taskCounter = 0;
 
 export class Task<T = unknown> extends Future<T> {
   /** @internal */ _coro: Coroutine<T>;
+  /** @internal `_coro` resumes through the intrinsic generator methods (see resumesNatively). */
+  _native: boolean;
   /** @internal */ _name: string | null;
   /** @internal */ _nameNumber: number;
   /** @internal The future this task waits on, if any. */
@@ -67,11 +69,18 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _nextTask: Task<unknown> | null = null;
   /** @internal The step run when an awaited future is done (see Future's scheduleOne). */
   readonly _wakeStep = wakeStep;
+  /**
+   * @internal The intrinsic generator methods, on the prototype (set below): loaded from there,
+   * V8 knows the function called and calls it directly.
+   */
+  declare readonly _genNext: typeof generatorNext;
+  /** @internal */ declare readonly _genThrow: typeof generatorThrow;
 
   constructor(coro: Coroutine<T>, loop?: EventLoop, options?: TaskOptions) {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
     super(loop);
     this._coro = coro;
+    this._native = resumesNatively(coro);
     this._name = options === undefined ? null : checkedName(options);
     if (options !== undefined || contextsOn || debugEverOn) this._setUp(options);
     this._nameNumber = ++taskCounter;
@@ -219,9 +228,18 @@ export class Task<T = unknown> extends Future<T> {
     let r: IteratorResult<Future<unknown> | undefined, unknown>;
     let isFuture = false; // what the coroutine yielded is a Future
     for (;;) {
-      const gen: Coroutine<unknown> = top === null ? this._coro : top._gen;
+      let gen: Coroutine<unknown>;
+      let native: boolean;
+      if (top === null) {
+        gen = this._coro;
+        native = this._native;
+      } else {
+        gen = top._gen;
+        native = top._native;
+      }
       try {
-        r = throwing ? gen.throw(exc) : gen.next();
+        if (native) r = throwing ? this._genThrow.call(gen, exc) : this._genNext.call(gen);
+        else r = throwing ? gen.throw(exc) : gen.next();
       } catch (e) {
         if (top !== null) {
           top = this._popCall(top, e, true);
@@ -405,6 +423,9 @@ export class Task<T = unknown> extends Future<T> {
   }
 }
 
+(Task.prototype as { _genNext: typeof generatorNext })._genNext = generatorNext;
+(Task.prototype as { _genThrow: typeof generatorThrow })._genThrow = generatorThrow;
+
 /**
  * @internal A task step (the callback `fn` with `arg`, from the ready queue) threw outside the
  * coroutine: making its CancelledError, describing what it yielded… The task then has no way
@@ -432,7 +453,7 @@ function checkedName(options: TaskOptions): string | null {
 }
 
 /** A step scheduled for a task that is done (someone called Future's setResult on it) is an error, reported once. */
-function firstStep(task: Task<unknown>): void {
+export function firstStep(task: Task<unknown>): void {
   task._step(undefined, false);
 }
 
@@ -476,7 +497,7 @@ function throwStep(task: Task<unknown>): void {
   if (task._state === PENDING) task._step(exc, true);
 }
 
-function wakeStep(task: Task<unknown>): void {
+export function wakeStep(task: Task<unknown>): void {
   const fut = task._futWaiter;
   if (fut === null || task._state !== PENDING) return;
   if (fut._state === FINISHED && !fut._failed) task._step(undefined, false);

@@ -197,4 +197,39 @@ test("a call running on its task's stack cannot be cancelled apart from the task
   assert.equal(r, [false, 42, false]);
 });
 
+test("a coroutine whose next and throw are its own is resumed through them, as a task and through call()", () => {
+  const seen: string[] = [];
+  function* inner(): Coroutine<number> {
+    try {
+      yield* sleep(5);
+    } catch (e) {
+      seen.push(`inner caught ${(e as Error).message}`);
+    }
+    return 7;
+  }
+  // A generator object with its own next and throw (a wrapper logging each resumption).
+  function spied<T>(gen: Coroutine<T>, name: string): Coroutine<T> {
+    const next = gen.next;
+    const thrower = gen.throw;
+    gen.next = (...args: [] | [unknown]) => {
+      seen.push(`${name}.next`);
+      return next.apply(gen, args);
+    };
+    gen.throw = (e: unknown) => {
+      seen.push(`${name}.throw`);
+      return thrower.call(gen, e);
+    };
+    return gen;
+  }
+  const r = runVirtual(function* () {
+    const viaCall = yield* call(spied(inner(), "call"));
+    const t = createTask(spied(inner(), "task"));
+    yield;
+    t.cancel("stop");
+    return [viaCall, yield* t];
+  });
+  assert.equal(r, [7, 7]);
+  assert.equal(seen, ["call.next", "call.next", "task.next", "task.throw", "inner caught stop"]);
+});
+
 test.run();
