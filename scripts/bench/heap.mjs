@@ -2,8 +2,12 @@
 //
 // A is the wasm core, instantiated with a trivial provider whose clock reads 2^62 ns (so every
 // timer is due) and whose poll_oneoff is never called (no fd of interest, nothing to wait for).
-// Timers go in with `timer_add` and come out the way the event loop takes them: through `poll`,
-// at most TIMER_BATCH (4,096) per call, their ids read from the ready buffer in linear memory.
+// Timers go in and come out the way the event loop moves them: in through the staging area (the
+// deadlines written into linear memory, then one `timer_add_staged` call for the whole round, as
+// the loop hands over every timer scheduled since its last poll), out through `poll`, at most
+// TIMER_BATCH (4,096) per call, their ids read from the ready buffer in linear memory. What one
+// `timer_add` call per timer would cost instead is printed after the table (the export call
+// path: on Deno it doubles the push phase).
 // B is scripts/bench/reference-heap.mjs: the same algorithm (binary heap keyed (deadline,
 // sequence) over typed arrays, Floyd's bottom-up pop, lazy cancel, id reuse) written in plain
 // JavaScript, popped with `popExpired` into an Int32Array of the same batch size. Both sides get
@@ -71,7 +75,9 @@ export function wasmSide(core) {
       pop = 0;
     for (let r = 0; r < rounds; r++) {
       const t0 = performance.now();
-      for (let i = 0; i < ds.length; i++) core.timer_add(ds[i]);
+      const at = core.timer_staging(ds.length) >>> 3; // may grow memory: views made after it
+      new Float64Array(core.memory.buffer).set(ds, at);
+      core.timer_add_staged(ds.length);
       const t1 = performance.now();
       let n;
       while ((n = core.poll(0)) > 0) {
@@ -121,6 +127,19 @@ export function pollOverheadNs(core, calls = 200_000) {
   const t0 = performance.now();
   for (let i = 0; i < calls; i++) core.poll(0);
   return ((performance.now() - t0) / calls) * 1e6;
+}
+
+/** Nanoseconds per timer when each one goes in with its own `timer_add` call (then all popped). */
+export function addCallNs(core, n = 200_000) {
+  const ds = deadlines(n);
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) core.timer_add(ds[i]);
+    best = Math.min(best, performance.now() - t0);
+    while (core.poll(0) > 0);
+  }
+  return (best / n) * 1e6;
 }
 
 const fmtMs = (x) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
@@ -207,6 +226,9 @@ export async function bench(_w, { quick, rounds } = {}) {
     }),
   ];
   const overhead = pollOverheadNs(core);
+  console.log(
+    `timer_add called once per timer instead of staged: ${addCallNs(core).toFixed(0)} ns per timer (push phase above: staged, one call per round)`,
+  );
   const calls = Math.ceil(n1m / TIMER_BATCH);
   console.log(
     `\npoll(0) on an empty core: ${overhead.toFixed(0)} ns per call; popping ${n1m.toLocaleString("en-US")} timers takes ${calls} calls ≈ ${((overhead * calls) / 1e6).toFixed(3)} ms of batch overhead`,

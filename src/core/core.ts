@@ -99,7 +99,7 @@ export class Core {
   }
 
   /**
-   * Makes room to add `n` timers in one call; returns the index in `f64()` where the host writes
+   * Makes room to add up to `n` timers in one call; returns the index in `f64()` where the host writes
    * their deadlines, in scheduling order, before `addStagedTimers(n)`.
    */
   stageTimers(n: number): number {

@@ -217,13 +217,19 @@ export class BaseEventLoop {
    */
   private flushTimers(): void {
     const list = this.pendingTimers; // reused: no callback runs (and schedules) during a flush
+    const core = this._core;
+    // One pass over the handles drops the cancelled ones and stages the deadlines of the others
+    // (room for all of them; the ids then follow the `live` deadlines actually added).
+    const at = core.stageTimers(list.length);
+    const deadlines = core.f64();
     let live = 0;
-    for (let i = 0; i < list.length; i++) if (list[i]._id === PENDING_TIMER) list[live++] = list[i];
+    for (let i = 0; i < list.length; i++) {
+      const h = list[i];
+      if (h._id !== PENDING_TIMER) continue;
+      list[live] = h;
+      deadlines[at + live++] = h._when;
+    }
     if (live > 0) {
-      const core = this._core;
-      const at = core.stageTimers(live);
-      const deadlines = core.f64();
-      for (let i = 0; i < live; i++) deadlines[at + i] = list[i]._when;
       const from = core.addStagedTimers(live);
       const ids = core.i32(); // after the call: adding may have grown memory
       const timers = this.timers;

@@ -9,12 +9,18 @@ import { contextsOn, runInContextOf } from "./context.js";
 /** Marks "no argument" in `Handle._arg` (so zero and one-undefined arguments stay apart). */
 const NO_ARG: unique symbol = Symbol("no argument");
 
+/** Two or more arguments, as `Handle._arg` holds them (a class no caller can make, so never a user's value). */
+class SpreadArgs {
+  constructor(readonly list: unknown[]) {}
+}
+
 export class Handle {
   /** @internal The callback; null once cancelled. */
   _callback: ((...args: any[]) => unknown) | null;
-  /** @internal The arguments when there are two or more, else null. */
-  _args: unknown[] | null = null;
-  /** @internal The argument when there is exactly one, else NO_ARG. */
+  /**
+   * @internal The argument when there is exactly one, a SpreadArgs when there are more, NO_ARG
+   * when there is none (one field, not two: a program may hold 100,000s of timer handles).
+   */
   _arg: unknown = NO_ARG;
   /** @internal */ readonly _loop: EventLoop;
 
@@ -31,13 +37,12 @@ export class Handle {
   _setArgs(args: ArrayLike<unknown>, from: number): void {
     const n = args.length - from;
     if (n === 1) this._arg = args[from];
-    else if (n > 1) this._args = Array.prototype.slice.call(args, from);
+    else if (n > 1) this._arg = new SpreadArgs(Array.prototype.slice.call(args, from));
   }
 
   /** Stops the callback from running; does nothing if it already ran or was cancelled. */
   cancel(): void {
     this._callback = null;
-    this._args = null;
     this._arg = NO_ARG;
   }
 
@@ -49,9 +54,9 @@ export class Handle {
   _run(): void {
     const cb = this._callback!;
     const arg = this._arg;
-    if (arg !== NO_ARG) cb(arg);
-    else if (this._args === null) cb();
-    else cb(...this._args);
+    if (arg === NO_ARG) cb();
+    else if (arg instanceof SpreadArgs) cb(...arg.list);
+    else cb(arg);
   }
 
   /** A short description for messages: the callback's name. */

@@ -27,6 +27,23 @@ test("timers pop in deadline order and equal deadlines in the order they were ad
   assert.is(x.timer_count(), 0);
 });
 
+test("staged timers: an area made for m serves a batch of n <= m, ids follow the n deadlines, order is kept", () => {
+  const { core, provider, x } = newCore();
+  const p = x.timer_staging(8);
+  assert.is(x.timer_staging(3), p, "a smaller batch gets the same area");
+  const f64 = core.f64();
+  [4, 2, 4, 9, 1, 1].forEach((when, i) => {
+    f64[(p >>> 3) + i] = when;
+  });
+  x.timer_add_staged(3); // only the first three: 4, 2, 4
+  const ids = Array.from(core.i32().subarray((p + 8 * 3) >>> 2, ((p + 8 * 3) >>> 2) + 3));
+  assert.is(new Set(ids).size, 3);
+  assert.is(x.timer_count(), 3);
+  provider.setMs(10);
+  assert.equal(timerIds(pollEntries(core, 0)), [ids[1], ids[0], ids[2]]);
+  assert.is(x.timer_count(), 0);
+});
+
 test("a timer is due when its deadline equals the clock, not before", () => {
   const { core, provider, x } = newCore();
   const id = x.timer_add(2.5);

@@ -14,6 +14,20 @@ test("callSoon runs callbacks in FIFO order with their arguments", () => {
   assert.equal(seen, [[1, "x"], "second"]);
 });
 
+test("handles pass no argument, one undefined argument, one array, or many arguments as given", () => {
+  const { loop, host } = newLoop();
+  const seen: unknown[][] = [];
+  const record = (...args: unknown[]) => seen.push(args);
+  loop.callSoon(record);
+  loop.callSoon(record, undefined);
+  loop.callSoon(record, [1, 2]);
+  loop.callLater(1, record, "a", undefined, 3);
+  loop.callAt(host.now() + 2, record, "only");
+  loop.callLater(3, () => loop.stop());
+  loop.runForeverSync();
+  assert.equal(seen, [[], [undefined], [[1, 2]], ["a", undefined, 3], ["only"]]);
+});
+
 test("callbacks queued during a pass run in the next pass, after the ones already queued", () => {
   const { loop } = newLoop();
   const seen: string[] = [];
