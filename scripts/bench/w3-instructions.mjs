@@ -12,46 +12,20 @@
 // Children run with `node --predictable` (no concurrent compiler or GC threads), so the counts
 // repeat to within a few instructions.
 
-import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { haveValgrind, instructions as count } from "./callgrind.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const child = fileURLToPath(new URL("./w3-instructions-child.mjs", import.meta.url));
 const side = process.argv.includes("--node") ? "node" : "wasio";
 
-try {
-  execFileSync("valgrind", ["--version"], { stdio: "ignore" });
-} catch {
+if (!haveValgrind()) {
   console.log("w3-instructions: valgrind not found (apt install valgrind); skipped");
   process.exit(0);
 }
 
 function instructions(args) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(
-      "valgrind",
-      [
-        "--tool=callgrind",
-        "--callgrind-out-file=/dev/null",
-        process.execPath,
-        "--predictable",
-        "--expose-gc",
-        child,
-        side,
-        ...args.map(String),
-      ],
-      { cwd: here, stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let err = "";
-    p.stderr.on("data", (d) => {
-      err += d;
-    });
-    p.on("close", (code) => {
-      const m = /Collected : (\d+)/.exec(err);
-      if (code !== 0 || !m) reject(new Error(`callgrind run failed (${code}):\n${err.slice(-2000)}`));
-      else resolve(Number(m[1]));
-    });
-  });
+  return count(child, [side, ...args], { cwd: here, nodeFlags: ["--expose-gc"] });
 }
 
 async function perMessage(name, few, many, messages) {

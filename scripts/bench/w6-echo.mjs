@@ -138,21 +138,20 @@ export async function native(client, p) {
   return figures(result, cpu, p);
 }
 
+/** The wasio server's handler: read → write → drain until EOF. */
+export function* echoHandler(reader, writer) {
+  for (;;) {
+    const data = yield* reader.read(65536);
+    if (data.length === 0) break;
+    writer.write(data);
+    yield* writer.drain();
+  }
+  writer.close();
+}
+
 export function wasio(w, client, p) {
   return w.run(function* () {
-    const server = yield* w.startServer(
-      function* (reader, writer) {
-        for (;;) {
-          const data = yield* reader.read(65536);
-          if (data.length === 0) break;
-          writer.write(data);
-          yield* writer.drain();
-        }
-        writer.close();
-      },
-      HOST,
-      0,
-    );
+    const server = yield* w.startServer(echoHandler, HOST, 0);
     const loop = w.getRunningLoop();
     const done = loop.createFuture();
     const cpu0 = process.cpuUsage();

@@ -1,6 +1,6 @@
 // SendQueue: the bytes a socket transport holds because the host has not accepted them yet
 // (EAGAIN), oldest first, and the loop that hands them to the host when the fd is writable.
-// Shared by the streams' SocketTransport and the protocol Transport.
+// Owned by Transport (every connected stream fd: the streams, protocols, TLS, pipes).
 //
 // Chunks sit in one array read from a head index (no shift() per chunk); the array is emptied
 // when everything is sent and compacted when the sent part is over half of it. A chunk the host

@@ -23,11 +23,16 @@ import { recordErrors, runVirtual, text, throwsA, within } from "../helpers.js";
 
 const enc = new TextEncoder();
 
-/** Gives the loop passes until `pred()` holds (no timers involved); fails after `max` passes. */
+/**
+ * Gives the loop passes until `pred()` holds; fails after `max` passes. Every 1,000th pass is a
+ * 1 ms sleep: passes that only yield can run back to back without a poll, and socket events need
+ * the host's own turns to arrive.
+ */
 function* until(pred: () => boolean, max = 1_000_000): Coroutine<void> {
   for (let i = 0; !pred(); i++) {
     if (i >= max) throw new Error("condition not reached");
-    yield;
+    if (i % 1000 === 999) yield* sleep(1);
+    else yield;
   }
 }
 

@@ -1,7 +1,6 @@
 // openConnection: asyncio.open_connection — a TCP connection as a (reader, writer) pair.
 
-import { checkConnectHost, checkPort, type SocketHostApi } from "../../hosts/socket-api.js";
-import type { EventLoop } from "../../loop/event-loop.js";
+import { checkConnectHost, checkPort } from "../../hosts/socket-api.js";
 import { happyEyeballsFd, type HappyEyeballsPlan } from "../sock/happy-eyeballs-connect.js";
 import { happyEyeballs, type HappyEyeballsOptions } from "./happy-eyeballs.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
@@ -9,9 +8,9 @@ import { getRunningLoop } from "../../loop/running.js";
 import { checkNetPermission } from "../permission-error.js";
 import { formatHostPort, socketError } from "./socket-errors.js";
 import { isSimulated, socketHostOf, waitWritable } from "./socket-host-of.js";
-import { SocketTransport } from "./socket-transport.js";
-import { StreamReader, checkLimit } from "./stream-reader.js";
-import { StreamWriter } from "./stream-writer.js";
+import { streamPair } from "./stream-pair.js";
+import { checkLimit, type StreamReader } from "./stream-reader.js";
+import type { StreamWriter } from "./stream-writer.js";
 import { tlsArgs, type TlsArgs, type TlsCallOptions } from "../tls/tls-args.js";
 import { connectedTlsFd, tlsExtra } from "../tls/tls-fds.js";
 
@@ -42,9 +41,7 @@ export function openConnection(
 function* connectTls(host: string, port: number, limit: number, tls: TlsArgs): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const [sockets, fd] = yield* connectedTlsFd(loop, host, port, tls);
-  const reader = new StreamReader({ limit, loop });
-  const transport = new SocketTransport(loop, sockets, fd, reader, tlsExtra(sockets, fd));
-  return [reader, new StreamWriter(transport, reader)];
+  return streamPair(loop, sockets, fd, limit, tlsExtra(sockets, fd));
 }
 
 function* connect(
@@ -57,7 +54,7 @@ function* connect(
   const sockets = socketHostOf(loop);
   if (!isSimulated(sockets)) checkNetPermission("connect", formatHostPort(host, port));
   if (eyeballs !== undefined)
-    return streamsOn(loop, sockets, yield* happyEyeballsFd(loop, sockets, host, port, eyeballs), limit);
+    return streamPair(loop, sockets, yield* happyEyeballsFd(loop, sockets, host, port, eyeballs), limit);
   const fd = sockets.connect(host, port);
   let connected = false;
   try {
@@ -68,11 +65,5 @@ function* connect(
   } finally {
     if (!connected) sockets.fdClose(fd);
   }
-  return streamsOn(loop, sockets, fd, limit);
-}
-
-function streamsOn(loop: EventLoop, sockets: SocketHostApi, fd: number, limit: number): [StreamReader, StreamWriter] {
-  const reader = new StreamReader({ limit, loop });
-  const transport = new SocketTransport(loop, sockets, fd, reader);
-  return [reader, new StreamWriter(transport, reader)];
+  return streamPair(loop, sockets, fd, limit);
 }

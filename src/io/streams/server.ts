@@ -27,9 +27,9 @@ import type { Task } from "../../tasks/task.js";
 import { checkNetPermission } from "../permission-error.js";
 import { formatHostPort, socketError } from "./socket-errors.js";
 import { isSimulated, socketHostOf, waitWritable } from "./socket-host-of.js";
-import { SocketTransport } from "./socket-transport.js";
-import { StreamReader, checkLimit } from "./stream-reader.js";
-import { StreamWriter } from "./stream-writer.js";
+import { streamPair } from "./stream-pair.js";
+import { checkLimit, type StreamReader } from "./stream-reader.js";
+import type { StreamWriter } from "./stream-writer.js";
 import type { TlsOptions } from "../../hosts/tls-api.js";
 import { tlsArgs, type TlsArgs } from "../tls/tls-args.js";
 import { boundTlsFd, tlsExtra } from "../tls/tls-fds.js";
@@ -328,9 +328,8 @@ export function streamsAccepted(
   extra?: (host: any, fd: number) => Record<string, unknown>,
 ): AcceptedFd {
   return (server, loop, host, cfd) => {
-    const reader = new StreamReader({ limit, loop });
-    const transport = new SocketTransport(loop, host, cfd, reader, extra?.(host, cfd));
-    const writer = new StreamWriter(transport, reader);
+    const [reader, writer] = streamPair(loop, host, cfd, limit, extra?.(host, cfd));
+    const transport = writer.transport;
     let res: Coroutine<void> | void;
     try {
       res = clientConnected(reader, writer);

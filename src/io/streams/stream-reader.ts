@@ -117,18 +117,32 @@ export class StreamReader {
       const view = data as ArrayBufferView;
       data = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     }
-    this._feed(data, data.length);
+    if (this.eof) throw new Error("feedData after feedEof");
+    if (data.length === 0) return;
+    this.append(data, data.length);
+    this.wakeWaiter();
+    this.maybePauseTransport();
   }
 
   /**
    * @internal feedData of the first `len` bytes of `data` (the transport's shared receive
-   * buffer). They are copied with one `set` of a subarray: ~10× faster than a byte loop for 4 KiB.
+   * buffer), from the transport's reader callback. They are copied with one `set` of a subarray
+   * (~10× faster than a byte loop for 4 KiB), and a task waiting to read runs its step at once,
+   * inside that callback, rather than on the loop's next pass.
    */
   _feed(data: Uint8Array, len: number): void {
     if (this.eof) throw new Error("feedData after feedEof");
     if (len === 0) return;
     this.append(data, len);
-    this.wakeWaiter();
+    this.maybePauseTransport(); // first: a read that wakes and must wait again resumes it
+    const w = this.waiter;
+    if (w !== null) {
+      this.waiter = null;
+      if (!w.done()) w._wakeNow();
+    }
+  }
+
+  private maybePauseTransport(): void {
     const t = this._transport;
     if (t !== null && !this.paused && this.end - this.start > 2 * this.limit) {
       this.paused = true;

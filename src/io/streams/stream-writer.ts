@@ -1,6 +1,7 @@
-// StreamWriter: asyncio.StreamWriter — writes go to the transport at once (what the host cannot
-// take is buffered there); `drain()` is the backpressure point that waits while the buffer is over
-// its high-water mark and rethrows the connection's error once it is lost.
+// StreamWriter: asyncio.StreamWriter — a Transport and its StreamReaderProtocol. Writes go to the
+// transport at once (what the host cannot take is buffered there); `drain()` is the backpressure
+// point: it waits while the protocol's writing is paused (the buffer went over its high-water
+// mark and is not back to the low one yet) and rethrows the connection's error once it is lost.
 
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { writerStartTls, type StartTlsOptions } from "../tls/start-tls.js";
@@ -8,7 +9,8 @@ import type { TlsOptions } from "../../hosts/tls-api.js";
 import { Future } from "../../tasks/future.js";
 import { describe } from "../../checks.js";
 import { socketError, type SocketError } from "./socket-errors.js";
-import { SocketTransport } from "./socket-transport.js";
+import { Transport } from "../transports/transport.js";
+import { StreamReaderProtocol } from "./stream-reader-protocol.js";
 import { StreamReader } from "./stream-reader.js";
 
 /** A coroutine that is already finished (returns undefined at its first step). */
@@ -43,16 +45,21 @@ function asWriteError(exc: unknown): unknown {
 
 export class StreamWriter {
   /** The transport underneath (asyncio's `writer.transport`); replaced by startTls(). */
-  transport: SocketTransport;
+  transport: Transport;
+  /** @internal */ readonly _protocol: StreamReaderProtocol;
   private readonly reader: StreamReader | null;
 
   /** @internal Use openConnection() or startServer(). */
-  constructor(transport: SocketTransport, reader: StreamReader | null) {
-    if (!(transport instanceof SocketTransport))
+  constructor(transport: Transport, reader: StreamReader | null) {
+    if (!(transport instanceof Transport))
       throw new TypeError("a StreamWriter needs a transport (use openConnection() or startServer())");
+    const protocol = transport.getProtocol();
+    if (!(protocol instanceof StreamReaderProtocol))
+      throw new TypeError("a StreamWriter's transport must carry a StreamReaderProtocol");
     if (reader !== null && !(reader instanceof StreamReader))
       throw new TypeError("a StreamWriter's reader must be a StreamReader or null");
     this.transport = transport;
+    this._protocol = protocol;
     this.reader = reader;
   }
 
@@ -96,7 +103,7 @@ export class StreamWriter {
    * waits on a future of its own, so cancelling one waiter (a timeout) leaves the others waiting.
    */
   *waitClosed(): Coroutine<void> {
-    const closed = this.transport._closed();
+    const closed = this._protocol._closed();
     if (!closed.done()) {
       const mine = new Future<void>(closed.getLoop());
       const wake = (): void => {
@@ -118,7 +125,11 @@ export class StreamWriter {
    */
   drain(): Coroutine<void> {
     // The common case (nothing buffered past the mark, no error) costs no generator.
-    if (this.transport._drainable() && (this.reader === null || this.reader.exception() === null))
+    if (
+      this._protocol._drainable() &&
+      !this.transport.isClosing() &&
+      (this.reader === null || this.reader.exception() === null)
+    )
       return doneCoroutine();
     return this.drainSlow();
   }
@@ -128,7 +139,7 @@ export class StreamWriter {
     if (exc !== null) throw asWriteError(exc);
     if (this.transport.isClosing()) yield; // let connection-lost run, so its error is seen
     try {
-      yield* this.transport._drainHelper();
+      yield* this._protocol._drainHelper();
     } catch (e) {
       throw asWriteError(e);
     }

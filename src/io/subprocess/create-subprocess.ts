@@ -10,9 +10,9 @@ import { getRunningLoop } from "../../loop/running.js";
 import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
-import { SocketTransport } from "../streams/socket-transport.js";
+import { streamWriterOn } from "../streams/stream-pair.js";
 import { StreamReader, checkLimit } from "../streams/stream-reader.js";
-import { StreamWriter } from "../streams/stream-writer.js";
+import type { StreamWriter } from "../streams/stream-writer.js";
 import { Transport } from "../transports/transport.js";
 import { Process } from "./process.js";
 import { ReaderProtocol } from "./reader-protocol.js";
@@ -103,8 +103,7 @@ function* spawnProcess(
   }
   let stdin: StreamWriter | null = null;
   if (fds.stdinFd >= 0) {
-    const t = new SocketTransport(loop, host, fds.stdinFd, new StreamReader({ loop }));
-    stdin = new StreamWriter(t, null);
+    stdin = streamWriterOn(loop, host, fds.stdinFd);
   }
   const pipes: ReaderProtocol[] = [];
   const reader = (fd: number): StreamReader | null => {

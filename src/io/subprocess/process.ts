@@ -1,5 +1,5 @@
 // Process: asyncio.subprocess.Process — a running child with its pipes as streams. stdin is a
-// StreamWriter over a SocketTransport, stdout and stderr StreamReaders fed by a Transport (a read
+// StreamWriter over a Transport, stdout and stderr StreamReaders fed by a Transport (a read
 // pipe's transport closes its fd at EOF), each on the pipe's host fd; the exit is a host fd that
 // becomes readable when the child has exited, so wait() parks on the loop like a read does (no
 // polling of the child).

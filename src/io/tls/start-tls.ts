@@ -11,12 +11,11 @@ import type { EventLoop } from "../../loop/event-loop.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
-import { SocketTransport } from "../streams/socket-transport.js";
 import type { StreamReader } from "../streams/stream-reader.js";
 import type { StreamWriter } from "../streams/stream-writer.js";
 import { settledFd } from "../transports/connect-fd.js";
 import type { StreamProtocolLike } from "../transports/protocols.js";
-import { Transport } from "../transports/transport.js";
+import { START_TAKEOVER, Transport } from "../transports/transport.js";
 import { tlsArgs } from "./tls-args.js";
 import { tlsExtra, tlsHost } from "./tls-fds.js";
 
@@ -77,7 +76,9 @@ export function* writerStartTls(
   if (fd < 0) throw new Error("startTls(): the connection is closing or still has bytes to send");
   const tfd = yield* upgraded(loop, host, fd, ssl, options);
   if (reader === null) throw new Error("startTls() needs the writer's reader");
-  const next = new SocketTransport(loop, host, tfd, reader, tlsExtra(host, tfd));
+  const protocol = writer._protocol;
+  const next = new Transport(loop, host, tfd, protocol, null, tlsExtra(host, tfd), START_TAKEOVER);
+  protocol._takeOver(next);
   handOver(old, next);
   writer.transport = next;
 }
@@ -107,7 +108,7 @@ export function* loopStartTls(
   if (fd < 0) throw new Error("startTls(): the transport is closing");
   const tfd = yield* upgraded(loop, host, fd, ssl, options);
   const waiter = new Future<void>(loop);
-  const t = new Transport(loop, host, tfd, protocol, waiter, tlsExtra(host, tfd), false);
+  const t = new Transport(loop, host, tfd, protocol, waiter, tlsExtra(host, tfd), START_TAKEOVER);
   handOver(transport, t);
   yield* waiter;
   return t;

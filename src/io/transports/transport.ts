@@ -4,15 +4,16 @@
 // dataReceived (or straight into a BufferedProtocol's buffer); and `write` → `host.sockSend`, with
 // what the host refuses (EAGAIN) kept here and sent from a writer callback.
 //
-// Order of calls (as asyncio): connectionMade on the pass after construction, reading starts right
-// after it; connectionLost once, on a later pass after close() with nothing buffered, after an
-// error, or from the writer callback that sent the last buffered bytes of a closing transport; the
-// fd is closed just after it. An exception thrown by a protocol callback is reported through the
+// Order of calls (as asyncio): connectionMade on the pass after construction (at once for the
+// streams' protocol, see StartMode), reading starts right after it; connectionLost once, on a
+// later pass after close() with nothing buffered, after an error, or from the writer callback that
+// sent the last buffered bytes of a closing transport; the fd is closed just after it. An exception thrown by a protocol callback is reported through the
 // loop's exception handler and aborts the connection (as asyncio's _fatal_error).
 //
 // Flow control: pauseWriting() when the write buffer goes over the high-water mark (64 KiB by
 // default), resumeWriting() when it is back down to the low-water mark (a quarter of it).
 
+import { isExitException } from "../../errors.js";
 import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
 import type { SocketHostApi, SockAddr } from "../../hosts/socket-api.js";
 import { SHUT_WR } from "../../hosts/socket-api.js";
@@ -31,6 +32,17 @@ let scratch: Uint8Array | null = null; // shared: every read copies out of it at
 
 /** Extra information a transport answers in getExtraInfo (beyond peername/sockname/fd). */
 export type ExtraInfo = Record<string, unknown>;
+
+/**
+ * When a new transport starts: connectionMade on the next pass (createConnection/createServer, as
+ * asyncio); connectionMade at once, inside the constructor (the streams: their protocol runs no user
+ * code there, and the reader is fed from the first readable event); or no connectionMade, reading
+ * from the next pass (a transport taking over a connection whose protocol already runs: startTls).
+ */
+export const START_SOON = 0;
+export const START_NOW = 1;
+export const START_TAKEOVER = 2;
+export type StartMode = typeof START_SOON | typeof START_NOW | typeof START_TAKEOVER;
 
 export class Transport extends WriteTransport {
   /** @internal */ readonly _loop: EventLoop;
@@ -70,7 +82,7 @@ export class Transport extends WriteTransport {
     protocol: StreamProtocolLike,
     waiter: Future<void> | null = null,
     extra: ExtraInfo = {},
-    callConnectionMade = true,
+    start: StartMode = START_SOON,
   ) {
     super();
     checkMadeBy(
@@ -80,14 +92,15 @@ export class Transport extends WriteTransport {
       Number.isInteger(fd) && fd >= 0,
       typeof (protocol as Partial<StreamProtocolLike> | null)?.connectionMade === "function",
     );
-    this.callMade = callConnectionMade;
+    this.callMade = start !== START_TAKEOVER;
     this._loop = loop;
     this._host = host;
     this._fd = fd;
     this.protocol = protocol;
     this.waiter = waiter;
     this.extra = { peername: host.peerName(fd), sockname: host.sockName(fd), fd, ...extra };
-    loop._soon(startStep, this);
+    if (start === START_NOW) this._start();
+    else loop._soon(startStep, this);
   }
 
   // ------------------------------------------------------------------ asyncio.BaseTransport
@@ -160,15 +173,20 @@ export class Transport extends WriteTransport {
     return [this.lowWater, this.highWater];
   }
 
-  /** Sets the marks for pauseWriting/resumeWriting (asyncio's defaults: high 64 KiB, low high/4). */
+  /**
+   * Sets the marks for pauseWriting/resumeWriting (asyncio's defaults: high 64 KiB, low high/4);
+   * the protocol is paused or resumed at once if the buffer is now over or under them.
+   */
   setWriteBufferLimits(high?: number, low?: number): void {
-    const hi = high ?? (low !== undefined ? 4 * low : DEFAULT_HIGH_WATER);
+    checkMark(high, "high");
+    checkMark(low, "low");
+    const hi = high ?? (low !== undefined && low !== null ? 4 * low : DEFAULT_HIGH_WATER);
     const lo = low ?? Math.floor(hi / 4);
-    if (typeof hi !== "number" || typeof lo !== "number") throw new TypeError("high and low must be numbers of bytes");
     if (!(hi >= lo && lo >= 0)) throw new RangeError(`high (${hi}) must be >= low (${lo}) must be >= 0`);
     this.highWater = hi;
     this.lowWater = lo;
     this.maybePauseProtocol();
+    this.maybeResumeProtocol();
   }
 
   /** Sends `data` (a string as UTF-8); what the host cannot take now is buffered. Never waits. */
@@ -262,6 +280,7 @@ export class Transport extends WriteTransport {
         try {
           p.bufferUpdated!(n);
         } catch (e) {
+          if (isExitException(e)) throw e; // a task step run from here (the streams) stops the loop
           this.fatalError(e, "protocol.bufferUpdated() failed");
         }
         return;
@@ -463,6 +482,12 @@ export class Transport extends WriteTransport {
     this.lostExc = exc;
     this._loop._soon(connectionLostStep, this);
   }
+}
+
+function checkMark(v: number | undefined | null, what: string): void {
+  if (v === undefined || v === null) return;
+  if (typeof v !== "number") throw new TypeError(`${what} must be a number of bytes, got ${typeof v}`);
+  if (!Number.isFinite(v)) throw new RangeError(`${what} must be finite, got ${v}`);
 }
 
 // Module-level callbacks taking the transport as their argument: one call target for all.

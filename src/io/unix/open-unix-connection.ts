@@ -5,9 +5,9 @@ import { getRunningLoop } from "../../loop/running.js";
 import { checkCallback } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { serveOn, streamsAccepted, type ClientConnected, type Server } from "../streams/server.js";
-import { SocketTransport } from "../streams/socket-transport.js";
-import { StreamReader, checkLimit } from "../streams/stream-reader.js";
-import { StreamWriter } from "../streams/stream-writer.js";
+import { streamPair } from "../streams/stream-pair.js";
+import { checkLimit, type StreamReader } from "../streams/stream-reader.js";
+import type { StreamWriter } from "../streams/stream-writer.js";
 import { boundUnixFd, checkCleanupSocket, connectedUnixFd } from "./unix-fd.js";
 
 export interface UnixStreamOptions {
@@ -37,9 +37,7 @@ export function openUnixConnection(
 function* connectStreams(path: string, limit: number): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   const [host, fd] = yield* connectedUnixFd(loop, path);
-  const reader = new StreamReader({ limit, loop });
-  const transport = new SocketTransport(loop, host, fd, reader);
-  return [reader, new StreamWriter(transport, reader)];
+  return streamPair(loop, host, fd, limit);
 }
 
 /**
