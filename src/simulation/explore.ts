@@ -69,6 +69,7 @@ export interface ExploreResult<T = unknown> {
 /** Runs `program` once on a fresh VirtualHost with `seed` (what a failing seed's test calls). */
 export function replay<T>(seed: number, program: SimProgram<T>, options: ReplayOptions = {}): SimRun<T> {
   checkProgram(program);
+  checkOptions(options, "replay");
   return runSeed(seed, program, options, true);
 }
 
@@ -133,6 +134,7 @@ function runSeed<T>(seed: number, program: SimProgram<T>, options: ReplayOptions
  */
 export function explore<T>(program: SimProgram<T>, options: ExploreOptions = {}): ExploreResult<T> {
   checkProgram(program);
+  checkOptions(options, "explore");
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   const forced = envSeed();
   const seeds = forced !== null ? [forced] : seedList(options.seeds ?? 100);
@@ -212,4 +214,11 @@ function commandLine(): string {
 
 function quote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Options are an object (or left out). */
+function checkOptions(options: unknown, fn: string): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${fn}() options must be an object, got ${options === null ? "null" : typeof options}`);
+  }
 }

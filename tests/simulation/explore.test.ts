@@ -238,6 +238,18 @@ test("bad arguments throw at the call", () => {
     (e: unknown) => e instanceof RangeError,
   );
   assert.throws(
+    () => replay(1, function* () {}, null as never),
+    (e: unknown) => e instanceof TypeError && /options must be an object/.test(e.message),
+  );
+  assert.throws(
+    () => explore(function* () {}, null as never),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => replay((() => 1) as never, function* () {}),
+    (e: unknown) => e instanceof TypeError && /seed must be a number/.test(e.message),
+  );
+  assert.throws(
     () => new VirtualHost({ seed: 1.5 }),
     (e: unknown) => e instanceof RangeError,
   );
