@@ -217,9 +217,16 @@ function fuzzMethods(label: string, obj: object): void {
   }
 }
 
-/** Closes what a fuzzed object may hold open (a host's listeners, a pool's workers). */
+/** Closes what a fuzzed object may hold open (a loop left running, a host's listeners, a pool's workers). */
 function release(obj: object): void {
-  for (const m of ["close", "shutdown"]) {
+  let running: unknown = null;
+  try {
+    running = getRunningLoop();
+  } catch {
+    /* outside a loop */
+  }
+  for (const m of ["stop", "close", "shutdown"]) {
+    if (obj === running) break; // the loop this check runs in is the check's own to end
     const f = (obj as Record<string, unknown>)[m];
     if (typeof f !== "function") continue;
     try {
