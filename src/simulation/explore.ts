@@ -69,6 +69,7 @@ export interface ExploreResult<T = unknown> {
 /** Runs `program` once on a fresh VirtualHost with `seed` (what a failing seed's test calls). */
 export function replay<T>(seed: number, program: SimProgram<T>, options: ReplayOptions = {}): SimRun<T> {
   checkProgram(program);
+  checkOptions(options, "replay");
   return runSeed(seed, program, options, true);
 }
 
@@ -133,6 +134,7 @@ function runSeed<T>(seed: number, program: SimProgram<T>, options: ReplayOptions
  */
 export function explore<T>(program: SimProgram<T>, options: ExploreOptions = {}): ExploreResult<T> {
   checkProgram(program);
+  checkOptions(options, "explore");
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
   const forced = envSeed();
   const seeds = forced !== null ? [forced] : seedList(options.seeds ?? 100);
@@ -177,6 +179,11 @@ function seedList(seeds: number | Iterable<number>): Iterable<number> {
 function checkProgram(program: unknown): void {
   if (typeof program !== "function")
     throw new TypeError(`the program must be a coroutine function, got ${program === null ? "null" : typeof program}`);
+}
+
+function checkOptions(options: unknown, fn: string): void {
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`${fn}() options must be an object, got ${options === null ? "null" : typeof options}`);
 }
 
 function describe(e: unknown): string {

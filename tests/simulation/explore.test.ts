@@ -238,6 +238,14 @@ test("bad arguments throw at the call", () => {
     (e: unknown) => e instanceof RangeError,
   );
   assert.throws(
+    () => replay(1, function* () {}, null as never),
+    (e: unknown) => e instanceof TypeError && /replay\(\) options must be an object, got null/.test(e.message),
+  );
+  assert.throws(
+    () => explore(function* () {}, 7 as never),
+    (e: unknown) => e instanceof TypeError && /explore\(\) options must be an object, got number/.test(e.message),
+  );
+  assert.throws(
     () => new VirtualHost({ seed: 1.5 }),
     (e: unknown) => e instanceof RangeError,
   );
