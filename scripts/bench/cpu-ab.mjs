@@ -1,5 +1,5 @@
-// cpu-ab: queue ping-pong (W3) or deep resume through call() measured in CPU time of this process
-// per message (per resume), the native side and one or more builds of the library taking turns.
+// cpu-ab: queue ping-pong (W3), deep resume through call() or the timer storm measured in CPU time
+// of this process per message (per resume, per timer), the native side and one or more builds of the library taking turns.
 //
 // Wall-clock medians swing by 2-3× when the machine is shared with other busy processes; the CPU
 // time the process itself used (process.cpuUsage, user + system) moves much less, since time spent
@@ -7,29 +7,35 @@
 // build kept aside) or a build against the native side when the load is high; it is not the
 // figure the bars are stated in (the harness's wall-clock rates are).
 //
-//   node --expose-gc scripts/bench/cpu-ab.mjs w3|deep [ROUNDS] [BUILD.js…]
-//   npx deno run -A --v8-flags=--expose-gc scripts/bench/cpu-ab.mjs w3|deep [ROUNDS] [BUILD.js…]
+//   node --expose-gc scripts/bench/cpu-ab.mjs w3|deep|storm [ROUNDS] [BUILD.js…]
+//   npx deno run -A --v8-flags=--expose-gc scripts/bench/cpu-ab.mjs w3|deep|storm [ROUNDS] [BUILD.js…]
 //
 // BUILD defaults to dist/wasio.js. W3: rounds of 300,000 messages (w3-ping-pong.mjs's code).
 // deep: rounds of 1,000,000 resumes 100 calls deep through call() (deep-resume.mjs's code).
+// storm: rounds of timer-storm.mjs's 200,000 timers, half cancelled (its idle wait costs no CPU, so
+// this is mostly the scheduling and cancelling the storm's figure is made of).
 
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import * as w3 from "./w3-ping-pong.mjs";
 import * as deep from "./deep-resume.mjs";
+import * as storm from "./timer-storm.mjs";
 
 const args = typeof globalThis.Deno === "undefined" ? process.argv.slice(2) : globalThis.Deno.args;
 const [work = "w3", roundsArg = "11", ...builds] = args;
-if (work !== "w3" && work !== "deep") throw new Error(`cpu-ab: workload w3 or deep, got ${work}`);
+const works = {
+  w3: { mod: w3, units: 300_000, p: { messages: 300_000 }, unit: "message" },
+  deep: { mod: deep, units: 1_000_000, p: { depth: 100, resumes: 1_000_000, viaCall: true }, unit: "resume" },
+  storm: { mod: storm, units: storm.N, p: { n: storm.N }, unit: "timer" },
+};
+if (!Object.hasOwn(works, work)) throw new Error(`cpu-ab: workload w3, deep or storm, got ${work}`);
 const rounds = Number(roundsArg);
 const paths =
   builds.length > 0 ? builds.map((p) => pathToFileURL(p).href) : [new URL("../../dist/wasio.js", import.meta.url).href];
 const libs = [];
 for (const p of paths) libs.push(await import(p));
 
-const units = work === "w3" ? 300_000 : 1_000_000;
-const p = work === "w3" ? { messages: units } : { depth: 100, resumes: units, viaCall: true };
-const mod = work === "w3" ? w3 : deep;
+const { mod, units, p, unit } = works[work];
 const sides = [{ name: "native", run: () => mod.native(p) }];
 for (let i = 0; i < libs.length; i++) {
   const w = libs[i];
@@ -50,7 +56,6 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-const unit = work === "w3" ? "message" : "resume";
 console.log(`cpu-ab ${work}: CPU ns per ${unit}, ${rounds} rounds, medians (ratio to native)`);
 for (let s = 0; s < sides.length; s++) {
   const m = median(ns[s]);

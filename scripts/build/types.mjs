@@ -4,7 +4,7 @@
 // supply beyond ES2022: the `WebAssembly` and `URL` globals the sources use are replaced by small
 // structural interfaces (a real Memory or URL still fits), `AbortSignal` and `EventTarget` by
 // types that are the lib's own where the user's lib declares them (DOM, @types/node, Deno) and
-// the part wasio uses otherwise, and `Symbol.dispose`/`Disposable` are
+// the part wasio uses otherwise, and `Symbol.dispose`/`Disposable` (and their async twins) are
 // declared the way @types/node declares them, so they merge with an esnext lib when present.
 
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
@@ -47,9 +47,13 @@ type EventTargetLike = typeof globalThis extends { EventTarget: { prototype: inf
 declare global {
     interface SymbolConstructor {
         readonly dispose: unique symbol;
+        readonly asyncDispose: unique symbol;
     }
     interface Disposable {
         [Symbol.dispose](): void;
+    }
+    interface AsyncDisposable {
+        [Symbol.asyncDispose](): PromiseLike<void>;
     }
 }
 `;

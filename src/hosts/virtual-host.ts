@@ -51,6 +51,10 @@ export class VirtualHost extends HostBase implements SocketHostApi {
     super();
     if (options === null || typeof options !== "object")
       throw new TypeError(`options must be an object, got ${options === null ? "null" : typeof options}`);
+    const seed = options.seed;
+    if (seed !== undefined && typeof seed !== "number")
+      throw new TypeError(`seed must be a number, got ${typeof seed}`);
+    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
     const cap = options.pipeCapacity ?? 65536;
     checkCapacity(cap);
     this.pipeCapacity = cap;

@@ -46,7 +46,7 @@ import { ensureFuture } from "../tasks/ensure-future.js";
 import { Context, captureContext, contextsOn } from "./context.js";
 import { debugFromEnvironment, noteDebugOn } from "./debug.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
-import { Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
+import { type DeadlineBlock, Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
@@ -115,6 +115,7 @@ export class BaseEventLoop {
   private readonly timers: (TimerHandle | undefined)[] = [];
   private liveTimers = 0; // scheduled, not yet fired or cancelled
   private pendingTimers: TimerHandle[] = []; // scheduled since the last poll, not yet in the core
+  /** @internal */ _deadlines: DeadlineBlock | null = null;
   private fdCallbacks = 0; // registered readers + writers
   private readonly readers: (Handle | undefined)[] = [];
   private readonly writers: (Handle | undefined)[] = [];
@@ -227,7 +228,7 @@ export class BaseEventLoop {
       const h = list[i];
       if (h._id !== PENDING_TIMER) continue;
       list[live] = h;
-      deadlines[at + live++] = h._when;
+      deadlines[at + live++] = h._block[h._slot]!;
     }
     if (live > 0) {
       const from = core.addStagedTimers(live);

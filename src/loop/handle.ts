@@ -22,7 +22,6 @@ export class Handle {
    * when there is none (one field, not two: a program may hold 100,000s of timer handles).
    */
   _arg: unknown = NO_ARG;
-  /** @internal */ readonly _loop: EventLoop;
 
   /** @internal Use loop.callSoon() and the like. */
   constructor(callback: (...args: any[]) => unknown, loop: EventLoop) {
@@ -30,7 +29,6 @@ export class Handle {
     if (typeof loop !== "object" || loop === null || typeof (loop as { _soon?: unknown })._soon !== "function")
       throw new TypeError("a Handle needs its EventLoop");
     this._callback = callback;
-    this._loop = loop;
   }
 
   /** @internal Stores the arguments `args[from…]` (one kept inline, more as an array). */
@@ -66,28 +64,52 @@ export class Handle {
   }
 }
 
+const DEADLINE_BLOCK = 128;
+
+/**
+ * Deadlines of one loop's timers, unboxed, filled in scheduling order. A float field
+ * in each handle would be a separate boxed number, one more object for the garbage collector to
+ * copy for each of the 100,000s of timers a program may hold; the block also carries the loop,
+ * so a timer handle is five fields. A block is collected once none of its handles is reachable:
+ * a handle kept for long keeps its block (about 1 KiB) with it. Slots are never reused, so
+ * `when()` stays exact after the timer fired or was cancelled.
+ */
+export class DeadlineBlock extends Float64Array {
+  used = 0;
+  constructor(readonly loop: EventLoop) {
+    super(DEADLINE_BLOCK);
+  }
+}
+
 export class TimerHandle extends Handle {
   /**
    * @internal The core's timer id while in the core's heap; PENDING_TIMER while waiting to be
    * added with the next batch (see EventLoop.flushTimers); -1 once fired or cancelled.
    */
   _id = -1;
-  /** @internal */ readonly _when: number;
+  /** @internal The block holding the deadline (at `_slot`) and the loop. */
+  readonly _block: DeadlineBlock;
+  /** @internal */ readonly _slot: number;
 
   /** @internal */
   constructor(when: number, callback: (...args: any[]) => unknown, loop: EventLoop) {
     if (typeof when !== "number") throw new TypeError("a TimerHandle needs its deadline (ms)");
     super(callback, loop);
-    this._when = when;
+    let block = loop._deadlines;
+    if (block === null || block.used === DEADLINE_BLOCK) block = loop._deadlines = new DeadlineBlock(loop);
+    const slot = block.used++;
+    block[slot] = when;
+    this._block = block;
+    this._slot = slot;
   }
 
   /** The loop time (ms) at which the callback is due. */
   when(): number {
-    return this._when;
+    return this._block[this._slot]!;
   }
 
   override cancel(): void {
-    if (this._id !== -1) this._loop._timerCancelled(this);
+    if (this._id !== -1) this._block.loop._timerCancelled(this);
     super.cancel();
   }
 }

@@ -9,7 +9,7 @@
 
 import type { Task } from "../tasks/task.js";
 import type { Unretrieved } from "../tasks/future.js";
-import type { TimerHandle } from "./handle.js";
+import type { DeadlineBlock, TimerHandle } from "./handle.js";
 
 /** An internal callback on the ready queue: called once with the argument it was queued with. */
 export type Step = (arg: any) => void;
@@ -25,6 +25,8 @@ export interface LoopInternals {
   _soonThreadsafe(fn: Step, arg: unknown): void;
   /** Called once by `TimerHandle.cancel` for a timer still scheduled: forget it (in the core too). */
   _timerCancelled(h: TimerHandle): void;
+  /** The block the loop's next timer handles keep their deadlines in (null until the first). */
+  _deadlines: DeadlineBlock | null;
   /** Failed futures whose exception nobody retrieved yet; `close()` reports what is left. */
   readonly _unretrieved: Set<Unretrieved>;
   /** The head sentinel of the loop's intrusive list of live tasks (`allTasks`). */

@@ -220,3 +220,10 @@ function commandLine(): string {
 function quote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Options are an object (or left out). */
+function checkOptions(options: unknown, fn: string): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${fn}() options must be an object, got ${options === null ? "null" : typeof options}`);
+  }
+}

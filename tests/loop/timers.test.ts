@@ -57,6 +57,27 @@ test("huge timeouts are accepted and non-finite ones rejected", () => {
   h.cancel();
 });
 
+test("when() is exact for every timer of two interleaved loops, before and after it fired or was cancelled", () => {
+  const a = newLoop().loop;
+  const b = newLoop().loop;
+  const handles: { h: ReturnType<typeof a.callAt>; when: number }[] = [];
+  // Fractional deadlines, negative zero and more timers than share one block of deadlines.
+  for (let i = 0; i < 700; i++) {
+    const loop = i % 3 === 0 ? b : a;
+    const when = i === 0 ? -0 : i / 7 + 0.1;
+    handles.push({ h: loop.callAt(when, () => {}), when });
+  }
+  for (let i = 1; i < handles.length; i += 2) handles[i]!.h.cancel();
+  for (const { h, when } of handles) assert.ok(Object.is(h.when(), when), `${h.when()} !== ${when}`);
+  for (const loop of [a, b]) {
+    loop.callLater(200, () => loop.stop());
+    loop.runForeverSync();
+  }
+  for (const { h, when } of handles) assert.ok(Object.is(h.when(), when), `${h.when()} !== ${when} after running`);
+  a.close();
+  b.close();
+});
+
 test("a timer cancelled before the next poll never reaches the core's heap", () => {
   const { loop } = newLoop();
   const core = loop._core.exports;

@@ -239,11 +239,15 @@ test("bad arguments throw at the call", () => {
   );
   assert.throws(
     () => replay(1, function* () {}, null as never),
-    (e: unknown) => e instanceof TypeError && /replay\(\) options must be an object, got null/.test(e.message),
+    (e: unknown) => e instanceof TypeError && /options must be an object/.test(e.message),
   );
   assert.throws(
-    () => explore(function* () {}, 7 as never),
-    (e: unknown) => e instanceof TypeError && /explore\(\) options must be an object, got number/.test(e.message),
+    () => explore(function* () {}, null as never),
+    (e: unknown) => e instanceof TypeError,
+  );
+  assert.throws(
+    () => replay((() => 1) as never, function* () {}),
+    (e: unknown) => e instanceof TypeError && /seed must be a number/.test(e.message),
   );
   assert.throws(
     () => new VirtualHost({ seed: 1.5 }),

@@ -161,7 +161,7 @@ export class GuestFiles {
       if (st !== null && oflags & O_CREAT && oflags & O_EXCL) return ERRNO_EXIST;
       if (st === null && !(oflags & O_CREAT)) return ERRNO_NOENT;
       if (oflags & O_DIRECTORY && (st === null || !st.isDirectory())) return ERRNO_NOTDIR;
-      if (st !== null && st.isDirectory()) {
+      if (st?.isDirectory()) {
         if (oflags & O_TRUNC || (rights & RIGHT_FD_WRITE && oflags & O_CREAT)) return ERRNO_ISDIR;
         const fd = this.newFd({
           kind: "dir",
