@@ -181,11 +181,6 @@ function checkProgram(program: unknown): void {
     throw new TypeError(`the program must be a coroutine function, got ${program === null ? "null" : typeof program}`);
 }
 
-function checkOptions(options: unknown, fn: string): void {
-  if (typeof options !== "object" || options === null)
-    throw new TypeError(`${fn}() options must be an object, got ${options === null ? "null" : typeof options}`);
-}
-
 function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
