@@ -17,7 +17,7 @@ const CONNS = 20;
 const TRIPS = 500;
 const SIZE = 256;
 
-function certs() {
+export function certs() {
   const dir = mkdtempSync(join(tmpdir(), "wasio-bench-tls-"));
   try {
     execFileSync(
@@ -49,7 +49,7 @@ function certs() {
   }
 }
 
-async function native(c, p) {
+export async function native(c, p) {
   const server = tls.createServer({ key: c.key, cert: c.cert }, (s) => {
     s.setNoDelay(true);
     s.on("data", (d) => s.write(d));
@@ -97,8 +97,9 @@ async function native(c, p) {
   return rate;
 }
 
-function wasio(w, c, p) {
+export function wasio(w, c, p) {
   return w.run(function* () {
+    p.onLoop?.(w.getRunningLoop());
     const server = yield* w.startServer(
       function* (r, wr) {
         for (;;) {

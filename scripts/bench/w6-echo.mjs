@@ -153,6 +153,7 @@ export function wasio(w, client, p) {
   return w.run(function* () {
     const server = yield* w.startServer(echoHandler, HOST, 0);
     const loop = w.getRunningLoop();
+    p.onLoop?.(loop);
     const done = loop.createFuture();
     const cpu0 = process.cpuUsage();
     client.start(server.address().port, p, (m) => loop.callSoonThreadsafe(() => done.setResult(m)));
