@@ -126,22 +126,6 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
     this._scheduleCallbacks();
   }
 
-  /**
-   * @internal _wake(), except that when the one done callback is a task and no task is running,
-   * that task's step runs now rather than on the next pass: a transport's reader callback waking
-   * the read it just fed, so the bytes reach the reading task without another loop iteration.
-   */
-  _wakeNow(): void {
-    const cb = this._cb0;
-    if (cb === null || this._cbs !== null || typeof cb === "function" || this._loop._currentTask !== null) {
-      this._wake();
-      return;
-    }
-    this._cb0 = null;
-    this._state = FINISHED;
-    (cb as { _wakeStep: Step })._wakeStep(cb);
-  }
-
   setException(exception: unknown): void {
     if (exception === undefined || exception === null)
       throw new TypeError(`setException() needs an exception, got ${exception}`);

@@ -127,8 +127,9 @@ export class StreamReader {
   /**
    * @internal feedData of the first `len` bytes of `data` (the transport's shared receive
    * buffer), from the transport's reader callback. They are copied with one `set` of a subarray
-   * (~10× faster than a byte loop for 4 KiB), and a task waiting to read runs its step at once,
-   * inside that callback, rather than on the loop's next pass.
+   * (~10× faster than a byte loop for 4 KiB); a task waiting to read is woken as any future's
+   * waiter is (its step runs on the loop's next pass, after the callbacks already queued: asyncio's
+   * order).
    */
   _feed(data: Uint8Array, len: number): void {
     if (this.eof) throw new Error("feedData after feedEof");
@@ -138,7 +139,7 @@ export class StreamReader {
     const w = this.waiter;
     if (w !== null) {
       this.waiter = null;
-      if (!w.done()) w._wakeNow();
+      if (!w.done()) w._wake();
     }
   }
 
