@@ -117,30 +117,21 @@ export class StreamReader {
       const view = data as ArrayBufferView;
       data = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     }
-    if (this.eof) throw new Error("feedData after feedEof");
-    if (data.length === 0) return;
-    this.append(data, data.length);
-    this.wakeWaiter();
-    this.maybePauseTransport();
+    this._feed(data, data.length);
   }
 
   /**
    * @internal feedData of the first `len` bytes of `data` (the transport's shared receive
-   * buffer), from the transport's reader callback. They are copied with one `set` of a subarray
-   * (~10× faster than a byte loop for 4 KiB); a task waiting to read is woken as any future's
-   * waiter is (its step runs on the loop's next pass, after the callbacks already queued: asyncio's
-   * order).
+   * buffer, from its reader callback): copied with one `set` of a subarray (~10× faster than a
+   * byte loop for 4 KiB); a waiting read is woken as any future's waiter is (its task's step runs
+   * on the next pass, after the callbacks already queued: asyncio's order).
    */
   _feed(data: Uint8Array, len: number): void {
     if (this.eof) throw new Error("feedData after feedEof");
     if (len === 0) return;
     this.append(data, len);
-    this.maybePauseTransport(); // first: a read that wakes and must wait again resumes it
-    const w = this.waiter;
-    if (w !== null) {
-      this.waiter = null;
-      if (!w.done()) w._wake();
-    }
+    this.wakeWaiter();
+    this.maybePauseTransport();
   }
 
   private maybePauseTransport(): void {
@@ -313,7 +304,7 @@ export class StreamReader {
     const w = this.waiter;
     if (w !== null) {
       this.waiter = null;
-      if (!w.done()) w.setResult(undefined);
+      if (!w.done()) w._wake();
     }
   }
 
