@@ -71,6 +71,7 @@ export class Core {
   readonly timerBatch: number;
   private i32View: Int32Array;
   private f64View: Float64Array;
+  private stagedPtr = 0; // the staging area of the last stageTimers (it moves only when it grows)
 
   constructor(host: Host) {
     let memory: WebAssembly.Memory | null = null;
@@ -103,14 +104,17 @@ export class Core {
    * their deadlines, in scheduling order, before `addStagedTimers(n)`.
    */
   stageTimers(n: number): number {
-    return this.exports.timer_staging(n) >>> 3;
+    this.stagedPtr = this.exports.timer_staging(n);
+    return this.stagedPtr >>> 3;
   }
 
-  /** Adds the `n` staged timers; returns the index in `i32()` of their ids, in the same order. */
+  /**
+   * Adds the first `n` timers staged by the last `stageTimers(m)` (n <= m: the area serves any
+   * smaller batch); returns the index in `i32()` of their ids, in the same order.
+   */
   addStagedTimers(n: number): number {
-    const ptr = this.exports.timer_staging(n); // the same area (it only moves when it grows)
     this.exports.timer_add_staged(n);
-    return (ptr + n * 8) >>> 2;
+    return (this.stagedPtr + n * 8) >>> 2;
   }
 
   /** Cancels a live timer. */
