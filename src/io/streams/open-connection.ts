@@ -6,8 +6,9 @@ import { happyEyeballs, type HappyEyeballsOptions } from "./happy-eyeballs.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { checkNetPermission } from "../permission-error.js";
-import { formatHostPort, socketError } from "./socket-errors.js";
-import { isSimulated, socketHostOf, waitWritable } from "./socket-host-of.js";
+import { formatHostPort } from "./socket-errors.js";
+import { isSimulated, socketHostOf } from "./socket-host-of.js";
+import { settledFd } from "../transports/connect-fd.js";
 import { streamPair } from "./stream-pair.js";
 import { checkLimit, type StreamReader } from "./stream-reader.js";
 import type { StreamWriter } from "./stream-writer.js";
@@ -55,15 +56,6 @@ function* connect(
   if (!isSimulated(sockets)) checkNetPermission("connect", formatHostPort(host, port));
   if (eyeballs !== undefined)
     return streamPair(loop, sockets, yield* happyEyeballsFd(loop, sockets, host, port, eyeballs), limit);
-  const fd = sockets.connect(host, port);
-  let connected = false;
-  try {
-    yield* waitWritable(loop, fd);
-    const code = sockets.sockError(fd);
-    if (code !== null) throw socketError(code, "connect", host, port);
-    connected = true;
-  } finally {
-    if (!connected) sockets.fdClose(fd);
-  }
+  const fd = yield* settledFd(loop, sockets, sockets.connect(host, port), "connect", host, port);
   return streamPair(loop, sockets, fd, limit);
 }

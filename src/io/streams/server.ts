@@ -26,7 +26,8 @@ import { Future } from "../../tasks/future.js";
 import type { Task } from "../../tasks/task.js";
 import { checkNetPermission } from "../permission-error.js";
 import { formatHostPort, socketError } from "./socket-errors.js";
-import { isSimulated, socketHostOf, waitWritable } from "./socket-host-of.js";
+import { isSimulated, socketHostOf } from "./socket-host-of.js";
+import { settledFd } from "../transports/connect-fd.js";
 import { streamPair } from "./stream-pair.js";
 import { checkLimit, type StreamReader } from "./stream-reader.js";
 import type { StreamWriter } from "./stream-writer.js";
@@ -295,16 +296,7 @@ function* listenAndServe(
   const loop = getRunningLoop();
   const sockets = socketHostOf(loop);
   if (!isSimulated(sockets)) checkNetPermission("listen", formatHostPort(where ?? "0.0.0.0", port));
-  const fd = sockets.listen(where, port, backlog);
-  let bound = false;
-  try {
-    yield* waitWritable(loop, fd);
-    const code = sockets.sockError(fd);
-    if (code !== null) throw socketError(code, "listen", where ?? "*", port);
-    bound = true;
-  } finally {
-    if (!bound) sockets.fdClose(fd);
-  }
+  const fd = yield* settledFd(loop, sockets, sockets.listen(where, port, backlog), "listen", where ?? "*", port);
   return yield* serveOn(loop, sockets, fd, streamsAccepted(clientConnected, limit), backlog);
 }
 
