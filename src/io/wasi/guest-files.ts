@@ -161,34 +161,24 @@ export class GuestFiles {
       if (st !== null && oflags & O_CREAT && oflags & O_EXCL) return ERRNO_EXIST;
       if (st === null && !(oflags & O_CREAT)) return ERRNO_NOENT;
       if (oflags & O_DIRECTORY && (st === null || !st.isDirectory())) return ERRNO_NOTDIR;
-      if (st?.isDirectory()) {
+      const isDir = st?.isDirectory() === true;
+      let hostFd = -1; // a directory is read through its path
+      if (isDir) {
         if (oflags & O_TRUNC || (rights & RIGHT_FD_WRITE && oflags & O_CREAT)) return ERRNO_ISDIR;
-        const fd = this.newFd({
-          kind: "dir",
-          hostPath: r.path,
-          root: r.dir.root,
-          hostFd: -1,
-          pos: 0,
-          preopen: null,
-          nonblock: false,
-          fdFlags: fdflags,
-        });
-        this.view().setUint32(out, fd, true);
-        return 0;
-      }
-      const write = (rights & RIGHT_FD_WRITE) !== 0n || (oflags & (O_CREAT | O_TRUNC)) !== 0;
-      let flags = write ? fs.constants.O_RDWR : fs.constants.O_RDONLY;
-      if (oflags & O_CREAT) flags |= fs.constants.O_CREAT;
-      if (oflags & O_TRUNC) flags |= fs.constants.O_TRUNC;
-      let hostFd: number;
-      try {
-        hostFd = fs.openSync(r.path, flags, 0o666);
-      } catch (err) {
-        if (!write || (err as { code?: string }).code !== "EACCES") throw err;
-        hostFd = fs.openSync(r.path, fs.constants.O_RDONLY); // read-only file opened with every right
+      } else {
+        const write = (rights & RIGHT_FD_WRITE) !== 0n || (oflags & (O_CREAT | O_TRUNC)) !== 0;
+        let flags = write ? fs.constants.O_RDWR : fs.constants.O_RDONLY;
+        if (oflags & O_CREAT) flags |= fs.constants.O_CREAT;
+        if (oflags & O_TRUNC) flags |= fs.constants.O_TRUNC;
+        try {
+          hostFd = fs.openSync(r.path, flags, 0o666);
+        } catch (err) {
+          if (!write || (err as { code?: string }).code !== "EACCES") throw err;
+          hostFd = fs.openSync(r.path, fs.constants.O_RDONLY); // read-only file opened with every right
+        }
       }
       const fd = this.newFd({
-        kind: "file",
+        kind: isDir ? "dir" : "file",
         hostPath: r.path,
         root: r.dir.root,
         hostFd,
