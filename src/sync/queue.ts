@@ -13,15 +13,19 @@
 // is empty; `shutdown(true)` also empties the queue at once, counting each removed item as done,
 // so `join()` returns as soon as the items already taken out are done.
 //
-// Cost: `get()` and `put()` are hand-written coroutines (see op.ts): one small object per call
-// and no Future unless the call waits. A waiter's Future, once its task has consumed the wake-up
+// Cost: `get()` and `put()` are hand-written coroutines (see op.ts) with no Future unless the call
+// waits. The queue keeps the last op of each kind and hands it out again, reset, once it has
+// finished: `yield* q.get()` in a loop allocates nothing (an op handed to a task or call() is the
+// taker's and never handed out again). A waiter's Future, once its task has consumed the wake-up
 // (finished with no result, no callbacks left, referenced by nothing else), is kept as the
-// queue's spare and reused by its next wait, so a ping-pong between two tasks allocates no Future
+// queue's spare and reused by its next wait, so a ping-pong between two tasks allocates nothing
 // at all. Items and waiters live in ring buffers (O(1) at both ends).
 //
 // Limits: like asyncio's, the queue does not hand items to waiters directly: a `getNowait()` by a
 // third task between a put and the woken getter's turn takes the item first, and the getter waits
-// again (FIFO among waiters, not against callers that do not wait).
+// again (FIFO among waiters, not against callers that do not wait). A reference kept to a finished
+// `get()` or `put()` may see it again as a later call's op (an awaited coroutine is not to be used
+// again anyway); the last item got stays referenced by the kept op until the next `get()`.
 
 import { QueueEmpty, QueueFull, QueueShutDown } from "../errors.js";
 import type { Coroutine } from "../tasks/coroutine.js";
@@ -62,6 +66,10 @@ export class Queue<T = unknown> extends LoopBound {
   /** @internal */ _isShutdown = false;
   /** @internal A consumed waiter future, reset and kept for the next wait. */
   _spare: Future<void> | null = null;
+  /** @internal The last get() op: handed out again once finished. */
+  _getOp: GetOp<T> | null = null;
+  /** @internal The last put() op: handed out again once finished. */
+  _putOp: PutOp<T> | null = null;
 
   constructor(maxsize = 0) {
     super();
@@ -112,7 +120,14 @@ export class Queue<T = unknown> extends LoopBound {
 
   /** Adds `item`, first waiting for room while the queue is full; throws QueueShutDown once shut down. */
   put(item: T): Coroutine<void> {
-    return asCoroutine(new PutOp<T>(this, item));
+    const op = this._putOp;
+    if (op !== null && op.done) {
+      op.done = false;
+      op.value = undefined;
+      op._item = item;
+      return asCoroutine(op);
+    }
+    return asCoroutine((this._putOp = new PutOp<T>(this, item)));
   }
 
   /** Adds `item` at once: throws QueueShutDown once shut down, QueueFull when full. */
@@ -128,7 +143,13 @@ export class Queue<T = unknown> extends LoopBound {
    * QueueShutDown when the queue is shut down and empty.
    */
   get(): Coroutine<T> {
-    return asCoroutine(new GetOp<T>(this));
+    const op = this._getOp;
+    if (op !== null && op.done) {
+      op.done = false;
+      op.value = undefined;
+      return asCoroutine(op);
+    }
+    return asCoroutine((this._getOp = new GetOp<T>(this)));
   }
 
   /** Removes and returns the next item at once: throws QueueEmpty when empty (QueueShutDown once shut down). */
@@ -310,6 +331,11 @@ class GetOp<T> implements Op {
     return finish(this, value);
   }
 
+  /** @internal A task or call() took this op: it is never handed out again. */
+  _keep(): void {
+    if (this._queue._getOp === this) this._queue._getOp = null;
+  }
+
   /** @internal Stops waiting, if waiting (see Queue._abandon). */
   _leave(): void {
     const getter = this._fut;
@@ -382,6 +408,11 @@ class PutOp<T> implements Op {
   return(value?: unknown): this {
     this._leave();
     return finish(this, value);
+  }
+
+  /** @internal A task or call() took this op: it is never handed out again. */
+  _keep(): void {
+    if (this._queue._putOp === this) this._queue._putOp = null;
   }
 
   /** @internal Stops waiting, if waiting (see Queue._abandon); the item is not put. */

@@ -11,7 +11,7 @@
 // other way (gather, wait, a done callback, `then`) it is run as a Task of its own.
 
 import type { Coroutine } from "./coroutine.js";
-import { isCoroutine, resumesNatively } from "./coroutine.js";
+import { isCoroutine, takeCoroutine } from "./coroutine.js";
 import { AWAIT_CALL, Future, PENDING } from "./future.js";
 import { getRunningLoop } from "../loop/running.js";
 import type { EventLoop } from "../loop/event-loop.js";
@@ -33,7 +33,7 @@ export class CallFuture<T> extends Future<T> {
   constructor(gen: Coroutine<T>, loop?: EventLoop) {
     super(loop ?? getRunningLoop());
     this._gen = gen;
-    this._native = resumesNatively(gen);
+    this._native = takeCoroutine(gen);
   }
 
   /** @internal Awaited other than by a task's `yield*`: run the sub-coroutine as a task. */

@@ -40,3 +40,15 @@ export const generatorThrow = generatorProto.throw;
 export function resumesNatively(coro: Coroutine<unknown>): boolean {
   return coro.next === generatorNext && coro.throw === generatorThrow;
 }
+
+/**
+ * A task or call() takes `coro` to run: returns resumesNatively(coro). A coroutine that its maker
+ * may hand out again once it has finished (a queue's get or put, see sync/op.ts) has a `_keep`
+ * method, called here: from then on it belongs to the taker and is never handed out again.
+ */
+export function takeCoroutine(coro: Coroutine<unknown>): boolean {
+  if (resumesNatively(coro)) return true;
+  const keep = (coro as { _keep?: unknown })._keep;
+  if (typeof keep === "function") keep.call(coro);
+  return false;
+}

@@ -17,7 +17,7 @@
 import { CancelledError, InvalidStateError, cheapCancelledError, isExitException } from "../errors.js";
 import type { EventLoop } from "../loop/event-loop.js";
 import { describe } from "../checks.js";
-import { generatorNext, generatorThrow, isCoroutine, resumesNatively, type Coroutine } from "./coroutine.js";
+import { generatorNext, generatorThrow, isCoroutine, takeCoroutine, type Coroutine } from "./coroutine.js";
 import { AWAIT_CALL, AWAIT_FOREIGN, AWAIT_OWN, CANCELLED, FINISHED, Future, PENDING } from "./future.js";
 import { CallFuture } from "./call.js";
 import { addShapeMaker } from "../loop/shapes.js";
@@ -80,7 +80,7 @@ export class Task<T = unknown> extends Future<T> {
     if (!isCoroutine(coro)) throw new TypeError(`a coroutine (generator object) was expected, got ${describe(coro)}`);
     super(loop);
     this._coro = coro;
-    this._native = resumesNatively(coro);
+    this._native = takeCoroutine(coro);
     this._name = options === undefined ? null : checkedName(options);
     if (options !== undefined || contextsOn || debugEverOn) this._setUp(options);
     this._nameNumber = ++taskCounter;

@@ -14,6 +14,9 @@ import { timeout } from "../../src/tasks/timeout.js";
 import { waitFor } from "../../src/tasks/wait-for.js";
 import { asyncWith } from "../../src/tasks/async-with.js";
 import { runVirtual, isA, rejects } from "../helpers.js";
+import { runSync } from "../../src/run.js";
+import { call } from "../../src/tasks/call.js";
+import { VirtualHost } from "../../src/hosts/virtual-host.js";
 
 test("empty, full, qsize and maxsize", () => {
   runVirtual(function* () {
@@ -414,6 +417,54 @@ test("ping-pong through two queues delivers every message once, in order", () =>
     );
     assert.is(q1._getters.length + q2._getters.length, 0);
   });
+});
+
+test("a finished get or put comes back as a later call's op; one still in use never does", () => {
+  runVirtual(function* () {
+    const q = new Queue<number>();
+    const put = q.put(1);
+    yield* put;
+    const get = q.get();
+    assert.is(yield* get, 1);
+    assert.ok(q.put(2) === put, "a finished put is handed out again");
+    const second = q.get();
+    assert.ok(second === get, "a finished get is handed out again");
+    assert.ok(q.get() !== second, "a get not started yet is not handed out again");
+    const waiting = q.get();
+    const t = createTask(
+      (function* () {
+        return yield* waiting;
+      })(),
+    );
+    yield;
+    assert.is(q._getters.length, 1);
+    assert.ok(q.get() !== waiting, "a waiting get is not handed out again");
+    q.putNowait(4);
+    assert.is(yield* t, 4);
+  });
+});
+
+test("a get or put run by a task or call() stays that task's: later calls get new ops", () => {
+  runSync(
+    function* () {
+      const q = new Queue<number>();
+      const get = q.get();
+      const t = createTask(get);
+      q.putNowait(5);
+      assert.is(yield* t, 5);
+      assert.ok(t.getCoro() === get);
+      const again = q.get();
+      assert.ok(again !== get, "the task's get is not handed out again");
+      // in debug mode a task remembers the coroutines it finished: a reused one would be refused
+      q.putNowait(6);
+      assert.is(yield* createTask(again), 6);
+      const put = q.put(7);
+      yield* call(put);
+      assert.ok(q.put(8) !== put, "call()'s put is not handed out again");
+      assert.equal([q.getNowait(), q.qsize()], [7, 0]);
+    },
+    { host: new VirtualHost(), debug: true },
+  );
 });
 
 test("get and put work under waitFor, timeout and gather; a timed-out get leaves no getter behind", () => {
