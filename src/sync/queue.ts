@@ -121,7 +121,7 @@ export class Queue<T = unknown> extends LoopBound {
   /** Adds `item`, first waiting for room while the queue is full; throws QueueShutDown once shut down. */
   put(item: T): Coroutine<void> {
     const op = this._putOp;
-    if (op !== null && op.done) {
+    if (op?.done) {
       op.done = false;
       op.value = undefined;
       op._item = item;
@@ -144,7 +144,7 @@ export class Queue<T = unknown> extends LoopBound {
    */
   get(): Coroutine<T> {
     const op = this._getOp;
-    if (op !== null && op.done) {
+    if (op?.done) {
       op.done = false;
       op.value = undefined;
       return asCoroutine(op);
