@@ -362,7 +362,7 @@ export class Transport extends WriteTransport {
       const owner = this._onLost;
       this._onLost = null;
       owner?._detach(this);
-      this.wakeFlushWaiters(exc ?? socketError("ECONNRESET", "write"));
+      if (this.flushWaiters.length > 0) this.wakeFlushWaiters(exc ?? socketError("ECONNRESET", "write"));
     }
   }
 
