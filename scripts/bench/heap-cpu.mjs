@@ -39,7 +39,8 @@ const workloads = [
   { name: "heap-1k", ds: deadlines(1024), times: 1000 },
 ];
 
-const runtime = typeof globalThis.Deno === "undefined" ? `Node ${process.version}` : `Deno ${globalThis.Deno.version.deno}`;
+const runtime =
+  typeof globalThis.Deno === "undefined" ? `Node ${process.version}` : `Deno ${globalThis.Deno.version.deno}`;
 console.log(`heap-cpu: ${runtime}, ${rounds} alternating rounds, CPU ms (medians)`);
 for (const w of workloads) {
   const phases = sides.map(() => ({ push: [], pop: [] }));

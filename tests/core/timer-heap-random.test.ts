@@ -187,8 +187,7 @@ function fuzz(
       else if (roll < 0.657 && subject.exhaustSequence) {
         subject.exhaustSequence();
         stats.exhausted++;
-      }
-      else if (roll < 0.85 || subject.wait === undefined) {
+      } else if (roll < 0.85 || subject.wait === undefined) {
         const step = pick([0, 0, r(), r() * 10, r() * 200, 1]);
         subject.setMs(now + step);
         check(subject.pop());
