@@ -116,20 +116,20 @@ function releaseId(id: i32): void {
   const lastWhen = load<f64>(W + (<usize>n << 3)), lastTag = load<u64>(T + (<usize>n << 3));
   store<f64>(W + (<usize>n << 3), Infinity);
   store<u64>(T + (<usize>n << 3), U64.MAX_VALUE);
-  let i = 0;
-  let child = 1;
-  while (child < n) {
-    const c = <usize>child << 3;
+  const end = <usize>n << 3;
+  let hole: usize = 0;
+  let c: usize = 8;
+  while (c < end) {
     let cw = load<f64>(W + c);
     const rw = load<f64>(W + c, 8);
-    let from = c;
-    if (rw < cw) { from += 8; cw = rw; }
-    else if (rw == cw) { if (load<u64>(T + c, 8) < load<u64>(T + c)) from += 8; }
-    store<f64>(W + (<usize>i << 3), cw);
-    store<u64>(T + (<usize>i << 3), load<u64>(T + from));
-    i = <i32>(from >> 3);
-    child = 2 * i + 1;
+    if (rw < cw) { c += 8; cw = rw; }
+    else if (rw == cw) { if (load<u64>(T + c, 8) < load<u64>(T + c)) c += 8; }
+    store<f64>(W + hole, cw);
+    store<u64>(T + hole, load<u64>(T + c));
+    hole = c;
+    c = 2 * c + 8;
   }
+  const i = <i32>(hole >> 3);
   siftUp(i, lastWhen, lastTag);
 }
 
