@@ -107,7 +107,9 @@ function releaseId(id: i32): void {
 /**
  * Removes the top entry (the heap must not be empty), bottom-up (see the top of the file). While
  * the hole sinks, the slot of the last entry (which moves anyway) holds a +Infinity sentinel, so
- * every node above it has a right child to compare and the loop tests one bound per level.
+ * every node above it has a right child to compare and the loop tests one bound per level. The
+ * walk is in byte offsets; 2 * c + 8 cannot wrap, as two arrays of 8-byte slots past 2^28 would
+ * not fit in a 32-bit memory.
  */
 @inline function removeTop(): void {
   const n = --heapLen;
