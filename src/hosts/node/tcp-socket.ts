@@ -30,6 +30,8 @@ export const RECV_LIMIT = 256 * 1024;
 /** Bytes in Node's write buffer at and beyond which `send` returns EAGAIN. */
 export const SEND_HIGH_WATER = 64 * 1024;
 
+const EMPTY = new Uint8Array(0);
+
 export class TcpSocket implements Resource {
   fd = -1;
   private chunks: (Uint8Array | undefined)[] = []; // received chunks: [head, tail) are unread
@@ -251,12 +253,40 @@ export class TcpSocket implements Resource {
       this.tail -= this.head;
       this.head = 0;
     }
+    this.taken(n);
+    return n;
+  }
+
+  /**
+   * recv into an array the caller keeps: Node's own chunk, without a copy, when it is the only one
+   * queued, fits in `max` and is a whole ArrayBuffer (Node makes one per read; a chunk that is a
+   * view into a shared buffer is copied instead); otherwise a copy of up to `max` bytes. 0 at EOF,
+   * or -errno (-EAGAIN when none wait), as recv.
+   */
+  recvOwned(max: number): Uint8Array | number {
+    if (this.closed || this.recvBuffered === 0) return this.recv(EMPTY);
+    const chunk = this.chunks[this.head]!;
+    const len = chunk.length;
+    if (this.tail - this.head === 1 && this.headAt === 0 && len <= max && chunk.byteOffset === 0) {
+      const ab = chunk.buffer;
+      if (ab.byteLength === len && ab instanceof ArrayBuffer) {
+        this.chunks[this.head] = undefined;
+        this.head = this.tail = 0;
+        this.taken(len);
+        return new Uint8Array(ab, 0, len);
+      }
+    }
+    const out = new Uint8Array(Math.min(max, this.recvBuffered));
+    this.recv(out);
+    return out;
+  }
+
+  private taken(n: number): void {
     this.recvBuffered -= n;
     if (this.paused && this.recvBuffered <= RECV_LIMIT / 2) {
       this.paused = false;
       this.socket.resume();
     }
-    return n;
   }
 
   /** Queues up to the room under the high-water mark: the count, -EAGAIN, or -errno. */
