@@ -14,16 +14,13 @@
 // Queue with a get and a put, ...) through the real constructors, closes that loop, and keeps it
 // all. Makers are registered by the modules that own the classes, so this layer imports none.
 //
-// Objects that only a real connection makes as they are in use (a stream reader, its transport and
-// protocol, with the field values and types a live connection gives them) are kept another way:
-// `keepLatest` holds the most recent one of its kind, replacing the previous, so after a loop
-// closes its last connection's objects, and the loop they point to, stay alive until the next
-// loop makes one.
+// Objects that only real use shapes as they are (a stream reader, its transport and protocol, with
+// the field values and types a live connection gives them) are kept another way: the latest one
+// of each kind (src/keep-latest.ts).
 //
-// Limits: costs one closed loop (its 128 KiB of core memory) and a few small objects, once, plus
-// one more closed loop and one connection's objects while a kept latest object outlives its
-// loop. It helps only classes whose makers are registered or which are kept as latest; user
-// generator functions get a new map per closure, which no library can keep.
+// Limits: costs one closed loop (its 128 KiB of core memory) and a few small objects, once. It
+// helps only classes whose makers are registered; user generator functions get a new map per
+// closure, which no library can keep.
 
 import type { EventLoop } from "./event-loop.js";
 
@@ -42,18 +39,6 @@ export function _shapeStats(): { makers: number; kept: number; errors: number } 
 /** @internal The twins kept (the shape loop first, then each maker's result), for tests. */
 export function _keptShapes(): readonly unknown[] {
   return kept ?? [];
-}
-
-const latest = new Map<string, unknown>();
-
-/** @internal The latest object kept for `kind`, or undefined (for tests). */
-export function _keptLatest(kind: string): unknown {
-  return latest.get(kind);
-}
-
-/** Keeps `value` as the latest object of `kind`, in place of the one kept before. */
-export function keepLatest(kind: string, value: unknown): void {
-  latest.set(kind, value);
 }
 
 /** Registers a function that builds twins of a module's hot classes on the shape loop. */

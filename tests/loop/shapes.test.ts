@@ -1,9 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { EventLoop, VirtualHost, Queue, createTask, runSync, allTasks } from "../../src/index.js";
-import { _keptLatest, _keptShapes, _shapeStats } from "../../src/loop/shapes.js";
+import { _keptShapes, _shapeStats } from "../../src/loop/shapes.js";
+import { _keptLatest } from "../../src/keep-latest.js";
 import { openConnection, startServer, StreamReader } from "../../src/io/streams/index.js";
 import { Transport } from "../../src/io/transports/transport.js";
+import { TcpSocket } from "../../src/hosts/node/tcp-socket.js";
+import { run } from "../../src/run.js";
 
 /** The hot classes whose twins the shape loop must keep (the classes a loop run allocates). */
 const HOT = [
@@ -88,6 +91,21 @@ test("the latest stream pair and transport outlive their closed loop, until a ne
   assert.is.not(secondTransport, firstTransport);
   assert.is.not((_keptLatest("streams") as [StreamReader, unknown])[0], kept[0], "replaced by the newer loop's pair");
   assert.is.not(_keptLatest("transport"), keptTransport);
+});
+
+test("the latest socket of the default host outlives its closed loop", async () => {
+  const reader = await run(function* () {
+    const server = yield* startServer((_r, w) => w.close(), "127.0.0.1", 0);
+    const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
+    yield* r.read(); // EOF: the server's side is made and closed
+    w.close();
+    server.close();
+    yield* server.waitClosed();
+    return r;
+  });
+  assert.instance(_keptLatest("socket"), TcpSocket);
+  assert.ok((_keptLatest("socket") as TcpSocket).closed, "kept after its fd was closed");
+  assert.ok(reader.atEof());
 });
 
 test.run();

@@ -17,6 +17,7 @@ import type { Resource } from "../fd-table.js";
 import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, describeHostError } from "../errno.js";
 import { SHUT_RD, SHUT_WR, type SockAddr, unixSockAddr } from "../socket-api.js";
 import { nodeBuffer } from "./node-modules.js";
+import { keepLatest } from "../../keep-latest.js";
 
 /** Told of every change to ready (a method, not a closure: one call target for all sockets). */
 export interface ReadinessOwner {
@@ -87,6 +88,7 @@ export class TcpSocket implements Resource {
     connectEvent = "connect",
   ) {
     this.connecting = connecting;
+    keepLatest("socket", this); // the code optimized for sockets stays valid across loops (keep-latest.ts)
     const on = this.handlers;
     socket.on("data", on.data);
     socket.on("end", on.end);

@@ -4,7 +4,7 @@
 
 import type { SocketHostApi } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
-import { keepLatest } from "../../loop/shapes.js";
+import { keepLatest } from "../../keep-latest.js";
 import { START_NOW, Transport, type ExtraInfo } from "../transports/transport.js";
 import { StreamReaderProtocol } from "./stream-reader-protocol.js";
 import { StreamReader } from "./stream-reader.js";
@@ -22,7 +22,7 @@ export function streamPair(
   const transport = new Transport(loop, host, fd, new StreamReaderProtocol(reader, loop), null, extra, START_NOW);
   const pair: [StreamReader, StreamWriter] = [reader, new StreamWriter(transport, reader)];
   // The streams' classes reach maps and field types no twin made ahead of use has; keeping the
-  // latest real pair keeps the code V8 optimized for them valid across loops (loop/shapes.ts).
+  // latest real pair keeps the code V8 optimized for them valid across loops (keep-latest.ts).
   keepLatest("streams", pair);
   return pair;
 }

@@ -20,7 +20,7 @@ import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
 import type { SocketHostApi, SockAddr } from "../../hosts/socket-api.js";
 import { SHUT_WR } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
-import { keepLatest } from "../../loop/shapes.js";
+import { keepLatest } from "../../keep-latest.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
 import type { StreamProtocolLike } from "./protocols.js";
@@ -102,7 +102,7 @@ export class Transport extends WriteTransport {
     this.protocol = protocol;
     this.waiter = waiter;
     this.extra = { peername: host.peerName(fd), sockname: host.sockName(fd), fd, ...extra };
-    keepLatest("transport", this); // the code optimized for transports stays valid across loops (loop/shapes.ts)
+    keepLatest("transport", this); // the code optimized for transports stays valid across loops (keep-latest.ts)
     if (start === START_NOW) this._start();
     else loop._soon(startStep, this);
   }
