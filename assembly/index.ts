@@ -2,7 +2,7 @@
 // See docs/abi.md for the exports, the memory layout and what a provider must supply.
 
 export { timerAdd as timer_add, timerCancel as timer_cancel, timerNext as timer_next,
-  timerCount as timer_count, timerHeapSize as timer_heap_size } from "./core/timers";
+  timerCount as timer_count, timerHeapSize as timer_heap_size, timerSequenceSkip as timer_sequence_skip } from "./core/timers";
 export { timerStaging as timer_staging, timerAddStaged as timer_add_staged } from "./core/staging";
 export { watch, interestOf as interest_of } from "./core/interest";
 export { poll, pollTimers as poll_timers, readyBuffer as ready_buffer, polledAt as polled_at } from "./core/poll";

@@ -1,6 +1,16 @@
-// The timer heap: a binary min-heap of (deadline, sequence, id) entries, 24 bytes each, stored
-// inline so comparisons never chase pointers. Equal deadlines pop in the order they were added
-// (the sequence is a float counter: exact up to 2^53 additions, it never wraps in practice).
+// The timer heap: a binary min-heap of (deadline, sequence, id) entries, ordered by deadline and
+// then by sequence, so equal deadlines pop in the order they were added. An entry is two 8-byte
+// words in two parallel arrays: the deadline (f64 ms, exact: the order and the `when <= now` rule
+// see the value the host gave) and a tag, sequence << 32 | id (u64). Comparing tags compares
+// sequences (no two entries share one), and the deadlines alone fill the array the hole walks
+// down when the top is removed, so that walk touches 8 bytes a node and the tags only on ties.
+//
+// The sequence is a 32-bit counter. Before it would pass 2^32 (2^32 additions), the heap sorts
+// itself in place by (deadline, sequence) — a sorted array is a valid heap — and gives each entry
+// its rank as its new sequence; the counter goes on from the number of entries. Every order
+// between entries is kept, and that costs O(n log n) once per 2^32 - n >= 2^31 additions.
+// (Packing the deadline and the sequence into one 64-bit key would save the second comparison,
+// but deadlines are any f64 and their order needs all 64 bits: the key could not be exact.)
 //
 // Cancel is O(1) lazy deletion: the id is marked dead and its entry is skipped when it reaches
 // the top. When dead entries outnumber live ones (and there are more than 64) after a cancel or
@@ -8,11 +18,11 @@
 // id is reused only once its entry has left the heap, so an id the host holds means one timer.
 //
 // Removing the top uses Floyd's bottom-up deletion: the hole sinks to a leaf along the smaller
-// children (one comparison per level), and the last entry rises from there (usually a level or
-// two). Measured with scripts/bench/heap.mjs it pops 7–15 % faster than the textbook sift-down,
-// which compares with the moving entry at every level too. The choice of the smaller child stays
-// a branch: computed without one (select, or an index plus the comparison's 0/1), pops were
-// 1.5–2× slower on V8, whose speculation down the predicted branch overlaps the next level's loads.
+// children (one comparison of deadlines per level, of tags on a tie), and the last entry rises
+// from there (usually a level or two). The choice of the smaller child stays a branch: computed
+// without one (select, or an index plus the comparison's 0/1), pops were 1.5–2× slower on V8,
+// whose speculation down the predicted branch overlaps the next level's loads; and the tie test
+// is a second branch, not folded into the first, so the tags stay off that path.
 //
 // Limits: at most 2^31 - 1 timers alive at once; deadlines are floats in milliseconds (NaN is
 // the host's job to reject).
@@ -20,12 +30,14 @@
 import { grow, nextCapacity } from "./buffers";
 import { READY_TIMER } from "./ready";
 
-const ENTRY: usize = 24;
+const SEQUENCE_END: u64 = 1 << 32; // sequences fit the tag's high 32 bits
+const ID_MASK: u64 = 0xffff_ffff;
 const FREE: u8 = 0;
 const LIVE: u8 = 1;
 const DEAD: u8 = 2;
 
-let heapPtr: usize = 0; // entries: when f64 @0, seq f64 @8, id i32 @16
+let whenPtr: usize = 0; // per heap slot: deadline (f64)
+let tagPtr: usize = 0; // per heap slot: sequence << 32 | id (u64)
 let heapLen: i32 = 0;
 let heapCap: i32 = 0;
 let statePtr: usize = 0; // one u8 per id: FREE, LIVE or DEAD
@@ -33,61 +45,57 @@ let freePtr: usize = 0; // stack of reusable ids (i32)
 let freeLen: i32 = 0;
 let idCap: i32 = 0;
 let nextId: i32 = 0; // ids below this have been handed out at least once
-let sequence: f64 = 0;
+let sequence: u64 = 0; // the next addition's sequence, below SEQUENCE_END
 let liveCount: i32 = 0;
 let deadCount: i32 = 0;
 
-@inline function whenAt(i: i32): f64 { return load<f64>(heapPtr + <usize>i * ENTRY); }
-@inline function seqAt(i: i32): f64 { return load<f64>(heapPtr + <usize>i * ENTRY, 8); }
-@inline function idAt(i: i32): i32 { return load<i32>(heapPtr + <usize>i * ENTRY, 16); }
+@inline function whenAt(i: i32): f64 { return load<f64>(whenPtr + (<usize>i << 3)); }
+@inline function tagAt(i: i32): u64 { return load<u64>(tagPtr + (<usize>i << 3)); }
+@inline function idAt(i: i32): i32 { return load<i32>(tagPtr + (<usize>i << 3)); }
 @inline function stateOf(id: i32): u8 { return load<u8>(statePtr + <usize>id); }
 @inline function setState(id: i32, s: u8): void { store<u8>(statePtr + <usize>id, s); }
 
-@inline function put(i: i32, when: f64, seq: f64, id: i32): void {
-  const p = heapPtr + <usize>i * ENTRY;
-  store<f64>(p, when);
-  store<f64>(p, seq, 8);
-  store<i32>(p, id, 16);
+@inline function put(i: i32, when: f64, tag: u64): void {
+  store<f64>(whenPtr + (<usize>i << 3), when);
+  store<u64>(tagPtr + (<usize>i << 3), tag);
 }
 
-@inline function less(w1: f64, s1: f64, w2: f64, s2: f64): bool {
-  return w1 < w2 || (w1 == w2 && s1 < s2);
+@inline function less(w1: f64, t1: u64, w2: f64, t2: u64): bool {
+  return w1 < w2 || (w1 == w2 && t1 < t2);
 }
 
-/** Moves the entry (when, seq, id) up from hole `i` to its place. */
-function siftUp(i: i32, when: f64, seq: f64, id: i32): void {
-  const base = heapPtr;
+/** Moves the entry (when, tag) up from hole `i` to its place. */
+function siftUp(i: i32, when: f64, tag: u64): void {
+  const W = whenPtr, T = tagPtr;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    const p = base + <usize>parent * ENTRY;
-    const pw = load<f64>(p), ps = load<f64>(p, 8);
-    if (!less(when, seq, pw, ps)) break;
-    const h = base + <usize>i * ENTRY;
-    store<f64>(h, pw);
-    store<f64>(h, ps, 8);
-    store<i32>(h, load<i32>(p, 16), 16);
+    const pw = load<f64>(W + (<usize>parent << 3));
+    if (!(when < pw)) { if (when != pw || tag > load<u64>(T + (<usize>parent << 3))) break; }
+    store<f64>(W + (<usize>i << 3), pw);
+    store<u64>(T + (<usize>i << 3), load<u64>(T + (<usize>parent << 3)));
     i = parent;
   }
-  put(i, when, seq, id);
+  store<f64>(W + (<usize>i << 3), when);
+  store<u64>(T + (<usize>i << 3), tag);
 }
 
-/** Moves the entry (when, seq, id) down from hole `i` to its place. */
-function siftDown(i: i32, when: f64, seq: f64, id: i32): void {
+/** Moves the entry (when, tag) down from hole `i` to its place. */
+function siftDown(i: i32, when: f64, tag: u64): void {
   const n = heapLen;
   while (true) {
     let child = 2 * i + 1;
     if (child >= n) break;
-    let cw = whenAt(child), cs = seqAt(child);
+    let cw = whenAt(child), ct = tagAt(child);
     const right = child + 1;
     if (right < n) {
-      const rw = whenAt(right), rs = seqAt(right);
-      if (less(rw, rs, cw, cs)) { child = right; cw = rw; cs = rs; }
+      const rw = whenAt(right), rt = tagAt(right);
+      if (less(rw, rt, cw, ct)) { child = right; cw = rw; ct = rt; }
     }
-    if (!less(cw, cs, when, seq)) break;
-    put(i, cw, cs, idAt(child));
+    if (!less(cw, ct, when, tag)) break;
+    put(i, cw, ct);
     i = child;
   }
-  put(i, when, seq, id);
+  put(i, when, tag);
 }
 
 function releaseId(id: i32): void {
@@ -99,32 +107,32 @@ function releaseId(id: i32): void {
 /**
  * Removes the top entry (the heap must not be empty), bottom-up (see the top of the file). While
  * the hole sinks, the slot of the last entry (which moves anyway) holds a +Infinity sentinel, so
- * every node above it has a right child to compare and the loop tests one bound per level.
+ * every node above it has a right child to compare and the loop tests one bound per level. The
+ * walk is in byte offsets; 2 * c + 8 cannot wrap, as two arrays of 8-byte slots past 2^28 would
+ * not fit in a 32-bit memory.
  */
-function removeTop(): void {
+@inline function removeTop(): void {
   const n = --heapLen;
   if (n == 0) return;
-  const base = heapPtr;
-  const last = base + <usize>n * ENTRY;
-  const lastWhen = load<f64>(last), lastSeq = load<f64>(last, 8), lastId = load<i32>(last, 16);
-  store<f64>(last, Infinity);
-  store<f64>(last, Infinity, 8);
-  let i = 0;
-  let hole = base;
-  let child = 1;
-  while (child < n) {
-    let c = base + <usize>child * ENTRY;
-    let cw = load<f64>(c), cs = load<f64>(c, 8);
-    const rw = load<f64>(c, ENTRY), rs = load<f64>(c, ENTRY + 8);
-    if (less(rw, rs, cw, cs)) { child++; c += ENTRY; cw = rw; cs = rs; }
-    store<f64>(hole, cw);
-    store<f64>(hole, cs, 8);
-    store<i32>(hole, load<i32>(c, 16), 16);
+  const W = whenPtr, T = tagPtr;
+  const lastWhen = load<f64>(W + (<usize>n << 3)), lastTag = load<u64>(T + (<usize>n << 3));
+  store<f64>(W + (<usize>n << 3), Infinity);
+  store<u64>(T + (<usize>n << 3), U64.MAX_VALUE);
+  const end = <usize>n << 3;
+  let hole: usize = 0;
+  let c: usize = 8;
+  while (c < end) {
+    let cw = load<f64>(W + c);
+    const rw = load<f64>(W + c, 8);
+    if (rw < cw) { c += 8; cw = rw; }
+    else if (rw == cw) { if (load<u64>(T + c, 8) < load<u64>(T + c)) c += 8; }
+    store<f64>(W + hole, cw);
+    store<u64>(T + hole, load<u64>(T + c));
     hole = c;
-    i = child;
-    child = 2 * i + 1;
+    c = 2 * c + 8;
   }
-  siftUp(i, lastWhen, lastSeq, lastId);
+  const i = <i32>(hole >> 3);
+  siftUp(i, lastWhen, lastTag);
 }
 
 function takeId(): i32 {
@@ -145,12 +153,34 @@ function compact(): void {
   for (let i = 0; i < heapLen; i++) {
     const id = idAt(i);
     if (stateOf(id) == DEAD) { releaseId(id); continue; }
-    if (i != j) put(j, whenAt(i), seqAt(i), id);
+    if (i != j) put(j, whenAt(i), tagAt(i));
     j++;
   }
   heapLen = j;
   deadCount = 0;
-  for (let i = (heapLen >> 1) - 1; i >= 0; i--) siftDown(i, whenAt(i), seqAt(i), idAt(i));
+  for (let i = (heapLen >> 1) - 1; i >= 0; i--) siftDown(i, whenAt(i), tagAt(i));
+}
+
+/**
+ * Sorts the heap in place by (deadline, sequence) and renumbers the sequences 0, 1, …, in that
+ * order; the counter restarts after them. Heapsort: each removed top goes to the slot the
+ * shrinking heap frees, which leaves the entries in descending order; reversed, they ascend.
+ */
+function renumber(): void {
+  const n = heapLen;
+  for (let k = n - 1; k > 0; k--) {
+    const when = whenAt(0), tag = tagAt(0);
+    removeTop();
+    put(k, when, tag);
+  }
+  heapLen = n;
+  for (let i = 0, j = n - 1; i < j; i++, j--) {
+    const when = whenAt(i), tag = tagAt(i);
+    put(i, whenAt(j), tagAt(j));
+    put(j, when, tag);
+  }
+  for (let i = 0; i < n; i++) put(i, whenAt(i), (<u64>i << 32) | (tagAt(i) & ID_MASK));
+  sequence = <u64>n;
 }
 
 /** Pops dead entries off the top so that the top, if any, is live. */
@@ -169,15 +199,28 @@ export function timerAdd(when: f64): i32 {
   const id = takeId();
   if (heapLen == heapCap) {
     const cap = nextCapacity(heapCap, heapLen + 1);
-    heapPtr = grow(heapPtr, <usize>cap * ENTRY);
+    whenPtr = grow(whenPtr, <usize>cap << 3);
+    tagPtr = grow(tagPtr, <usize>cap << 3);
     heapCap = cap;
   }
+  if (sequence == SEQUENCE_END) renumber();
   setState(id, LIVE);
   liveCount++;
   heapLen++;
-  siftUp(heapLen - 1, when, sequence, id);
-  sequence += 1;
+  siftUp(heapLen - 1, when, (sequence << 32) | <u64><u32>id);
+  sequence++;
   return id;
+}
+
+/**
+ * Advances the sequence counter by `n` (at most to where it is renumbered), as if `n` timers had
+ * been added and had left. Nothing observable changes: it lets tests reach the renumbering, which
+ * otherwise takes 2^32 additions. NaN, zero and negative counts do nothing.
+ */
+export function timerSequenceSkip(n: f64): void {
+  if (!(n > 0)) return;
+  const room = SEQUENCE_END - sequence;
+  sequence = n >= <f64>room ? SEQUENCE_END : sequence + <u64>n;
 }
 
 /** Compacts when dead entries outnumber live ones (and there are more than 64). */

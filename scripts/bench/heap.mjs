@@ -35,8 +35,8 @@ export const TIMER_BATCH = 4096;
 const CORE = fileURLToPath(new URL("../../build/core.wasm", import.meta.url));
 const EVERYTHING_DUE_NS = 1n << 62n; // ~146 years of monotonic clock: every deadline below has passed
 
-/** The core's exports, instantiated with a provider whose clock makes every timer due. */
-export function loadCore() {
+/** The core's exports (of `path`, build/core.wasm by default), instantiated with a provider whose clock makes every timer due. */
+export function loadCore(path = CORE) {
   let memory = null;
   const provider = {
     clock_time_get(_id, _precision, out) {
@@ -50,7 +50,7 @@ export function loadCore() {
       throw new Error("heap bench: poll_oneoff must not be called (nothing to wait for)");
     },
   };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(CORE)), {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path)), {
     wasi_snapshot_preview1: provider,
   });
   memory = instance.exports.memory;
@@ -66,19 +66,19 @@ export function deadlines(n, { ties = false, seed = SEED } = {}) {
   return out;
 }
 
-/** The wasm side: push all of `ds`, then pop everything through poll; `rounds` times. */
-export function wasmSide(core) {
+/** The wasm side: push all of `ds`, then pop everything through poll; `rounds` times, phases timed by `clock` (ms). */
+export function wasmSide(core, clock = () => performance.now()) {
   let view = new Int32Array(core.memory.buffer);
   return function run(ds, rounds, phases) {
     let check = 0;
     let push = 0,
       pop = 0;
     for (let r = 0; r < rounds; r++) {
-      const t0 = performance.now();
+      const t0 = clock();
       const at = core.timer_staging(ds.length) >>> 3; // may grow memory: views made after it
       new Float64Array(core.memory.buffer).set(ds, at);
       core.timer_add_staged(ds.length);
-      const t1 = performance.now();
+      const t1 = clock();
       let n;
       while ((n = core.poll(0)) > 0) {
         if (view.buffer !== core.memory.buffer) view = new Int32Array(core.memory.buffer);
@@ -87,7 +87,7 @@ export function wasmSide(core) {
       }
       if (n < 0) throw new Error(`poll returned ${n}`);
       push += t1 - t0;
-      pop += performance.now() - t1;
+      pop += clock() - t1;
     }
     if (core.timer_count() !== 0) throw new Error("wasm heap not empty after popping");
     phases.push.push(push);
@@ -97,22 +97,22 @@ export function wasmSide(core) {
 }
 
 /** The JavaScript side, shaped like the wasm side. */
-export function referenceSide(heap) {
+export function referenceSide(heap, clock = () => performance.now()) {
   const out = new Int32Array(TIMER_BATCH);
   return function run(ds, rounds, phases) {
     let check = 0;
     let push = 0,
       pop = 0;
     for (let r = 0; r < rounds; r++) {
-      const t0 = performance.now();
+      const t0 = clock();
       for (let i = 0; i < ds.length; i++) heap.add(ds[i]);
-      const t1 = performance.now();
+      const t1 = clock();
       let n;
       while ((n = heap.popExpired(Infinity, out, TIMER_BATCH)) > 0) {
         for (let j = 0; j < n; j++) check = (Math.imul(check, 31) + out[j]) | 0;
       }
       push += t1 - t0;
-      pop += performance.now() - t1;
+      pop += clock() - t1;
     }
     if (heap.count() !== 0) throw new Error("reference heap not empty after popping");
     phases.push.push(push);

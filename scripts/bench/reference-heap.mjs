@@ -4,7 +4,10 @@
 // typed arrays (no object per timer, nothing for the garbage collector), Floyd's bottom-up
 // deletion of the top, O(1) lazy cancel with compaction when dead entries outnumber live ones
 // (and there are more than 64), ids reused only after their entry left the heap, and
-// `popExpired` writing at most `max` due ids.
+// `popExpired` writing at most `max` due ids. The layout differs where plain JavaScript has no
+// cheap equivalent: the core keeps the sequence (32 bits, renumbered before it wraps) and the id
+// in one u64 tag beside the deadlines, two arrays; here they are three (deadlines, f64 sequences,
+// ids), and the tie test is JavaScript's short-circuit `||`, as the core's second branch.
 //
 // tests/core/timer-heap-random.test.ts drives it with the same random operations as the core and
 // checks both against a naive model, so the benchmark compares two heaps that behave alike.

@@ -40,6 +40,7 @@ interface CoreExports {
   timer_next(): number;
   timer_count(): number;
   timer_heap_size(): number;
+  timer_sequence_skip(n: number): void;
   watch(fd: number, mask: number): number;
   interest_of(fd: number): number;
   poll(timeoutMs: number): number;

@@ -47,6 +47,12 @@ export interface SocketHostApi extends Host {
   listen(host: string | null, port: number, backlog?: number): number;
   /** Reads into `into`: bytes read, 0 at EOF, -EAGAIN when nothing is buffered, or -errno. */
   sockRecv(fd: number, into: Uint8Array): number;
+  /**
+   * Optional, for hosts that receive in chunks of their own: takes up to `max` queued bytes as an
+   * array nobody else holds (the caller keeps it; the host's own chunk where it can, no copy), or
+   * the number sockRecv would give instead (0 at EOF, -EAGAIN, -errno).
+   */
+  sockRecvOwned?(fd: number, max: number): Uint8Array | number;
   /** Queues `data`: bytes taken, -EAGAIN over the write buffer's high-water mark, or -errno. */
   sockSend(fd: number, data: Uint8Array): number;
   /** A connection's new fd, or -EAGAIN. */

@@ -14,6 +14,10 @@
 // Queue with a get and a put, ...) through the real constructors, closes that loop, and keeps it
 // all. Makers are registered by the modules that own the classes, so this layer imports none.
 //
+// Objects that only real use shapes as they are (a stream reader, its transport and protocol, with
+// the field values and types a live connection gives them) are kept another way: the latest one
+// of each kind (src/keep-latest.ts).
+//
 // Limits: costs one closed loop (its 128 KiB of core memory) and a few small objects, once. It
 // helps only classes whose makers are registered; user generator functions get a new map per
 // closure, which no library can keep.

@@ -1,7 +1,8 @@
 // A randomized differential test of the timer heap against a naive model (a list of live timers,
 // sorted on demand). Thousands of operations per seed: adds with random, equal, past and huge
 // deadlines, bursts past TIMER_BATCH, cancels of live, fired, cancelled and unknown ids, mass
-// cancels, and polls at advancing times (and, for the core, waits through the provider). After
+// cancels, and polls at advancing times (and, for the core, waits through the provider and its
+// sequence counter run to the end, so that the next add renumbers the heap's sequences). After
 // every step the popped ids and their order, the counts, the heap's size bound and the nearest
 // deadline must match the model.
 //
@@ -33,6 +34,8 @@ interface Subject {
   pop(): number[];
   /** Waits at most `timeoutMs` (-1: until the nearest deadline) through the provider, then pops. */
   wait?(timeoutMs: number): number[];
+  /** Runs the sequence counter to its end, so that the next add renumbers the heap's sequences. */
+  exhaustSequence?(): void;
 }
 
 function coreSubject(): Subject {
@@ -51,6 +54,7 @@ function coreSubject(): Subject {
     next: () => x.timer_next(),
     count: () => x.timer_count(),
     heapSize: () => x.timer_heap_size(),
+    exhaustSequence: () => x.timer_sequence_skip(Infinity),
     nowMs: () => provider.nowMs(),
     setMs: (ms) => provider.setMs(ms),
     pop: () => {
@@ -110,14 +114,14 @@ function fuzz(
   subject: Subject,
   seed: number,
   ops: number,
-): { fired: number; cancelled: number; maxLive: number; batches: number } {
+): { fired: number; cancelled: number; maxLive: number; batches: number; exhausted: number } {
   const r = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const live = new Map<number, ModelTimer>();
   const gone = new Set<number>(); // ids that fired or were cancelled and are not live again
   let seq = 0;
   let maxIdSeen = -1;
-  const stats = { fired: 0, cancelled: 0, maxLive: 0, batches: 0 };
+  const stats = { fired: 0, cancelled: 0, maxLive: 0, batches: 0, exhausted: 0 };
 
   const add = (when: number) => {
     const id = subject.add(when);
@@ -180,7 +184,10 @@ function fuzz(
       else if (roll < 0.652) {
         for (const id of liveIds()) if (r() < 0.9) cancel(id);
       } // mass cancel
-      else if (roll < 0.85 || subject.wait === undefined) {
+      else if (roll < 0.657 && subject.exhaustSequence) {
+        subject.exhaustSequence();
+        stats.exhausted++;
+      } else if (roll < 0.85 || subject.wait === undefined) {
         const step = pick([0, 0, r(), r() * 10, r() * 200, 1]);
         subject.setMs(now + step);
         check(subject.pop());
@@ -232,10 +239,11 @@ for (const seed of SEEDS) {
   });
 }
 
-test("the random operations reach bursts past TIMER_BATCH and heaps of thousands", () => {
+test("the random operations reach bursts past TIMER_BATCH, heaps of thousands and renumbered sequences", () => {
   const stats = fuzz(coreSubject(), FIXED_SEEDS[0], OPS);
   assert.ok(stats.batches > 0, `batches ${stats.batches}`);
   assert.ok(stats.maxLive > TIMER_BATCH, `max live ${stats.maxLive}`);
+  assert.ok(stats.exhausted > 5, `sequence counter run out ${stats.exhausted} times`);
 });
 
 for (const seed of SEEDS.slice(0, 3)) {

@@ -1,5 +1,5 @@
 // The core's timer heap, through its exports (timer_add, timer_cancel, timer_next, timer_count,
-// timer_heap_size) and `poll`, which is how the loop pops due timers.
+// timer_heap_size, timer_sequence_skip) and `poll`, which is how the loop pops due timers.
 
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -42,6 +42,36 @@ test("staged timers: an area made for m serves a batch of n <= m, ids follow the
   provider.setMs(10);
   assert.equal(timerIds(pollEntries(core, 0)), [ids[1], ids[0], ids[2]]);
   assert.is(x.timer_count(), 0);
+});
+
+test("equal deadlines keep the order they were added when the sequence counter runs out and is renumbered", () => {
+  const { core, provider, x } = newCore();
+  const byId = new Map<number, string>();
+  const add = (when: number, name: string) => byId.set(x.timer_add(when), name);
+  add(5, "c1");
+  add(3, "a1");
+  add(Infinity, "z1");
+  add(5, "c2");
+  x.timer_cancel(x.timer_add(5)); // a cancelled entry is renumbered too, and still skipped
+  x.timer_sequence_skip(2 ** 32 - 5 - 1); // 5 added: one sequence left before the end
+  add(5, "c3"); // the last sequence
+  add(3, "a2"); // renumbers, then goes after every entry there is
+  add(5, "c4");
+  for (let round = 0; round < 3; round++) {
+    x.timer_sequence_skip(Infinity); // runs the counter to its end: the next add renumbers
+    add(5, `c${5 + round}`);
+    add(3, `a${3 + round}`);
+  }
+  x.timer_sequence_skip(Number.NaN); // NaN, zero and negative counts do nothing
+  x.timer_sequence_skip(-1);
+  x.timer_sequence_skip(0);
+  add(5, "c8");
+  assert.is(x.timer_count(), 14);
+  assert.is(x.timer_heap_size(), 15);
+  provider.setMs(10);
+  const order = timerIds(pollEntries(core, 0)).map((id) => byId.get(id));
+  assert.equal(order, ["a1", "a2", "a3", "a4", "a5", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8"]);
+  assert.is(x.timer_count(), 1, "the timer due at +Infinity stays");
 });
 
 test("a timer is due when its deadline equals the clock, not before", () => {

@@ -24,7 +24,7 @@ function* tlsEchoServer(ssl: TlsOptions = serverSsl) {
   return [server, server.address()!.port] as const;
 }
 
-test("streams over TLS: a verified handshake, an echo, and the peer's certificate and cipher", async () => {
+test("streams over TLS: a verified handshake, an echo, the peer's certificate and cipher, and both ends' addresses", async () => {
   await run(function* () {
     const errors = recordErrors();
     const [server, port] = yield* tlsEchoServer();
@@ -39,6 +39,9 @@ test("streams over TLS: a verified handshake, an echo, and the peer's certificat
     const cipher = w.getExtraInfo("cipher") as [string, string, number | null];
     assert.match(cipher[1], /^TLSv1\.[23]$/);
     assert.type(cipher[0], "string");
+    const local = w.getExtraInfo("sockname") as { address: string; port: number; family: string };
+    assert.equal(w.getExtraInfo("peername"), { address: local.address, port, family: local.family });
+    assert.ok(local.port > 0 && local.port !== port);
     w.close();
     yield* w.waitClosed();
     server.close();

@@ -2,6 +2,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { EventLoop, VirtualHost, Queue, createTask, runSync, allTasks } from "../../src/index.js";
 import { _keptShapes, _shapeStats } from "../../src/loop/shapes.js";
+import { _keptLatest } from "../../src/keep-latest.js";
+import { openConnection, startServer, StreamReader } from "../../src/io/streams/index.js";
+import { Transport } from "../../src/io/transports/transport.js";
+import { TcpSocket } from "../../src/hosts/node/tcp-socket.js";
+import { run } from "../../src/run.js";
 
 /** The hot classes whose twins the shape loop must keep (the classes a loop run allocates). */
 const HOT = [
@@ -61,6 +66,46 @@ test("the twins are invisible: the first task is still Task-1 and belongs to no 
     { host: new VirtualHost() },
   );
   assert.equal(names, ["Task-2", 2, 1]);
+});
+
+test("the latest stream pair and transport outlive their closed loop, until a newer one replaces them", () => {
+  const connect = () =>
+    runSync(
+      function* () {
+        const server = yield* startServer(() => {}, "10.0.0.1", 7000);
+        const [reader, writer] = yield* openConnection("10.0.0.1", 7000);
+        writer.close();
+        server.close();
+        return [reader, writer.transport] as const;
+      },
+      { host: new VirtualHost() },
+    );
+  const [first, firstTransport] = connect();
+  const kept = _keptLatest("streams") as [StreamReader, unknown];
+  assert.ok(kept[0] instanceof StreamReader, "a pair of the closed loop is kept");
+  assert.is(kept[0].getLimit(), first.getLimit());
+  const keptTransport = _keptLatest("transport");
+  assert.ok(keptTransport instanceof Transport);
+  const [second, secondTransport] = connect();
+  assert.is.not(second, first);
+  assert.is.not(secondTransport, firstTransport);
+  assert.is.not((_keptLatest("streams") as [StreamReader, unknown])[0], kept[0], "replaced by the newer loop's pair");
+  assert.is.not(_keptLatest("transport"), keptTransport);
+});
+
+test("the latest socket of the default host outlives its closed loop", async () => {
+  const reader = await run(function* () {
+    const server = yield* startServer((_r, w) => w.close(), "127.0.0.1", 0);
+    const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
+    yield* r.read(); // EOF: the server's side is made and closed
+    w.close();
+    server.close();
+    yield* server.waitClosed();
+    return r;
+  });
+  assert.instance(_keptLatest("socket"), TcpSocket);
+  assert.ok((_keptLatest("socket") as TcpSocket).closed, "kept after its fd was closed");
+  assert.ok(reader.atEof());
 });
 
 test.run();

@@ -5,6 +5,7 @@
 //                                   and sockError(fd) names the errno (non-blocking connect)
 //   listen(host, port, backlog) → fd  writable once bound; readable while a connection waits
 //   sockAccept(fd) → fd | -EAGAIN   sockRecv(fd, into) → n | 0 (EOF) | -EAGAIN | -errno
+//   sockRecvOwned(fd, max) → bytes | 0 | -EAGAIN | -errno  (Node's own chunk handed over, no copy)
 //   sockSend(fd, data) → n | -EAGAIN (write buffer over its high-water mark) | -errno
 //   sockShutdown(fd, how)           fdClose(fd)            sockAbort(fd) (close with a reset)
 //   sockName(fd), peerName(fd) → { address, port, family } (Node's shape)
@@ -158,6 +159,12 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   sockRecv(fd: number, into: Uint8Array): number {
     const res = this.fds.get(fd);
     if (res instanceof TcpSocket) return res.recv(into);
+    return res instanceof TcpListener ? -ERRNO_NOTCONN : res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
+  }
+
+  sockRecvOwned(fd: number, max: number): Uint8Array | number {
+    const res = this.fds.get(fd);
+    if (res instanceof TcpSocket) return res.recvOwned(max);
     return res instanceof TcpListener ? -ERRNO_NOTCONN : res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
   }
 

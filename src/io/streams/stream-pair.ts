@@ -4,6 +4,7 @@
 
 import type { SocketHostApi } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
+import { keepLatest } from "../../keep-latest.js";
 import { START_NOW, Transport, type ExtraInfo } from "../transports/transport.js";
 import { StreamReaderProtocol } from "./stream-reader-protocol.js";
 import { StreamReader } from "./stream-reader.js";
@@ -19,7 +20,11 @@ export function streamPair(
 ): [StreamReader, StreamWriter] {
   const reader = new StreamReader({ limit, loop });
   const transport = new Transport(loop, host, fd, new StreamReaderProtocol(reader, loop), null, extra, START_NOW);
-  return [reader, new StreamWriter(transport, reader)];
+  const pair: [StreamReader, StreamWriter] = [reader, new StreamWriter(transport, reader)];
+  // The streams' classes reach maps and field types no twin made ahead of use has; keeping the
+  // latest real pair keeps the code V8 optimized for them valid across loops (keep-latest.ts).
+  keepLatest("streams", pair);
+  return pair;
 }
 
 /** A writer alone over connected `fd` (a child's stdin): no reader, drain() and close() as usual. */

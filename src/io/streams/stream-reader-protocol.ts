@@ -2,9 +2,11 @@
 // StreamWriter on a Transport. The streams are this protocol on the one Transport class, for TCP,
 // TLS, Unix sockets, the simulated network and a child's stdin.
 //
-// Reading: the transport receives into a shared scratch buffer (a BufferedProtocol: no array per
-// chunk) and the bytes are appended to the reader in one copy, inside the transport's reader
-// callback, which wakes a waiting read. The reader pauses the
+// Reading: where the host hands its own chunks over (Node's sockets), the reader keeps each one
+// as it comes and a read that takes it whole returns it: no copy, no array made per read.
+// Elsewhere the transport receives into a shared scratch buffer (a BufferedProtocol: no array per
+// chunk) and the bytes are appended to the reader in one copy. Either way this happens inside the
+// transport's reader callback, which wakes a waiting read. The reader pauses the
 // transport's reading past 2 × its limit and resumes it below (see StreamReader). EOF ends the
 // reader and keeps the transport open (half-close: the writer may still write); connectionLost
 // ends the reader (null) or fails it (the error).
@@ -64,6 +66,11 @@ export class StreamReaderProtocol {
 
   bufferUpdated(n: number): void {
     this.reader?._feed(scratch!, n);
+  }
+
+  /** @internal An array the transport hands over for good: the reader keeps it as it is. */
+  _dataOwned(data: Uint8Array): void {
+    this.reader?._feedOwned(data);
   }
 
   /** The peer closed its side: the reader ends; the transport stays open for writing. */

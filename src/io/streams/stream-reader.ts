@@ -1,7 +1,9 @@
 // StreamReader: asyncio.StreamReader (3.13) over a byte buffer that a transport feeds.
 //
 // The buffer is one Uint8Array holding the bytes between `start` and `end`; reads hand out copies
-// and move `start`, feeding appends at `end` (compacting or growing first). A reader waits for
+// and move `start` (a read that takes the whole buffer hands out the buffer itself), feeding
+// appends at `end` (compacting or growing first); a chunk the transport hands over for good
+// becomes the buffer when nothing else is buffered. A reader waits for
 // data by parking its task on a Future (`waiter`) that the next feed, EOF or error settles; only
 // one coroutine may wait at a time. Cancelling a waiting read only drops the waiter: nothing is
 // consumed before a read succeeds, so the stream stays usable.
@@ -134,6 +136,24 @@ export class StreamReader {
     this.maybePauseTransport();
   }
 
+  /**
+   * @internal feedData of an array handed over for good (the host's own chunk: nobody else holds
+   * it or writes to it). With nothing buffered it becomes the buffer itself, so a read that takes
+   * all of it returns that array: no copy and no new array.
+   */
+  _feedOwned(data: Uint8Array): void {
+    if (this.eof) throw new Error("feedData after feedEof");
+    const len = data.length;
+    if (len === 0) return;
+    if (this.end === this.start) {
+      this.buf = data;
+      this.start = 0;
+      this.end = len;
+    } else this.append(data, len);
+    this.wakeWaiter();
+    this.maybePauseTransport();
+  }
+
   private maybePauseTransport(): void {
     const t = this._transport;
     if (t !== null && !this.paused && this.end - this.start > 2 * this.limit) {
@@ -170,10 +190,7 @@ export class StreamReader {
         if (this.waiter === w) this.waiter = null;
       }
     }
-    const take = Math.min(n, this.end - this.start);
-    const data = this.buf.slice(this.start, this.start + take);
-    this.consume(take);
-    return data;
+    return this.takeOut(Math.min(n, this.end - this.start));
   }
 
   /** Reads exactly `n` bytes; IncompleteReadError (with the partial bytes) if the stream ends first. */
@@ -198,9 +215,7 @@ export class StreamReader {
         if (this.waiter === w) this.waiter = null;
       }
     }
-    const data = this.buf.slice(this.start, this.start + n);
-    this.consume(n);
-    return data;
+    return this.takeOut(n);
   }
 
   /**
@@ -242,9 +257,7 @@ export class StreamReader {
       }
     }
     if (isep > this.limit) throw new LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
-    const data = this.buf.slice(this.start, this.start + isep + seplen);
-    this.consume(isep + seplen);
-    return data;
+    return this.takeOut(isep + seplen);
   }
 
   /**
@@ -306,6 +319,21 @@ export class StreamReader {
       this.waiter = null;
       if (!w.done()) w._wake();
     }
+  }
+
+  /**
+   * The next `n` buffered bytes as an array of their own: the buffer itself when they are all of
+   * it (only then can n equal its length; the reader starts over with an empty one), else a copy.
+   */
+  private takeOut(n: number): Uint8Array {
+    const buf = this.buf;
+    let data: Uint8Array;
+    if (n === buf.length) {
+      data = buf;
+      this.buf = EMPTY;
+    } else data = buf.slice(this.start, this.start + n);
+    this.consume(n);
+    return data;
   }
 
   private consume(n: number): void {

@@ -1,5 +1,6 @@
 // A protocol that feeds a StreamReader (asyncio's StreamReaderProtocol for a read-only pipe):
-// bytes land in a shared scratch buffer and are appended to the reader in one copy; EOF ends the
+// the host's own chunks are kept by the reader as they are, other bytes land in a shared scratch
+// buffer and are appended to the reader in one copy; EOF ends the
 // reader and closes the transport (which closes the fd); an error fails the reader. The reader
 // asks the transport to pause and resume reading as its buffer fills and drains. `onLost` hears
 // the transport's end (EOF, error or close), once.
@@ -25,6 +26,11 @@ export class ReaderProtocol {
 
   bufferUpdated(n: number): void {
     this.reader._feed(scratch!, n);
+  }
+
+  /** @internal An array the transport hands over for good (the host's own chunk): kept as it is. */
+  _dataOwned(data: Uint8Array): void {
+    this.reader._feedOwned(data);
   }
 
   eofReceived(): boolean {

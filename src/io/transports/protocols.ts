@@ -69,6 +69,11 @@ export interface StreamProtocolLike {
   getBuffer?(sizeHint: number): Uint8Array;
   bufferUpdated?(nbytes: number): void;
   eofReceived?(): boolean | void;
+  /**
+   * @internal The library's own protocols: bytes in an array handed over for good (nobody else
+   * holds it), taken in preference to getBuffer when the host can hand its chunks over.
+   */
+  _dataOwned?(data: Uint8Array): void;
 }
 
 /** Checks a protocol factory argument: a function. */

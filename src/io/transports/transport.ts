@@ -1,7 +1,9 @@
 // Transport: asyncio's selector socket transport for a connected stream fd of the host (TCP, a
 // Unix socket, a TLS connection, a child's pipe), driving a Protocol: bytes travel host → fd table
 // → the core's poll_oneoff → the loop's reader callback → `host.sockRecv` → the protocol's
-// dataReceived (or straight into a BufferedProtocol's buffer); and `write` → `host.sockSend`, with
+// dataReceived (or straight into a BufferedProtocol's buffer). A host that receives in chunks of
+// its own (Node's sockets) hands them over with `host.sockRecvOwned`, and they reach dataReceived
+// (the streams: the reader's buffer) without a copy. `write` → `host.sockSend`, with
 // what the host refuses (EAGAIN) kept here and sent from a writer callback.
 //
 // Order of calls (as asyncio): connectionMade on the pass after construction (at once for the
@@ -18,6 +20,7 @@ import { ERRNO_AGAIN, errnoName } from "../../hosts/errno.js";
 import type { SocketHostApi, SockAddr } from "../../hosts/socket-api.js";
 import { SHUT_WR } from "../../hosts/socket-api.js";
 import type { EventLoop } from "../../loop/event-loop.js";
+import { keepLatest } from "../../keep-latest.js";
 import { Future } from "../../tasks/future.js";
 import { socketError } from "../streams/socket-errors.js";
 import type { StreamProtocolLike } from "./protocols.js";
@@ -99,6 +102,7 @@ export class Transport extends WriteTransport {
     this.protocol = protocol;
     this.waiter = waiter;
     this.extra = { peername: host.peerName(fd), sockname: host.sockName(fd), fd, ...extra };
+    keepLatest("transport", this); // the code optimized for transports stays valid across loops (keep-latest.ts)
     if (start === START_NOW) this._start();
     else loop._soon(startStep, this);
   }
@@ -264,9 +268,24 @@ export class Transport extends WriteTransport {
   /** @internal The reader callback: the fd is readable. */
   _readReady(): void {
     const p = this.protocol;
+    const host = this._host;
     let n: number;
     let buf: Uint8Array;
-    if (typeof p.getBuffer === "function") {
+    if (host.sockRecvOwned !== undefined && (p._dataOwned !== undefined || p.getBuffer === undefined)) {
+      // The host hands over arrays nobody else holds: they go to the protocol as they are.
+      const got = host.sockRecvOwned(this._fd, RECV_CHUNK);
+      if (typeof got !== "number") {
+        try {
+          if (p._dataOwned !== undefined) p._dataOwned(got);
+          else p.dataReceived!(got);
+        } catch (e) {
+          if (isExitException(e)) throw e;
+          this.fatalError(e, "protocol.dataReceived() failed");
+        }
+        return;
+      }
+      n = got;
+    } else if (typeof p.getBuffer === "function") {
       try {
         buf = p.getBuffer(-1);
         if (!(buf instanceof Uint8Array) || buf.length === 0)
@@ -275,7 +294,7 @@ export class Transport extends WriteTransport {
         this.fatalError(e, "protocol.getBuffer() failed");
         return;
       }
-      n = this._host.sockRecv(this._fd, buf);
+      n = host.sockRecv(this._fd, buf);
       if (n > 0) {
         try {
           p.bufferUpdated!(n);
@@ -287,7 +306,7 @@ export class Transport extends WriteTransport {
       }
     } else {
       buf = scratch ??= new Uint8Array(RECV_CHUNK);
-      n = this._host.sockRecv(this._fd, buf);
+      n = host.sockRecv(this._fd, buf);
       if (n > 0) {
         try {
           p.dataReceived!(buf.slice(0, n));
@@ -345,7 +364,7 @@ export class Transport extends WriteTransport {
       const owner = this._onLost;
       this._onLost = null;
       owner?._detach(this);
-      this.wakeFlushWaiters(exc ?? socketError("ECONNRESET", "write"));
+      if (this.flushWaiters.length > 0) this.wakeFlushWaiters(exc ?? socketError("ECONNRESET", "write"));
     }
   }
 
