@@ -10,6 +10,8 @@
 //   node --expose-gc scripts/bench/cpu-ab.mjs w3|deep|storm [ROUNDS] [BUILD.js…]
 //   npx deno run -A --v8-flags=--expose-gc scripts/bench/cpu-ab.mjs w3|deep|storm [ROUNDS] [BUILD.js…]
 //
+// With two or more builds the benchmark's own functions are shared by them and turn polymorphic,
+// which can hide a change: ab-procs.mjs runs each build in processes of its own.
 // BUILD defaults to dist/wasio.js. W3: rounds of 300,000 messages (w3-ping-pong.mjs's code).
 // deep: rounds of 1,000,000 resumes 100 calls deep through call() (deep-resume.mjs's code).
 // storm: rounds of timer-storm.mjs's 200,000 timers, half cancelled (its idle wait costs no CPU, so
