@@ -17,7 +17,7 @@ import type { EventLoop } from "../../loop/event-loop.js";
 import { getRunningLoop } from "../../loop/running.js";
 import { checkLoopArg, describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
-import { Future } from "../../tasks/future.js";
+import { FINISHED, Future, PENDING } from "../../tasks/future.js";
 import { loopAsyncIterator, type IterStep } from "../../tasks/async-iteration.js";
 
 /** One step of a reader's iteration: the next line, or the end at EOF. */
@@ -61,6 +61,8 @@ export class StreamReader {
   private eof = false;
   private exc: unknown = null;
   private waiter: Future<void> | null = null;
+  /** A consumed waiter, reset for the next wait (see recycle). */
+  private spare: Future<void> | null = null;
   private paused = false;
   private readonly limit: number;
   private readonly loop: EventLoop;
@@ -189,6 +191,7 @@ export class StreamReader {
       } finally {
         if (this.waiter === w) this.waiter = null;
       }
+      this.recycle(w);
     }
     return this.takeOut(Math.min(n, this.end - this.start));
   }
@@ -214,6 +217,7 @@ export class StreamReader {
       } finally {
         if (this.waiter === w) this.waiter = null;
       }
+      this.recycle(w);
     }
     return this.takeOut(n);
   }
@@ -255,6 +259,7 @@ export class StreamReader {
       } finally {
         if (this.waiter === w) this.waiter = null;
       }
+      this.recycle(w);
     }
     if (isep > this.limit) throw new LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
     return this.takeOut(isep + seplen);
@@ -308,9 +313,24 @@ export class StreamReader {
       this.paused = false;
       this._transport?.resumeReading();
     }
-    const w = new Future<void>(this.loop);
+    let w = this.spare;
+    if (w === null) w = new Future<void>(this.loop);
+    else this.spare = null;
     this.waiter = w;
     return w;
+  }
+
+  /**
+   * Keeps `w` for the next wait once a read resumed from it normally: it finished with no result,
+   * the task step it scheduled has run (the read is past its await) and no callback is left on it.
+   * Only the reader and the waiting task ever held it; a caller that kept a future its read
+   * yielded may see it come back pending for a later wait.
+   */
+  private recycle(w: Future<void>): void {
+    if (w._state !== FINISHED || w._cb0 !== null || w._cbs !== null || w._owner !== null) return;
+    w._state = PENDING;
+    w._result = undefined;
+    this.spare = w;
   }
 
   private wakeWaiter(): void {
