@@ -94,30 +94,22 @@ export class ReadyList {
       const mask = this.interest[fd] | 0;
       if (mask === 0) continue;
       const res = table.get(fd);
+      if (res === undefined) {
+        for (let dir = 0; dir < 2; dir++)
+          if ((mask & (1 << dir)) !== 0) putEvent(view, events + count++ * EVENT_SIZE, fd * 2 + dir, ERRNO_BADF, 0, 0);
+        continue;
+      }
+      // The pending error goes with the first direction asked for, whether or not it is ready.
+      let errno = res.takeError();
       let ready = false;
-      for (let dir = 0; dir < 2; dir++) {
-        if ((mask & (1 << dir)) === 0) continue;
-        const reading = dir === 0;
-        let errno = ERRNO_SUCCESS,
-          nbytes = 0,
-          flags = 0;
-        if (res === undefined) errno = ERRNO_BADF;
-        else {
-          errno = res.takeError();
-          if (errno === ERRNO_SUCCESS) {
-            if (!(reading ? res.readReady() : res.writeReady())) continue;
-            nbytes = reading ? res.readableBytes() : 0;
-          }
-          if (res.hungUp()) flags = FD_READWRITE_HANGUP;
-        }
-        const at = events + count * EVENT_SIZE;
-        view.setUint32(at, (fd * 2 + dir) >>> 0, true);
-        view.setUint32(at + 4, 0, true);
-        view.setUint16(at + 8, errno, true);
-        view.setUint8(at + 10, reading ? EVENTTYPE_FD_READ : EVENTTYPE_FD_WRITE);
-        setU64(view, at + 16, nbytes);
-        view.setUint16(at + 24, flags, true);
-        count++;
+      if ((mask & 1) !== 0 && (errno !== ERRNO_SUCCESS || res.readReady())) {
+        const nbytes = errno === ERRNO_SUCCESS ? res.readableBytes() : 0;
+        putEvent(view, events + count++ * EVENT_SIZE, fd * 2, errno, nbytes, res.hungUp() ? FD_READWRITE_HANGUP : 0);
+        errno = ERRNO_SUCCESS;
+        ready = true;
+      }
+      if ((mask & 2) !== 0 && (errno !== ERRNO_SUCCESS || res.writeReady())) {
+        putEvent(view, events + count++ * EVENT_SIZE, fd * 2 + 1, errno, 0, res.hungUp() ? FD_READWRITE_HANGUP : 0);
         ready = true;
       }
       if (ready) this.touch(fd);
@@ -125,4 +117,16 @@ export class ReadyList {
     this.spare = list;
     out.count = count;
   }
+}
+
+/**
+ * Writes one fd event: userdata `fd * 2 + dir` (dir 1: writing), `errno` and the type in one
+ * store (the byte after them is padding), `nbytes` and the flags.
+ */
+function putEvent(view: DataView, at: number, userdata: number, errno: number, nbytes: number, flags: number): void {
+  view.setUint32(at, userdata, true);
+  view.setUint32(at + 4, 0, true);
+  view.setUint32(at + 8, errno | ((userdata & 1) === 0 ? EVENTTYPE_FD_READ << 16 : EVENTTYPE_FD_WRITE << 16), true);
+  setU64(view, at + 16, nbytes);
+  view.setUint16(at + 24, flags, true);
 }

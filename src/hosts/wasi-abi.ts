@@ -15,6 +15,11 @@ export function getU64(view: DataView, at: number): number {
 }
 
 export function setU64(view: DataView, at: number, value: number): void {
+  if (value < TWO_32) {
+    view.setUint32(at, value, true); // no floating-point modulo for the usual small value
+    view.setUint32(at + 4, 0, true);
+    return;
+  }
   view.setUint32(at, value % TWO_32, true);
   view.setUint32(at + 4, Math.floor(value / TWO_32), true);
 }
