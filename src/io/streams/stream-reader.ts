@@ -19,6 +19,8 @@ import { checkLoopArg, describe } from "../../checks.js";
 import type { Coroutine } from "../../tasks/coroutine.js";
 import { FINISHED, Future, PENDING } from "../../tasks/future.js";
 import { loopAsyncIterator, type IterStep } from "../../tasks/async-iteration.js";
+import { asCoroutine } from "../../sync/op.js";
+import { ReadOp } from "./read-op.js";
 
 /** One step of a reader's iteration: the next line, or the end at EOF. */
 function* nextLine(reader: StreamReader): Coroutine<IterStep<Uint8Array>> {
@@ -60,7 +62,10 @@ export class StreamReader {
   private end = 0;
   private eof = false;
   private exc: unknown = null;
-  private waiter: Future<void> | null = null;
+  /** @internal The future a waiting read is parked on. */
+  _waiter: Future<void> | null = null;
+  /** @internal The last read op, handed out again once finished (read-op.ts). */
+  _readOp: ReadOp | null = null;
   /** A consumed waiter, reset for the next wait (see recycle). */
   private spare: Future<void> | null = null;
   private paused = false;
@@ -95,9 +100,9 @@ export class StreamReader {
   /** Fails the stream: pending and later reads throw `exc`. */
   setException(exc: unknown): void {
     this.exc = exc;
-    const w = this.waiter;
+    const w = this._waiter;
     if (w !== null) {
-      this.waiter = null;
+      this._waiter = null;
       if (!w.done()) w.setException(exc);
     }
   }
@@ -167,7 +172,56 @@ export class StreamReader {
   /** Reads up to `n` bytes (n < 0: until EOF); an empty array only at EOF (or for n = 0). */
   read(n = -1): Coroutine<Uint8Array> {
     checkCount(n, "n", true);
-    return this.readN(n);
+    return n > 0 ? this.readOp(n, false) : this.readN(n);
+  }
+
+  /** The op of a read(n > 0) or readexactly(n): the last one again once it has finished. */
+  private readOp(n: number, exact: boolean): Coroutine<Uint8Array> {
+    const op = this._readOp;
+    if (op?.done) {
+      op.done = false;
+      op.value = undefined;
+      op._n = n;
+      op._exact = exact;
+      op._first = true;
+      return asCoroutine(op);
+    }
+    return asCoroutine((this._readOp = new ReadOp(this, n, exact)));
+  }
+
+  /**
+   * @internal One attempt of a read op (read-op.ts), as the generators below do it: the first
+   * checks for a failed stream; readexactly waits until `n` bytes are there (IncompleteReadError
+   * at EOF), read only when none are there on its first attempt. Returns null after starting a
+   * wait (the op parks on `_waiter`).
+   */
+  _attempt(n: number, exact: boolean, first: boolean): Uint8Array | null {
+    if (first) {
+      if (this.exc !== null) throw this.exc;
+      if (n === 0) return EMPTY;
+    }
+    const size = this.end - this.start;
+    if (exact) {
+      if (size >= n) return this.takeOut(n);
+      if (this.eof) {
+        const partial = this.buf.slice(this.start, this.end);
+        this.consume(size);
+        throw new IncompleteReadError(partial, n);
+      }
+      this.startWaiting("readexactly");
+      return null;
+    }
+    if (first && size === 0 && !this.eof) {
+      this.startWaiting("read");
+      return null;
+    }
+    return this.takeOut(Math.min(n, size));
+  }
+
+  /** @internal A read op's wait on `w` is over; `normally`: it finished and the read goes on. */
+  _endWait(w: Future<void>, normally: boolean): void {
+    if (this._waiter === w) this._waiter = null;
+    if (normally) this.recycle(w);
   }
 
   private *readN(n: number): Coroutine<Uint8Array> {
@@ -189,7 +243,7 @@ export class StreamReader {
       try {
         yield* w;
       } finally {
-        if (this.waiter === w) this.waiter = null;
+        if (this._waiter === w) this._waiter = null;
       }
       this.recycle(w);
     }
@@ -199,27 +253,7 @@ export class StreamReader {
   /** Reads exactly `n` bytes; IncompleteReadError (with the partial bytes) if the stream ends first. */
   readexactly(n: number): Coroutine<Uint8Array> {
     checkCount(n, "n", false);
-    return this.readExactlyN(n);
-  }
-
-  private *readExactlyN(n: number): Coroutine<Uint8Array> {
-    if (this.exc !== null) throw this.exc;
-    if (n === 0) return EMPTY;
-    while (this.end - this.start < n) {
-      if (this.eof) {
-        const partial = this.buf.slice(this.start, this.end);
-        this.consume(this.end - this.start);
-        throw new IncompleteReadError(partial, n);
-      }
-      const w = this.startWaiting("readexactly");
-      try {
-        yield* w;
-      } finally {
-        if (this.waiter === w) this.waiter = null;
-      }
-      this.recycle(w);
-    }
-    return this.takeOut(n);
+    return this.readOp(n, true);
   }
 
   /**
@@ -257,7 +291,7 @@ export class StreamReader {
       try {
         yield* w;
       } finally {
-        if (this.waiter === w) this.waiter = null;
+        if (this._waiter === w) this._waiter = null;
       }
       this.recycle(w);
     }
@@ -297,7 +331,7 @@ export class StreamReader {
     const info = [`${this.end - this.start} bytes`];
     if (this.eof) info.push("eof");
     if (this.limit !== DEFAULT_LIMIT) info.push(`limit=${this.limit}`);
-    if (this.waiter !== null) info.push("waiter");
+    if (this._waiter !== null) info.push("waiter");
     if (this.exc !== null) info.push("exception");
     if (this.paused) info.push("paused");
     return `<StreamReader ${info.join(" ")}>`;
@@ -307,7 +341,7 @@ export class StreamReader {
 
   /** Makes the waiter a read parks on (resuming a paused transport first). */
   private startWaiting(what: string): Future<void> {
-    if (this.waiter !== null)
+    if (this._waiter !== null)
       throw new Error(`${what}() called while another coroutine is already waiting for incoming data`);
     if (this.paused) {
       this.paused = false;
@@ -316,7 +350,7 @@ export class StreamReader {
     let w = this.spare;
     if (w === null) w = new Future<void>(this.loop);
     else this.spare = null;
-    this.waiter = w;
+    this._waiter = w;
     return w;
   }
 
@@ -334,9 +368,9 @@ export class StreamReader {
   }
 
   private wakeWaiter(): void {
-    const w = this.waiter;
+    const w = this._waiter;
     if (w !== null) {
-      this.waiter = null;
+      this._waiter = null;
       if (!w.done()) w._wake();
     }
   }
