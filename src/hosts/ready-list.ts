@@ -23,7 +23,6 @@ import {
   EVENT_SIZE,
   FD_READWRITE_HANGUP,
   getU64,
-  setU64,
 } from "./wasi-abi.js";
 import type { PollScan } from "./poll-shim.js";
 
@@ -35,6 +34,9 @@ export class ReadyList {
   private candidates: number[] = [];
   private count = 0;
   private spare: number[] = [];
+  // The memory as 32-bit words (for writing events), made again when the memory is replaced.
+  private wordsBuffer: ArrayBufferLike | null = null;
+  private words: Int32Array | null = null;
 
   /** Records the interest mask of `fd` and makes it a candidate. */
   setInterest(fd: number, mask: number): void {
@@ -73,6 +75,16 @@ export class ReadyList {
     return true;
   }
 
+  /** The memory behind `view` as 32-bit words; null on a big-endian platform. */
+  private wordsOf(view: DataView): Int32Array | null {
+    const buffer = view.buffer;
+    if (buffer !== this.wordsBuffer) {
+      this.wordsBuffer = buffer;
+      this.words = LITTLE_ENDIAN ? new Int32Array(buffer, 0, buffer.byteLength >> 2) : null;
+    }
+    return this.words;
+  }
+
   /** Answers one poll_oneoff call: the clock from the first subscription, fds from candidates. */
   scan(view: DataView, table: FdTable, subs: number, events: number, nowMs: number, out: PollScan): void {
     out.clockMs = -1;
@@ -83,6 +95,7 @@ export class ReadyList {
       out.clockMs = absolute ? Math.max(0, ns / 1e6 - nowMs) : ns / 1e6;
       out.clockAt = subs;
     }
+    const words = (events & 3) === 0 ? this.wordsOf(view) : null;
     const list = this.candidates;
     const n = this.count;
     this.candidates = this.spare;
@@ -96,7 +109,8 @@ export class ReadyList {
       const res = table.get(fd);
       if (res === undefined) {
         for (let dir = 0; dir < 2; dir++)
-          if ((mask & (1 << dir)) !== 0) putEvent(view, events + count++ * EVENT_SIZE, fd * 2 + dir, ERRNO_BADF, 0, 0);
+          if ((mask & (1 << dir)) !== 0)
+            putEvent(view, words, events + count++ * EVENT_SIZE, fd * 2 + dir, ERRNO_BADF, 0, 0);
         continue;
       }
       // The pending error goes with the first direction asked for, whether or not it is ready.
@@ -104,12 +118,28 @@ export class ReadyList {
       let ready = false;
       if ((mask & 1) !== 0 && (errno !== ERRNO_SUCCESS || res.readReady())) {
         const nbytes = errno === ERRNO_SUCCESS ? res.readableBytes() : 0;
-        putEvent(view, events + count++ * EVENT_SIZE, fd * 2, errno, nbytes, res.hungUp() ? FD_READWRITE_HANGUP : 0);
+        putEvent(
+          view,
+          words,
+          events + count++ * EVENT_SIZE,
+          fd * 2,
+          errno,
+          nbytes,
+          res.hungUp() ? FD_READWRITE_HANGUP : 0,
+        );
         errno = ERRNO_SUCCESS;
         ready = true;
       }
       if ((mask & 2) !== 0 && (errno !== ERRNO_SUCCESS || res.writeReady())) {
-        putEvent(view, events + count++ * EVENT_SIZE, fd * 2 + 1, errno, 0, res.hungUp() ? FD_READWRITE_HANGUP : 0);
+        putEvent(
+          view,
+          words,
+          events + count++ * EVENT_SIZE,
+          fd * 2 + 1,
+          errno,
+          0,
+          res.hungUp() ? FD_READWRITE_HANGUP : 0,
+        );
         ready = true;
       }
       if (ready) this.touch(fd);
@@ -119,14 +149,40 @@ export class ReadyList {
   }
 }
 
+/** True where typed arrays store little-endian, as WASI memory is (nearly every platform). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Writes one fd event: userdata `fd * 2 + dir` (dir 1: writing), `errno` and the type in one
- * store (the byte after them is padding), `nbytes` and the flags.
+ * word (the byte after them is padding), `nbytes` (at most 2^32 - 1) and the flags (a word: the
+ * two bytes after them are padding too). Through 32-bit words of the memory where the events are
+ * word-aligned on a little-endian platform, else through the DataView.
  */
-function putEvent(view: DataView, at: number, userdata: number, errno: number, nbytes: number, flags: number): void {
+function putEvent(
+  view: DataView,
+  words: Int32Array | null,
+  at: number,
+  userdata: number,
+  errno: number,
+  nbytes: number,
+  flags: number,
+): void {
+  const typeAndErrno = errno | ((userdata & 1) === 0 ? EVENTTYPE_FD_READ << 16 : EVENTTYPE_FD_WRITE << 16);
+  const n = nbytes < 0x100000000 ? nbytes : 0xffffffff;
+  if (words !== null) {
+    const i = at >> 2;
+    words[i] = userdata;
+    words[i + 1] = 0;
+    words[i + 2] = typeAndErrno;
+    words[i + 4] = n;
+    words[i + 5] = 0;
+    words[i + 6] = flags;
+    return;
+  }
   view.setUint32(at, userdata, true);
   view.setUint32(at + 4, 0, true);
-  view.setUint32(at + 8, errno | ((userdata & 1) === 0 ? EVENTTYPE_FD_READ << 16 : EVENTTYPE_FD_WRITE << 16), true);
-  setU64(view, at + 16, nbytes);
+  view.setUint32(at + 8, typeAndErrno, true);
+  view.setUint32(at + 16, n, true);
+  view.setUint32(at + 20, 0, true);
   view.setUint16(at + 24, flags, true);
 }

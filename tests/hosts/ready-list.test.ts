@@ -119,4 +119,40 @@ test("an error is reported with the next event even when the fd is not ready", (
   assert.equal(poll(), [], "the error was taken");
 });
 
+test("every field of an event is written, at word-aligned and unaligned addresses alike, padding untouched", () => {
+  for (const events of [4096, 4097, 4098]) {
+    const table = new FdTable();
+    const list = new ReadyList();
+    const view = new DataView(new ArrayBuffer(8192));
+    new Uint8Array(view.buffer).fill(0xee);
+    view.setUint8(8, 1); // the first subscription is not a clock
+    const r = new FakeResource();
+    const fd = table.open(r);
+    r.hungUp = () => true;
+    r.readable = r.writable = true;
+    r.error = 15;
+    list.setInterest(fd, 3);
+    const scan: PollScan = { count: 0, clockMs: -1, clockAt: -1 };
+    list.scan(view, table, 0, events, 0, scan);
+    assert.is(scan.count, 2);
+    const fields = (at: number) => [
+      view.getUint32(at, true),
+      view.getUint32(at + 4, true),
+      view.getUint16(at + 8, true),
+      view.getUint8(at + 10),
+      view.getUint32(at + 16, true),
+      view.getUint32(at + 20, true),
+      view.getUint16(at + 24, true),
+    ];
+    // The error goes with the first direction asked for; both carry the hangup flag.
+    assert.equal(fields(events), [fd * 2, 0, 15, 1, 0, 0, 1], `read event at ${events}`);
+    assert.equal(fields(events + 32), [fd * 2 + 1, 0, 0, 2, 0, 0, 1], `write event at ${events}`);
+    r.error = 0;
+    list.scan(view, table, 0, events, 0, scan);
+    assert.equal(fields(events), [fd * 2, 0, 0, 1, 7, 0, 1], `nbytes at ${events}`);
+    assert.is(view.getUint8(events + 64), 0xee, "nothing written past the events");
+    assert.is(view.getUint8(events - 1), 0xee, "nothing written before them");
+  }
+});
+
 test.run();
