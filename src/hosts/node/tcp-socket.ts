@@ -37,7 +37,8 @@ const EMPTY = new Uint8Array(0);
  * The peer's address, asked of the socket's handle where it has `getpeername` (TCP, and TLS,
  * which forwards it): reading `remoteAddress` instead makes Node cache it in a property its
  * sockets are not made with, and sockets of several shapes make Node's own stream code slower
- * for every read and write (measured: about a fifth of the instructions of an echo round trip).
+ * for every read and write (measured on a TCP echo with both ends in one process: megamorphic
+ * property loads in Node's Readable.read and writeOrBuffer, about 3 % of its instructions).
  */
 function peerOf(s: Net.Socket): SockAddr | null {
   const handle = (s as unknown as { _handle?: { getpeername?(out: Partial<SockAddr>): number } | null })._handle;
