@@ -64,6 +64,7 @@ export class Transport extends WriteTransport {
   private reading = false; // a reader callback is registered
   private readingPaused = false;
   private started = false; // connectionMade has been called
+  private readMode: ReadMode = READ_COPY; // how _readReady hands bytes to the protocol (set with it)
   private writing = false;
   private highWater = DEFAULT_HIGH_WATER;
   private lowWater = DEFAULT_HIGH_WATER / 4;
@@ -100,6 +101,7 @@ export class Transport extends WriteTransport {
     this._host = host;
     this._fd = fd;
     this.protocol = protocol;
+    this.readMode = readModeOf(host, protocol);
     this.waiter = waiter;
     this.extra = { peername: host.peerName(fd), sockname: host.sockName(fd), fd, ...extra };
     keepLatest("transport", this); // the code optimized for transports stays valid across loops (keep-latest.ts)
@@ -123,6 +125,7 @@ export class Transport extends WriteTransport {
   /** Switches the protocol callbacks go to (no connectionMade is called on it). */
   setProtocol(protocol: StreamProtocolLike | never): void {
     this.protocol = protocol;
+    this.readMode = readModeOf(this._host, protocol);
   }
 
   isClosing(): boolean {
@@ -271,12 +274,13 @@ export class Transport extends WriteTransport {
     const host = this._host;
     let n: number;
     let buf: Uint8Array;
-    if (host.sockRecvOwned !== undefined && (p._dataOwned !== undefined || p.getBuffer === undefined)) {
+    const mode = this.readMode;
+    if (mode <= READ_OWNED_DATA) {
       // The host hands over arrays nobody else holds: they go to the protocol as they are.
-      const got = host.sockRecvOwned(this._fd, RECV_CHUNK);
+      const got = host.sockRecvOwned!(this._fd, RECV_CHUNK);
       if (typeof got !== "number") {
         try {
-          if (p._dataOwned !== undefined) p._dataOwned(got);
+          if (mode === READ_OWNED_STREAM) p._dataOwned!(got);
           else p.dataReceived!(got);
         } catch (e) {
           if (isExitException(e)) throw e;
@@ -285,9 +289,9 @@ export class Transport extends WriteTransport {
         return;
       }
       n = got;
-    } else if (typeof p.getBuffer === "function") {
+    } else if (mode === READ_BUFFERED) {
       try {
-        buf = p.getBuffer(-1);
+        buf = p.getBuffer!(-1);
         if (!(buf instanceof Uint8Array) || buf.length === 0)
           throw new RangeError("getBuffer() returned an empty or non-Uint8Array buffer");
       } catch (e) {
@@ -501,6 +505,28 @@ export class Transport extends WriteTransport {
     this.lostExc = exc;
     this._loop._soon(connectionLostStep, this);
   }
+}
+
+/**
+ * How the reader callback hands bytes to the protocol, decided when the protocol is set (as
+ * asyncio decides between Protocol and BufferedProtocol in set_protocol), so a read looks up no
+ * optional method: the host's own chunk to the library's protocols (`_dataOwned`) or to a
+ * Protocol's dataReceived; into a BufferedProtocol's buffer; or copied out of a shared scratch
+ * buffer into a new array for dataReceived.
+ */
+const READ_OWNED_STREAM = 0;
+const READ_OWNED_DATA = 1;
+const READ_BUFFERED = 2;
+const READ_COPY = 3;
+type ReadMode = typeof READ_OWNED_STREAM | typeof READ_OWNED_DATA | typeof READ_BUFFERED | typeof READ_COPY;
+
+function readModeOf(host: SocketHostApi, p: StreamProtocolLike): ReadMode {
+  const buffered = typeof p.getBuffer === "function";
+  if (typeof host.sockRecvOwned === "function") {
+    if (typeof p._dataOwned === "function") return READ_OWNED_STREAM;
+    if (!buffered) return READ_OWNED_DATA;
+  }
+  return buffered ? READ_BUFFERED : READ_COPY;
 }
 
 function checkMark(v: number | undefined | null, what: string): void {
