@@ -320,8 +320,11 @@ export class TcpSocket implements Resource {
     if (room <= 0) return -ERRNO_AGAIN;
     const n = data.length <= room ? data.length : room;
     // A copy (the caller may reuse its buffer at once, as after send(2)); small ones come from
-    // Buffer's shared pool, so no ArrayBuffer is made per send.
-    s.write(nodeBuffer().from(n === data.length ? data : data.subarray(0, n)));
+    // Buffer's shared pool, so no ArrayBuffer is made per send. allocUnsafe + set is Buffer.from
+    // without its dispatch on the argument's kind.
+    const copy = nodeBuffer().allocUnsafe(n);
+    copy.set(n === data.length ? data : data.subarray(0, n));
+    s.write(copy);
     return n;
   }
 
