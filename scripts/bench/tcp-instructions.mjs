@@ -13,6 +13,7 @@
 import net from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { haveValgrind, instructions } from "./callgrind.mjs";
+import { echoHandler } from "./w6-echo.mjs";
 
 const CONNECTIONS = 5;
 const SIZE = 256;
@@ -51,19 +52,7 @@ async function nodeEcho(trips) {
 /** wasio's streams: the same echo, each side a coroutine on a StreamReader and StreamWriter. */
 function wasioEcho(w, trips) {
   return w.run(function* () {
-    const server = yield* w.startServer(
-      function* (reader, writer) {
-        for (;;) {
-          const data = yield* reader.read(65536);
-          if (data.length === 0) break;
-          writer.write(data);
-          yield* writer.drain();
-        }
-        writer.close();
-      },
-      "127.0.0.1",
-      0,
-    );
+    const server = yield* w.startServer(echoHandler, "127.0.0.1", 0);
     const port = server.address().port;
     function* client() {
       const [reader, writer] = yield* w.openConnection("127.0.0.1", port);
