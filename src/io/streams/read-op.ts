@@ -3,7 +3,7 @@
 // makes one per message on each side), so a loop of `yield* reader.read(n)` allocates no
 // generator, and the reader hands the same op out again once it has finished.
 //
-// It does what the generators did, step for step: nothing happens until the first `next()`; a
+// It steps as a generator doing the same would: nothing happens until the first `next()`; a
 // failed stream or n = 0 is answered then; a read that finds nothing buffered parks on the
 // reader's waiter future (yielded to the task) and, resumed after a feed or EOF, takes what is
 // there (read) or checks again (readexactly: it may wait several times). A cancelled or failed

@@ -172,7 +172,7 @@ export class StreamReader {
   /** Reads up to `n` bytes (n < 0: until EOF); an empty array only at EOF (or for n = 0). */
   read(n = -1): Coroutine<Uint8Array> {
     checkCount(n, "n", true);
-    return n > 0 ? this.readOp(n, false) : this.readN(n);
+    return n > 0 ? this.readOp(n, false) : this.readAll(n);
   }
 
   /** The op of a read(n > 0) or readexactly(n): the last one again once it has finished. */
@@ -190,7 +190,7 @@ export class StreamReader {
   }
 
   /**
-   * @internal One attempt of a read op (read-op.ts), as the generators below do it: the first
+   * @internal One attempt of a read op (read-op.ts): the first
    * checks for a failed stream; readexactly waits until `n` bytes are there (IncompleteReadError
    * at EOF), read only when none are there on its first attempt. Returns null after starting a
    * wait (the op parks on `_waiter`).
@@ -224,30 +224,19 @@ export class StreamReader {
     if (normally) this.recycle(w);
   }
 
-  private *readN(n: number): Coroutine<Uint8Array> {
+  /** read(0) (nothing) and read(n < 0): reads of up to `limit` bytes until EOF, joined. */
+  private *readAll(n: number): Coroutine<Uint8Array> {
     if (this.exc !== null) throw this.exc;
     if (n === 0) return EMPTY;
-    if (n < 0) {
-      const blocks: Uint8Array[] = [];
-      let total = 0;
-      for (;;) {
-        const block = yield* this.readN(this.limit);
-        if (block.length === 0) break;
-        blocks.push(block);
-        total += block.length;
-      }
-      return concat(blocks, total);
+    const blocks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const block = yield* this.readOp(this.limit, false);
+      if (block.length === 0) break;
+      blocks.push(block);
+      total += block.length;
     }
-    if (this.end === this.start && !this.eof) {
-      const w = this.startWaiting("read"); // waiting inline: no nested generator per wait
-      try {
-        yield* w;
-      } finally {
-        if (this._waiter === w) this._waiter = null;
-      }
-      this.recycle(w);
-    }
-    return this.takeOut(Math.min(n, this.end - this.start));
+    return concat(blocks, total);
   }
 
   /** Reads exactly `n` bytes; IncompleteReadError (with the partial bytes) if the stream ends first. */

@@ -315,6 +315,7 @@ export class Transport extends WriteTransport {
         try {
           p.dataReceived!(buf.slice(0, n));
         } catch (e) {
+          if (isExitException(e)) throw e;
           this.fatalError(e, "protocol.dataReceived() failed");
         }
         return;
