@@ -18,6 +18,7 @@ import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, desc
 import { SHUT_RD, SHUT_WR, type SockAddr, unixSockAddr } from "../socket-api.js";
 import { nodeBuffer } from "./node-modules.js";
 import { keepLatest } from "../../keep-latest.js";
+import { ChunkQueue } from "../chunk-queue.js";
 
 /** Told of every change to ready (a method, not a closure: one call target for all sockets). */
 export interface ReadinessOwner {
@@ -53,10 +54,8 @@ function peerOf(s: Net.Socket): SockAddr | null {
 
 export class TcpSocket implements Resource {
   fd = -1;
-  private chunks: (Uint8Array | undefined)[] = []; // received chunks: [head, tail) are unread
-  private head = 0; // index of the first chunk not fully read
-  private tail = 0;
-  private headAt = 0; // bytes of chunks[head] already read
+  private readonly chunks = new ChunkQueue(); // received chunks not fully read
+  private headAt = 0; // bytes of the first chunk already read
   /** Bytes received and not read yet. */
   recvBuffered = 0;
   /** True while the socket is paused because `recvBuffered` is over RECV_LIMIT. */
@@ -137,7 +136,7 @@ export class TcpSocket implements Resource {
   private onData(chunk: Uint8Array): void {
     if (this.closed || this.readShut) return;
     const wasEmpty = this.recvBuffered === 0;
-    this.chunks[this.tail++] = chunk;
+    this.chunks.push(chunk);
     this.recvBuffered += chunk.length;
     if (this.recvBuffered > RECV_LIMIT && !this.paused) {
       this.paused = true;
@@ -252,25 +251,18 @@ export class TcpSocket implements Resource {
     const want = into.length;
     const chunks = this.chunks;
     let n = 0;
-    while (n < want && this.head < this.tail) {
-      const chunk = chunks[this.head]!;
+    while (n < want && !chunks.empty) {
+      const chunk = chunks.first();
       const from = this.headAt;
       const take = Math.min(chunk.length - from, want - n);
       into.set(take === chunk.length ? chunk : chunk.subarray(from, from + take), n);
       n += take;
       if (from + take === chunk.length) {
-        chunks[this.head++] = undefined;
+        chunks.shift();
         this.headAt = 0;
       } else {
         this.headAt = from + take;
       }
-    }
-    if (this.head === this.tail) {
-      this.head = this.tail = 0; // the array keeps its capacity: no allocation per chunk
-    } else if (this.head > 64 && this.head * 2 > this.tail) {
-      this.chunks = chunks.slice(this.head, this.tail);
-      this.tail -= this.head;
-      this.head = 0;
     }
     this.taken(n);
     return n;
@@ -284,13 +276,13 @@ export class TcpSocket implements Resource {
    */
   recvOwned(max: number): Uint8Array | number {
     if (this.closed || this.recvBuffered === 0) return this.recv(EMPTY);
-    const chunk = this.chunks[this.head]!;
+    const chunks = this.chunks;
+    const chunk = chunks.first();
     const len = chunk.length;
-    if (this.tail - this.head === 1 && this.headAt === 0 && len <= max && chunk.byteOffset === 0) {
+    if (chunks.size === 1 && this.headAt === 0 && len <= max && chunk.byteOffset === 0) {
       const ab = chunk.buffer;
       if (ab.byteLength === len && ab instanceof ArrayBuffer) {
-        this.chunks[this.head] = undefined;
-        this.head = this.tail = 0;
+        chunks.shift();
         this.taken(len);
         return new Uint8Array(ab, 0, len);
       }
@@ -357,8 +349,8 @@ export class TcpSocket implements Resource {
   }
 
   private dropReceived(): void {
-    this.chunks = [];
-    this.head = this.tail = this.headAt = 0;
+    this.chunks.clear();
+    this.headAt = 0;
     this.recvBuffered = 0;
     if (this.paused) {
       this.paused = false;

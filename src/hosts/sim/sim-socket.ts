@@ -7,7 +7,7 @@
 import type { Resource } from "../fd-table.js";
 import type { SockAddr } from "../socket-api.js";
 import type { LinkState } from "./sim-links.js";
-import { ChunkQueue } from "./chunk-queue.js";
+import { ChunkQueue } from "../chunk-queue.js";
 
 /** Bytes a socket may hold written-but-unacknowledged (queued or in flight) before EAGAIN. */
 export const SEND_BUFFER = 64 * 1024;
