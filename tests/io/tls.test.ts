@@ -191,7 +191,7 @@ test("a peer that hangs up mid-handshake gives ECONNRESET and leaves no fd", asy
   });
 });
 
-test("writer.startTls upgrades a plain connection in place on both sides (STARTTLS)", async () => {
+test("writer.startTls upgrades a plain connection in place on both sides (STARTTLS), keeping its addresses", async () => {
   await run(function* () {
     const errors = recordErrors();
     const server = yield* startServer(
@@ -208,8 +208,11 @@ test("writer.startTls upgrades a plain connection in place on both sides (STARTT
     w.write("STARTTLS\n");
     assert.is(text(yield* r.readline()), "GO\n");
     assert.is(w.getExtraInfo("peercert"), null);
+    const names = [w.getExtraInfo("sockname"), w.getExtraInfo("peername")];
+    assert.is((names[1] as { port: number }).port, server.address()!.port);
     yield* w.startTls({ ...clientSsl, serverHostname: "localhost" });
     assert.is((w.getExtraInfo("peercert") as { subject: { CN: string } }).subject.CN, "localhost");
+    assert.equal([w.getExtraInfo("sockname"), w.getExtraInfo("peername")], names, "the addresses stay");
     w.write("now encrypted\n");
     assert.is(text(yield* r.readline()), "now encrypted\n");
     w.close();

@@ -5,6 +5,7 @@
 
 import type * as Net from "node:net";
 import type * as NodeBuffer from "node:buffer";
+import type * as Stream from "node:stream";
 
 let net: typeof Net | null = null;
 let bufferCtor: typeof NodeBuffer.Buffer | null = null;
@@ -36,6 +37,12 @@ export function nodeBuffer(): typeof NodeBuffer.Buffer {
   if (bufferCtor !== null) return bufferCtor;
   nodeNet(); // same availability, same error
   return (bufferCtor = nodeBuiltin<typeof NodeBuffer>("node:buffer")!.Buffer);
+}
+
+/** The `node:stream` module (where `node:net` is, so is it). */
+export function nodeStream(): typeof Stream {
+  nodeNet(); // same availability, same error
+  return nodeBuiltin<typeof Stream>("node:stream")!;
 }
 
 /** The built-in module `name`; throws an Error naming what is missing on a runtime without it. */

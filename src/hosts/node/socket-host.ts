@@ -133,6 +133,7 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
     }
     const socket = nodeNet().connect(o);
     const sock = new TcpSocket(socket, true, this);
+    sock.readShared();
     this.sockets.add(sock);
     return this.fds.open(sock);
   }

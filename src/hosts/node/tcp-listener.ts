@@ -86,6 +86,7 @@ export class TcpListener implements Resource {
     }
     const wasEmpty = this.waiting.length === this.waitingHead;
     const sock = new TcpSocket(socket, false, this.owner);
+    sock.readShared();
     sock.resettable = !this.pipe;
     if (this.pipe) sock.nameUnix(this.local?.address ?? "", ""); // the connecting end is unnamed
     this.waiting.push(sock);

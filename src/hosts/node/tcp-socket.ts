@@ -1,7 +1,9 @@
 // A connected (or connecting) TCP socket as an fd resource: Node's completion-style socket adapted
 // to level-triggered readiness and a WASI-shaped, never-blocking data path.
 //
-// Receiving: 'data' chunks queue here until `recv` copies them out. While more than RECV_LIMIT
+// Receiving: chunks queue here until `recv` copies them out (or `recvOwned` hands one over). They
+// are Node's 'data' chunks, or, for a socket the host made itself (`readShared`), copies out of
+// the shared buffer Node reads into (shared-read-buffer.ts), which skip Node's Readable stream. While more than RECV_LIMIT
 // bytes wait, the socket is paused (Node stops reading from the kernel, TCP's window closes, the
 // sender slows down); it is resumed once `recv` drains the queue to half of that, so a slow reader
 // cannot grow memory without bound. Sending: `send` accepts bytes while Node's write buffer is
@@ -13,12 +15,14 @@
 // whose notify() wakes a loop waiting in `host.idle()`.
 
 import type * as Net from "node:net";
+import type { Duplex } from "node:stream";
 import type { Resource } from "../fd-table.js";
 import { ERRNO_AGAIN, ERRNO_BADF, ERRNO_NOTCONN, ERRNO_PIPE, ERRNO_SUCCESS, describeHostError } from "../errno.js";
 import { SHUT_RD, SHUT_WR, type SockAddr, unixSockAddr } from "../socket-api.js";
-import { nodeBuffer } from "./node-modules.js";
+import { nodeBuffer, nodeStream } from "./node-modules.js";
 import { keepLatest } from "../../keep-latest.js";
 import { ChunkQueue } from "../chunk-queue.js";
+import { handOver, readIntoSharedBuffer } from "./shared-read-buffer.js";
 
 /** Told of every change to ready (a method, not a closure: one call target for all sockets). */
 export interface ReadinessOwner {
@@ -55,6 +59,8 @@ function peerOf(s: Net.Socket): SockAddr | null {
 export class TcpSocket implements Resource {
   fd = -1;
   private readonly chunks = new ChunkQueue(); // received chunks not fully read
+  /** True when every queued chunk is an array of its own made here (reads into the shared buffer). */
+  private ownChunks = false;
   private headAt = 0; // bytes of the first chunk already read
   /** Bytes received and not read yet. */
   recvBuffered = 0;
@@ -101,6 +107,7 @@ export class TcpSocket implements Resource {
 
   private readonly handlers = {
     data: (chunk: Uint8Array) => this.onData(chunk),
+    read: (n: number, buf: Uint8Array) => this.onData(buf.slice(0, n)),
     end: () => this.onEnd(),
     error: (err: Error) => this.onError(err),
     close: () => {
@@ -113,12 +120,27 @@ export class TcpSocket implements Resource {
   };
 
   /**
-   * Hands Node's socket over to a new owner (a TLS layer started in place): this resource stops
-   * listening to it and will not close it. Refused (false) while received bytes wait unread,
-   * since the new owner would not see them.
+   * Has Node read this socket into the shared buffer (shared-read-buffer.ts) instead of making a
+   * Buffer per read: for a socket the host has just made (connecting, or just accepted), before
+   * it has read anything. A runtime without that mode keeps the 'data' events.
    */
-  detach(): boolean {
-    if (this.recvBuffered > 0 || this.closed) return false;
+  readShared(): void {
+    if (readIntoSharedBuffer(this.socket, this.handlers.read)) this.ownChunks = true;
+  }
+
+  /** True once `readShared` took effect: reads come through the shared buffer. */
+  get readsShared(): boolean {
+    return this.ownChunks;
+  }
+
+  /**
+   * Hands Node's socket over to a new owner (a TLS layer started in place): this resource stops
+   * listening to it and will not close it, and the stream the new owner must wrap is returned
+   * (the socket, or a relay of it: shared-read-buffer.ts). Refused (null) while received bytes wait
+   * unread, since the new owner would not see them.
+   */
+  detach(): Net.Socket | Duplex | null {
+    if (this.recvBuffered > 0 || this.closed) return null;
     const s = this.socket,
       on = this.handlers;
     s.off("data", on.data);
@@ -128,7 +150,13 @@ export class TcpSocket implements Resource {
     s.off("drain", on.drain);
     this.closed = true;
     this.owner._untrack(this);
-    return true;
+    return this.ownChunks ? handOver(s, nodeStream().Duplex) : s;
+  }
+
+  /** Takes the addresses of `from` where this socket's own stream cannot tell them (a relay). */
+  inheritAddresses(from: TcpSocket): void {
+    this.local ??= from.local;
+    this.peer ??= from.peer;
   }
 
   // ------------------------------------------------------------------ host events
@@ -269,9 +297,10 @@ export class TcpSocket implements Resource {
   }
 
   /**
-   * recv into an array the caller keeps: Node's own chunk, without a copy, when it is the only one
-   * queued, fits in `max` and is a whole ArrayBuffer (Node makes one per read; a chunk that is a
-   * view into a shared buffer is copied instead); otherwise a copy of up to `max` bytes. 0 at EOF,
+   * recv into an array the caller keeps: the queued chunk itself, without a copy, when it is the
+   * only one queued, fits in `max` and is an array of its own (a copy out of the shared buffer, or
+   * a Node chunk that is a whole ArrayBuffer, as Node makes one per read; a chunk that is a view
+   * into a shared buffer is copied instead); otherwise a copy of up to `max` bytes. 0 at EOF,
    * or -errno (-EAGAIN when none wait), as recv.
    */
   recvOwned(max: number): Uint8Array | number {
@@ -279,6 +308,11 @@ export class TcpSocket implements Resource {
     const chunks = this.chunks;
     const chunk = chunks.first();
     const len = chunk.length;
+    if (chunks.size === 1 && this.headAt === 0 && len <= max && this.ownChunks) {
+      chunks.shift();
+      this.taken(len);
+      return chunk; // made by `handlers.read`, held by nothing else
+    }
     if (chunks.size === 1 && this.headAt === 0 && len <= max && chunk.byteOffset === 0) {
       const ab = chunk.buffer;
       if (ab.byteLength === len && ab instanceof ArrayBuffer) {

@@ -105,8 +105,8 @@ export function upgradeTls(
 ): number {
   const res = host.fds.get(fd);
   if (!(res instanceof TcpSocket)) return res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
-  if (!res.detach()) return -ERRNO_INVAL;
-  const raw = res.socket;
+  const raw = res.detach();
+  if (raw === null) return -ERRNO_INVAL;
   host.fdClose(fd);
   let socket: Tls.TLSSocket;
   let event: string;
@@ -123,6 +123,7 @@ export function upgradeTls(
     event = "secureConnect";
   }
   const sock = new TcpSocket(socket, true, host, event);
+  sock.inheritAddresses(res);
   host._track(sock);
   return host.fds.open(sock);
 }

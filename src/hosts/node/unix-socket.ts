@@ -46,6 +46,7 @@ export function connectUnix(host: SocketHost, path: string): number {
     allowHalfOpen: true,
   } as Net.NetConnectOpts);
   const sock = new TcpSocket(socket, true, host);
+  sock.readShared();
   sock.resettable = false;
   sock.nameUnix("", path);
   host._track(sock);
