@@ -1,4 +1,4 @@
-// Reads into the shared buffer: sockets the Node host makes itself (connected, accepted, Unix)
+// Reads into the shared buffer: sockets the Node host makes itself (connected, accepted, Unix, TLS)
 // have Node read into one buffer and tell the host the count (Node's `onread` mode), instead of a
 // Buffer per read through the socket's Readable stream. What must hold on Node and Deno: the mode
 // is on for those sockets, no 'data' event is emitted, every read hands out an array of its own
@@ -14,6 +14,9 @@ import { TcpSocket } from "../../src/hosts/node/tcp-socket.js";
 import { readIntoSharedBuffer, SHARED_READ_SIZE } from "../../src/hosts/node/shared-read-buffer.js";
 import type { Resource } from "../../src/hosts/fd-table.js";
 import { socketHost } from "../helpers.js";
+import { makeCerts } from "../tls-certs.js";
+
+const certs = makeCerts();
 
 const owner = { _readinessChanged(_r: Resource): void {}, _untrack(_s: TcpSocket): void {} };
 
@@ -126,19 +129,18 @@ test("8 MB in 256 KiB writes, read 100,000 bytes at a time, arrive whole and in 
   });
 });
 
-test("a socket that has read already, or was switched already, is left as it is", async () => {
-  const server = net.createServer((s) => s.end("hello"));
+test("a socket with bytes waiting in its Readable buffer, or switched already, is left as it is", async () => {
+  const server = net.createServer((s) => s.write("hello"));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
   const s = net.connect(port, "127.0.0.1");
-  const chunks: Uint8Array[] = [];
-  s.on("data", (d: Uint8Array) => chunks.push(d));
-  await new Promise((resolve) => s.on("end", resolve));
-  assert.is(chunks.length, 1);
+  await new Promise((resolve) => s.once("readable", resolve));
+  assert.ok(s.readableLength > 0);
   assert.not.ok(
     readIntoSharedBuffer(s, () => {}),
-    "bytes were read in the default mode",
+    "bytes wait in the Readable buffer",
   );
+  assert.is(String(s.read()), "hello");
   s.destroy();
   const fresh = new TcpSocket(net.connect(port, "127.0.0.1"), true, owner);
   fresh.readShared();
@@ -149,6 +151,31 @@ test("a socket that has read already, or was switched already, is left as it is"
   );
   fresh.abort();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+test("TLS sockets, connected and accepted, read into the shared buffer too", async () => {
+  await run(function* () {
+    let accepted: TcpSocket | null = null;
+    const server = yield* startServer(
+      function* (r, w) {
+        accepted = resourceOf(w);
+        w.write(yield* r.readexactly(5));
+        yield* w.drain();
+        w.close();
+      },
+      "127.0.0.1",
+      0,
+      { ssl: { key: certs.key, cert: certs.cert } },
+    );
+    const [r, w] = yield* openConnection("localhost", server.address()!.port, { ssl: { ca: certs.ca } });
+    w.write("hello");
+    assert.is(new TextDecoder().decode(yield* r.readexactly(5)), "hello");
+    assert.ok(resourceOf(w).readsShared, "the connected TLS socket");
+    assert.ok(accepted !== null && (accepted as TcpSocket).readsShared, "the accepted TLS socket");
+    w.close();
+    server.close();
+    yield* server.waitClosed();
+  });
 });
 
 test.run();

@@ -11,9 +11,10 @@
 // The option is only for sockets being made, so it is switched on through the two fields and the
 // handle method that the option sets (found by their symbols' names, checked on every socket). A
 // runtime without them keeps the default mode: nothing else changes, reads arrive as 'data'.
-// Limits: only for a socket whose handle has not read yet (just accepted, or connecting), since
-// bytes already in its Readable buffer would come after newer ones; `pause()` and `resume()` stop
-// and restart reading as they do in the default mode, and EOF and errors arrive as before.
+// Limits: only for a socket with nothing in its Readable buffer (just accepted, connecting, or a
+// TLS socket whose handshake just ended), since bytes already there would come after newer ones;
+// bytes it emitted before are the caller's to have taken. `pause()` and `resume()` stop and
+// restart reading as they do in the default mode, and EOF and errors arrive as before.
 
 import type * as Net from "node:net";
 import type { Duplex } from "node:stream";
@@ -41,8 +42,8 @@ function hooksOf(socket: object): Hooks | null {
 
 /**
  * Makes `socket` read into the shared buffer and call `onRead(count, buffer)` for each read, in
- * place of its 'data' events. False (nothing changed) where the runtime does not support it or
- * the socket has read already.
+ * place of its 'data' events. False (nothing changed) where the runtime does not support it, the
+ * socket was switched already, or bytes wait in its Readable buffer.
  */
 export function readIntoSharedBuffer(socket: Net.Socket, onRead: (n: number, buf: Uint8Array) => void): boolean {
   const h = hooksOf(socket);
@@ -57,8 +58,7 @@ export function readIntoSharedBuffer(socket: Net.Socket, onRead: (n: number, buf
     typeof handle.useUserBuffer !== "function" ||
     s[h.buffer] !== null ||
     s[h.callback] !== null ||
-    socket.readableLength !== 0 ||
-    socket.bytesRead !== 0
+    socket.readableLength !== 0
   )
     return false;
   const buf = (shared ??= new Uint8Array(SHARED_READ_SIZE));

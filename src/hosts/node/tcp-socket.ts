@@ -122,7 +122,7 @@ export class TcpSocket implements Resource {
   /**
    * Has Node read this socket into the shared buffer (shared-read-buffer.ts) instead of making a
    * Buffer per read: for a socket the host has just made (connecting, or just accepted), before
-   * it has read anything. A runtime without that mode keeps the 'data' events.
+   * any of its bytes wait unread. A runtime without that mode keeps the 'data' events.
    */
   readShared(): void {
     if (readIntoSharedBuffer(this.socket, this.handlers.read)) this.ownChunks = true;

@@ -61,6 +61,7 @@ export function connectTls(
   const socket = tls().connect({ ...o, host: hostName, port } as Tls.ConnectionOptions);
   socket.setNoDelay(true);
   const sock = new TcpSocket(socket, true, host, "secureConnect");
+  sock.readShared();
   host._track(sock);
   return host.fds.open(sock);
 }
