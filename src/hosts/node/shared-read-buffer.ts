@@ -5,8 +5,9 @@
 // Buffer and pushes it through its Readable stream to a 'data' event. In `onread` mode the
 // kernel's bytes land in a buffer the caller gave, and a callback is told how many; nothing is
 // allocated and the Readable machinery is skipped. The host copies them out at once into an
-// array of exactly their size (small ones are made on V8's own heap), so one buffer serves every
-// socket: reads run one at a time on the thread, each callback before the next read.
+// array of exactly their size (on Node, one of 64 bytes or fewer is made on V8's own heap), so
+// one buffer serves every socket: reads run one at a time on the thread, each callback before the
+// next read.
 //
 // The option is only for sockets being made, so it is switched on through the two fields and the
 // handle method that the option sets (found by their symbols' names, checked on every socket). A

@@ -3,10 +3,10 @@
 //
 // Receiving: chunks queue here until `recv` copies them out (or `recvOwned` hands one over). They
 // are Node's 'data' chunks, or, for a socket the host made itself (`readShared`), copies out of
-// the shared buffer Node reads into (shared-read-buffer.ts), which skip Node's Readable stream. While more than RECV_LIMIT
-// bytes wait, the socket is paused (Node stops reading from the kernel, TCP's window closes, the
-// sender slows down); it is resumed once `recv` drains the queue to half of that, so a slow reader
-// cannot grow memory without bound. Sending: `send` accepts bytes while Node's write buffer is
+// the shared buffer Node reads into (shared-read-buffer.ts), which skip Node's Readable stream.
+// While more than RECV_LIMIT bytes wait, the socket is paused (Node stops reading from the
+// kernel, TCP's window closes, the sender slows down); it is resumed once `recv` drains the queue
+// to half of that, so a slow reader cannot grow memory without bound. Sending: `send` accepts bytes while Node's write buffer is
 // under SEND_HIGH_WATER and refuses with EAGAIN beyond it; Node's 'drain' makes it writable again.
 //
 // Readiness (level-triggered): readable while bytes wait, or at EOF, or after an error; writable
@@ -308,14 +308,14 @@ export class TcpSocket implements Resource {
     const chunks = this.chunks;
     const chunk = chunks.first();
     const len = chunk.length;
-    if (chunks.size === 1 && this.headAt === 0 && len <= max && this.ownChunks) {
-      chunks.shift();
-      this.taken(len);
-      return chunk; // made by `handlers.read`, held by nothing else
-    }
-    if (chunks.size === 1 && this.headAt === 0 && len <= max && chunk.byteOffset === 0) {
-      const ab = chunk.buffer;
-      if (ab.byteLength === len && ab instanceof ArrayBuffer) {
+    if (chunks.size === 1 && this.headAt === 0 && len <= max) {
+      if (this.ownChunks) {
+        chunks.shift();
+        this.taken(len);
+        return chunk; // made by `handlers.read`, held by nothing else
+      }
+      const ab = chunk.byteOffset === 0 ? chunk.buffer : null;
+      if (ab !== null && ab.byteLength === len && ab instanceof ArrayBuffer) {
         chunks.shift();
         this.taken(len);
         return new Uint8Array(ab, 0, len);
