@@ -9,12 +9,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import net from "node:net";
 import { run } from "../../src/run.js";
-import { openConnection, startServer, type StreamWriter } from "../../src/io/streams/index.js";
+import { openConnection, startServer, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
 import { TcpSocket } from "../../src/hosts/node/tcp-socket.js";
 import { readIntoSharedBuffer, SHARED_READ_SIZE } from "../../src/hosts/node/shared-read-buffer.js";
 import type { Resource } from "../../src/hosts/fd-table.js";
 import { socketHost } from "../helpers.js";
 import { makeCerts } from "../tls-certs.js";
+import type { Coroutine } from "../../src/tasks/coroutine.js";
 
 const certs = makeCerts();
 
@@ -172,6 +173,52 @@ test("TLS sockets, connected and accepted, read into the shared buffer too", asy
     assert.is(new TextDecoder().decode(yield* r.readexactly(5)), "hello");
     assert.ok(resourceOf(w).readsShared, "the connected TLS socket");
     assert.ok(accepted !== null && (accepted as TcpSocket).readsShared, "the accepted TLS socket");
+    w.close();
+    server.close();
+    yield* server.waitClosed();
+  });
+});
+
+test("STARTTLS over sockets reading into the shared buffer carries 16 MB one way and 4 MB back, whole and in order", async () => {
+  await run(function* () {
+    const byteAt = (at: number) => (at * 7 + (at >> 10)) & 255;
+    const CHUNK = 128 * 1024;
+    const chunkAt = (at: number) => Uint8Array.from({ length: CHUNK }, (_, k) => byteAt(at + k));
+    function* check(r: StreamReader, total: number): Coroutine<void> {
+      let at = 0;
+      while (at < total) {
+        const d: Uint8Array = yield* r.read(65536);
+        assert.ok(d.length > 0, `EOF after ${at} bytes`);
+        for (let k = 0; k < d.length; k++) if (d[k] !== byteAt(at + k)) assert.unreachable(`byte ${at + k} differs`);
+        at += d.length;
+      }
+    }
+    function* send(w: StreamWriter, total: number): Coroutine<void> {
+      for (let at = 0; at < total; at += CHUNK) {
+        w.write(chunkAt(at));
+        yield* w.drain();
+      }
+    }
+    const server = yield* startServer(
+      function* (r, w) {
+        assert.is(new TextDecoder().decode(yield* r.readexactly(9)), "STARTTLS\n");
+        w.write("GO\n");
+        yield* w.startTls({ key: certs.key, cert: certs.cert, serverSide: true });
+        yield* send(w, 16 * 1024 * 1024);
+        yield* check(r, 4 * 1024 * 1024);
+        w.close();
+      },
+      "127.0.0.1",
+      0,
+    );
+    const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
+    assert.ok(resourceOf(w).readsShared);
+    w.write("STARTTLS\n");
+    assert.is(new TextDecoder().decode(yield* r.readexactly(3)), "GO\n");
+    yield* w.startTls({ ca: certs.ca, serverHostname: "localhost" });
+    yield* check(r, 16 * 1024 * 1024);
+    yield* send(w, 4 * 1024 * 1024);
+    assert.is((yield* r.read(10)).length, 0);
     w.close();
     server.close();
     yield* server.waitClosed();
