@@ -33,6 +33,7 @@ const WORKLOADS = [
   "subprocess", // spawn + read a line + wait, 200 children 8 at a time, vs child_process
   "udp-echo", // 50,000 datagrams through an echo endpoint, window 32, vs node:dgram
   "tls-echo", // 20 TLS connections × 500 round trips of 256 B, vs node:tls
+  "stream-bulk", // 256 MB one way through streams over TCP, vs Node net with backpressure
   "w7-wasi-echo", // the C echo server under `wasio run` (Node, Deno) vs the same C compiled by gcc
   "sim-echo", // the simulated network: 10 / 100 / 1,000 connections, simulated s per real s
 ];

@@ -55,6 +55,11 @@ export interface SocketHostApi extends Host {
   sockRecvOwned?(fd: number, max: number): Uint8Array | number;
   /** Queues `data`: bytes taken, -EAGAIN over the write buffer's high-water mark, or -errno. */
   sockSend(fd: number, data: Uint8Array): number;
+  /**
+   * Optional: as sockSend, for bytes the caller gives up (it never changes them again): the host
+   * may keep the array itself instead of a copy of what it takes.
+   */
+  sockSendOwned?(fd: number, data: Uint8Array): number;
   /** A connection's new fd, or -EAGAIN. */
   sockAccept(fd: number): number;
   /** Shuts reading (SHUT_RD), writing (SHUT_WR: FIN after queued bytes) or both down. */

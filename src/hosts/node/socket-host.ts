@@ -7,6 +7,7 @@
 //   sockAccept(fd) → fd | -EAGAIN   sockRecv(fd, into) → n | 0 (EOF) | -EAGAIN | -errno
 //   sockRecvOwned(fd, max) → bytes | 0 | -EAGAIN | -errno  (Node's own chunk handed over, no copy)
 //   sockSend(fd, data) → n | -EAGAIN (write buffer over its high-water mark) | -errno
+//   sockSendOwned(fd, data) → as sockSend, keeping the caller's array (given up) without a copy
 //   sockShutdown(fd, how)           fdClose(fd)            sockAbort(fd) (close with a reset)
 //   sockName(fd), peerName(fd) → { address, port, family } (Node's shape)
 //   sockSendAll(fd, data), fdCloseThen(fd, done, graceMs)   for owners that must flush everything
@@ -172,6 +173,12 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
   sockSend(fd: number, data: Uint8Array): number {
     const res = this.fds.get(fd);
     if (res instanceof TcpSocket) return res.send(data);
+    return res instanceof TcpListener ? -ERRNO_NOTCONN : res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
+  }
+
+  sockSendOwned(fd: number, data: Uint8Array): number {
+    const res = this.fds.get(fd);
+    if (res instanceof TcpSocket) return res.send(data, true);
     return res instanceof TcpListener ? -ERRNO_NOTCONN : res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
   }
 

@@ -334,8 +334,11 @@ export class TcpSocket implements Resource {
     }
   }
 
-  /** Queues up to the room under the high-water mark: the count, -EAGAIN, or -errno. */
-  send(data: Uint8Array): number {
+  /**
+   * Queues up to the room under the high-water mark: the count, -EAGAIN, or -errno. `given`: the
+   * caller gives `data` up (never changes it again), so Node may keep it instead of a copy.
+   */
+  send(data: Uint8Array, given = false): number {
     if (this.closed) return -ERRNO_BADF;
     if (this.errno !== ERRNO_SUCCESS) return -this.errno;
     const s = this.socket;
@@ -345,6 +348,10 @@ export class TcpSocket implements Resource {
     if (data.length === 0) return 0;
     if (room <= 0) return -ERRNO_AGAIN;
     const n = data.length <= room ? data.length : room;
+    if (given) {
+      s.write(n === data.length ? data : data.subarray(0, n));
+      return n;
+    }
     // A copy (the caller may reuse its buffer at once, as after send(2)); small ones come from
     // Buffer's shared pool, so no ArrayBuffer is made per send. allocUnsafe + set is Buffer.from
     // without its dispatch on the argument's kind.
