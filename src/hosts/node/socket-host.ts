@@ -5,7 +5,7 @@
 //                                   and sockError(fd) names the errno (non-blocking connect)
 //   listen(host, port, backlog) → fd  writable once bound; readable while a connection waits
 //   sockAccept(fd) → fd | -EAGAIN   sockRecv(fd, into) → n | 0 (EOF) | -EAGAIN | -errno
-//   sockRecvOwned(fd, max) → bytes | 0 | -EAGAIN | -errno  (Node's own chunk handed over, no copy)
+//   sockRecvOwned(fd, max) → bytes | 0 | -EAGAIN | -errno  (a received chunk handed over, no copy)
 //   sockSend(fd, data) → n | -EAGAIN (write buffer over its high-water mark) | -errno
 //   sockSendOwned(fd, data) → as sockSend, keeping the caller's array (given up) without a copy
 //   sockShutdown(fd, how)           fdClose(fd)            sockAbort(fd) (close with a reset)
