@@ -6,8 +6,10 @@
 // the shared buffer Node reads into (shared-read-buffer.ts), which skip Node's Readable stream.
 // While more than RECV_LIMIT bytes wait, the socket is paused (Node stops reading from the
 // kernel, TCP's window closes, the sender slows down); it is resumed once `recv` drains the queue
-// to half of that, so a slow reader cannot grow memory without bound. Sending: `send` accepts bytes while Node's write buffer is
-// under SEND_HIGH_WATER and refuses with EAGAIN beyond it; Node's 'drain' makes it writable again.
+// to half of that, so a slow reader cannot grow memory without bound. Sending: `send` accepts
+// bytes while Node's write buffer is under SEND_HIGH_WATER and refuses with EAGAIN beyond it;
+// Node's 'drain' makes it writable again. It copies what it accepts, unless the caller gives the
+// array up (`sockSendOwned`: a transport's own queued bytes).
 //
 // Readiness (level-triggered): readable while bytes wait, or at EOF, or after an error; writable
 // once connected while the write buffer is under the high-water mark (or after an error, so the
