@@ -215,6 +215,33 @@ export function* echoLines(r: StreamReader, w: StreamWriter): Coroutine<void> {
   w.close();
 }
 
+/** Echoes bytes as they come until EOF, then closes: a clientConnected for startServer-like calls. */
+export function* echoBytes(r: StreamReader, w: StreamWriter): Coroutine<void> {
+  for (;;) {
+    const data = yield* r.read(65536);
+    if (data.length === 0) break;
+    w.write(data);
+    yield* w.drain();
+  }
+  w.close();
+}
+
+/** Reads `total` bytes (`readSize` at most per read) and checks each is `byteAt(its offset)`. */
+export function* expectBytes(
+  r: StreamReader,
+  total: number,
+  byteAt: (at: number) => number,
+  readSize = 65536,
+): Coroutine<void> {
+  let at = 0;
+  while (at < total) {
+    const d = yield* r.read(Math.min(readSize, total - at));
+    assert.ok(d.length > 0, `EOF after ${at} of ${total} bytes`);
+    for (let k = 0; k < d.length; k++) if (d[k] !== byteAt(at + k)) assert.unreachable(`byte ${at + k} differs`);
+    at += d.length;
+  }
+}
+
 /** Awaits `body`: [the error's `code`, its message], or [undefined, "no error"]. */
 export function* codeOf(body: Coroutine<unknown>): Coroutine<[string | undefined, string]> {
   try {

@@ -53,13 +53,12 @@ export interface SocketHostApi extends Host {
    * the number sockRecv would give instead (0 at EOF, -EAGAIN, -errno).
    */
   sockRecvOwned?(fd: number, max: number): Uint8Array | number;
-  /** Queues `data`: bytes taken, -EAGAIN over the write buffer's high-water mark, or -errno. */
-  sockSend(fd: number, data: Uint8Array): number;
   /**
-   * Optional: as sockSend, for bytes the caller gives up (it never changes them again): the host
-   * may keep the array itself instead of a copy of what it takes.
+   * Queues `data`: bytes taken, -EAGAIN over the write buffer's high-water mark, or -errno.
+   * `given`: the caller gives `data` up (never changes it again), so the host may keep the array
+   * itself instead of a copy of what it takes (a host is free to copy anyway).
    */
-  sockSendOwned?(fd: number, data: Uint8Array): number;
+  sockSend(fd: number, data: Uint8Array, given?: boolean): number;
   /** A connection's new fd, or -EAGAIN. */
   sockAccept(fd: number): number;
   /** Shuts reading (SHUT_RD), writing (SHUT_WR: FIN after queued bytes) or both down. */

@@ -24,14 +24,13 @@ export class SendQueue {
 
   /**
    * Sends what the host takes now (until EAGAIN or empty); returns 0, or the errno of a failed
-   * send. The queued chunks are the queue's own, so a host that can keep them is given them.
+   * send. The queued chunks are the queue's own, so they are given to the host (no copy there).
    */
   flush(host: SocketHostApi, fd: number): number {
     const chunks = this.chunks;
-    const given = typeof host.sockSendOwned === "function";
     while (this.bytes > 0) {
       const chunk = chunks[this.head];
-      const n = given ? host.sockSendOwned!(fd, chunk) : host.sockSend(fd, chunk);
+      const n = host.sockSend(fd, chunk, true);
       if (n === -ERRNO_AGAIN) break;
       if (n < 0) return -n;
       this.bytes -= n;

@@ -1,4 +1,4 @@
-// Bytes a transport queued are given to the host (sockSendOwned): the transport's own copies of
+// Bytes a transport queued are given to the host (sockSend's `given`): the transport's own copies of
 // what the host could not take at once go to Node's socket as they are, not copied again. What a
 // caller passes to write() is still copied before write() returns, however much of it waits.
 // Real sockets on 127.0.0.1 and Node's own socket objects.
@@ -10,6 +10,7 @@ import { run } from "../../src/run.js";
 import { openConnection, startServer } from "../../src/io/streams/index.js";
 import { TcpSocket } from "../../src/hosts/node/tcp-socket.js";
 import type { Resource } from "../../src/hosts/fd-table.js";
+import { expectBytes } from "../helpers.js";
 
 const owner = { _readinessChanged(_r: Resource): void {}, _untrack(_s: TcpSocket): void {} };
 
@@ -50,14 +51,8 @@ test("a 4 MB write changed by its caller right after write() arrives as it was w
       0,
     );
     const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
-    let at = 0;
-    for (;;) {
-      const d = yield* r.read(65536);
-      if (d.length === 0) break;
-      for (let k = 0; k < d.length; k++) if (d[k] !== ((at + k) * 13) % 256) assert.unreachable(`byte ${at + k}`);
-      at += d.length;
-    }
-    assert.is(at, TOTAL);
+    yield* expectBytes(r, TOTAL, (at) => (at * 13) & 255);
+    assert.is((yield* r.read(10)).length, 0);
     w.close();
     server.close();
     yield* server.waitClosed();

@@ -9,11 +9,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import net from "node:net";
 import { run } from "../../src/run.js";
-import { openConnection, startServer, type StreamReader, type StreamWriter } from "../../src/io/streams/index.js";
+import { openConnection, startServer, type StreamWriter } from "../../src/io/streams/index.js";
 import { TcpSocket } from "../../src/hosts/node/tcp-socket.js";
 import { readIntoSharedBuffer, SHARED_READ_SIZE } from "../../src/hosts/node/shared-read-buffer.js";
 import type { Resource } from "../../src/hosts/fd-table.js";
-import { socketHost } from "../helpers.js";
+import { echoBytes, expectBytes, socketHost } from "../helpers.js";
 import { makeCerts } from "../tls-certs.js";
 import type { Coroutine } from "../../src/tasks/coroutine.js";
 
@@ -34,13 +34,7 @@ test("sockets the host connects and accepts read into the shared buffer, and emi
     const server = yield* startServer(
       function* (r, w) {
         accepted = resourceOf(w);
-        for (;;) {
-          const d = yield* r.read(65536);
-          if (d.length === 0) break;
-          w.write(d);
-          yield* w.drain();
-        }
-        w.close();
+        yield* echoBytes(r, w);
       },
       "127.0.0.1",
       0,
@@ -116,14 +110,8 @@ test("8 MB in 256 KiB writes, read 100,000 bytes at a time, arrive whole and in 
       0,
     );
     const [r, w] = yield* openConnection("127.0.0.1", server.address()!.port);
-    let at = 0;
-    for (;;) {
-      const d: Uint8Array = yield* r.read(100_000);
-      if (d.length === 0) break;
-      for (let k = 0; k < d.length; k++) if (d[k] !== pattern(at + k)) assert.unreachable(`byte ${at + k} differs`);
-      at += d.length;
-    }
-    assert.is(at, TOTAL);
+    yield* expectBytes(r, TOTAL, pattern, 100_000);
+    assert.is((yield* r.read(10)).length, 0);
     w.close();
     server.close();
     yield* server.waitClosed();
@@ -184,15 +172,6 @@ test("STARTTLS over sockets reading into the shared buffer carries 16 MB one way
     const byteAt = (at: number) => (at * 7 + (at >> 10)) & 255;
     const CHUNK = 128 * 1024;
     const chunkAt = (at: number) => Uint8Array.from({ length: CHUNK }, (_, k) => byteAt(at + k));
-    function* check(r: StreamReader, total: number): Coroutine<void> {
-      let at = 0;
-      while (at < total) {
-        const d: Uint8Array = yield* r.read(65536);
-        assert.ok(d.length > 0, `EOF after ${at} bytes`);
-        for (let k = 0; k < d.length; k++) if (d[k] !== byteAt(at + k)) assert.unreachable(`byte ${at + k} differs`);
-        at += d.length;
-      }
-    }
     function* send(w: StreamWriter, total: number): Coroutine<void> {
       for (let at = 0; at < total; at += CHUNK) {
         w.write(chunkAt(at));
@@ -205,7 +184,7 @@ test("STARTTLS over sockets reading into the shared buffer carries 16 MB one way
         w.write("GO\n");
         yield* w.startTls({ key: certs.key, cert: certs.cert, serverSide: true });
         yield* send(w, 16 * 1024 * 1024);
-        yield* check(r, 4 * 1024 * 1024);
+        yield* expectBytes(r, 4 * 1024 * 1024, byteAt);
         w.close();
       },
       "127.0.0.1",
@@ -216,7 +195,7 @@ test("STARTTLS over sockets reading into the shared buffer carries 16 MB one way
     w.write("STARTTLS\n");
     assert.is(new TextDecoder().decode(yield* r.readexactly(3)), "GO\n");
     yield* w.startTls({ ca: certs.ca, serverHostname: "localhost" });
-    yield* check(r, 16 * 1024 * 1024);
+    yield* expectBytes(r, 16 * 1024 * 1024, byteAt);
     yield* send(w, 4 * 1024 * 1024);
     assert.is((yield* r.read(10)).length, 0);
     w.close();

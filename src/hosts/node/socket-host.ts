@@ -6,8 +6,8 @@
 //   listen(host, port, backlog) → fd  writable once bound; readable while a connection waits
 //   sockAccept(fd) → fd | -EAGAIN   sockRecv(fd, into) → n | 0 (EOF) | -EAGAIN | -errno
 //   sockRecvOwned(fd, max) → bytes | 0 | -EAGAIN | -errno  (a received chunk handed over, no copy)
-//   sockSend(fd, data) → n | -EAGAIN (write buffer over its high-water mark) | -errno
-//   sockSendOwned(fd, data) → as sockSend, keeping the caller's array (given up) without a copy
+//   sockSend(fd, data, given?) → n | -EAGAIN (write buffer over its high-water mark) | -errno
+//                                   (given: the caller's array is kept as it is, no copy)
 //   sockShutdown(fd, how)           fdClose(fd)            sockAbort(fd) (close with a reset)
 //   sockName(fd), peerName(fd) → { address, port, family } (Node's shape)
 //   sockSendAll(fd, data), fdCloseThen(fd, done, graceMs)   for owners that must flush everything
@@ -170,15 +170,9 @@ export abstract class SocketHost extends HostBase implements SocketHostApi, IoHo
     return res instanceof TcpListener ? -ERRNO_NOTCONN : res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
   }
 
-  sockSend(fd: number, data: Uint8Array): number {
+  sockSend(fd: number, data: Uint8Array, given = false): number {
     const res = this.fds.get(fd);
-    if (res instanceof TcpSocket) return res.send(data);
-    return res instanceof TcpListener ? -ERRNO_NOTCONN : res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
-  }
-
-  sockSendOwned(fd: number, data: Uint8Array): number {
-    const res = this.fds.get(fd);
-    if (res instanceof TcpSocket) return res.send(data, true);
+    if (res instanceof TcpSocket) return res.send(data, given);
     return res instanceof TcpListener ? -ERRNO_NOTCONN : res === undefined ? -ERRNO_BADF : -ERRNO_NOTSOCK;
   }
 

@@ -9,7 +9,7 @@
 // to half of that, so a slow reader cannot grow memory without bound. Sending: `send` accepts
 // bytes while Node's write buffer is under SEND_HIGH_WATER and refuses with EAGAIN beyond it;
 // Node's 'drain' makes it writable again. It copies what it accepts, unless the caller gives the
-// array up (`sockSendOwned`: a transport's own queued bytes).
+// array up (`sockSend`'s `given`: a transport's own queued bytes).
 //
 // Readiness (level-triggered): readable while bytes wait, or at EOF, or after an error; writable
 // once connected while the write buffer is under the high-water mark (or after an error, so the
@@ -61,8 +61,11 @@ function peerOf(s: Net.Socket): SockAddr | null {
 export class TcpSocket implements Resource {
   fd = -1;
   private readonly chunks = new ChunkQueue(); // received chunks not fully read
-  /** True when every queued chunk is an array of its own made here (reads into the shared buffer). */
-  private ownChunks = false;
+  /**
+   * True once `readShared` took effect: reads come through the shared buffer, and every queued
+   * chunk is an array of its own made here.
+   */
+  readsShared = false;
   private headAt = 0; // bytes of the first chunk already read
   /** Bytes received and not read yet. */
   recvBuffered = 0;
@@ -127,12 +130,7 @@ export class TcpSocket implements Resource {
    * any of its bytes wait unread. A runtime without that mode keeps the 'data' events.
    */
   readShared(): void {
-    if (readIntoSharedBuffer(this.socket, this.handlers.read)) this.ownChunks = true;
-  }
-
-  /** True once `readShared` took effect: reads come through the shared buffer. */
-  get readsShared(): boolean {
-    return this.ownChunks;
+    if (readIntoSharedBuffer(this.socket, this.handlers.read)) this.readsShared = true;
   }
 
   /**
@@ -152,7 +150,7 @@ export class TcpSocket implements Resource {
     s.off("drain", on.drain);
     this.closed = true;
     this.owner._untrack(this);
-    return this.ownChunks ? handOver(s, nodeStream().Duplex) : s;
+    return this.readsShared ? handOver(s, nodeStream().Duplex) : s;
   }
 
   /** Takes the addresses of `from` where this socket's own stream cannot tell them (a relay). */
@@ -311,7 +309,7 @@ export class TcpSocket implements Resource {
     const chunk = chunks.first();
     const len = chunk.length;
     if (chunks.size === 1 && this.headAt === 0 && len <= max) {
-      if (this.ownChunks) {
+      if (this.readsShared) {
         chunks.shift();
         this.taken(len);
         return chunk; // made by `handlers.read`, held by nothing else
