@@ -10,10 +10,12 @@
 // time and in the process's CPU time (ratio > 1: the build is ahead of the native side), and the
 // report gives the median over the children of each build.
 //
-//   node scripts/bench/ab-procs.mjs node|deno w3|deep|w2|w4|w5|w1t REPS ROUNDS BUILD.js…
+//   node scripts/bench/ab-procs.mjs node|deno w3|deep|w2|w4|w5|w1t|storm REPS ROUNDS BUILD.js…
 //
 // w3: 1,000,000 messages per round (w3-ping-pong.mjs); deep: 1,000,000 resumes 100 calls deep
-// through call(); w2, w4, w5, w1t: one run of the workload at its default size per round.
+// through call(); w2, w4, w5, w1t: one run of the workload at its default size per round; storm:
+// one timer storm (timer-storm.mjs), whose figure is the time past its last deadline that each
+// side returns, not the wall time of the round (the CPU ratio is the rounds' as for the others).
 
 import { spawnSync } from "node:child_process";
 import process from "node:process";
@@ -26,13 +28,14 @@ const WORKS = {
   w4: ["w4-lock.mjs", undefined],
   w5: ["w5-cancel.mjs", undefined],
   w1t: ["w1t-sleep-tasks.mjs", undefined],
+  storm: ["timer-storm.mjs", undefined, { returnsFigure: true }],
 };
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const args = typeof globalThis.Deno === "undefined" ? process.argv.slice(2) : globalThis.Deno.args;
 
 if (args[0] === "--child") {
   const [, work, rounds, build] = args;
-  const [file, p] = WORKS[work];
+  const [file, p, { returnsFigure = false } = {}] = WORKS[work];
   const mod = await import(new URL(`./${file}`, import.meta.url).href);
   const w = await import(pathToFileURL(build).href);
   const sides = [() => mod.native(p), () => mod.wasio(w, p)];
@@ -47,8 +50,8 @@ if (args[0] === "--child") {
       globalThis.gc?.();
       const c0 = cpu();
       const t0 = performance.now();
-      await sides[s]();
-      wall[s].push(performance.now() - t0);
+      const figure = await sides[s]();
+      wall[s].push(returnsFigure ? figure : performance.now() - t0);
       cp[s].push(cpu() - c0);
     }
   }
@@ -56,7 +59,7 @@ if (args[0] === "--child") {
 } else {
   const [engine, work, reps, rounds, ...builds] = args;
   if (!Object.hasOwn(WORKS, work) || builds.length === 0 || (engine !== "node" && engine !== "deno"))
-    throw new Error("usage: ab-procs.mjs node|deno w3|deep|w2|w4|w5|w1t REPS ROUNDS BUILD.js…");
+    throw new Error("usage: ab-procs.mjs node|deno w3|deep|w2|w4|w5|w1t|storm REPS ROUNDS BUILD.js…");
   const me = fileURLToPath(import.meta.url);
   const deno = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
   const runs = builds.map(() => []);

@@ -46,7 +46,8 @@ import { ensureFuture } from "../tasks/ensure-future.js";
 import { Context, captureContext, contextsOn } from "./context.js";
 import { debugFromEnvironment, noteDebugOn } from "./debug.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
-import { type DeadlineBlock, Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
+import { ArgTimerHandle, type DeadlineBlock, Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
+import { PendingTimers } from "./pending-timers.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
 import { _getRunningLoop, _setRunningLoop } from "./running.js";
@@ -114,7 +115,7 @@ export class BaseEventLoop {
   private queueLen = 0;
   private readonly timers: (TimerHandle | undefined)[] = [];
   private liveTimers = 0; // scheduled, not yet fired or cancelled
-  private pendingTimers: TimerHandle[] = []; // scheduled since the last poll, not yet in the core
+  private readonly pendingTimers = new PendingTimers(); // scheduled since the last poll, not yet in the core
   /** @internal */ _deadlines: DeadlineBlock | null = null;
   private fdCallbacks = 0; // registered readers + writers
   private readonly readers: (Handle | undefined)[] = [];
@@ -156,8 +157,7 @@ export class BaseEventLoop {
   /** The same, run in `options.context` (asyncio's `context=`) instead of a copy of the current context. */
   callSoon(options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): Handle;
   callSoon(cb: ((...args: any[]) => unknown) | CallOptions): Handle {
-    if (typeof cb !== "function")
-      return withCallOptions(cb, arguments, 0, (rest) => this.callSoon(...(rest as [() => void])));
+    if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 0, soonWith, 0);
     this.checkClosed();
     const h = new Handle(cb, this as unknown as EventLoop);
     if (arguments.length > 1) h._setArgs(arguments, 1);
@@ -182,11 +182,15 @@ export class BaseEventLoop {
   callLater(delay: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
   callLater(delay: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(delay, "delay");
-    if (typeof cb !== "function")
-      return withCallOptions(cb, arguments, 1, (rest) => this.callLater(delay, ...(rest as [() => void])));
-    const h = this.schedule(this.host.now() + delay, cb);
-    if (arguments.length > 2) h._setArgs(arguments, 2);
-    return h;
+    if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 1, laterWith, delay);
+    this.checkClosed();
+    const when = this.host.now() + delay;
+    const h =
+      arguments.length === 3
+        ? new ArgTimerHandle(when, cb, arguments[2], this as unknown as EventLoop)
+        : new TimerHandle(when, cb, this as unknown as EventLoop);
+    if (arguments.length > 3) h._setArgs(arguments, 2);
+    return this.schedule(h);
   }
 
   /** Schedules `cb(...args)` at loop time `when` (ms). */
@@ -194,19 +198,21 @@ export class BaseEventLoop {
   callAt(when: number, options: CallOptions, cb: (...args: any[]) => unknown, ...args: unknown[]): TimerHandle;
   callAt(when: number, cb: ((...args: any[]) => unknown) | CallOptions): TimerHandle {
     checkTime(when, "when");
-    if (typeof cb !== "function")
-      return withCallOptions(cb, arguments, 1, (rest) => this.callAt(when, ...(rest as [() => void])));
-    const h = this.schedule(when, cb);
-    if (arguments.length > 2) h._setArgs(arguments, 2);
-    return h;
+    if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 1, atWith, when);
+    this.checkClosed();
+    const h =
+      arguments.length === 3
+        ? new ArgTimerHandle(when, cb, arguments[2], this as unknown as EventLoop)
+        : new TimerHandle(when, cb, this as unknown as EventLoop);
+    if (arguments.length > 3) h._setArgs(arguments, 2);
+    return this.schedule(h);
   }
 
-  private schedule(when: number, cb: (...args: any[]) => unknown): TimerHandle {
-    this.checkClosed();
-    const h = new TimerHandle(when, cb, this as unknown as EventLoop);
+  /** Hands a new timer handle to the next batch (see flushTimers). */
+  private schedule(h: TimerHandle): TimerHandle {
     h._id = PENDING_TIMER;
     if (contextsOn) captureContext(h, undefined);
-    this.pendingTimers.push(h);
+    this.pendingTimers.add(h);
     this.liveTimers++;
     return h;
   }
@@ -217,31 +223,29 @@ export class BaseEventLoop {
    * in the batch is their scheduling order, so equal deadlines still fire in that order.
    */
   private flushTimers(): void {
-    const list = this.pendingTimers; // reused: no callback runs (and schedules) during a flush
+    const pending = this.pendingTimers; // no callback runs (and schedules) during a flush
     const core = this._core;
-    // One pass over the handles drops the cancelled ones and stages the deadlines of the others
-    // (room for all of them; the ids then follow the `live` deadlines actually added).
-    const at = core.stageTimers(list.length);
+    // The first pass stages the deadlines of the handles not cancelled since (room for all of
+    // them); the second gives those same handles, in the same order, the ids the core assigned.
+    const at = core.stageTimers(pending.size);
     const deadlines = core.f64();
     let live = 0;
-    for (let i = 0; i < list.length; i++) {
-      const h = list[i];
-      if (h._id !== PENDING_TIMER) continue;
-      list[live] = h;
-      deadlines[at + live++] = h._block[h._slot]!;
-    }
+    pending.forEach((h) => {
+      if (h._id === PENDING_TIMER) deadlines[at + live++] = h._block[h._slot]!;
+    });
     if (live > 0) {
       const from = core.addStagedTimers(live);
       const ids = core.i32(); // after the call: adding may have grown memory
       const timers = this.timers;
-      for (let i = 0; i < live; i++) {
-        const h = list[i];
-        const id = ids[from + i];
+      let k = from;
+      pending.forEach((h) => {
+        if (h._id !== PENDING_TIMER) return;
+        const id = ids[k++]!;
         h._id = id;
         timers[id] = h;
-      }
+      });
     }
-    list.length = 0;
+    pending.clear();
   }
 
   /** @internal Queues an internal callback for the next pass (no Handle, no checks). */
@@ -372,7 +376,7 @@ export class BaseEventLoop {
    * blocking host is then deadlocked, a non-blocking one must be given time (`host.idle()`).
    */
   private iterate(): boolean {
-    if (this.pendingTimers.length !== 0) this.flushTimers();
+    if (this.pendingTimers.size !== 0) this.flushTimers();
     const wait = this.queueLen === this.head && !this.stopping;
     // A poll that may not wait, with no timer and no fd but the (quiet) wake-up fd, can find
     // nothing: skip it. This is what makes task ping-pong cheap; it changes no ordering.
@@ -477,7 +481,7 @@ export class BaseEventLoop {
         i === end ||
         --passes === 0 ||
         this.stopping ||
-        this.pendingTimers.length !== 0 ||
+        this.pendingTimers.size !== 0 ||
         ((this.liveTimers !== 0 || this.fdCallbacks !== 0) && this.host.quiet?.() !== true) ||
         this.host.wakeupPending()
       )
@@ -668,8 +672,10 @@ export class BaseEventLoop {
     this.head = this.queueLen = 0;
     this.threadsafe = [];
     for (const h of this.timers) if (h !== undefined) h.cancel();
-    for (const h of this.pendingTimers) h.cancel();
-    this.pendingTimers = [];
+    this.pendingTimers.forEach((h) => {
+      h.cancel();
+    });
+    this.pendingTimers.clear();
     for (const t of [this.readers, this.writers]) for (const h of t) h?.cancel();
     if (this.ownsHost) {
       this.host.close();
@@ -766,23 +772,33 @@ export class BaseEventLoop {
 
 /**
  * The options form of callSoon/callLater/callAt: `args[at]` is the options, the callback and its
- * arguments follow; schedules through `schedule` and gives the handle the context asked for.
+ * arguments follow; schedules through `schedule` (given the loop, the callback and its arguments,
+ * and the call's delay or deadline) and gives the handle the context asked for. The schedulers
+ * are module functions, not closures: a closure over the caller's `this` or delay would make
+ * every call of the plain form allocate its scope.
  */
 function withCallOptions<H extends Handle>(
-  options: unknown,
+  loop: EventLoop,
   args: IArguments,
   at: number,
-  schedule: (rest: unknown[]) => H,
+  schedule: (loop: EventLoop, rest: unknown[], time: number) => H,
+  time: number,
 ): H {
+  const options: unknown = args[at];
   if (options === null || typeof options !== "object") checkCallback(options); // throws TypeError
   const context = (options as CallOptions).context;
   if (context !== undefined && !(context instanceof Context))
     throw new TypeError("the context option must be a Context");
   checkCallback(args[at + 1]);
-  const h = schedule(Array.prototype.slice.call(args, at + 1));
+  const h = schedule(loop, Array.prototype.slice.call(args, at + 1), time);
   if (context !== undefined) captureContext(h, context);
   return h;
 }
+
+type Scheduled = [cb: () => void, ...args: unknown[]];
+const soonWith = (loop: EventLoop, rest: unknown[]) => loop.callSoon(...(rest as Scheduled));
+const laterWith = (loop: EventLoop, rest: unknown[], delay: number) => loop.callLater(delay, ...(rest as Scheduled));
+const atWith = (loop: EventLoop, rest: unknown[], when: number) => loop.callAt(when, ...(rest as Scheduled));
 
 /** Stops the loop once the awaited future is done, unless an exit exception already broke out of it. */
 function stopLoopWhenDone(fut: Future<unknown>): void {
@@ -802,4 +818,9 @@ function checkContext(context: unknown): void {
 
 function noop(): void {}
 
-addShapeMaker((loop) => [loop.callSoon(noop), loop.callLater(1, noop)]);
+addShapeMaker((loop) => [
+  loop.callSoon(noop),
+  loop.callSoon(noop, 1),
+  loop.callLater(1, noop),
+  loop.callLater(1, noop, 1),
+]);

@@ -1,27 +1,36 @@
 // Handles: what `callSoon`, `callLater`, `callAt`, `addReader` and `addWriter` return. A handle
 // holds a callback and its arguments until it runs or is cancelled; cancelling drops both, so a
-// cancelled timer keeps nothing alive. Internal callbacks (task steps, future wake-ups) skip
-// handles entirely and go on the ready queue as (function, argument) pairs.
+// cancelled timer keeps nothing alive. A timer handle is four fields (callback, core id, deadline
+// block and slot): the fewer, the less the young-generation collector copies per live timer.
+// Internal callbacks (task steps, future wake-ups) skip handles entirely and go on the ready queue
+// as (function, argument) pairs.
 
 import type { EventLoop } from "./event-loop.js";
 import { contextsOn, runInContextOf } from "./context.js";
 
-/** Marks "no argument" in `Handle._arg` (so zero and one-undefined arguments stay apart). */
-const NO_ARG: unique symbol = Symbol("no argument");
+/**
+ * A callback with the arguments it was scheduled with, as `Handle._callback` holds it when there
+ * are any (a class no caller can make, so never a user's value).
+ */
+class BoundCall {
+  constructor(
+    readonly fn: (...args: any[]) => unknown,
+    readonly args: unknown[],
+  ) {}
 
-/** Two or more arguments, as `Handle._arg` holds them (a class no caller can make, so never a user's value). */
-class SpreadArgs {
-  constructor(readonly list: unknown[]) {}
+  run(): void {
+    const args = this.args;
+    if (args.length === 1) this.fn(args[0]);
+    else this.fn(...args);
+  }
 }
 
 export class Handle {
-  /** @internal The callback; null once cancelled. */
-  _callback: ((...args: any[]) => unknown) | null;
   /**
-   * @internal The argument when there is exactly one, a SpreadArgs when there are more, NO_ARG
-   * when there is none (one field, not two: a program may hold 100,000s of timer handles).
+   * @internal The callback, or a BoundCall when it has arguments; null once cancelled (one field
+   * for both: a program may hold 100,000s of timer handles, and every field is 8 bytes of each).
    */
-  _arg: unknown = NO_ARG;
+  _callback: ((...args: any[]) => unknown) | BoundCall | null;
 
   /** @internal Use loop.callSoon() and the like. */
   constructor(callback: (...args: any[]) => unknown, loop: EventLoop) {
@@ -31,17 +40,16 @@ export class Handle {
     this._callback = callback;
   }
 
-  /** @internal Stores the arguments `args[from…]` (one kept inline, more as an array). */
+  /** @internal Binds the arguments `args[from…]` to the callback (none: nothing changes). */
   _setArgs(args: ArrayLike<unknown>, from: number): void {
-    const n = args.length - from;
-    if (n === 1) this._arg = args[from];
-    else if (n > 1) this._arg = new SpreadArgs(Array.prototype.slice.call(args, from));
+    const cb = this._callback;
+    if (args.length > from && typeof cb === "function")
+      this._callback = new BoundCall(cb, Array.prototype.slice.call(args, from));
   }
 
   /** Stops the callback from running; does nothing if it already ran or was cancelled. */
   cancel(): void {
     this._callback = null;
-    this._arg = NO_ARG;
   }
 
   cancelled(): boolean {
@@ -51,16 +59,15 @@ export class Handle {
   /** @internal Runs the callback (the loop catches what it throws). */
   _run(): void {
     const cb = this._callback!;
-    const arg = this._arg;
-    if (arg === NO_ARG) cb();
-    else if (arg instanceof SpreadArgs) cb(...arg.list);
-    else cb(arg);
+    if (typeof cb === "function") cb();
+    else cb.run();
   }
 
   /** A short description for messages: the callback's name. */
   toString(): string {
     const cb = this._callback;
-    return `<${this.constructor.name} ${cb === null ? "cancelled" : `${cb.name || "anonymous"}()`}>`;
+    const fn = cb instanceof BoundCall ? cb.fn : cb;
+    return `<${this.constructor.name} ${fn === null ? "cancelled" : `${fn.name || "anonymous"}()`}>`;
   }
 }
 
@@ -70,7 +77,7 @@ const DEADLINE_BLOCK = 128;
  * Deadlines of one loop's timers, unboxed, filled in scheduling order. A float field
  * in each handle would be a separate boxed number, one more object for the garbage collector to
  * copy for each of the 100,000s of timers a program may hold; the block also carries the loop,
- * so a timer handle is five fields. A block is collected once none of its handles is reachable:
+ * so a timer handle is four fields. A block is collected once none of its handles is reachable:
  * a handle kept for long keeps its block (about 1 KiB) with it. Slots are never reused, so
  * `when()` stays exact after the timer fired or was cancelled.
  */
@@ -111,6 +118,35 @@ export class TimerHandle extends Handle {
   override cancel(): void {
     if (this._id !== -1) this._block.loop._timerCancelled(this);
     super.cancel();
+  }
+
+  override toString(): string {
+    return super.toString().replace(/^<\w+/, "<TimerHandle");
+  }
+}
+
+/**
+ * A timer handle whose callback takes exactly one argument, kept in a field of its own: the
+ * common case (a sleep's future, a timeout's state) then costs one field, not a BoundCall and its
+ * array. Made by callLater/callAt; a TimerHandle to everyone else.
+ */
+export class ArgTimerHandle extends TimerHandle {
+  /** @internal The argument; dropped when the timer is cancelled. */
+  _arg: unknown;
+
+  /** @internal */
+  constructor(when: number, callback: (arg: any) => unknown, arg: unknown, loop: EventLoop) {
+    super(when, callback, loop);
+    this._arg = arg;
+  }
+
+  override cancel(): void {
+    super.cancel();
+    this._arg = undefined;
+  }
+
+  override _run(): void {
+    (this._callback as (arg: unknown) => unknown)(this._arg);
   }
 }
 

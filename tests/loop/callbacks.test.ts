@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { EventLoop } from "../../src/io/event-loop.js";
 import type { ExceptionContext } from "../../src/loop/exception-context.js";
+import { Handle, TimerHandle } from "../../src/loop/handle.js";
 import { bounded, newLoop } from "../helpers.js";
 
 test("callSoon runs callbacks in FIFO order with their arguments", () => {
@@ -23,9 +24,50 @@ test("handles pass no argument, one undefined argument, one array, or many argum
   loop.callSoon(record, [1, 2]);
   loop.callLater(1, record, "a", undefined, 3);
   loop.callAt(host.now() + 2, record, "only");
-  loop.callLater(3, () => loop.stop());
+  loop.callLater(3, record);
+  loop.callLater(4, record, undefined);
+  loop.callAt(host.now() + 5, record, [3, 4]);
+  loop.callLater(6, record, "b", "c");
+  loop.callLater(7, () => loop.stop());
   loop.runForeverSync();
-  assert.equal(seen, [[], [undefined], [[1, 2]], ["a", undefined, 3], ["only"]]);
+  assert.equal(seen, [[], [undefined], [[1, 2]], ["a", undefined, 3], ["only"], [], [undefined], [[3, 4]], ["b", "c"]]);
+});
+
+test("a timer handle with any number of arguments is a TimerHandle and says so", () => {
+  const { loop } = newLoop();
+  const named = () => {};
+  for (const h of [loop.callLater(1, named), loop.callLater(1, named, 1), loop.callAt(1, named, 1, 2)]) {
+    assert.instance(h, TimerHandle);
+    assert.instance(h, Handle);
+    assert.is(String(h), "<TimerHandle named()>");
+    assert.is(h.when(), 1);
+    h.cancel();
+    assert.is(String(h), "<TimerHandle cancelled>");
+  }
+  assert.is(String(loop.callSoon(named, 1, 2)), "<Handle named()>");
+  loop.close();
+});
+
+test("a cancelled handle keeps neither its callback nor its arguments alive", async () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return; // the collector is not exposed (Deno): nothing to observe
+  const { loop } = newLoop();
+  const refs: WeakRef<object>[] = [];
+  const handles = [0, 1, 2].map((nArgs) => {
+    const cb = () => {};
+    const args = Array.from({ length: nArgs }, () => ({}));
+    refs.push(new WeakRef(cb), ...args.map((a) => new WeakRef(a)));
+    return loop.callLater(10, cb, ...args);
+  });
+  for (const h of handles) h.cancel();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // WeakRefs hold their target until the job ends
+  gc();
+  assert.equal(
+    refs.map((r) => r.deref()),
+    refs.map(() => undefined),
+  );
+  assert.ok(handles.every((h) => h.cancelled()));
+  loop.close();
 });
 
 test("callbacks queued during a pass run in the next pass, after the ones already queued", () => {

@@ -111,4 +111,29 @@ test("timers scheduled in different passes keep scheduling order for equal deadl
   assert.equal(seen, ["first", "second", "third"]);
 });
 
+test("thousands of timers scheduled in one callback fire in deadline order, ties in scheduling order, the cancelled ones never", () => {
+  const { loop } = newLoop();
+  const n = 5000; // many times the batch's chunk
+  const seen: number[] = [];
+  const handles = [];
+  for (let i = 0; i < n; i++) handles.push(loop.callLater((i * 7) % 13, () => seen.push(i)));
+  for (let i = 0; i < n; i += 3) handles[i]!.cancel();
+  loop.callLater(20, () => loop.stop());
+  loop.runForeverSync();
+  const expected = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => i % 3 !== 0)
+    .sort((a, b) => ((a * 7) % 13) - ((b * 7) % 13) || a - b);
+  assert.equal(seen, expected);
+  assert.is(loop._core.exports.timer_count(), 0);
+  for (const [i, h] of handles.entries()) assert.is(h.when(), (i * 7) % 13);
+  loop.close();
+});
+
+test("closing a loop cancels the timers it has not handed to its core yet, however many", () => {
+  const { loop } = newLoop();
+  const handles = Array.from({ length: 1000 }, () => loop.callLater(1, () => {}));
+  loop.close();
+  assert.ok(handles.every((h) => h.cancelled()));
+});
+
 test.run();
