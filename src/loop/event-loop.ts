@@ -46,7 +46,15 @@ import { ensureFuture } from "../tasks/ensure-future.js";
 import { Context, captureContext, contextsOn } from "./context.js";
 import { debugFromEnvironment, noteDebugOn } from "./debug.js";
 import { formatContext, type ExceptionContext } from "./exception-context.js";
-import { ArgTimerHandle, type DeadlineBlock, Handle, PENDING_TIMER, TimerHandle, runHandle } from "./handle.js";
+import {
+  ArgHandle,
+  ArgTimerHandle,
+  type DeadlineBlock,
+  Handle,
+  PENDING_TIMER,
+  TimerHandle,
+  runHandle,
+} from "./handle.js";
 import { PendingTimers } from "./pending-timers.js";
 import { hostTurn } from "./host-turn.js";
 import { addShapeMaker, keepShapes } from "./shapes.js";
@@ -159,8 +167,11 @@ export class BaseEventLoop {
   callSoon(cb: ((...args: any[]) => unknown) | CallOptions): Handle {
     if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 0, soonWith, 0);
     this.checkClosed();
-    const h = new Handle(cb, this as unknown as EventLoop);
-    if (arguments.length > 1) h._setArgs(arguments, 1);
+    const h =
+      arguments.length === 2
+        ? new ArgHandle(cb, arguments[1], this as unknown as EventLoop)
+        : new Handle(cb, this as unknown as EventLoop);
+    if (arguments.length > 2) h._setArgs(arguments, 1);
     if (contextsOn) captureContext(h, undefined);
     this._soon(runHandle, h);
     return h;
@@ -171,8 +182,11 @@ export class BaseEventLoop {
   callSoonThreadsafe(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h = new Handle(cb, this as unknown as EventLoop);
-    if (arguments.length > 1) h._setArgs(arguments, 1);
+    const h =
+      arguments.length === 2
+        ? new ArgHandle(cb, arguments[1], this as unknown as EventLoop)
+        : new Handle(cb, this as unknown as EventLoop);
+    if (arguments.length > 2) h._setArgs(arguments, 1);
     this._soonThreadsafe(runHandle, h);
     return h;
   }

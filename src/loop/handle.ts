@@ -29,8 +29,10 @@ export class Handle {
   /**
    * @internal The callback, or a BoundCall when it has arguments; null once cancelled (one field
    * for both: a program may hold 100,000s of timer handles, and every field is 8 bytes of each).
+   * Set by the constructor, not an initializer: V8 does not inline a base constructor with
+   * initializers into its subclasses'.
    */
-  _callback: ((...args: any[]) => unknown) | BoundCall | null;
+  declare _callback: ((...args: any[]) => unknown) | BoundCall | null;
 
   /** @internal Use loop.callSoon() and the like. */
   constructor(callback: (...args: any[]) => unknown, loop: EventLoop) {
@@ -67,7 +69,33 @@ export class Handle {
   toString(): string {
     const cb = this._callback;
     const fn = cb instanceof BoundCall ? cb.fn : cb;
-    return `<${this.constructor.name} ${fn === null ? "cancelled" : `${fn.name || "anonymous"}()`}>`;
+    const kind = this instanceof TimerHandle ? "TimerHandle" : "Handle";
+    return `<${kind} ${fn === null ? "cancelled" : `${fn.name || "anonymous"}()`}>`;
+  }
+}
+
+/**
+ * A handle whose callback takes exactly one argument, kept in a field of its own: the common case
+ * (`callSoon(fut.setResult, value)`) then costs one field, not a BoundCall and its array. Made by
+ * callSoon; a Handle to everyone else.
+ */
+export class ArgHandle extends Handle {
+  /** @internal The argument; dropped when the handle is cancelled. */
+  _arg: unknown;
+
+  /** @internal */
+  constructor(callback: (arg: any) => unknown, arg: unknown, loop: EventLoop) {
+    super(callback, loop);
+    this._arg = arg;
+  }
+
+  override cancel(): void {
+    super.cancel();
+    this._arg = undefined;
+  }
+
+  override _run(): void {
+    (this._callback as (arg: unknown) => unknown)(this._arg);
   }
 }
 
@@ -119,16 +147,12 @@ export class TimerHandle extends Handle {
     if (this._id !== -1) this._block.loop._timerCancelled(this);
     super.cancel();
   }
-
-  override toString(): string {
-    return super.toString().replace(/^<\w+/, "<TimerHandle");
-  }
 }
 
 /**
- * A timer handle whose callback takes exactly one argument, kept in a field of its own: the
- * common case (a sleep's future, a timeout's state) then costs one field, not a BoundCall and its
- * array. Made by callLater/callAt; a TimerHandle to everyone else.
+ * A timer handle whose callback takes exactly one argument, kept in a field of its own, as in
+ * ArgHandle: the common case for timers (a sleep's future, a timeout's state). Made by
+ * callLater/callAt; a TimerHandle to everyone else.
  */
 export class ArgTimerHandle extends TimerHandle {
   /** @internal The argument; dropped when the timer is cancelled. */

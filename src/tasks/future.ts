@@ -46,25 +46,28 @@ export function reportUnretrieved(u: Unretrieved): void {
 type DoneCallback = (fut: any) => void;
 
 export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unknown> | undefined> {
-  /** @internal */ _state = PENDING;
-  /** @internal */ _result: T | undefined = undefined;
-  /** @internal */ _exception: unknown = undefined;
-  /** @internal */ _failed = false;
-  /** @internal */ _cancelMessage: string | undefined = undefined;
+  // The fields are set in the constructor, not by field initializers: V8 does not inline a base
+  // constructor that has initializers into its subclasses' (a Task would then pay a full call to
+  // make its Future part).
+  /** @internal */ declare _state: number;
+  /** @internal */ declare _result: T | undefined;
+  /** @internal */ declare _exception: unknown;
+  /** @internal */ declare _failed: boolean;
+  /** @internal */ declare _cancelMessage: string | undefined;
   /** @internal The CancelledError that ended a task, kept so result() rethrows it. */
-  _cancelledExc: CancelledError | null = null;
+  declare _cancelledExc: CancelledError | null;
   /** @internal First done callback (most futures have one), then the rest. */
-  _cb0: DoneCallback | object | null = null;
-  /** @internal */ _cbs: (DoneCallback | object)[] | null = null;
-  /** @internal */ _unretrieved: Unretrieved | null = null;
+  declare _cb0: DoneCallback | object | null;
+  /** @internal */ declare _cbs: (DoneCallback | object)[] | null;
+  /** @internal */ declare _unretrieved: Unretrieved | null;
   /**
    * @internal The combinator (a gather, a TaskGroup) that watches this future through one shared
    * done callback, which finds its state here instead of in a closure; null when none does.
    */
-  _owner: object | null = null;
-  /** @internal */ readonly _loop: EventLoop;
+  declare _owner: object | null;
+  /** @internal */ declare readonly _loop: EventLoop;
   /** @internal The loop's step count when this future last yielded itself while pending. */
-  _yieldedAt = -1;
+  declare _yieldedAt: number;
   /**
    * @internal How a Task awaits this future (a prototype property: one load tells a CallFuture,
    * a wasio future, and a subclass with its own addDoneCallback apart): AWAIT_OWN, AWAIT_CALL
@@ -74,7 +77,18 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
 
   constructor(loop?: EventLoop) {
     checkLoopArg(loop);
-    this._loop = loop ?? getRunningLoop();
+    this._state = PENDING;
+    this._result = undefined;
+    this._exception = undefined;
+    this._failed = false;
+    this._cancelMessage = undefined;
+    this._cancelledExc = null;
+    this._cb0 = null;
+    this._cbs = null;
+    this._unretrieved = null;
+    this._owner = null;
+    (this as { _loop: EventLoop })._loop = loop ?? getRunningLoop();
+    this._yieldedAt = -1;
     if (this.addDoneCallback !== ownAddDoneCallback) classify(Object.getPrototypeOf(this));
   }
 
