@@ -81,7 +81,7 @@ export class Handle {
  */
 export class ArgHandle extends Handle {
   /** @internal The argument; dropped when the handle is cancelled. */
-  _arg: unknown;
+  declare _arg: unknown;
 
   /** @internal */
   constructor(callback: (arg: any) => unknown, arg: unknown, loop: EventLoop) {
@@ -121,10 +121,10 @@ export class TimerHandle extends Handle {
    * @internal The core's timer id while in the core's heap; PENDING_TIMER while waiting to be
    * added with the next batch (see EventLoop.flushTimers); -1 once fired or cancelled.
    */
-  _id = -1;
+  declare _id: number;
   /** @internal The block holding the deadline (at `_slot`) and the loop. */
-  readonly _block: DeadlineBlock;
-  /** @internal */ readonly _slot: number;
+  declare _block: DeadlineBlock;
+  /** @internal */ declare _slot: number;
 
   /** @internal */
   constructor(when: number, callback: (...args: any[]) => unknown, loop: EventLoop) {
@@ -134,6 +134,7 @@ export class TimerHandle extends Handle {
     if (block === null || block.used === DEADLINE_BLOCK) block = loop._deadlines = new DeadlineBlock(loop);
     const slot = block.used++;
     block[slot] = when;
+    this._id = -1;
     this._block = block;
     this._slot = slot;
   }
@@ -156,7 +157,7 @@ export class TimerHandle extends Handle {
  */
 export class ArgTimerHandle extends TimerHandle {
   /** @internal The argument; dropped when the timer is cancelled. */
-  _arg: unknown;
+  declare _arg: unknown;
 
   /** @internal */
   constructor(when: number, callback: (arg: any) => unknown, arg: unknown, loop: EventLoop) {

@@ -65,7 +65,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
    * done callback, which finds its state here instead of in a closure; null when none does.
    */
   declare _owner: object | null;
-  /** @internal */ declare readonly _loop: EventLoop;
+  /** @internal Set once, by the constructor. */ declare _loop: EventLoop;
   /** @internal The loop's step count when this future last yielded itself while pending. */
   declare _yieldedAt: number;
   /**
@@ -87,7 +87,7 @@ export class Future<T = unknown> implements PromiseLike<T>, Iterable<Future<unkn
     this._cbs = null;
     this._unretrieved = null;
     this._owner = null;
-    (this as { _loop: EventLoop })._loop = loop ?? getRunningLoop();
+    this._loop = loop ?? getRunningLoop();
     this._yieldedAt = -1;
     if (this.addDoneCallback !== ownAddDoneCallback) classify(Object.getPrototypeOf(this));
   }
