@@ -14,8 +14,15 @@ import type { EventLoop } from "../loop/event-loop.js";
 import { _getRunningLoop, getRunningLoop } from "../loop/running.js";
 
 export class LoopBound {
-  /** @internal The loop this primitive belongs to, once it has been used on one. */
-  _loop: EventLoop | null = null;
+  /**
+   * @internal The loop this primitive belongs to, once it has been used on one. Set by the
+   * constructor, not an initializer, so that the subclasses' constructors inline this one.
+   */
+  declare _loop: EventLoop | null;
+
+  constructor() {
+    this._loop = null;
+  }
 
   /** @internal Binds to the running loop (if any) on first use; throws when bound to another. */
   _checkLoop(): void {

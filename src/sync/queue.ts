@@ -52,29 +52,39 @@ import { REUSED } from "../tasks/debug-coroutines.js";
  * `immediate`, which also drops the queued items and counts them as done).
  */
 export class Queue<T = unknown> extends LoopBound {
-  /** @internal */ readonly _maxsize: number;
+  // Fields are set in the constructor (see LoopBound): LifoQueue and PriorityQueue inline it.
+  /** @internal */ declare _maxsize: number;
   /** @internal The items (PriorityQueue keeps its own and overrides the hooks). */
-  readonly _items = new Deque<T>();
+  declare _items: Deque<T>;
   /** @internal Futures of tasks waiting for an item, oldest first. */
-  readonly _getters = new Deque<Future<void>>();
+  declare _getters: Deque<Future<void>>;
   /** @internal Futures of tasks waiting for room, oldest first. */
-  readonly _putters = new Deque<Future<void>>();
+  declare _putters: Deque<Future<void>>;
   /** @internal Items put and not yet marked done. */
-  _unfinished = 0;
+  declare _unfinished: number;
   /** @internal Set while `_unfinished` is 0 (what join() waits for). */
-  readonly _finished = new Event();
-  /** @internal */ _isShutdown = false;
+  declare _finished: Event;
+  /** @internal */ declare _isShutdown: boolean;
   /** @internal A consumed waiter future, reset and kept for the next wait. */
-  _spare: Future<void> | null = null;
+  declare _spare: Future<void> | null;
   /** @internal The last get() op: handed out again once finished. */
-  _getOp: GetOp<T> | null = null;
+  declare _getOp: GetOp<T> | null;
   /** @internal The last put() op: handed out again once finished. */
-  _putOp: PutOp<T> | null = null;
+  declare _putOp: PutOp<T> | null;
 
   constructor(maxsize = 0) {
     super();
     this._maxsize = checkCount(maxsize, "maxsize");
+    this._items = new Deque<T>();
+    this._getters = new Deque<Future<void>>();
+    this._putters = new Deque<Future<void>>();
+    this._unfinished = 0;
+    this._finished = new Event();
     this._finished._value = true;
+    this._isShutdown = false;
+    this._spare = null;
+    this._getOp = null;
+    this._putOp = null;
   }
 
   // ---------------------------------------------------------------- order hooks (subclasses)

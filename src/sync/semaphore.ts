@@ -34,13 +34,14 @@ import { addShapeMaker } from "../loop/shapes.js";
  */
 export class Semaphore extends Acquirable {
   /** @internal Free slots (not yet handed to a woken waiter). */
-  _value: number;
+  declare _value: number;
   /** @internal Futures of the tasks waiting in acquire(), oldest first (made on first need). */
-  _waiters: Deque<Future<boolean>> | null = null;
+  declare _waiters: Deque<Future<boolean>> | null;
 
   constructor(value = 1) {
     super();
     this._value = checkCount(value, "Semaphore value");
+    this._waiters = null;
   }
 
   /** True when `acquire()` would wait: no free slot, or tasks (not cancelled) already waiting. */

@@ -1,8 +1,9 @@
 // Base classes of the scheduler's hot objects set their fields in the constructor: V8 does not
 // inline a base constructor that has field initializers into a subclass's constructor, so a Task
-// (a Future) or a timer handle (a Handle) would pay a full call for its base part. Checked on the
-// sources of src/loop and src/tasks with the TypeScript parser: every class extended there
-// declares its instance fields with `declare` (no initializer, no define-semantics field).
+// (a Future) or a timer handle (a Handle) would pay a full call for its base part, and so would
+// every lock, event or queue (LoopBound). Checked on the sources of src/loop, src/tasks and
+// src/sync with the TypeScript parser: every class extended there declares its instance fields
+// with `declare` (no initializer, no define-semantics field).
 // deno: skip (reads the sources with Node's TypeScript package; nothing runtime-specific)
 
 import { test } from "uvu";
@@ -15,7 +16,7 @@ import type TypeScript from "typescript";
 // Loaded at run time from node_modules (the test bundler would otherwise inline all of it).
 const ts: typeof TypeScript = createRequire(join(process.cwd(), "package.json"))("typescript");
 
-const dirs = ["src/loop", "src/tasks"].map((d) => join(process.cwd(), d));
+const dirs = ["src/loop", "src/tasks", "src/sync"].map((d) => join(process.cwd(), d));
 const sources = dirs.flatMap((d) =>
   readdirSync(d)
     .filter((f) => f.endsWith(".ts"))
@@ -40,11 +41,11 @@ const extendedNames = new Set(
   ),
 );
 
-test("the hot base classes are found (Future, Handle, TimerHandle)", () => {
-  for (const name of ["Future", "Handle", "TimerHandle"]) assert.ok(extendedNames.has(name), name);
+test("the hot base classes are found (Future, Handle, TimerHandle, LoopBound)", () => {
+  for (const name of ["Future", "Handle", "TimerHandle", "LoopBound"]) assert.ok(extendedNames.has(name), name);
 });
 
-test("every class extended in src/loop and src/tasks sets its instance fields in its constructor", () => {
+test("every class extended in src/loop, src/tasks and src/sync sets its instance fields in its constructor", () => {
   const offenders: string[] = [];
   for (const c of classes()) {
     const name = c.name?.text;
