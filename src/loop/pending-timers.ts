@@ -29,16 +29,15 @@ export class PendingTimers {
   }
 
   /** Calls `fn` for each handle in the order added; `fn` must not add. */
-  forEach(fn: (h: TimerHandle, i: number) => void): void {
-    let i = 0;
-    for (const chunk of this.full) for (let j = 0; j < CHUNK; j++) fn(chunk[j]!, i++);
+  forEach(fn: (h: TimerHandle) => void): void {
+    for (const chunk of this.full) for (let j = 0; j < CHUNK; j++) fn(chunk[j]!);
     const last = this.last;
-    for (let j = 0; j < this.inLast; j++) fn(last[j]!, i++);
+    for (let j = 0; j < this.inLast; j++) fn(last[j]!);
   }
 
   /** Forgets every handle, keeping one chunk for the next batch. */
   clear(): void {
-    this.full = [];
+    if (this.full.length !== 0) this.full = [];
     this.last.fill(undefined as unknown as TimerHandle, 0, this.inLast);
     this.inLast = 0;
     this.size = 0;
