@@ -118,8 +118,8 @@ export abstract class HostBase implements Host {
         this.pollCalls++;
         const view = mem.get();
         const scan = this.scan;
-        if (this.readyList !== null) this.readyList.scan(view, this.fds, subs, events, this.now(), scan);
-        else scanSubscriptions(view, this.fds, subs, events, nsubs, this.now(), scan);
+        if (this.readyList !== null) this.readyList.scan(view, this.fds, subs, events, this, scan);
+        else scanSubscriptions(view, this.fds, subs, events, nsubs, this, scan);
         let count = scan.count;
         if (count === 0 && this.onNothingReady(scan.clockMs) && scan.clockAt >= 0) {
           writeEventAt(view, events, scan.clockAt, EVENTTYPE_CLOCK, ERRNO_SUCCESS, 0, 0);

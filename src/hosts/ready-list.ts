@@ -24,7 +24,7 @@ import {
   FD_READWRITE_HANGUP,
   getU64,
 } from "./wasi-abi.js";
-import type { PollScan } from "./poll-shim.js";
+import type { PollScan, ScanClock } from "./poll-shim.js";
 
 export class ReadyList {
   private readonly interest: number[] = []; // fd → mask mirrored from the loop
@@ -85,14 +85,17 @@ export class ReadyList {
     return this.words;
   }
 
-  /** Answers one poll_oneoff call: the clock from the first subscription, fds from candidates. */
-  scan(view: DataView, table: FdTable, subs: number, events: number, nowMs: number, out: PollScan): void {
+  /**
+   * Answers one poll_oneoff call: the clock from the first subscription (`clock` is read only when
+   * it is absolute), fds from candidates.
+   */
+  scan(view: DataView, table: FdTable, subs: number, events: number, clock: ScanClock, out: PollScan): void {
     out.clockMs = -1;
     out.clockAt = -1;
     if (view.getUint8(subs + 8) === EVENTTYPE_CLOCK) {
       const ns = getU64(view, subs + 24);
       const absolute = (view.getUint16(subs + 40, true) & 1) === 1;
-      out.clockMs = absolute ? Math.max(0, ns / 1e6 - nowMs) : ns / 1e6;
+      out.clockMs = absolute ? Math.max(0, ns / 1e6 - clock.now()) : ns / 1e6;
       out.clockAt = subs;
     }
     const words = (events & 3) === 0 ? this.wordsOf(view) : null;

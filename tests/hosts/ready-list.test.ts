@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ReadyList } from "../../src/hosts/ready-list.js";
 import { FdTable, type Resource } from "../../src/hosts/fd-table.js";
-import type { PollScan } from "../../src/hosts/poll-shim.js";
+import { type PollScan, scanSubscriptions } from "../../src/hosts/poll-shim.js";
 
 class FakeResource implements Resource {
   fd = -1;
@@ -29,7 +29,20 @@ class FakeResource implements Resource {
   close() {}
 }
 
+/** A clock at 1,000 ms that counts how often it is read. */
+function countingClock() {
+  const clock = {
+    reads: 0,
+    now(): number {
+      clock.reads++;
+      return 1000;
+    },
+  };
+  return clock;
+}
+
 function setup() {
+  const clock = countingClock();
   const table = new FdTable();
   const list = new ReadyList();
   const view = new DataView(new ArrayBuffer(64 * 1024));
@@ -40,7 +53,7 @@ function setup() {
   view.setUint8(SUBS + 8, 0);
   view.setUint32(SUBS + 24, 5_000_000, true);
   const poll = () => {
-    list.scan(view, table, SUBS, EVENTS, 0, scan);
+    list.scan(view, table, SUBS, EVENTS, clock, scan);
     const events: [number, number, number][] = [];
     for (let i = 0; i < scan.count; i++) {
       const at = EVENTS + i * 32;
@@ -49,7 +62,7 @@ function setup() {
     }
     return events;
   };
-  return { table, list, scan, poll };
+  return { table, list, scan, poll, view, clock, SUBS };
 }
 
 test("only fds that changed or were ready are reported, with the core's userdata and the clock found", () => {
@@ -61,6 +74,35 @@ test("only fds that changed or were ready are reported, with the core's userdata
   res[500].readable = true;
   list.touch(res[500].fd);
   assert.equal(poll(), [[res[500].fd, 1, 0]]);
+});
+
+test("a relative clock subscription reads no clock; an absolute one is measured from the clock's now", () => {
+  const { scan, poll, view, clock, SUBS } = setup();
+  poll();
+  assert.is(scan.clockMs, 5);
+  assert.is(clock.reads, 0, "the core's relative clock needs no reading");
+  view.setBigUint64(SUBS + 24, 1_003_500_000n, true); // absolute: 1,003.5 ms
+  view.setUint16(SUBS + 40, 1, true);
+  poll();
+  assert.is(scan.clockMs, 3.5);
+  assert.is(clock.reads, 1);
+  view.setBigUint64(SUBS + 24, 999_000_000n, true); // absolute, already past
+  poll();
+  assert.is(scan.clockMs, 0);
+});
+
+test("the full scan of the subscriptions reads the clock only for an absolute clock subscription too", () => {
+  const view = new DataView(new ArrayBuffer(1024));
+  const scan: PollScan = { count: 0, clockMs: -1, clockAt: -1 };
+  const clock = countingClock();
+  view.setUint8(8, 0); // one clock subscription, relative, 5 ms
+  view.setBigUint64(24, 5_000_000n, true);
+  scanSubscriptions(view, new FdTable(), 0, 512, 1, clock, scan);
+  assert.equal([scan.clockMs, clock.reads], [5, 0]);
+  view.setBigUint64(24, 1_002_000_000n, true);
+  view.setUint16(40, 1, true);
+  scanSubscriptions(view, new FdTable(), 0, 512, 1, clock, scan);
+  assert.equal([scan.clockMs, clock.reads], [2, 1]);
 });
 
 test("a ready fd stays reported until it is no longer ready (level-triggered)", () => {
@@ -133,7 +175,7 @@ test("every field of an event is written, at word-aligned and unaligned addresse
     r.error = 15;
     list.setInterest(fd, 3);
     const scan: PollScan = { count: 0, clockMs: -1, clockAt: -1 };
-    list.scan(view, table, 0, events, 0, scan);
+    list.scan(view, table, 0, events, countingClock(), scan);
     assert.is(scan.count, 2);
     const fields = (at: number) => [
       view.getUint32(at, true),
@@ -148,7 +190,7 @@ test("every field of an event is written, at word-aligned and unaligned addresse
     assert.equal(fields(events), [fd * 2, 0, 15, 1, 0, 0, 1], `read event at ${events}`);
     assert.equal(fields(events + 32), [fd * 2 + 1, 0, 0, 2, 0, 0, 1], `write event at ${events}`);
     r.error = 0;
-    list.scan(view, table, 0, events, 0, scan);
+    list.scan(view, table, 0, events, countingClock(), scan);
     assert.equal(fields(events), [fd * 2, 0, 0, 1, 7, 0, 1], `nbytes at ${events}`);
     assert.is(view.getUint8(events + 64), 0xee, "nothing written past the events");
     assert.is(view.getUint8(events - 1), 0xee, "nothing written before them");

@@ -4,7 +4,7 @@
 // not report (a test writing to one end, a fault injected on the other).
 
 import type { FdTable, Resource } from "../fd-table.js";
-import type { PollScan } from "../poll-shim.js";
+import type { PollScan, ScanClock } from "../poll-shim.js";
 import { ReadyList } from "../ready-list.js";
 import { SimListener } from "./sim-listener.js";
 import { SimSocket } from "./sim-socket.js";
@@ -29,9 +29,9 @@ export class SimReadyList extends ReadyList {
     return ((mask & 1) !== 0 && res.readReady()) || ((mask & 2) !== 0 && res.writeReady()) || res.hungUp();
   }
 
-  override scan(view: DataView, table: FdTable, subs: number, events: number, nowMs: number, out: PollScan): void {
+  override scan(view: DataView, table: FdTable, subs: number, events: number, clock: ScanClock, out: PollScan): void {
     if (this.sticky.size > 0) this.touchSticky(table);
-    super.scan(view, table, subs, events, nowMs, out);
+    super.scan(view, table, subs, events, clock, out);
   }
 
   private touchSticky(table: FdTable): void {
