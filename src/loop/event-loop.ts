@@ -198,13 +198,7 @@ export class BaseEventLoop {
     checkTime(delay, "delay");
     if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 1, laterWith, delay);
     this.checkClosed();
-    const when = this.host.now() + delay;
-    const h =
-      arguments.length === 3
-        ? new ArgTimerHandle(when, cb, arguments[2], this as unknown as EventLoop)
-        : new TimerHandle(when, cb, this as unknown as EventLoop);
-    if (arguments.length > 3) h._setArgs(arguments, 2);
-    return this.schedule(h);
+    return this.schedule(this.host.now() + delay, cb, arguments);
   }
 
   /** Schedules `cb(...args)` at loop time `when` (ms). */
@@ -214,16 +208,18 @@ export class BaseEventLoop {
     checkTime(when, "when");
     if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 1, atWith, when);
     this.checkClosed();
-    const h =
-      arguments.length === 3
-        ? new ArgTimerHandle(when, cb, arguments[2], this as unknown as EventLoop)
-        : new TimerHandle(when, cb, this as unknown as EventLoop);
-    if (arguments.length > 3) h._setArgs(arguments, 2);
-    return this.schedule(h);
+    return this.schedule(when, cb, arguments);
   }
 
-  /** Hands a new timer handle to the next batch (see flushTimers). */
-  private schedule(h: TimerHandle): TimerHandle {
+  /**
+   * Makes the handle of a timer at `when` calling `cb` with `args[2…]` (callLater's and callAt's
+   * arguments) and hands it to the next batch (see flushTimers). Small enough to be inlined into
+   * both, so their `arguments` is never made into an object.
+   */
+  private schedule(when: number, cb: (...args: any[]) => unknown, args: IArguments): TimerHandle {
+    const loop = this as unknown as EventLoop;
+    const h = args.length === 3 ? new ArgTimerHandle(when, cb, args[2], loop) : new TimerHandle(when, cb, loop);
+    if (args.length > 3) h._setArgs(args, 2);
     h._id = PENDING_TIMER;
     if (contextsOn) captureContext(h, undefined);
     this.pendingTimers.add(h);
