@@ -234,26 +234,35 @@ export class BaseEventLoop {
    */
   private flushTimers(): void {
     const pending = this.pendingTimers; // no callback runs (and schedules) during a flush
+    const chunks = pending.chunks;
     const core = this._core;
     // The first pass stages the deadlines of the handles not cancelled since (room for all of
     // them); the second gives those same handles, in the same order, the ids the core assigned.
     const at = core.stageTimers(pending.size);
     const deadlines = core.f64();
     let live = 0;
-    pending.forEach((h) => {
-      if (h._id === PENDING_TIMER) deadlines[at + live++] = h._block[h._slot]!;
-    });
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c]!;
+      for (let j = 0, n = pending.lengthOf(c); j < n; j++) {
+        const h = chunk[j]!;
+        if (h._id === PENDING_TIMER) deadlines[at + live++] = h._block[h._slot]!;
+      }
+    }
     if (live > 0) {
       const from = core.addStagedTimers(live);
       const ids = core.i32(); // after the call: adding may have grown memory
       const timers = this.timers;
       let k = from;
-      pending.forEach((h) => {
-        if (h._id !== PENDING_TIMER) return;
-        const id = ids[k++]!;
-        h._id = id;
-        timers[id] = h;
-      });
+      for (let c = 0; c < chunks.length; c++) {
+        const chunk = chunks[c]!;
+        for (let j = 0, n = pending.lengthOf(c); j < n; j++) {
+          const h = chunk[j]!;
+          if (h._id !== PENDING_TIMER) continue;
+          const id = ids[k++]!;
+          h._id = id;
+          timers[id] = h;
+        }
+      }
     }
     pending.clear();
   }
@@ -682,10 +691,10 @@ export class BaseEventLoop {
     this.head = this.queueLen = 0;
     this.threadsafe = [];
     for (const h of this.timers) if (h !== undefined) h.cancel();
-    this.pendingTimers.forEach((h) => {
-      h.cancel();
-    });
-    this.pendingTimers.clear();
+    const pending = this.pendingTimers;
+    for (let c = 0; c < pending.chunks.length; c++)
+      for (let j = 0, n = pending.lengthOf(c); j < n; j++) pending.chunks[c]![j]!.cancel();
+    pending.clear();
     for (const t of [this.readers, this.writers]) for (const h of t) h?.cancel();
     if (this.ownsHost) {
       this.host.close();
