@@ -15,7 +15,7 @@ export class NodeHost extends SocketHost {
   private waitMs = -1;
   /**
    * The clock, taken once: `performance` is an accessor on Node's global object, so each lookup
-   * by name is a slow global load (~100 instructions per poll, which asks for the time).
+   * by name is a slow global load (~100 instructions per clock read).
    */
   private readonly clock: { now(): number } = performance;
 
