@@ -176,13 +176,17 @@ export class Queue<T = unknown> extends LoopBound {
   _putItem(item: T): void {
     this._put(item);
     if (this._unfinished++ === 0) this._finished._value = false;
-    wakeUpNext(this._getters);
+    if (this._getters.length !== 0) wakeUpNext(this._getters);
   }
 
-  /** @internal Takes the next item (there is one) and wakes a putter. */
+  /**
+   * @internal Takes the next item (there is one) and wakes a putter. The wake-ups are called only
+   * when someone waits: V8 then never inlines the wake path into a queue op that does not take it
+   * (an unbounded queue's get), which keeps the ops small enough to inline into the tasks' bodies.
+   */
   _getItem(): T {
     const item = this._get();
-    wakeUpNext(this._putters);
+    if (this._putters.length !== 0) wakeUpNext(this._putters);
     return item;
   }
 

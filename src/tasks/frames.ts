@@ -35,7 +35,7 @@ export function runningFrames(skip: number): Frame[] {
     const m = V8_FRAME.exec(line);
     if (m === null) continue;
     const name = m[1] ?? "<anonymous>";
-    if (/(^|\.)_step$/.test(name)) break; // the task's step: below are the loop's frames
+    if (/(^|\.)(_step|_resume|_advance)$/.test(name)) break; // the task's step: below are the loop's frames
     if (name === "Generator.next" || name === "Generator.throw" || name.endsWith("Generator.next")) continue;
     frames.push({ name: name.replace(/^Object\./, ""), file: m[2], line: Number(m[3]), coroutine: null });
   }

@@ -222,41 +222,101 @@ export class Task<T = unknown> extends Future<T> {
     loop._steps++;
     const prevTask = loop._currentTask;
     loop._currentTask = this as Task<unknown>;
+    this._advance(exc, throwing, undefined, prevTask);
+  }
+
+  /**
+   * @internal The common step, taken when nothing unusual is pending: the task runs its own
+   * coroutine (no call() on its stack), natively, with no cancellation to deliver, and is resumed
+   * with nothing (its awaited future finished with a result, or it yielded for one pass). It does
+   * what `_step` does, and hands anything but "waits on another pending future of this loop" to
+   * `_advance`. Small enough for V8 to inline into the loop's pass, which `_step` is not.
+   */
+  _resume(): void {
+    this._futWaiter = null;
+    const loop = this._loop;
+    loop._steps++;
+    const prevTask = loop._currentTask;
+    loop._currentTask = this as Task<unknown>;
+    let r: IteratorResult<Future<unknown> | undefined, unknown>;
+    try {
+      r = this._genNext.call(this._coro);
+    } catch (e) {
+      if (prevTask === null) loop._currentTask = null;
+      else loop._currentTask = prevTask;
+      this._endWithError(e);
+      return;
+    }
+    if (!r.done) {
+      const y = r.value;
+      if (
+        y instanceof Future &&
+        y._awaitKind === AWAIT_OWN &&
+        y._state === PENDING &&
+        y._loop === loop &&
+        y !== (this as unknown)
+      ) {
+        if (prevTask === null) loop._currentTask = null;
+        else loop._currentTask = prevTask;
+        y._addCallback(this);
+        this._futWaiter = y;
+        if (this._mustCancel && y.cancel(this._cancelMessage)) this._mustCancel = false;
+        return;
+      }
+    }
+    this._advance(undefined, false, r, prevTask);
+  }
+
+  /**
+   * @internal The body of a step, with the task current: resume the innermost coroutine (unless
+   * `first` is what it already gave), run the calls it makes through call() on the task's own
+   * stack, and act on what the step ended with. Restores `prevTask` as the current task.
+   */
+  _advance(
+    exc: unknown,
+    throwing: boolean,
+    first: IteratorResult<Future<unknown> | undefined, unknown> | undefined,
+    prevTask: Task<unknown> | null,
+  ): void {
+    const loop = this._loop;
     // Resume the innermost coroutine; calls (CallFuture) push and pop the task's own stack
     // within this one step, as native yield* would, until something suspends or the root ends.
     let top = this._top;
-    let r: IteratorResult<Future<unknown> | undefined, unknown>;
+    let r = first;
     let isFuture = false; // what the coroutine yielded is a Future
     for (;;) {
-      let gen: Coroutine<unknown>;
-      let native: boolean;
-      if (top === null) {
-        gen = this._coro;
-        native = this._native;
-      } else {
-        gen = top._gen;
-        native = top._native;
-      }
-      try {
-        if (native) r = throwing ? this._genThrow.call(gen, exc) : this._genNext.call(gen);
-        else r = throwing ? gen.throw(exc) : gen.next();
-      } catch (e) {
-        if (top !== null) {
-          top = this._popCall(top, e, true);
-          exc = e;
-          throwing = true;
-          continue;
+      if (r === undefined) {
+        let gen: Coroutine<unknown>;
+        let native: boolean;
+        if (top === null) {
+          gen = this._coro;
+          native = this._native;
+        } else {
+          gen = top._gen;
+          native = top._native;
         }
-        if (prevTask === null)
-          loop._currentTask = null; // a constant store: no write barrier
-        else loop._currentTask = prevTask;
-        this._endWithError(e);
-        return;
+        try {
+          if (native) r = throwing ? this._genThrow.call(gen, exc) : this._genNext.call(gen);
+          else r = throwing ? gen.throw(exc) : gen.next();
+        } catch (e) {
+          if (top !== null) {
+            top = this._popCall(top, e, true);
+            exc = e;
+            throwing = true;
+            continue;
+          }
+          if (prevTask === null)
+            loop._currentTask = null; // a constant store: no write barrier
+          else loop._currentTask = prevTask;
+          this._endWithError(e);
+          return;
+        }
       }
       if (r.done) {
         if (top === null) break;
         top = this._popCall(top, r.value, false);
         throwing = false;
+        r = undefined;
         continue;
       }
       const y = r.value;
@@ -274,6 +334,7 @@ export class Task<T = unknown> extends Future<T> {
             c._below = top;
             this._top = top = c;
             throwing = false;
+            r = undefined;
             continue;
           }
           if (kind === AWAIT_FOREIGN) break; // not isFuture: awaited through its addDoneCallback
@@ -454,7 +515,8 @@ function checkedName(options: TaskOptions): string | null {
 
 /** A step scheduled for a task that is done (someone called Future's setResult on it) is an error, reported once. */
 export function firstStep(task: Task<unknown>): void {
-  task._step(undefined, false);
+  if (task._state === PENDING && task._top === null && task._native && !task._mustCancel) task._resume();
+  else task._step(undefined, false);
 }
 
 /** The done callback that wakes `task` when the foreign future `fut` it waits on is done. */
@@ -500,8 +562,9 @@ function throwStep(task: Task<unknown>): void {
 export function wakeStep(task: Task<unknown>): void {
   const fut = task._futWaiter;
   if (fut === null || task._state !== PENDING) return;
-  if (fut._state === FINISHED && !fut._failed) task._step(undefined, false);
-  else task._wakeup(fut);
+  if (fut._state !== FINISHED || fut._failed) task._wakeup(fut);
+  else if (task._top === null && task._native && !task._mustCancel) task._resume();
+  else task._step(undefined, false);
 }
 
 function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {
@@ -512,10 +575,19 @@ function wakeStepOn(pair: [Task<unknown>, Future<unknown>]): void {
 // wrapped then (once), so programs that never use them pay nothing per step.
 whenContextsOn(() => {
   const step = Task.prototype._step;
+  const resume = Task.prototype._resume;
   Task.prototype._step = function stepInContext(this: Task<unknown>, exc: unknown, throwing: boolean): void {
     const prev = enterContextOf(this);
     try {
       step.call(this, exc, throwing);
+    } finally {
+      leaveContext(prev);
+    }
+  };
+  Task.prototype._resume = function resumeInContext(this: Task<unknown>): void {
+    const prev = enterContextOf(this);
+    try {
+      resume.call(this);
     } finally {
       leaveContext(prev);
     }
