@@ -68,7 +68,7 @@ export class CallFuture<T> extends Future<T> {
   }
 }
 
-// The brand Task._step tests instead of `instanceof CallFuture`.
+// The brand a task's step (Task._advance) tests instead of `instanceof CallFuture`.
 (CallFuture.prototype as { _awaitKind: number })._awaitKind = AWAIT_CALL;
 
 function copyOutcome<T>(from: Future<T>, to: Future<T>): void {
