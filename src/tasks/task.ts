@@ -5,7 +5,10 @@
 // means "wake me when it is done" (the task registers itself as the future's done callback and
 // its `_wakeStep` runs the next step); `undefined` means "one more pass"; anything else is thrown
 // back into the coroutine as a TypeError. When the generator returns, the task's result is set;
-// when it throws, its exception (or, for CancelledError, the task is cancelled).
+// when it throws, its exception (or, for CancelledError, the task is cancelled). Two methods take
+// a step: `_resume` for the common case (root coroutine, resumed with nothing, no cancellation to
+// deliver), small enough for V8 to inline into the loop's pass, and `_step` for every case. Both
+// go on in `_advance`, the body of a step: `_step` always, `_resume` for anything but a wait.
 //
 // Cancellation (asyncio 3.11+): `cancel(msg)` counts the request, cancels the awaited future if
 // there is one (the task then wakes with that future's CancelledError), and otherwise makes the
