@@ -167,11 +167,7 @@ export class BaseEventLoop {
   callSoon(cb: ((...args: any[]) => unknown) | CallOptions): Handle {
     if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 0, soonWith, 0);
     this.checkClosed();
-    const h =
-      arguments.length === 2
-        ? new ArgHandle(cb, arguments[1], this as unknown as EventLoop)
-        : new Handle(cb, this as unknown as EventLoop);
-    if (arguments.length > 2) h._setArgs(arguments, 1);
+    const h = this.handleFor(cb, arguments);
     if (contextsOn) captureContext(h, undefined);
     this._soon(runHandle, h);
     return h;
@@ -182,11 +178,7 @@ export class BaseEventLoop {
   callSoonThreadsafe(cb: (...args: any[]) => unknown): Handle {
     checkCallback(cb);
     this.checkClosed();
-    const h =
-      arguments.length === 2
-        ? new ArgHandle(cb, arguments[1], this as unknown as EventLoop)
-        : new Handle(cb, this as unknown as EventLoop);
-    if (arguments.length > 2) h._setArgs(arguments, 1);
+    const h = this.handleFor(cb, arguments);
     this._soonThreadsafe(runHandle, h);
     return h;
   }
@@ -209,6 +201,17 @@ export class BaseEventLoop {
     if (typeof cb !== "function") return withCallOptions(this as unknown as EventLoop, arguments, 1, atWith, when);
     this.checkClosed();
     return this.schedule(when, cb, arguments);
+  }
+
+  /**
+   * Makes the handle calling `cb` with `args[1…]` (callSoon's and callSoonThreadsafe's arguments).
+   * Small enough to be inlined into both, as `schedule` is.
+   */
+  private handleFor(cb: (...args: any[]) => unknown, args: IArguments): Handle {
+    const loop = this as unknown as EventLoop;
+    const h = args.length === 2 ? new ArgHandle(cb, args[1], loop) : new Handle(cb, loop);
+    if (args.length > 2) h._setArgs(args, 1);
+    return h;
   }
 
   /**
@@ -691,10 +694,7 @@ export class BaseEventLoop {
     this.head = this.queueLen = 0;
     this.threadsafe = [];
     for (const h of this.timers) if (h !== undefined) h.cancel();
-    const pending = this.pendingTimers;
-    for (let c = 0; c < pending.chunks.length; c++)
-      for (let j = 0, n = pending.lengthOf(c); j < n; j++) pending.chunks[c]![j]!.cancel();
-    pending.clear();
+    this.pendingTimers.cancelAll();
     for (const t of [this.readers, this.writers]) for (const h of t) h?.cancel();
     if (this.ownsHost) {
       this.host.close();

@@ -34,6 +34,13 @@ export class PendingTimers {
     return i === this.chunks.length - 1 ? this.inLast : CHUNK;
   }
 
+  /** Cancels every handle (a closing loop's timers that never reached the core), then clears. */
+  cancelAll(): void {
+    const chunks = this.chunks;
+    for (let c = 0; c < chunks.length; c++) for (let j = 0, n = this.lengthOf(c); j < n; j++) chunks[c]![j]!.cancel();
+    this.clear();
+  }
+
   /** Forgets every handle, keeping the first chunk (emptied) for the next batch. */
   clear(): void {
     const chunks = this.chunks;
