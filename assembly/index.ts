@@ -9,8 +9,21 @@ export { poll, pollTimers as poll_timers, readyBuffer as ready_buffer, polledAt 
 export { TIMER_BATCH } from "./core/poll";
 export { monotonicMs as now } from "./core/wasi";
 
-import { initInterest } from "./core/interest";
+import { initInterest, resetInterest } from "./core/interest";
+import { resetTimers } from "./core/timers";
+import { resetPoll } from "./core/poll";
 initInterest();
+
+/**
+ * Puts the core back in the state `_initialize` left it in: no timers (ids and the sequence start
+ * over), no interest, nothing learnt about the provider. The memory it has grown stays, and its
+ * buffers are reused. For an embedder that gives one instance to one event loop after another.
+ */
+export function reset(): void {
+  resetTimers();
+  resetInterest();
+  resetPoll();
+}
 
 /** Traps on an internal assertion failure; the core imports nothing but WASI. */
 function abortCore(message: usize, fileName: usize, line: u32, column: u32): void {

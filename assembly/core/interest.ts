@@ -56,6 +56,13 @@ export function initInterest(): void {
   reserveSlots(1);
 }
 
+/** Removes every interest and sticky entry at once; keeps the buffers for reuse. */
+export function resetInterest(): void {
+  memory.fill(slotPtr, 0, <usize>fdCap << 3);
+  fdSubCount = 0;
+  stickyCount = 0;
+}
+
 function subscribe(fd: i32, dir: i32): void {
   const slot = fdSubCount + 1;
   reserveSlots(slot + 1);

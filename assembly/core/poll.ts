@@ -47,6 +47,12 @@ let roundsDown = false; // the provider was seen to wake a clock wait early
 const probeSubs = memory.data(<i32>SUBSCRIPTION * 2, 8);
 const probeEvents = memory.data(<i32>EVENT * 2, 8);
 
+/** Forgets what polling learnt: the last clock reading and whether the provider rounds down. */
+export function resetPoll(): void {
+  lastNow = 0;
+  roundsDown = false;
+}
+
 /** Where the ready entries of the last poll start (it moves when the buffer grows). */
 export function readyBuffer(): usize {
   return readyPtr;

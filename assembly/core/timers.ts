@@ -194,6 +194,17 @@ function skipDead(): void {
   }
 }
 
+/** Forgets every timer (ids, sequence and counts start over); keeps the buffers for reuse. */
+export function resetTimers(): void {
+  memory.fill(statePtr, FREE, <usize>nextId);
+  heapLen = 0;
+  freeLen = 0;
+  nextId = 0;
+  sequence = 0;
+  liveCount = 0;
+  deadCount = 0;
+}
+
 /** Adds a timer due at `when` (ms) and returns its id. */
 export function timerAdd(when: f64): i32 {
   const id = takeId();

@@ -1,12 +1,14 @@
 // The TypeScript face of the AssemblyScript core (assembly/, ABI in docs/abi.md): one instance
-// per event loop, instantiated with its host's WASI imports. Everything that crosses the boundary
-// is a number; the ready entries of a poll are read straight from the core's linear memory.
+// per event loop at a time, its WASI imports bound to the loop's host. Everything that crosses the
+// boundary is a number; the ready entries of a poll are read straight from the core's linear
+// memory.
 //
-// The module is compiled once per process from bytes embedded in the bundle (no file or network
-// access at start-up) and instantiated synchronously, so `new EventLoop()` stays synchronous.
+// The module is compiled once per realm from bytes embedded in the bundle (no file or network
+// access at start-up) and instantiated synchronously, so `new EventLoop()` stays synchronous. A
+// closed loop releases its instance for the next loop to reuse (instance-pool.ts).
 
-import coreBytes from "../../build/core.wasm";
 import type { Host } from "../hosts/host.js";
+import { type CoreExports, type CoreInstance, giveBack, takeInstance } from "./instance-pool.js";
 import { ERRNO_DEADLK } from "../hosts/errno.js";
 
 /** Ready entry kinds (first word of an entry; assembly/core/ready.ts). */
@@ -29,61 +31,34 @@ export const READY_KIND_IS_INTEREST_BIT: [typeof READY_READ, typeof READY_WRITE]
 /** The poll result meaning "nothing to wait for and no deadline: this would block forever". */
 export const POLL_WOULD_BLOCK_FOREVER = -ERRNO_DEADLK;
 
-interface CoreExports {
-  memory: WebAssembly.Memory;
-  TIMER_BATCH: WebAssembly.Global;
-  _initialize(): void;
-  timer_add(when: number): number;
-  timer_staging(n: number): number;
-  timer_add_staged(n: number): void;
-  timer_cancel(id: number): number;
-  timer_next(): number;
-  timer_count(): number;
-  timer_heap_size(): number;
-  timer_sequence_skip(n: number): void;
-  watch(fd: number, mask: number): number;
-  interest_of(fd: number): number;
-  poll(timeoutMs: number): number;
-  poll_timers(): number;
-  ready_buffer(): number;
-  polled_at(): number;
-  now(): number;
-}
-
-/**
- * The core's `fd_fdstat_get` for hosts that do not supply one: every fd is there, of an unknown
- * type (it leaves the stat zeroed), so the host's `poll_oneoff` reports per-fd trouble itself.
- */
-function fdPresent(_fd: number, _stat: number): number {
-  return 0;
-}
-
-let compiled: WebAssembly.Module | null = null;
-
-/** The compiled core module (compiled on first use). */
-function coreModule(): WebAssembly.Module {
-  if (compiled === null) compiled = new WebAssembly.Module(coreBytes as Uint8Array<ArrayBuffer>);
-  return compiled;
-}
-
 export class Core {
   readonly exports: CoreExports;
   /** At most this many expired timers come out of one poll (then `poll_timers` gives more). */
   readonly timerBatch: number;
+  private instance: CoreInstance | null; // null once released
   private i32View: Int32Array;
   private f64View: Float64Array;
   private stagedPtr = 0; // the staging area of the last stageTimers (it moves only when it grows)
 
   constructor(host: Host) {
-    let memory: WebAssembly.Memory | null = null;
-    const imports = { fd_fdstat_get: fdPresent, ...host.wasiImports(() => memory!) };
-    const instance = new WebAssembly.Instance(coreModule(), { wasi_snapshot_preview1: imports });
-    this.exports = instance.exports as unknown as CoreExports;
-    memory = this.exports.memory;
-    this.exports._initialize();
+    const instance = takeInstance(host);
+    this.instance = instance;
+    this.exports = instance.exports;
     this.timerBatch = this.exports.TIMER_BATCH.value;
-    this.i32View = new Int32Array(memory.buffer);
-    this.f64View = new Float64Array(memory.buffer);
+    const buffer = this.exports.memory.buffer;
+    this.i32View = new Int32Array(buffer);
+    this.f64View = new Float64Array(buffer);
+  }
+
+  /**
+   * Gives the instance back for another loop (instance-pool.ts): call it once nothing will use
+   * this Core again (its loop is closed). A second call does nothing.
+   */
+  release(): void {
+    const instance = this.instance;
+    if (instance === null) return;
+    this.instance = null;
+    giveBack(instance);
   }
 
   /** An Int32Array over all of memory (re-made only after memory grew). */

@@ -707,6 +707,8 @@ export class BaseEventLoop {
         });
       for (const fd of fds) this.host.setInterest?.(fd, 0);
     }
+    // Nothing calls the core after this point: every path to it checks `closed` first.
+    this._core.release();
   }
 
   private startRunning(): void {
