@@ -1,5 +1,5 @@
 // Instances of the core waiting for their next event loop. Making an instance costs a new linear
-// memory (tens of microseconds, most of what `new EventLoop()` costs), and its exports are new
+// memory (about 100 µs on Node, nearly all of what `new EventLoop()` cost), and its exports are new
 // function objects (on Deno in an exports object of a new hidden class), so every new loop made
 // the loop's optimized code meet new call targets and be optimized again. A closed loop gives its
 // instance back; the core's `reset` export empties it, and the next loop takes it.
