@@ -12,10 +12,10 @@
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median } from "./harness.mjs";
 
 const MAKES = 3000; // new EventLoop() + close() per round
 const RUNS = 300; // run() per round
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const args = typeof globalThis.Deno === "undefined" ? process.argv.slice(2) : globalThis.Deno.args;
 
 async function child(build, rounds) {

@@ -74,7 +74,10 @@ test("an idle instance holds no provider: a call that needs one throws", () => {
   core.release();
   core.release(); // a second release does nothing
   assert.throws(() => x.now(), /no event loop owns it/);
-  newCore().core.release(); // and the pool still hands it out
+  const again = newCore(); // and the pool still hands it out, bound to the new provider
+  assert.is(again.x, x);
+  assert.is(typeof x.now(), "number");
+  again.core.release();
 });
 
 test("an instance whose memory grew past the limit is dropped, not kept", () => {
